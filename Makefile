@@ -1,0 +1,50 @@
+# claimtrack: `make run` runs the main job once, `make test` runs the tests. Both set up .venv on first use.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Prefect keeps its state (ephemeral API database, results) inside the project, never in ~/.prefect.
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
+export PREFECT_LOGGING_LEVEL ?= WARNING
+
+.PHONY: help
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed  ## create .venv and install claimtrack
+
+.PHONY: run
+run: $(VENV)/.installed  ## run the ingest flow once over seeds/sources.toml into data/claimtrack.duckdb
+	$(BIN)/claimtrack ingest
+
+.PHONY: test
+test: $(VENV)/.dev-installed  ## run the whole test suite (lint and types first)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+.PHONY: lint
+lint: $(VENV)/.dev-installed  ## ruff and mypy only
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+.PHONY: clean
+clean:  ## remove the virtualenv, Prefect state and the local database
+	rm -rf $(VENV) .prefect data .pytest_cache .mypy_cache .ruff_cache

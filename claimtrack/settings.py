@@ -1,0 +1,58 @@
+"""Where things live and which model runs, resolved once from the environment.
+
+Every command-line option has an environment variable behind it, so scheduled runs (Prefect deployments)
+and ad-hoc commands agree without repeating flags:
+
+=====================  ==========================  =================================================
+variable               default                     what
+=====================  ==========================  =================================================
+``CLAIMTRACK_DB``      ``data/claimtrack.duckdb``  the DuckDB file every command reads or writes
+``CLAIMTRACK_SOURCES`` ``seeds/sources.toml``      what ``ingest`` polls
+``CLAIMTRACK_MODEL``   ``en_core_web_sm``          spaCy model by name (``_sm``, ``_md``, ``_lg``, ``_trf``)
+``CLAIMTRACK_ARCHIVE`` ``<db folder>/raw``         the content-addressed archive of fetched bodies
+=====================  ==========================  =================================================
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The folder holding the product's own seed files (sources, actors, topics, sample article).
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+DEFAULT_DB = Path("data/claimtrack.duckdb")
+DEFAULT_SOURCES = SEEDS_DIR / "sources.toml"
+DEFAULT_MODEL = "en_core_web_sm"
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("CLAIMTRACK_DB") or DEFAULT_DB)
+
+
+def default_sources() -> Path:
+    return Path(os.environ.get("CLAIMTRACK_SOURCES") or DEFAULT_SOURCES)
+
+
+def default_model() -> str:
+    return os.environ.get("CLAIMTRACK_MODEL") or DEFAULT_MODEL
+
+
+def default_archive(db: Path) -> Path:
+    env = os.environ.get("CLAIMTRACK_ARCHIVE")
+    return Path(env) if env else db.parent / "raw"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The paths and model one run uses. Build with :meth:`from_env`, override fields as needed."""
+
+    db: Path = field(default_factory=default_db)
+    sources: Path = field(default_factory=default_sources)
+    model: str = field(default_factory=default_model)
+    archive: Path | None = None
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.archive if self.archive is not None else default_archive(self.db)

@@ -1,0 +1,70 @@
+"""Word lists the attribution rules read: reporting cues, titles, pronouns. Data lives in ``data/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from claimtrack.errors import ConfigError
+
+FRAMES = frozenset({"clause", "object", "xcomp", "oprd"})
+CUE_CLASSES = frozenset({"speech", "belief", "knowledge"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    lemma: str
+    cue_class: str
+    frames: frozenset[str]
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("extractors.claims").joinpath("data", name)))
+
+
+def load_cues(path: Path | None = None) -> dict[str, Cue]:
+    """Read a reporting-cue TSV (``lemma<TAB>class<TAB>frames``); repeated lemmas merge their frames."""
+    path = path or _data_path("cue_verbs.tsv")
+    cues: dict[str, Cue] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            raise ConfigError(f"{path}:{number}: expected 'lemma<TAB>class<TAB>frames', got {line!r}")
+        lemma, cue_class, frames_text = (p.strip() for p in parts)
+        frames = frozenset(f.strip() for f in frames_text.split(","))
+        if cue_class not in CUE_CLASSES or not frames <= FRAMES:
+            raise ConfigError(
+                f"{path}:{number}: class must be one of {sorted(CUE_CLASSES)} and frames from {sorted(FRAMES)}"
+            )
+        if lemma in cues:
+            frames = frames | cues[lemma].frames
+        cues[lemma] = Cue(lemma, cue_class, frames)
+    return cues
+
+
+@cache
+def default_cues() -> dict[str, Cue]:
+    return load_cues()
+
+
+def _word_set(name: str) -> frozenset[str]:
+    text = _data_path(name).read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@cache
+def titles() -> frozenset[str]:
+    """Words that precede or describe a name but are not part of it (President, spokesman, Foreign ...)."""
+    return _word_set("titles.txt")
+
+
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+PLURAL_PRONOUNS = frozenset({"they", "them"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+PRONOUNS = PERSONAL_PRONOUNS | PLURAL_PRONOUNS | FIRST_PERSON | {"it", "who", "which", "that"}
+#: Subjects that mean "no named source" (it was reported that ...).
+EXPLETIVES = frozenset({"it", "there"})

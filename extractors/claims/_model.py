@@ -1,0 +1,70 @@
+"""The result types of the claims stage: plain, frozen, JSON-friendly."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ClaimKind = Literal["direct", "indirect", "mixed", "according_to"]
+CLAIM_KINDS: tuple[ClaimKind, ...] = ("direct", "indirect", "mixed", "according_to")
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """One attributed statement: who (``speaker``) said what (``content``) by which ``cue``.
+
+    All offsets are character offsets into the text the claim was extracted from (end exclusive).
+    """
+
+    kind: ClaimKind
+    content: str
+    content_spans: tuple[Span, ...]
+    cue: str | None = None
+    cue_span: Span | None = None
+    #: Cue class from the reporting-verb list: ``speech``, ``belief`` or ``knowledge``.
+    cue_class: str = "speech"
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    #: The person-name part of the mention, if any (``Kremlin spokesman Dmitry Peskov`` -> ``Dmitry Peskov``).
+    speaker_name: str | None = None
+    #: The mention's head word, lower-cased (``spokesman``, ``ministry``, ``he``).
+    speaker_head: str | None = None
+    #: Does the mention hold a PERSON entity (or a name resolved to one)?
+    speaker_is_person: bool = False
+    #: The speaker resolved within the document (surname -> full name, pronoun -> named speaker).
+    speaker_canonical: str | None = None
+    #: How ``speaker_canonical`` was found: ``mention``, ``name``, ``fuzzy``, ``pronoun``, ``description``.
+    speaker_resolution: str | None = None
+    #: The source that relayed the statement (``according to China's Foreign Ministry``).
+    via: str | None = None
+    via_span: Span | None = None
+    confidence: float = 0.5
+    #: Set for continuation quotes: index (in the same document's claim list) of the claim they continue.
+    continues: int | None = None
+    # Filled by the government linker.
+    government: str | None = None
+    actor_id: str | None = None
+    actor_type: str | None = None
+    link_evidence: str | None = None
+    via_government: str | None = None
+    #: Governments the claim talks about (not the speaker's): ISO alpha-3 codes.
+    subjects: tuple[str, ...] = field(default=())
+
+    @property
+    def start_char(self) -> int:
+        return min(s for s, _ in self.content_spans)
+
+    @property
+    def end_char(self) -> int:
+        return max(e for _, e in self.content_spans)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["content_spans"] = [list(s) for s in self.content_spans]
+        for key in ("speaker_span", "cue_span", "via_span"):
+            if data[key] is not None:
+                data[key] = list(data[key])
+        data["subjects"] = list(self.subjects)
+        return data

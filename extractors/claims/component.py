@@ -1,0 +1,85 @@
+"""The spaCy side of the claims stage: two registered components and the ``Doc`` extensions they set.
+
+``paragraph_sentences`` (before the parser) starts a sentence at every line break, because the statistical
+sentence splitter happily runs a sentence across paragraphs and then the parser attaches one paragraph's
+verb to the other's quote.
+
+``claim_extractor`` (after the parser and NER) sets ``doc._.claims`` (list of :class:`Claim`, speakers
+resolved within the document) and ``doc._.people`` (``(offset, name)`` of PERSON entities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.claims._attribution import AttributionOptions, attribute
+from extractors.claims._lexicon import default_cues
+from extractors.claims._model import Claim
+from extractors.claims._speakers import resolve_speakers
+
+Doc.set_extension("claims", default=None, force=True)
+Doc.set_extension("people", default=None, force=True)
+
+
+@Language.component("paragraph_sentences", assigns=["token.is_sent_start"])
+def paragraph_sentences(doc: Doc) -> Doc:
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text and not token.is_space:
+            token.is_sent_start = True
+    return doc
+
+
+class ClaimExtractor:
+    """Find attributed statements in a parsed ``Doc``. See ``extractors.claims._attribution`` for the rules."""
+
+    def __init__(self, nlp: Language, name: str, options: AttributionOptions) -> None:
+        self.name = name
+        self.options = options
+        self.cues = default_cues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        people = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
+        doc._.people = people
+        doc._.claims = resolve_speakers(attribute(doc, self.options, self.cues), people)
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in stream:
+            yield self(doc)
+
+
+@Language.factory(
+    "claim_extractor",
+    assigns=["doc._.claims", "doc._.people"],
+    requires=["token.dep", "token.lemma", "token.pos", "doc.ents"],
+    default_config={
+        "cue_classes": "speech,belief,knowledge",
+        "min_content_chars": 8,
+        "continuation_reach": 2,
+        "keep_unsourced": True,
+    },
+)
+def make_claim_extractor(
+    nlp: Language,
+    name: str,
+    cue_classes: str,
+    min_content_chars: int,
+    continuation_reach: int,
+    keep_unsourced: bool,
+) -> ClaimExtractor:
+    options = AttributionOptions(
+        cue_classes=frozenset(c.strip() for c in cue_classes.split(",") if c.strip()),
+        min_content_chars=min_content_chars,
+        continuation_reach=continuation_reach,
+        keep_unsourced=keep_unsourced,
+    )
+    return ClaimExtractor(nlp, name, options)
+
+
+def claims_of(doc: Doc) -> list[Claim]:
+    """The claims a pipeline left on ``doc`` (empty when the component did not run)."""
+    return list(doc._.claims or [])
