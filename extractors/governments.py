@@ -22,6 +22,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from claimtrack.errors import ConfigError
@@ -267,3 +268,29 @@ class GovernmentLinker:
 @cache
 def default_linker(countries: Path = DEFAULT_COUNTRIES, actors: Path = DEFAULT_ACTORS) -> GovernmentLinker:
     return GovernmentLinker(Gazetteer.from_tsv(countries), ActorDirectory.from_csv(actors))
+
+
+Doc.set_extension("published_on", default=None, force=True)
+
+
+@Language.factory(
+    "government_linker",
+    assigns=["doc._.claims"],
+    requires=["doc._.claims"],
+    default_config={"countries": "", "actors": ""},
+)
+def make_government_linker(nlp: Language, name: str, countries: str, actors: str) -> GovernmentLinkerComponent:
+    linker = default_linker(Path(countries) if countries else DEFAULT_COUNTRIES,
+                            Path(actors) if actors else DEFAULT_ACTORS)
+    return GovernmentLinkerComponent(linker)
+
+
+class GovernmentLinkerComponent:
+    """Pipeline wrapper: links ``doc._.claims`` using ``doc._.published_on`` (a date, when the caller knows it)."""
+
+    def __init__(self, linker: GovernmentLinker) -> None:
+        self.linker = linker
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.claims = self.linker.link(doc, doc._.claims or [], doc._.published_on)
+        return doc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 ClaimKind = Literal["direct", "indirect", "mixed", "according_to"]
@@ -59,6 +59,21 @@ class Claim:
     @property
     def end_char(self) -> int:
         return max(e for _, e in self.content_spans)
+
+    def shifted(self, offset: int, index_base: int = 0) -> Claim:
+        """The same claim with every offset moved by ``offset`` (and ``continues`` by ``index_base``)."""
+
+        def move(span: Span | None) -> Span | None:
+            return None if span is None else (span[0] + offset, span[1] + offset)
+
+        return replace(
+            self,
+            content_spans=tuple((s + offset, e + offset) for s, e in self.content_spans),
+            speaker_span=move(self.speaker_span),
+            cue_span=move(self.cue_span),
+            via_span=move(self.via_span),
+            continues=None if self.continues is None else self.continues + index_base,
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

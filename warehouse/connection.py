@@ -1,0 +1,82 @@
+"""Opening the DuckDB file: one writer process at a time, readers ``read_only``, both retrying on the lock.
+
+DuckDB lets one process open a file read-write, or many open it read-only, never both. The pipeline
+therefore holds the write lock only for one short transaction per batch (``writer``), and readers
+(``claimtrack sql``, reports) retry for a few seconds until a gap between batches lets them in.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from claimtrack.errors import DatabaseLocked, WarehouseError
+
+#: How long a writer waits for readers (or another writer) to let go of the file.
+WRITE_LOCK_TIMEOUT_S = 120.0
+#: How long a reader waits for the writer's current batch to finish.
+READ_LOCK_TIMEOUT_S = 30.0
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "lock" in text.lower() and ("Conflicting lock" in text or "Could not set lock" in text)
+
+
+def connect(db: Path, *, read_only: bool = False, timeout_s: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open ``db``, retrying with jittered backoff while another process holds a conflicting lock."""
+    if read_only and not db.exists():
+        raise WarehouseError(f"no database at {db}: run `make run` (or `claimtrack ingest --db {db}`) first")
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    limit = timeout_s if timeout_s is not None else (READ_LOCK_TIMEOUT_S if read_only else WRITE_LOCK_TIMEOUT_S)
+    deadline = time.monotonic() + limit
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise WarehouseError(f"cannot open {db}: {exc}") from None
+            if time.monotonic() >= deadline:
+                holder = "another process is writing to it" if read_only else "another process has it open"
+                raise DatabaseLocked(
+                    f"{db} stayed locked for {limit:g}s ({holder}). Retry in a moment; see README "
+                    f"'Querying while a run is going on'. DuckDB said: {exc}"
+                ) from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 1.6, 0.5)
+
+
+@contextmanager
+def reader(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit so the writer can get in again."""
+    con = connect(db, read_only=True, timeout_s=timeout_s)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection on a migrated database, inside one transaction (commit on success)."""
+    from warehouse.migrate import migrate
+
+    con = connect(db, read_only=False, timeout_s=timeout_s)
+    try:
+        migrate(con)
+        con.execute("begin transaction")
+        try:
+            yield con
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+    finally:
+        con.close()

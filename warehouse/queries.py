@@ -1,0 +1,31 @@
+"""Read-side access: ad-hoc SQL for ``claimtrack sql`` and the small queries summaries need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warehouse.connection import reader
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def run_sql(db: Path, query: str, *, timeout_s: float | None = None) -> QueryResult:
+    """Run one statement on a read-only connection (retrying while a writer holds the file)."""
+    with reader(db, timeout_s=timeout_s) as con:
+        cursor = con.execute(query)
+        description = cursor.description or []
+        rows = cursor.fetchall() if description else []
+        return QueryResult([d[0] for d in description], rows)
+
+
+def governments_seen(db: Path) -> list[str]:
+    """Governments with at least one current claim, most claims first."""
+    result = run_sql(db, "select government from claims where government is not null group by 1 "
+                         "order by count(*) desc, 1")
+    return [r[0] for r in result.rows]

@@ -1,0 +1,206 @@
+"""Every write the pipeline makes, each batch in one short transaction (see ``warehouse.connection``).
+
+Idempotent by construction: ids are derived from content (``article_id`` from the URL, ``claim_id`` from the
+article, its text, the extractor version and the claim's offsets), and inserts skip ids already stored, so
+running the same work twice, or resuming a killed run, adds no rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from extractors.claims import Claim
+from extractors.crawl import KnownPage
+from extractors.fetch import FetchResult
+from extractors.pipeline import ExtractedArticle
+from warehouse.connection import reader, writer
+
+
+def article_id_for(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def claim_id_for(article_id: str, text_sha256: str, version: str, ordinal: int, claim: Claim) -> str:
+    key = f"{article_id}|{text_sha256}|{version}|{ordinal}|{claim.start_char}|{claim.end_char}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Batch:
+    run_id: str | None
+    source: str
+    fetches: Sequence[FetchResult] = ()
+    articles: Sequence[ExtractedArticle] = ()
+    #: URL -> why no article came out of a successfully fetched page.
+    extract_errors: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class BatchCounts:
+    fetches: int = 0
+    new_articles: int = 0
+    updated_articles: int = 0
+    unchanged_articles: int = 0
+    claims: int = 0
+    governments: set[str] = field(default_factory=set)
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+    key: str | None = None,
+) -> int:
+    """Insert rows column-wise in one statement (fast in DuckDB); with ``key``, skip rows whose key exists."""
+    if not rows:
+        return 0
+    values = [list(column) for column in zip(*rows, strict=True)]
+    select = ", ".join(f"unnest(${i + 1}) as {name}" for i, name in enumerate(columns))
+    names = ", ".join(columns)
+    sql = f"insert into {table} ({names}) select {names} from (select {select}) src"
+    if key is not None:
+        sql += f" where not exists (select 1 from {table} t where t.{key} = src.{key})"
+    before = _count(con, table)
+    con.execute(sql, values)
+    return _count(con, table) - before
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"select count(*) from {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+FETCH_COLUMNS = ("url", "final_url", "source", "fetched_at", "status", "error", "extract_error", "bytes",
+                 "elapsed_ms", "content_sha256", "content_type", "etag", "last_modified", "run_id")
+CLAIM_COLUMNS = ("claim_id", "article_id", "text_sha256", "extractor_version", "ordinal", "speaker",
+                 "speaker_canonical", "speaker_start", "speaker_end", "government", "kind", "cue", "cue_class",
+                 "content", "start_char", "end_char", "content_spans", "via", "via_government", "link_evidence",
+                 "actor_id", "actor_type", "speaker_resolution", "continues_claim_id", "confidence",
+                 "published_at", "created_at", "run_id")
+
+
+def fetch_row(fetch: FetchResult, source: str, run_id: str | None, extract_error: str | None) -> tuple[Any, ...]:
+    return (fetch.url, fetch.final_url, source, fetch.fetched_at, fetch.status, fetch.error, extract_error,
+            len(fetch.body) if fetch.body is not None else None, fetch.elapsed_ms, fetch.content_sha256,
+            fetch.content_type, fetch.etag, fetch.last_modified, run_id)
+
+
+def claim_rows(record: ExtractedArticle, article_id: str, run_id: str | None, now: datetime) -> list[tuple[Any, ...]]:
+    text_sha = record.article.text_sha256
+    ids = [claim_id_for(article_id, text_sha, record.claims_version, i, c) for i, c in enumerate(record.claims)]
+    rows = []
+    for ordinal, claim in enumerate(record.claims):
+        rows.append((
+            ids[ordinal], article_id, text_sha, record.claims_version, ordinal, claim.speaker,
+            claim.speaker_canonical, claim.speaker_span[0] if claim.speaker_span else None,
+            claim.speaker_span[1] if claim.speaker_span else None, claim.government, claim.kind, claim.cue,
+            claim.cue_class, claim.content, claim.start_char, claim.end_char,
+            json.dumps([list(s) for s in claim.content_spans]), claim.via, claim.via_government,
+            claim.link_evidence, claim.actor_id, claim.actor_type, claim.speaker_resolution,
+            ids[claim.continues] if claim.continues is not None and claim.continues < len(ids) else None,
+            claim.confidence, record.article.published_at, now, run_id,
+        ))
+    return rows
+
+
+def store_batch(db: Path, batch: Batch) -> BatchCounts:
+    """Write one source's fetches, articles and claims in a single transaction."""
+    counts = BatchCounts()
+    now = datetime.now(UTC)
+    with writer(db) as con:
+        counts.fetches = insert_rows(con, "fetches", FETCH_COLUMNS,
+                                     [fetch_row(f, batch.source, batch.run_id, batch.extract_errors.get(f.url))
+                                      for f in batch.fetches])
+        all_claims: list[tuple[Any, ...]] = []
+        for record in batch.articles:
+            article = record.article
+            article_id = article_id_for(article.url)
+            existing = con.execute(
+                "select text_sha256, claims_version from articles where article_id = ?", [article_id]
+            ).fetchone()
+            values = [article.url, batch.source, record.outlet, article.title, article.author, article.published_at,
+                      article.text, article.text_sha256, record.content_sha256, record.final_url, article.sitename,
+                      article.language, now, article.extractor_version, record.claims_version]
+            if existing is None:
+                con.execute(
+                    "insert into articles (article_id, url, source, outlet, title, author, published_at, text,"
+                    " text_sha256, content_sha256, final_url, sitename, language, extracted_at, extractor_version,"
+                    " claims_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [article_id, *values],
+                )
+                counts.new_articles += 1
+            elif tuple(existing) == (article.text_sha256, record.claims_version):
+                counts.unchanged_articles += 1
+                continue
+            else:
+                con.execute(
+                    "update articles set url = ?, source = ?, outlet = ?, title = ?, author = ?, published_at = ?,"
+                    " text = ?, text_sha256 = ?, content_sha256 = ?, final_url = ?, sitename = ?, language = ?,"
+                    " extracted_at = ?, extractor_version = ?, claims_version = ? where article_id = ?",
+                    [*values, article_id],
+                )
+                counts.updated_articles += 1
+            all_claims.extend(claim_rows(record, article_id, batch.run_id, now))
+            counts.governments.update(c.government for c in record.claims if c.government)
+        counts.claims = insert_rows(con, "claim_records", CLAIM_COLUMNS, all_claims, key="claim_id")
+    return counts
+
+
+def known_pages(db: Path, source: str) -> dict[str, KnownPage]:
+    """What is stored for a source's URLs: article presence, body hash, and the latest validators."""
+    if not db.exists():
+        return {}
+    with reader(db) as con:
+        rows = con.execute(
+            """
+            with validators as (
+                select url,
+                       arg_max(etag, fetched_at) as etag,
+                       arg_max(last_modified, fetched_at) as last_modified,
+                       arg_max(content_sha256, fetched_at) as content_sha256
+                from fetches
+                where source = ? and error is null and (status is null or status = 200)
+                group by url
+            )
+            select coalesce(a.url, v.url), v.etag, v.last_modified,
+                   coalesce(a.content_sha256, v.content_sha256), a.url is not null, v.url is not null
+            from validators v
+            full outer join (select url, content_sha256 from articles where source = ?) a on a.url = v.url
+            """,
+            [source, source],
+        ).fetchall()
+    return {r[0]: KnownPage(url=r[0], etag=r[1], last_modified=r[2], content_sha256=r[3], has_article=bool(r[4]),
+                            fetched_ok=bool(r[5]))
+            for r in rows}
+
+
+def begin_run(db: Path, run_id: str, flow: str, parameters: Mapping[str, Any]) -> None:
+    with writer(db) as con:
+        con.execute(
+            "insert into runs (run_id, flow, started_at, status, parameters) values (?, ?, ?, 'running', ?)"
+            " on conflict (run_id) do update set started_at = excluded.started_at, status = 'running'",
+            [run_id, flow, datetime.now(UTC), json.dumps(dict(parameters), default=str)],
+        )
+
+
+def finish_run(db: Path, run_id: str, status: str, summary: Mapping[str, Any]) -> None:
+    with writer(db) as con:
+        con.execute(
+            "update runs set finished_at = ?, status = ?, summary = ? where run_id = ?",
+            [datetime.now(UTC), status, json.dumps(dict(summary), default=str), run_id],
+        )
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    """Row counts of the public tables (for run summaries and checks)."""
+    with reader(db) as con:
+        return {
+            table: int(con.execute(f"select count(*) from {table}").fetchone()[0])  # type: ignore[index]
+            for table in ("articles", "claims", "claim_records", "fetches", "runs")
+        }
