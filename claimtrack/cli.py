@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,8 +25,9 @@ EPILOG = """examples:
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None,
-                        help="DuckDB file (default: $CLAIMTRACK_DB or data/claimtrack.duckdb)")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="DuckDB file (default: $CLAIMTRACK_DB or data/claimtrack.duckdb)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,29 +40,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="run the ingest flow once (Prefect, local ephemeral mode)",
-                                 description="Poll every source once: fetch new pages, extract articles and "
-                                 "claims, link governments, write to DuckDB. Safe to re-run: nothing is duplicated.")
+    ingest = commands.add_parser(
+        "ingest",
+        help="run the ingest flow once (Prefect, local ephemeral mode)",
+        description="Poll every source once: fetch new pages, extract articles and "
+        "claims, link governments, write to DuckDB. Safe to re-run: nothing is duplicated.",
+    )
     _add_db(ingest)
-    ingest.add_argument("--sources", type=Path, default=None,
-                        help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)")
-    ingest.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL or "
-                        "en_core_web_sm)")
+    ingest.add_argument(
+        "--sources", type=Path, default=None, help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)"
+    )
+    ingest.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL or en_core_web_sm)")
     ingest.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
-    sql = commands.add_parser("sql", help="run SQL against the database (read-only)",
-                              description="Run one SQL statement on a read-only connection. Works while an "
-                              "ingest is running: it waits (up to --wait seconds) for the writer's current batch.")
+    sql = commands.add_parser(
+        "sql",
+        help="run SQL against the database (read-only)",
+        description="Run one SQL statement on a read-only connection. Works while an "
+        "ingest is running: it waits (up to --wait seconds) for the writer's current batch.",
+    )
     _add_db(sql)
-    sql.add_argument("query", help="the SQL statement, e.g. \"SELECT * FROM claims LIMIT 5\"")
+    sql.add_argument("query", help='the SQL statement, e.g. "SELECT * FROM claims LIMIT 5"')
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the write lock (default 30)")
     sql.add_argument("--max-width", type=int, default=60, help="truncate table cells to this width (table format)")
 
-    extract = commands.add_parser("extract", help="print the claims of .txt/.html files as JSON lines",
-                                  description="Each PATH is a .txt file (UTF-8 text as is), an .html file (main "
-                                  "text extracted as in the pipeline) or a folder of them. Prints one JSON object "
-                                  "per claim; offsets index the file text (.txt) or the extracted text (.html).")
+    extract = commands.add_parser(
+        "extract",
+        help="print the claims of .txt/.html files as JSON lines",
+        description="Each PATH is a .txt file (UTF-8 text as is), an .html file (main "
+        "text extracted as in the pipeline) or a folder of them. Prints one JSON object "
+        "per claim; offsets index the file text (.txt) or the extracted text (.html).",
+    )
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
     extract.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
@@ -68,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Offline or private deployments should not phone home; users can still turn it back on.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     args = build_parser().parse_args(argv)
     try:
         if args.command == "ingest":
@@ -102,16 +115,19 @@ def format_summary(summary: dict[str, Any]) -> str:
     rows = summary["sources"]
     lines = ["", f"ingest run {summary['run_id']}", ""]
     header = ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims")
-    table = [header] + [tuple(str(r[k]) for k in ("source", "discovered", "fetched", "unchanged", "failed",
-                                                    "articles", "claims")) for r in rows]
+    table = [header] + [
+        tuple(str(r[k]) for k in ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims"))
+        for r in rows
+    ]
     totals = ("total", *(str(sum(r[k] for r in rows)) for k in header[1:]))
     table.append(totals)
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for n, row in enumerate(table):
         if n in (1, len(table) - 1):
             lines.append("  ".join("-" * w for w in widths))
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths,
-                                                                                                      strict=True))))
+        lines.append(
+            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        )
     failed = [(r["source"], e) for r in rows for e in r["errors"]]
     if failed:
         lines += ["", f"problems ({len(failed)}):"]
@@ -127,7 +143,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"database:         {summary['db']}",
         "",
         "try:",
-        f"  claimtrack sql \"{summary['example_query']}\"",
+        f'  claimtrack sql "{summary["example_query"]}"',
     ]
     return "\n".join(lines)
 
@@ -137,8 +153,14 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
     result = run_sql(args.db or default_db(), args.query, timeout_s=args.wait)
     if args.format == "json":
-        print(json.dumps([dict(zip(result.columns, row, strict=True)) for row in result.rows], default=str,
-                         indent=1, ensure_ascii=False))
+        print(
+            json.dumps(
+                [dict(zip(result.columns, row, strict=True)) for row in result.rows],
+                default=str,
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
     elif args.format == "csv":
         out = csv.writer(sys.stdout)
         out.writerow(result.columns)
@@ -158,8 +180,7 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_widt
 
     table = [list(columns)] + [[cell(v) for v in row] for row in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(table[0], widths, strict=True)),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(table[0], widths, strict=True)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in table[1:]]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
@@ -168,8 +189,9 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_widt
 def _input_files(paths: Sequence[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in
-                              (".txt", ".html", ".htm"))
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm")
+            )
         elif path.is_file():
             yield path
         else:

@@ -1,17 +1,18 @@
 """Every error claimtrack raises on purpose, as one tree so callers can catch by family.
 
-    ClaimtrackError
-    ├── ConfigError                 a settings or seed file is wrong (says which file, which entry)
-    ├── FetchError                  a page could not be fetched (carries the URL; ``kind`` is stored in fetches.error)
-    │   ├── BlockedAddress          SSRF guard: host resolves to a private/loopback/metadata address
-    │   ├── RobotsDisallowed        robots.txt forbids the URL for our User-Agent
-    │   ├── BodyTooLarge            body (or its decompressed form) is over the configured maximum
-    │   ├── UnsupportedContent      content type is not on the allow-list
-    │   ├── HTTPStatusError         the server answered with a 4xx/5xx status
-    │   └── NetworkError            DNS, TLS, connection reset, timeouts, redirect loops
-    ├── ExtractError                a page was fetched but yields no usable article text
-    └── WarehouseError              the database cannot be opened, migrated or written
-        └── DatabaseLocked          another process holds the write lock longer than we waited
+ClaimtrackError
+├── ConfigError                 a settings or seed file is wrong (says which file, which entry)
+├── FetchError                  a page could not be fetched (carries the URL; ``kind`` is stored in fetches.error)
+│   ├── BlockedAddress          SSRF guard: host resolves to a private/loopback/metadata address
+│   ├── RobotsDisallowed        robots.txt forbids the URL for our User-Agent
+│   ├── BodyTooLarge            body (or its decompressed form) is over the configured maximum
+│   ├── UnsupportedContent      content type is not on the allow-list
+│   ├── HTTPStatusError         the server answered with a 4xx/5xx status
+│   └── NetworkError            DNS, TLS, connection reset, timeouts, redirect loops
+├── ExtractError                a page was fetched but yields no usable article text
+└── WarehouseError              the database cannot be opened, migrated or written
+    ├── DatabaseLocked          another process holds the write lock longer than we waited
+    └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
 """
 
 from __future__ import annotations
@@ -79,3 +80,7 @@ class WarehouseError(ClaimtrackError):
 
 class DatabaseLocked(WarehouseError):
     """Another process held the DuckDB lock for longer than we were willing to wait."""
+
+
+class QueryError(WarehouseError):
+    """An ad-hoc SQL statement failed; the message is DuckDB's, with a hint where we have one."""

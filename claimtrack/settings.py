@@ -53,6 +53,17 @@ class Settings:
     model: str = field(default_factory=default_model)
     archive: Path | None = None
 
+    @classmethod
+    def resolve(
+        cls, *, db: str | Path | None = None, sources: str | Path | None = None, model: str | None = None
+    ) -> Settings:
+        """Explicit values where given (flow parameters, CLI flags), environment defaults for the rest."""
+        return cls(
+            db=Path(db) if db else default_db(),
+            sources=Path(sources) if sources else default_sources(),
+            model=model or default_model(),
+        )
+
     @property
     def archive_dir(self) -> Path:
         return self.archive if self.archive is not None else default_archive(self.db)

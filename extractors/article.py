@@ -92,7 +92,7 @@ def split_date_header(raw: str) -> tuple[str, datetime | None, int]:
     if not match:
         stripped = raw.lstrip()
         return stripped, None, len(raw) - len(stripped)
-    return raw[match.end():], parse_date(match.group(1)), match.end()
+    return raw[match.end() :], parse_date(match.group(1)), match.end()
 
 
 def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
@@ -102,8 +102,9 @@ def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
     if not text:
         raise ExtractError(f"empty text file: {url}")
     first_line = text.split("\n", 1)[0].strip()
-    return Article(url=url, text=text, title=title or first_line[:200], published_at=published,
-                   extractor_version="text/1")
+    return Article(
+        url=url, text=text, title=title or first_line[:200], published_at=published, extractor_version="text/1"
+    )
 
 
 def parse_date(value: str | date | datetime | None) -> datetime | None:

@@ -89,12 +89,17 @@ async def crawl_source(
                 result.skipped_known += 1
                 continue
             todo.append((ref, seen))
-        fetched = await asyncio.gather(*(
-            fetcher.fetch(ref.url, allow_private=source.allow_private,
-                          etag=seen.etag if seen and source.recheck else None,
-                          last_modified=seen.last_modified if seen and source.recheck else None)
-            for ref, seen in todo
-        ))
+        fetched = await asyncio.gather(
+            *(
+                fetcher.fetch(
+                    ref.url,
+                    allow_private=source.allow_private,
+                    etag=seen.etag if seen and source.recheck else None,
+                    last_modified=seen.last_modified if seen and source.recheck else None,
+                )
+                for ref, seen in todo
+            )
+        )
         for (ref, seen), fetch in zip(todo, fetched, strict=True):
             result.fetches.append(fetch)
             if not fetch.ok:
@@ -110,9 +115,9 @@ async def crawl_source(
     return result
 
 
-async def _discover(source: Source, fetcher: Fetcher, known: Mapping[str, KnownPage], result: CrawlResult) -> list[
-    PageRef
-]:
+async def _discover(
+    source: Source, fetcher: Fetcher, known: Mapping[str, KnownPage], result: CrawlResult
+) -> list[PageRef]:
     if source.kind == "page":
         assert source.url
         return [PageRef(url=source.url)]
@@ -145,9 +150,12 @@ async def _fetch_listing(
 ) -> bytes | None:
     """Fetch a feed/sitemap/list with conditional GET: an unchanged listing costs one request and no work."""
     seen = known.get(url)
-    fetch = await fetcher.fetch(url, allow_private=source.allow_private,
-                                etag=seen.etag if seen else None,
-                                last_modified=seen.last_modified if seen else None)
+    fetch = await fetcher.fetch(
+        url,
+        allow_private=source.allow_private,
+        etag=seen.etag if seen else None,
+        last_modified=seen.last_modified if seen else None,
+    )
     result.fetches.append(fetch)
     if fetch.not_modified:
         result.unchanged += 1
@@ -179,8 +187,7 @@ def _crawl_directory(source: Source, known: Mapping[str, KnownPage], result: Cra
             result.failed += 1
             continue
         content_type = "text/plain" if ref.path.suffix.lower() == ".txt" else "text/html"
-        fetch = FetchResult(url=ref.url, final_url=str(ref.path), fetched_at=now, body=body,
-                            content_type=content_type)
+        fetch = FetchResult(url=ref.url, final_url=str(ref.path), fetched_at=now, body=body, content_type=content_type)
         seen = known.get(ref.url)
         if seen is not None and seen.has_article and seen.content_sha256 == fetch.content_sha256:
             result.unchanged += 1

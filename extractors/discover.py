@@ -54,7 +54,7 @@ def parse_feed(body: bytes, base_url: str) -> list[PageRef]:
         for key in ("published_parsed", "updated_parsed"):
             stamp = entry.get(key)
             if stamp:
-                published = datetime(*stamp[:6], tzinfo=UTC)
+                published = datetime(*stamp[:6]).replace(tzinfo=UTC)
                 break
         pages.append(PageRef(url=urljoin(base_url, link), published_at=published, title=entry.get("title")))
     return pages
@@ -73,8 +73,13 @@ def _parse_json_feed(body: bytes, base_url: str) -> list[PageRef]:
     pages = []
     for item in items:
         if isinstance(item, dict) and isinstance(item.get("url"), str):
-            pages.append(PageRef(url=urljoin(base_url, item["url"]),
-                                 published_at=parse_date(item.get("date_published")), title=item.get("title")))
+            pages.append(
+                PageRef(
+                    url=urljoin(base_url, item["url"]),
+                    published_at=parse_date(item.get("date_published")),
+                    title=item.get("title"),
+                )
+            )
     return pages
 
 

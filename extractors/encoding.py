@@ -16,9 +16,19 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.IGNOR
 #: How far into a page to look for ``<meta charset>`` (the HTML spec says 1024 bytes; pages are sloppier).
 META_SCAN_BYTES = 4096
 #: Labels that browsers treat as another codec (WHATWG Encoding Standard).
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "iso-8859-1": "windows-1252",
-            "latin1": "windows-1252", "ascii": "windows-1252", "us-ascii": "windows-1252",
-            "shift-jis": "shift_jis", "sjis": "shift_jis", "x-sjis": "shift_jis", "win-1251": "windows-1251"}
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "ascii": "windows-1252",
+    "us-ascii": "windows-1252",
+    "shift-jis": "shift_jis",
+    "sjis": "shift_jis",
+    "x-sjis": "shift_jis",
+    "win-1251": "windows-1251",
+}
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
@@ -45,7 +55,7 @@ def _normalise(label: str) -> str | None:
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode a page; returns ``(text, charset used)``. Never raises: the last resort replaces bad bytes."""
     if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8):].decode("utf-8", "replace"), "utf-8"
+        return body[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8"
     for declared in (charset_from_content_type(content_type), charset_from_meta(body)):
         if declared:
             try:

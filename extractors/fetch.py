@@ -51,9 +51,19 @@ class FetchSettings:
     #: Minimum gap between the starts of two requests to one host.
     per_host_delay_s: float = 1.0
     allowed_content_types: tuple[str, ...] = (
-        "text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml",
-        "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/json",
-        "application/feed+json", "application/x-gzip", "application/gzip", "application/octet-stream",
+        "text/html",
+        "application/xhtml+xml",
+        "text/plain",
+        "application/xml",
+        "text/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/json",
+        "application/feed+json",
+        "application/x-gzip",
+        "application/gzip",
+        "application/octet-stream",
     )
 
 
@@ -154,9 +164,14 @@ class Fetcher:
             error: FetchError = NetworkError(f"total timeout after {self.settings.total_timeout_s:g}s", url=url)
         except FetchError as exc:
             error = exc
-        return FetchResult(url=url, final_url=getattr(error, "final_url", url), fetched_at=fetched_at,
-                           status=getattr(error, "status", None), error=error.record,
-                           elapsed_ms=int((time.monotonic() - started) * 1000))
+        return FetchResult(
+            url=url,
+            final_url=getattr(error, "final_url", url),
+            fetched_at=fetched_at,
+            status=getattr(error, "status", None),
+            error=error.record,
+            elapsed_ms=int((time.monotonic() - started) * 1000),
+        )
 
     async def _polite_slot(self, host: str) -> None:
         delay = self.settings.per_host_delay_s
@@ -169,7 +184,12 @@ class Fetcher:
             await asyncio.sleep(start - now)
 
     async def _fetch(
-        self, url: str, allow_private: bool, etag: str | None, last_modified: str | None, started: float,
+        self,
+        url: str,
+        allow_private: bool,
+        etag: str | None,
+        last_modified: str | None,
+        started: float,
         fetched_at: datetime,
     ) -> FetchResult:
         assert self._client is not None, "use Fetcher as an async context manager"
@@ -195,7 +215,9 @@ class Fetcher:
                 except httpx.HTTPError as exc:
                     raise NetworkError(f"{type(exc).__name__}: {exc}", url=current) from None
                 try:
-                    if response.is_redirect:
+                    if response.status_code == 304:
+                        return self._result(url, current, response, None, started, fetched_at)
+                    if response.status_code in (301, 302, 303, 307, 308):
                         location = response.headers.get("location", "")
                         nxt = urljoin(current, location)
                         if not location or nxt in seen:
@@ -203,11 +225,10 @@ class Fetcher:
                         seen.add(current)
                         current = nxt
                         continue
-                    if response.status_code == 304:
-                        return self._result(url, current, response, None, started, fetched_at)
                     if response.status_code >= 400:
-                        error = HTTPStatusError(f"HTTP {response.status_code}", url=current,
-                                                status=response.status_code)
+                        error = HTTPStatusError(
+                            f"HTTP {response.status_code}", url=current, status=response.status_code
+                        )
                         raise error
                     content_type = response.headers.get("content-type", "")
                     media = content_type.split(";")[0].strip().lower()

@@ -178,9 +178,16 @@ class GovernmentLinker:
             link = None
             if claim.continues is not None and claim.continues < len(linked):
                 parent = linked[claim.continues]
-                linked.append(replace(claim, government=parent.government, link_evidence=parent.link_evidence,
-                                      actor_id=parent.actor_id, actor_type=parent.actor_type,
-                                      via_government=parent.via_government))
+                linked.append(
+                    replace(
+                        claim,
+                        government=parent.government,
+                        link_evidence=parent.link_evidence,
+                        actor_id=parent.actor_id,
+                        actor_type=parent.actor_type,
+                        via_government=parent.via_government,
+                    )
+                )
                 continue
             if claim.speaker_span is not None:
                 link = self._from_mention(doc, claim.speaker_span, when)
@@ -280,8 +287,9 @@ Doc.set_extension("published_on", default=None, force=True)
     default_config={"countries": "", "actors": ""},
 )
 def make_government_linker(nlp: Language, name: str, countries: str, actors: str) -> GovernmentLinkerComponent:
-    linker = default_linker(Path(countries) if countries else DEFAULT_COUNTRIES,
-                            Path(actors) if actors else DEFAULT_ACTORS)
+    linker = default_linker(
+        Path(countries) if countries else DEFAULT_COUNTRIES, Path(actors) if actors else DEFAULT_ACTORS
+    )
     return GovernmentLinkerComponent(linker)
 
 

@@ -17,7 +17,7 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-import extractors.claims.component  # noqa: F401  (registers the claim components)
+import extractors.claims.component
 import extractors.governments  # noqa: F401  (registers the linker component)
 from claimtrack.errors import ConfigError
 from claimtrack.settings import DEFAULT_MODEL
@@ -71,8 +71,9 @@ class TextItem:
     published_on: date | None = None
 
 
-def chunk_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
+def chunk_text(text: str, limit: int | None = None) -> list[tuple[int, str]]:
     """``(offset, chunk)`` pieces of at most ``limit`` chars, cut at paragraph breaks where possible."""
+    limit = limit or MAX_CHUNK_CHARS
     if len(text) <= limit:
         return [(0, text)]
     chunks = []
@@ -104,7 +105,8 @@ def extract_claims(
     pending: list[Claim] = []
     for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
         _, offset, last = doc.user_data["claimtrack"]
-        pending.extend(c.shifted(offset, len(pending)) for c in doc._.claims or [])
+        base = len(pending)
+        pending.extend(c.shifted(offset, base) if offset or base else c for c in doc._.claims or [])
         if last:
             yield pending
             pending = []

@@ -75,15 +75,18 @@ def extract_pages(
             result.errors[page.ref.url] = f"extract_error: {exc}"
     version = extractor_version(nlp)
     items = [TextItem(a.text, a.published_at.date() if a.published_at else None) for _, a in ready]
-    for (page, article), claims in zip(ready, extract_claims(nlp, items, batch_size=batch_size,
-                                                             n_process=n_process), strict=True):
-        result.articles.append(ExtractedArticle(
-            article=article,
-            source=source_name,
-            outlet=outlet or article.sitename,
-            content_sha256=page.fetch.content_sha256,
-            final_url=page.fetch.final_url,
-            claims=claims,
-            claims_version=version,
-        ))
+    for (page, article), claims in zip(
+        ready, extract_claims(nlp, items, batch_size=batch_size, n_process=n_process), strict=True
+    ):
+        result.articles.append(
+            ExtractedArticle(
+                article=article,
+                source=source_name,
+                outlet=outlet or article.sitename,
+                content_sha256=page.fetch.content_sha256,
+                final_url=page.fetch.final_url,
+                claims=claims,
+                claims_version=version,
+            )
+        )
     return result

@@ -28,7 +28,16 @@ SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 LOCAL_KINDS = frozenset({"directory"})
 
 _KNOWN_FIELDS = {
-    "name", "kind", "url", "path", "outlet", "country", "allow_private", "recheck", "max_pages", "urls",
+    "name",
+    "kind",
+    "url",
+    "path",
+    "outlet",
+    "country",
+    "allow_private",
+    "recheck",
+    "max_pages",
+    "urls",
 }
 
 

@@ -67,8 +67,13 @@ def store(crawled: CrawlResult, extraction: Extraction, db: str, archive: str, r
     raw = RawArchive(Path(archive))
     for fetch in crawled.fetches:
         raw.put(fetch)  # before the database: a stored row never points at a missing body
-    batch = Batch(run_id=run_id, source=crawled.source, fetches=crawled.fetches, articles=extraction.articles,
-                  extract_errors=extraction.errors)
+    batch = Batch(
+        run_id=run_id,
+        source=crawled.source,
+        fetches=crawled.fetches,
+        articles=extraction.articles,
+        extract_errors=extraction.errors,
+    )
     return store_batch(Path(db), batch)
 
 
@@ -82,8 +87,7 @@ def current_run_id() -> str:
 @flow(name="ingest")
 def ingest(sources: str | None = None, db: str | None = None, model: str | None = None) -> dict[str, Any]:
     """Poll every source once and store what is new. Returns the run summary (also in ``runs.summary``)."""
-    settings = Settings(**{k: v for k, v in {"sources": sources and Path(sources), "db": db and Path(db),
-                                              "model": model}.items() if v})
+    settings = Settings.resolve(db=db, sources=sources, model=model)
     logger = get_run_logger()
     run_id = current_run_id()
     parameters = {"sources": str(settings.sources), "db": str(settings.db), "model": settings.model}
@@ -111,9 +115,17 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
             report.articles = counts.new_articles + counts.updated_articles
             report.claims = counts.claims
             report.errors.extend(crawled.errors + list(extraction.errors.values()))
-            logger.info("[%d/%d] %s: %d fetched, %d unchanged, %d failed, %d articles, %d claims", number,
-                        len(futures), source.name, report.fetched, report.unchanged, report.failed, report.articles,
-                        report.claims)
+            logger.info(
+                "[%d/%d] %s: %d fetched, %d unchanged, %d failed, %d articles, %d claims",
+                number,
+                len(futures),
+                source.name,
+                report.fetched,
+                report.unchanged,
+                report.failed,
+                report.articles,
+                report.claims,
+            )
         counts_now = table_counts(settings.db)
         summary.articles_total = counts_now["articles"]
         summary.claims_total = counts_now["claims"]
@@ -122,4 +134,3 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         return summary.as_dict()
     finally:
         finish_run(settings.db, run_id, status, summary.as_dict())
-

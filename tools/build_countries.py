@@ -41,8 +41,10 @@ def _title(term: str) -> str:
 
 
 def _latin(term: str) -> bool:
-    return all(unicodedata.name(ch, "").startswith(("LATIN", "SPACE", "APOSTROPHE", "HYPHEN", "FULL STOP"))
-               or ch in "'-. " for ch in term)
+    return all(
+        unicodedata.name(ch, "").startswith(("LATIN", "SPACE", "APOSTROPHE", "HYPHEN", "FULL STOP")) or ch in "'-. "
+        for ch in term
+    )
 
 
 #: Population per code, so a term shared by a state and its territories (American) goes to the state.
@@ -81,7 +83,7 @@ def from_phoenix(folder: Path) -> list[tuple[str, str, str]]:
     entry: list[str] = []
     code_line = ""
     country_code = None
-    for line in lines + [""]:
+    for line in [*lines, ""]:
         if line.startswith("#"):
             continue
         text = line.split("#", 1)[0].rstrip()
@@ -133,7 +135,8 @@ def main() -> None:
         if not term or key in _SKIP_TERMS or len(term) < 2:
             continue
         if key not in seen or (rank[kind], -POPULATION.get(code, 0)) < (
-            rank[seen[key][2]], -POPULATION.get(seen[key][1], 0)
+            rank[seen[key][2]],
+            -POPULATION.get(seen[key][1], 0),
         ):
             seen[key] = (term, code, kind)
     body = sorted(seen.values(), key=lambda r: (r[1], rank[r[2]], r[0]))

@@ -47,8 +47,8 @@ def migrations(folder: Path | None = None) -> tuple[Migration, ...]:
     return tuple(found[v] for v in versions)
 
 
-def latest_version() -> int:
-    return migrations()[-1].version
+def latest_version(folder: Path | None = None) -> int:
+    return migrations(folder)[-1].version
 
 
 def applied_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -61,20 +61,20 @@ def applied_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None, folder: Path | None = None) -> list[int]:
     """Apply pending migrations up to ``target`` (default: all). Returns the versions applied."""
     con.execute(
         "create table if not exists schema_migrations ("
         " version integer primary key, name varchar not null, applied_at timestamptz not null)"
     )
     current = applied_version(con)
-    newest = latest_version()
+    newest = latest_version(folder)
     if current > newest:
         raise WarehouseError(
             f"database schema is version {current}, newer than this claimtrack knows ({newest}); upgrade claimtrack"
         )
     applied = []
-    for migration in migrations():
+    for migration in migrations(folder):
         if migration.version <= current or (target is not None and migration.version > target):
             continue
         con.execute("begin transaction")

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from claimtrack.errors import QueryError
 from warehouse.connection import reader
 
 
@@ -18,7 +21,11 @@ class QueryResult:
 def run_sql(db: Path, query: str, *, timeout_s: float | None = None) -> QueryResult:
     """Run one statement on a read-only connection (retrying while a writer holds the file)."""
     with reader(db, timeout_s=timeout_s) as con:
-        cursor = con.execute(query)
+        try:
+            cursor = con.execute(query)
+        except duckdb.Error as exc:
+            hint = " (claimtrack sql opens the database read-only)" if "read-only" in str(exc) else ""
+            raise QueryError(f"{exc}{hint}") from None
         description = cursor.description or []
         rows = cursor.fetchall() if description else []
         return QueryResult([d[0] for d in description], rows)
@@ -26,6 +33,7 @@ def run_sql(db: Path, query: str, *, timeout_s: float | None = None) -> QueryRes
 
 def governments_seen(db: Path) -> list[str]:
     """Governments with at least one current claim, most claims first."""
-    result = run_sql(db, "select government from claims where government is not null group by 1 "
-                         "order by count(*) desc, 1")
+    result = run_sql(
+        db, "select government from claims where government is not null group by 1 order by count(*) desc, 1"
+    )
     return [r[0] for r in result.rows]

@@ -54,7 +54,10 @@ class BatchCounts:
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
     key: str | None = None,
 ) -> int:
     """Insert rows column-wise in one statement (fast in DuckDB); with ``key``, skip rows whose key exists."""
@@ -76,19 +79,71 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-FETCH_COLUMNS = ("url", "final_url", "source", "fetched_at", "status", "error", "extract_error", "bytes",
-                 "elapsed_ms", "content_sha256", "content_type", "etag", "last_modified", "run_id")
-CLAIM_COLUMNS = ("claim_id", "article_id", "text_sha256", "extractor_version", "ordinal", "speaker",
-                 "speaker_canonical", "speaker_start", "speaker_end", "government", "kind", "cue", "cue_class",
-                 "content", "start_char", "end_char", "content_spans", "via", "via_government", "link_evidence",
-                 "actor_id", "actor_type", "speaker_resolution", "continues_claim_id", "confidence",
-                 "published_at", "created_at", "run_id")
+FETCH_COLUMNS = (
+    "url",
+    "final_url",
+    "source",
+    "fetched_at",
+    "status",
+    "error",
+    "extract_error",
+    "bytes",
+    "elapsed_ms",
+    "content_sha256",
+    "content_type",
+    "etag",
+    "last_modified",
+    "run_id",
+)
+CLAIM_COLUMNS = (
+    "claim_id",
+    "article_id",
+    "text_sha256",
+    "extractor_version",
+    "ordinal",
+    "speaker",
+    "speaker_canonical",
+    "speaker_start",
+    "speaker_end",
+    "government",
+    "kind",
+    "cue",
+    "cue_class",
+    "content",
+    "start_char",
+    "end_char",
+    "content_spans",
+    "via",
+    "via_government",
+    "link_evidence",
+    "actor_id",
+    "actor_type",
+    "speaker_resolution",
+    "continues_claim_id",
+    "confidence",
+    "published_at",
+    "created_at",
+    "run_id",
+)
 
 
 def fetch_row(fetch: FetchResult, source: str, run_id: str | None, extract_error: str | None) -> tuple[Any, ...]:
-    return (fetch.url, fetch.final_url, source, fetch.fetched_at, fetch.status, fetch.error, extract_error,
-            len(fetch.body) if fetch.body is not None else None, fetch.elapsed_ms, fetch.content_sha256,
-            fetch.content_type, fetch.etag, fetch.last_modified, run_id)
+    return (
+        fetch.url,
+        fetch.final_url,
+        source,
+        fetch.fetched_at,
+        fetch.status,
+        fetch.error,
+        extract_error,
+        len(fetch.body) if fetch.body is not None else None,
+        fetch.elapsed_ms,
+        fetch.content_sha256,
+        fetch.content_type,
+        fetch.etag,
+        fetch.last_modified,
+        run_id,
+    )
 
 
 def claim_rows(record: ExtractedArticle, article_id: str, run_id: str | None, now: datetime) -> list[tuple[Any, ...]]:
@@ -96,16 +151,38 @@ def claim_rows(record: ExtractedArticle, article_id: str, run_id: str | None, no
     ids = [claim_id_for(article_id, text_sha, record.claims_version, i, c) for i, c in enumerate(record.claims)]
     rows = []
     for ordinal, claim in enumerate(record.claims):
-        rows.append((
-            ids[ordinal], article_id, text_sha, record.claims_version, ordinal, claim.speaker,
-            claim.speaker_canonical, claim.speaker_span[0] if claim.speaker_span else None,
-            claim.speaker_span[1] if claim.speaker_span else None, claim.government, claim.kind, claim.cue,
-            claim.cue_class, claim.content, claim.start_char, claim.end_char,
-            json.dumps([list(s) for s in claim.content_spans]), claim.via, claim.via_government,
-            claim.link_evidence, claim.actor_id, claim.actor_type, claim.speaker_resolution,
-            ids[claim.continues] if claim.continues is not None and claim.continues < len(ids) else None,
-            claim.confidence, record.article.published_at, now, run_id,
-        ))
+        rows.append(
+            (
+                ids[ordinal],
+                article_id,
+                text_sha,
+                record.claims_version,
+                ordinal,
+                claim.speaker,
+                claim.speaker_canonical,
+                claim.speaker_span[0] if claim.speaker_span else None,
+                claim.speaker_span[1] if claim.speaker_span else None,
+                claim.government,
+                claim.kind,
+                claim.cue,
+                claim.cue_class,
+                claim.content,
+                claim.start_char,
+                claim.end_char,
+                json.dumps([list(s) for s in claim.content_spans]),
+                claim.via,
+                claim.via_government,
+                claim.link_evidence,
+                claim.actor_id,
+                claim.actor_type,
+                claim.speaker_resolution,
+                ids[claim.continues] if claim.continues is not None and claim.continues < len(ids) else None,
+                claim.confidence,
+                record.article.published_at,
+                now,
+                run_id,
+            )
+        )
     return rows
 
 
@@ -114,9 +191,12 @@ def store_batch(db: Path, batch: Batch) -> BatchCounts:
     counts = BatchCounts()
     now = datetime.now(UTC)
     with writer(db) as con:
-        counts.fetches = insert_rows(con, "fetches", FETCH_COLUMNS,
-                                     [fetch_row(f, batch.source, batch.run_id, batch.extract_errors.get(f.url))
-                                      for f in batch.fetches])
+        counts.fetches = insert_rows(
+            con,
+            "fetches",
+            FETCH_COLUMNS,
+            [fetch_row(f, batch.source, batch.run_id, batch.extract_errors.get(f.url)) for f in batch.fetches],
+        )
         all_claims: list[tuple[Any, ...]] = []
         for record in batch.articles:
             article = record.article
@@ -124,9 +204,23 @@ def store_batch(db: Path, batch: Batch) -> BatchCounts:
             existing = con.execute(
                 "select text_sha256, claims_version from articles where article_id = ?", [article_id]
             ).fetchone()
-            values = [article.url, batch.source, record.outlet, article.title, article.author, article.published_at,
-                      article.text, article.text_sha256, record.content_sha256, record.final_url, article.sitename,
-                      article.language, now, article.extractor_version, record.claims_version]
+            values = [
+                article.url,
+                batch.source,
+                record.outlet,
+                article.title,
+                article.author,
+                article.published_at,
+                article.text,
+                article.text_sha256,
+                record.content_sha256,
+                record.final_url,
+                article.sitename,
+                article.language,
+                now,
+                article.extractor_version,
+                record.claims_version,
+            ]
             if existing is None:
                 con.execute(
                     "insert into articles (article_id, url, source, outlet, title, author, published_at, text,"
@@ -175,9 +269,12 @@ def known_pages(db: Path, source: str) -> dict[str, KnownPage]:
             """,
             [source, source],
         ).fetchall()
-    return {r[0]: KnownPage(url=r[0], etag=r[1], last_modified=r[2], content_sha256=r[3], has_article=bool(r[4]),
-                            fetched_ok=bool(r[5]))
-            for r in rows}
+    return {
+        r[0]: KnownPage(
+            url=r[0], etag=r[1], last_modified=r[2], content_sha256=r[3], has_article=bool(r[4]), fetched_ok=bool(r[5])
+        )
+        for r in rows
+    }
 
 
 def begin_run(db: Path, run_id: str, flow: str, parameters: Mapping[str, Any]) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -66,7 +66,7 @@ class _Draft:
     frame: str
     via: Token | None = None
     according: bool = False
-    continues: int | None = None
+    continues: _Draft | None = None
     confidence: float = 0.7
 
 
@@ -99,9 +99,9 @@ class _Quotes:
         return found
 
 
-def attribute(doc: Doc, options: AttributionOptions = DEFAULT_OPTIONS, cues: dict[str, Cue] | None = None) -> list[
-    Claim
-]:
+def attribute(
+    doc: Doc, options: AttributionOptions = DEFAULT_OPTIONS, cues: dict[str, Cue] | None = None
+) -> list[Claim]:
     """All claims in ``doc``, in text order, speakers not yet resolved across the document."""
     cues = cues if cues is not None else default_cues()
     text = doc.text
@@ -123,8 +123,10 @@ def attribute(doc: Doc, options: AttributionOptions = DEFAULT_OPTIONS, cues: dic
     # 4. leftover quotes
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options)
     # 5. claims
-    claims = [_finish(d, quotes, text, doc) for d in drafts]
-    return [c for c in claims if c is not None and _keep(c, options)]
+    finished = [(d, _finish(d, quotes, text, doc)) for d in drafts]
+    kept = [(d, c) for d, c in finished if c is not None and _keep(c, options)]
+    position = {id(d): i for i, (d, _) in enumerate(kept)}
+    return [replace(c, continues=position.get(id(d.continues))) if d.continues is not None else c for d, c in kept]
 
 
 # -- 2. cues ----------------------------------------------------------------------------------------------------
@@ -260,7 +262,7 @@ def _content_from_frames(verb: Token, cue: Cue, source: Token | None) -> tuple[l
 
 def _is_question(clause: Token) -> bool:
     first = clause.left_edge
-    return first.lower_ in _QUESTION_MARKERS and first.i < clause.i or any(
+    return (first.lower_ in _QUESTION_MARKERS and first.i < clause.i) or any(
         c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children
     )
 
@@ -300,10 +302,9 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: _Quotes, te
     phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree}
     head = according.head
     for draft in drafts:
-        if draft.cue_token is not None and (draft.cue_token == head or draft.cue_token.head == head == according.head):
-            if draft.cue_token == head:
-                draft.via = source
-                return
+        if draft.cue_token is not None and draft.cue_token == head:
+            draft.via = source  # “…,” Wang said, according to China's Foreign Ministry
+            return
     sentence = according.sent
     tokens = [t for t in sentence if t.i not in phrase and not t.is_space]
     if head.i not in phrase and head.sent == sentence:
@@ -383,14 +384,13 @@ def _attach_leftover_quotes(
         if in_para:
             continue
         # Continuation: a paragraph that is (mostly) a quote, after a paragraph whose speaker was talking.
-        if text[para_start:para_end].lstrip()[:1] not in "“\"«" or (quote.end - quote.start) < 0.6 * (
+        if text[para_start:para_end].lstrip()[:1] not in '“"«' or (quote.end - quote.start) < 0.6 * (
             para_end - para_start
         ):
             continue
         previous = _last_speaking_draft(result, para_starts, p, options.continuation_reach)
         if previous is None:
             continue
-        index = result.index(previous)
         result.append(
             _Draft(
                 cue_token=previous.cue_token,
@@ -401,18 +401,12 @@ def _attach_leftover_quotes(
                 spans=[(quote.start, quote.end)],
                 frame="continuation",
                 via=previous.via,
-                continues=index if previous.continues is None else previous.continues,
+                continues=previous if previous.continues is None else previous.continues,
                 confidence=0.6,
             )
         )
         all_spans.append((quote.start, quote.end))
     result.sort(key=lambda d: d.spans[0][0])
-    # Continuation indices point into the sorted list.
-    order = {id(d): i for i, d in enumerate(result)}
-    by_old = {i: d for i, d in enumerate(drafts)}
-    for d in result:
-        if d.continues is not None and d.continues in by_old:
-            d.continues = order[id(by_old[d.continues])]
     return result
 
 
@@ -467,7 +461,6 @@ def _finish(draft: _Draft, quotes: _Quotes, text: str, doc: Doc) -> Claim | None
         via=text[via_span[0] : via_span[1]] if via_span else None,
         via_span=via_span,
         confidence=round(max(min(confidence, 0.99), 0.05), 2),
-        continues=draft.continues,
     )
 
 
@@ -509,7 +502,9 @@ def _mention_span(head: Token) -> tuple[int, int]:
     """The full speaker mention: titles, possessives and appositives, but no relative clause or verb."""
     keep = [head]
     for child in head.children:
-        if child.dep_ in ("relcl", "acl", "parataxis", "advcl", "ccomp") or (child.dep_ == "advmod" and child.i > head.i):
+        if child.dep_ in ("relcl", "acl", "parataxis", "advcl", "ccomp") or (
+            child.dep_ == "advmod" and child.i > head.i
+        ):
             continue
         keep.extend(child.subtree)
     tokens = sorted({t.i: t for t in keep}.values(), key=lambda t: t.i)
@@ -534,9 +529,7 @@ def _keep(claim: Claim, options: AttributionOptions) -> bool:
     if claim.speaker is None and not options.keep_unsourced:
         return False
     stripped = claim.content.strip(" “”\"'‘’.,")
-    if len(stripped) < options.min_content_chars or stripped.lower() in _EMPTY_CONTENT:
-        return False
-    return True
+    return len(stripped) >= options.min_content_chars and stripped.lower() not in _EMPTY_CONTENT
 
 
 def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:

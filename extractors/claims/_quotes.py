@@ -116,7 +116,7 @@ def _single_quotes(text: str, start: int, end: int, doubles: list[Quote]) -> lis
         after = text[i + 1] if i + 1 < end else " "
         if _is_word_char(before) and _is_word_char(after):
             continue  # apostrophe inside a word: Russia’s, don't
-        opens = not _is_word_char(before) and (_is_word_char(after) or after in "“\"")
+        opens = not _is_word_char(before) and (_is_word_char(after) or after in '“"')
         closes = not before.isspace() and not _is_word_char(after)
         if ch in OPEN_SINGLE and opens:
             single_open = i

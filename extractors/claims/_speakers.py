@@ -36,24 +36,33 @@ def resolve_speakers(claims: Sequence[Claim], people: Sequence[tuple[int, str]] 
     name introduced outside any claim.
     """
     full_names = [(pos, name) for pos, name in people if len(name.split()) >= 2]
-    full_names += [(c.speaker_span[0], c.speaker_name) for c in claims if c.speaker_span and c.speaker_name
-                   and len(c.speaker_name.split()) >= 2]
+    full_names += [
+        (c.speaker_span[0], c.speaker_name)
+        for c in claims
+        if c.speaker_span and c.speaker_name and len(c.speaker_name.split()) >= 2
+    ]
     full_names.sort()
     resolved: list[Claim] = []
     spellings: dict[str, str] = {}
     for claim in claims:
         if claim.continues is not None and claim.continues < len(resolved):
             parent = resolved[claim.continues]
-            resolved.append(replace(claim, speaker_canonical=parent.speaker_canonical,
-                                    speaker_resolution=parent.speaker_resolution,
-                                    speaker_is_person=parent.speaker_is_person))
+            resolved.append(
+                replace(
+                    claim,
+                    speaker_canonical=parent.speaker_canonical,
+                    speaker_resolution=parent.speaker_resolution,
+                    speaker_is_person=parent.speaker_is_person,
+                )
+            )
             continue
         resolved.append(_resolve_one(claim, full_names, resolved, spellings))
     return resolved
 
 
-def _resolve_one(claim: Claim, full_names: list[tuple[int, str]], earlier: list[Claim],
-                 spellings: dict[str, str]) -> Claim:
+def _resolve_one(
+    claim: Claim, full_names: list[tuple[int, str]], earlier: list[Claim], spellings: dict[str, str]
+) -> Claim:
     if claim.speaker is None or claim.speaker_span is None:
         return claim
     position = claim.speaker_span[0]
@@ -71,8 +80,12 @@ def _resolve_one(claim: Claim, full_names: list[tuple[int, str]], earlier: list[
     if lowered in PERSONAL_PRONOUNS:
         for previous in reversed(earlier):
             if previous.speaker_is_person and previous.speaker_canonical:
-                return replace(claim, speaker_canonical=previous.speaker_canonical, speaker_resolution="pronoun",
-                               speaker_is_person=True)
+                return replace(
+                    claim,
+                    speaker_canonical=previous.speaker_canonical,
+                    speaker_resolution="pronoun",
+                    speaker_is_person=True,
+                )
         before = [name for pos, name in full_names if pos < position]
         if before:
             return replace(claim, speaker_canonical=before[-1], speaker_resolution="pronoun", speaker_is_person=True)
@@ -84,14 +97,22 @@ def _resolve_one(claim: Claim, full_names: list[tuple[int, str]], earlier: list[
         return claim
     if lowered.startswith("the ") and claim.speaker_head:
         for previous in reversed(earlier):
-            if (previous.speaker_canonical and previous.speaker and previous.speaker_head != claim.speaker_head
-                    and claim.speaker_head in previous.speaker.lower().split()):
-                return replace(claim, speaker_canonical=previous.speaker_canonical,
-                               speaker_resolution="description", speaker_is_person=previous.speaker_is_person)
+            if (
+                previous.speaker_canonical
+                and previous.speaker
+                and previous.speaker_head != claim.speaker_head
+                and claim.speaker_head in previous.speaker.lower().split()
+            ):
+                return replace(
+                    claim,
+                    speaker_canonical=previous.speaker_canonical,
+                    speaker_resolution="description",
+                    speaker_is_person=previous.speaker_is_person,
+                )
     canonical = mention
     for article in _ARTICLES:
         if canonical.lower().startswith(article):
-            canonical = canonical[len(article):]
+            canonical = canonical[len(article) :]
             break
     canonical = spellings.setdefault(canonical.lower(), canonical)
     return replace(claim, speaker_canonical=canonical, speaker_resolution="mention")

@@ -1,0 +1,89 @@
+"""A real HTTP server on 127.0.0.1 for tests: static routes plus hand-written misbehaving handlers.
+
+server = LocalServer()
+server.route("/feed.xml", body, content_type="application/rss+xml")
+server.handler("/slow", lambda request: ...)   # full control over the socket
+server.url("/feed.xml") -> "http://127.0.0.1:<port>/feed.xml"
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[BaseHTTPRequestHandler], None]
+
+
+class LocalServer:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.routes: dict[str, Route] = {}
+        self.handlers: dict[str, Handler] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.requests.append((self.path, dict(self.headers)))
+                path = self.path.split("?", 1)[0]
+                if path in server.handlers:
+                    server.handlers[path](self)
+                    return
+                route = server.routes.get(path) or server.routes.get(self.path)
+                if route is None:
+                    route = Route(404, b"not found", {"Content-Type": "text/plain"})
+                self.send_response(route.status)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer((host, 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def route(
+        self,
+        path: str,
+        body: bytes | str,
+        *,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = Route(status, data, {"Content-Type": content_type, **(headers or {})})
+
+    def handler(self, path: str, function: Handler) -> None:
+        self.handlers[path] = function
+
+    def hits(self, path: str) -> int:
+        return sum(1 for p, _ in self.requests if p.split("?", 1)[0] == path)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

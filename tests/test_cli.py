@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimtrack.cli import main
+from tests.conftest import FIXTURES, SEED_ARTICLE
+from tests.test_warehouse import batch
+from warehouse.writes import store_batch
+
+
+def test_sql_reads_the_database(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store_batch(db, batch())
+    assert main(["sql", "--db", str(db), "SELECT government, count(*) AS n FROM claims GROUP BY 1"]) == 0
+    out = capsys.readouterr().out
+    assert "BRA" in out and "(1 row)" in out
+    assert main(["sql", "--db", str(db), "--format", "json", "SELECT count(*) AS n FROM articles"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 1}]
+
+
+def test_sql_is_read_only(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store_batch(db, batch())
+    assert main(["sql", "--db", str(db), "DELETE FROM articles"]) == 2
+    assert "read-only" in capsys.readouterr().err.lower()
+
+
+def test_sql_without_database_explains(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "--db", str(tmp_path / "none.duckdb"), "select 1"]) == 2
+    assert "make run" in capsys.readouterr().err
+
+
+def test_database_opens_in_plain_duckdb(db: Path) -> None:
+    import duckdb
+
+    store_batch(db, batch())
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from claims").fetchone() == (1,)
+    finally:
+        con.close()
+
+
+def test_extract_prints_jsonl_with_file_offsets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(SEED_ARTICLE), str(FIXTURES / "pages" / "gaza-aid.html")]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    seed = [r for r in records if r["file"] == str(SEED_ARTICLE)]
+    raw = SEED_ARTICLE.read_text(encoding="utf-8")
+    assert len(seed) == 16
+    for r in seed:
+        for start, end in r["content_spans"]:
+            assert raw[start:end] in r["content"]
+        assert set(r) >= {
+            "file",
+            "speaker",
+            "speaker_canonical",
+            "government",
+            "kind",
+            "cue",
+            "content",
+            "content_spans",
+            "speaker_span",
+            "via",
+            "confidence",
+        }
+    gaza = [r for r in records if r["file"].endswith("gaza-aid.html")]
+    assert any(r["government"] == "EGY" for r in gaza)
+
+
+def test_every_command_has_help() -> None:
+    for command in ([], ["ingest"], ["sql"], ["extract"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "claimtrack.cli", *command, "--help"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "usage: claimtrack" in out
+        if command:
+            assert "--db" in out or command == ["extract"]

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimtrack.errors import ConfigError
+from claimtrack.settings import DEFAULT_SOURCES
+from extractors.sources import load_sources
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_sources_are_valid_and_include_the_offline_sample() -> None:
+    sources = load_sources(DEFAULT_SOURCES)
+    kinds = {s.kind for s in sources}
+    assert "directory" in kinds and "feed" in kinds
+    sample = next(s for s in sources if s.kind == "directory")
+    assert sample.path is not None and any(sample.path.glob("*.txt"))
+    assert not any(s.allow_private for s in sources)
+
+
+def test_relative_paths_resolve_against_the_file(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    path = write(tmp_path, '[[source]]\nname = "local"\nkind = "directory"\npath = "pages"\n')
+    assert load_sources(path)[0].path == (tmp_path / "pages").resolve()
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('[[source]]\nkind = "feed"\nurl = "https://x.org/f"\n', "'name' is required"),
+        ('[[source]]\nname = "a"\nkind = "rss"\nurl = "https://x.org/f"\n', "'kind' must be one of"),
+        ('[[source]]\nname = "a"\nkind = "feed"\n', "needs 'url'"),
+        ('[[source]]\nname = "a"\nkind = "feed"\nurl = "ftp://x.org/f"\n', "must start with http"),
+        ('[[source]]\nname = "a"\nkind = "feed"\nurl = "https://x.org/f"\nallow_private = "yes"\n', "true or false"),
+        ('[[source]]\nname = "a"\nkind = "feed"\nurl = "https://x.org/f"\ncolour = "red"\n', "unknown field"),
+        (
+            '[[source]]\nname = "a"\nkind = "page"\nurl = "https://x.org/1"\n[[source]]\nname = "a"\nkind = "page"\n'
+            'url = "https://x.org/2"\n',
+            "unique",
+        ),
+        ("[[source]\n", "not valid TOML"),
+        ("title = 'nothing'\n", "no [[source]] entries"),
+    ],
+)
+def test_bad_entries_say_what_and_where(tmp_path: Path, body: str, message: str) -> None:
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError, match=r"sources\.toml") as error:
+        load_sources(path)
+    assert message in str(error.value)
+
+
+def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--sources"):
+        load_sources(tmp_path / "nope.toml")

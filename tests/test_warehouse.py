@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from claimtrack.errors import DatabaseLocked, WarehouseError
+from extractors.article import Article
+from extractors.claims import Claim
+from extractors.fetch import FetchResult
+from extractors.pipeline import ExtractedArticle
+from warehouse.connection import connect, reader, writer
+from warehouse.migrate import latest_version, migrate
+from warehouse.queries import run_sql
+from warehouse.writes import Batch, known_pages, store_batch
+
+TEXT = "The Brazilian foreign minister said that Brasilia would host the summit."
+
+
+def record(text: str = TEXT, version: str = "claims/test") -> ExtractedArticle:
+    article = Article(
+        url="https://news.example.org/a", text=text, title="A", published_at=datetime(2024, 5, 1, tzinfo=UTC)
+    )
+    start = text.index("Brasilia")
+    claim = Claim(
+        kind="indirect",
+        content=text[start:-1],
+        content_spans=((start, len(text) - 1),),
+        cue="said",
+        speaker="The Brazilian foreign minister",
+        speaker_span=(0, 30),
+        government="BRA",
+    )
+    return ExtractedArticle(
+        article=article,
+        source="test",
+        outlet="Example",
+        content_sha256="abc",
+        final_url=article.url,
+        claims=[claim],
+        claims_version=version,
+    )
+
+
+def batch(text: str = TEXT, version: str = "claims/test") -> Batch:
+    fetch = FetchResult(
+        url="https://news.example.org/a",
+        final_url="https://news.example.org/a",
+        fetched_at=datetime.now(UTC),
+        status=200,
+        body=text.encode(),
+        etag='"e1"',
+    )
+    return Batch(run_id="run-1", source="test", fetches=[fetch], articles=[record(text, version)])
+
+
+def counts(db: Path) -> tuple[int, int, int]:
+    rows = run_sql(
+        db,
+        "select (select count(*) from articles), (select count(*) from claims), (select count(*) from claim_records)",
+    ).rows
+    return rows[0]  # type: ignore[return-value]
+
+
+def test_fresh_database_is_migrated_and_recorded(db: Path) -> None:
+    with writer(db):
+        pass
+    versions = run_sql(db, "select version from schema_migrations order by 1").rows
+    assert [v[0] for v in versions] == list(range(1, latest_version() + 1))
+
+
+def test_newer_database_is_refused(db: Path) -> None:
+    with writer(db) as con:
+        con.execute("insert into schema_migrations values (999, 'future', now())")
+    with pytest.raises(WarehouseError, match="newer than this claimtrack"), writer(db):
+        pass
+
+
+def test_store_is_idempotent(db: Path) -> None:
+    first = store_batch(db, batch())
+    assert first.new_articles == 1 and first.claims == 1 and first.governments == {"BRA"}
+    again = store_batch(db, batch())
+    assert again.unchanged_articles == 1 and again.claims == 0
+    assert counts(db) == (1, 1, 1)
+
+
+def test_new_extractor_version_replaces_current_claims_but_keeps_history(db: Path) -> None:
+    store_batch(db, batch())
+    store_batch(db, batch(version="claims/test-2"))
+    assert counts(db) == (1, 1, 2)
+    current = run_sql(db, "select extractor_version from claims").rows
+    assert current == [("claims/test-2",)]
+
+
+def test_changed_text_updates_article_and_offsets_stay_valid(db: Path) -> None:
+    store_batch(db, batch())
+    changed = "Update: " + TEXT
+    store_batch(db, batch(text=changed))
+    rows = run_sql(
+        db, "select a.text, c.start_char, c.end_char, c.content from claims c join articles a using (article_id)"
+    ).rows
+    assert len(rows) == 1
+    text, start, end, content = rows[0]
+    assert text[start:end] == content
+
+
+def test_known_pages_carry_validators(db: Path) -> None:
+    store_batch(db, batch())
+    known = known_pages(db, "test")["https://news.example.org/a"]
+    assert known.has_article and known.etag == '"e1"' and known.fetched_ok
+
+
+def test_reader_gets_in_between_writer_batches(db: Path) -> None:
+    store_batch(db, batch())
+    # A second process writes in short transactions for ~3 s; we read meanwhile.
+    script = (
+        "import sys, time; sys.path.insert(0, '.');"
+        "from warehouse.connection import writer;"
+        "from pathlib import Path;"
+        "end = time.time() + 3\n"
+        "while time.time() < end:\n"
+        "    with writer(Path(sys.argv[1])) as con:\n"
+        '        con.execute("insert into runs (run_id, flow, started_at, status) values (gen_random_uuid()::varchar,'
+        " 'w', now(), 'x')\")\n"
+        "        time.sleep(0.05)\n"
+        "    time.sleep(0.02)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(db)], cwd=Path(__file__).parent.parent)
+    try:
+        time.sleep(0.5)
+        seen = []
+        for _ in range(10):
+            seen.append(run_sql(db, "select count(*) from runs", timeout_s=10).rows[0][0])
+            time.sleep(0.1)
+        assert seen[-1] > seen[0]
+    finally:
+        assert proc.wait(timeout=30) == 0
+
+
+def test_reader_gives_up_with_a_clear_error_when_lock_is_held(db: Path) -> None:
+    store_batch(db, batch())
+    script = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(5)"
+    proc = subprocess.Popen([sys.executable, "-c", script, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        with pytest.raises(DatabaseLocked, match="Retry in a moment"), reader(db, timeout_s=0.5):
+            pass
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_read_only_on_missing_database_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="make run"):
+        connect(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_failed_migration_rolls_back_and_names_itself(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "001_init.sql").write_text("create table t (x integer);", encoding="utf-8")
+    (folder / "002_broken.sql").write_text(
+        "alter table t add column y integer; select nonsense from nowhere;", encoding="utf-8"
+    )
+    con = duckdb.connect(str(tmp_path / "m.duckdb"))
+    try:
+        with pytest.raises(WarehouseError, match="002_broken failed"):
+            migrate(con, folder=folder)
+        assert con.execute("select max(version) from schema_migrations").fetchone() == (1,)
+        assert [c[0] for c in con.execute("describe t").fetchall()] == ["x"]
+    finally:
+        con.close()
+
+
+def test_duplicate_migration_numbers_are_refused(tmp_path: Path) -> None:
+    from warehouse.migrate import migrations
+
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "001_a.sql").write_text("select 1;", encoding="utf-8")
+    (folder / "001_b.sql").write_text("select 1;", encoding="utf-8")
+    with pytest.raises(WarehouseError, match="two migrations numbered 001"):
+        migrations(folder)
