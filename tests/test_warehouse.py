@@ -186,3 +186,15 @@ def test_duplicate_migration_numbers_are_refused(tmp_path: Path) -> None:
     (folder / "001_b.sql").write_text("select 1;", encoding="utf-8")
     with pytest.raises(WarehouseError, match="two migrations numbered 001"):
         migrations(folder)
+
+
+def test_subjects_and_topics_are_stored_once(db: Path) -> None:
+    from dataclasses import replace
+
+    b = batch()
+    claim = replace(b.articles[0].claims[0], subjects=(("USA", "country:US"),), topics=(("summits", "summit"),))
+    b = replace(b, articles=[replace(b.articles[0], claims=[claim])])
+    store_batch(db, b)
+    store_batch(db, b)
+    assert run_sql(db, "select government, evidence from claim_subjects").rows == [("USA", "country:US")]
+    assert run_sql(db, "select topic, term from claim_topics").rows == [("summits", "summit")]

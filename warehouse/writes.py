@@ -58,17 +58,18 @@ def insert_rows(
     table: str,
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
-    key: str | None = None,
+    key: Sequence[str] = (),
 ) -> int:
-    """Insert rows column-wise in one statement (fast in DuckDB); with ``key``, skip rows whose key exists."""
+    """Insert rows column-wise in one statement (fast in DuckDB); with ``key`` columns, skip rows already stored."""
     if not rows:
         return 0
     values = [list(column) for column in zip(*rows, strict=True)]
     select = ", ".join(f"unnest(${i + 1}) as {name}" for i, name in enumerate(columns))
     names = ", ".join(columns)
     sql = f"insert into {table} ({names}) select {names} from (select {select}) src"
-    if key is not None:
-        sql += f" where not exists (select 1 from {table} t where t.{key} = src.{key})"
+    if key:
+        match = " and ".join(f"t.{k} = src.{k}" for k in key)
+        sql += f" where not exists (select 1 from {table} t where {match})"
     before = _count(con, table)
     con.execute(sql, values)
     return _count(con, table) - before
@@ -198,6 +199,8 @@ def store_batch(db: Path, batch: Batch) -> BatchCounts:
             [fetch_row(f, batch.source, batch.run_id, batch.extract_errors.get(f.url)) for f in batch.fetches],
         )
         all_claims: list[tuple[Any, ...]] = []
+        subject_rows: list[tuple[Any, ...]] = []
+        topic_rows: list[tuple[Any, ...]] = []
         for record in batch.articles:
             article = record.article
             article_id = article_id_for(article.url)
@@ -240,9 +243,17 @@ def store_batch(db: Path, batch: Batch) -> BatchCounts:
                     [*values, article_id],
                 )
                 counts.updated_articles += 1
-            all_claims.extend(claim_rows(record, article_id, batch.run_id, now))
+            rows = claim_rows(record, article_id, batch.run_id, now)
+            all_claims.extend(rows)
+            for row, claim in zip(rows, record.claims, strict=True):
+                subject_rows.extend((row[0], code, evidence) for code, evidence in dict(claim.subjects).items())
+                topic_rows.extend((row[0], topic, term) for topic, term in dict(claim.topics).items())
             counts.governments.update(c.government for c in record.claims if c.government)
-        counts.claims = insert_rows(con, "claim_records", CLAIM_COLUMNS, all_claims, key="claim_id")
+        counts.claims = insert_rows(con, "claim_records", CLAIM_COLUMNS, all_claims, key=("claim_id",))
+        insert_rows(
+            con, "claim_subjects", ("claim_id", "government", "evidence"), subject_rows, key=("claim_id", "government")
+        )
+        insert_rows(con, "claim_topics", ("claim_id", "topic", "term"), topic_rows, key=("claim_id", "topic"))
     return counts
 
 

@@ -49,8 +49,10 @@ class Claim:
     actor_type: str | None = None
     link_evidence: str | None = None
     via_government: str | None = None
-    #: Governments the claim talks about (not the speaker's): ISO alpha-3 codes.
-    subjects: tuple[str, ...] = field(default=())
+    #: Governments the claim talks about (not the speaker's): ``(code, evidence)`` pairs.
+    subjects: tuple[tuple[str, str], ...] = field(default=())
+    #: Topics the claim is about: ``(topic id from seeds/topics.toml, matched term)`` pairs.
+    topics: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def start_char(self) -> int:
@@ -81,5 +83,6 @@ class Claim:
         for key in ("speaker_span", "cue_span", "via_span"):
             if data[key] is not None:
                 data[key] = list(data[key])
-        data["subjects"] = list(self.subjects)
+        data["subjects"] = [list(s) for s in self.subjects]
+        data["topics"] = [list(t) for t in self.topics]
         return data
