@@ -18,8 +18,8 @@ import spacy
 from spacy.language import Language
 
 import extractors.claims.component
-import extractors.governments  # noqa: F401  (registers the linker component)
-import extractors.subjects  # noqa: F401  (registers claim_subjects)
+import extractors.governments
+import extractors.subjects
 import extractors.topics  # noqa: F401  (registers claim_topics)
 from claimtrack.errors import ConfigError
 from claimtrack.settings import DEFAULT_MODEL

@@ -112,7 +112,9 @@ class TopicMatcher:
             try:
                 self.matcher.add(topic.topic_id, compiled)
             except (ValueError, KeyError) as exc:
-                raise ConfigError(f"topic {topic.topic_id!r}: a pattern is not a valid spaCy Matcher pattern: {exc}")
+                raise ConfigError(
+                    f"topic {topic.topic_id!r}: a pattern is not a valid spaCy Matcher pattern: {exc}"
+                ) from None
 
     def matches(self, doc: Doc) -> list[tuple[str, int, int, str]]:
         """``(topic_id, start_char, end_char, matched text)`` for every match in ``doc``."""
