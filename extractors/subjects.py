@@ -32,7 +32,7 @@ class SubjectFinder:
 
     def subjects(self, doc: Doc, claim: Claim, when: date | None) -> tuple[tuple[str, str], ...]:
         found: dict[str, str] = {}
-        roots = []
+        roots: list[Token] = []
         for start, end in claim.content_spans:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or not len(span):
