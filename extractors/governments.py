@@ -45,7 +45,9 @@ _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", 
 #: Dependency labels that may sit between a speaker's head and the words that say whom they speak for.
 _PASSABLE_DEPS = frozenset({"prep", "case", "poss", "appos", "punct", "det", "cc", "conj", "amod", "compound", "nmod"})
 #: US congressional style "Sen. Ben Sasse, R-Neb." / "(D-Calif.)": party and state, so a US legislator.
-_US_PARTY_STATE = re.compile(r"^\(?[RDI]-[A-Z][A-Za-z.]*\)?$")
+_US_PARTY_STATE = re.compile(r"(?<![A-Za-z])[RDI]-[A-Z][A-Za-z.]+")
+#: Words that put a role in the past: a former minister no longer speaks for a government.
+_FORMER = frozenset({"former", "ex", "ex-", "then", "retired", "erstwhile"})
 #: Types that speak for a government, and so take its code.
 _CODED_TYPES = STATE_TYPES | {"igo"}
 
@@ -115,7 +117,28 @@ class GovernmentLinker:
                     via_government=via.government if via else None,
                 )
             )
-        return linked
+        return self._from_context(doc, linked)
+
+    def _from_context(self, doc: Doc, claims: list[Claim]) -> list[Claim]:
+        """Generic state speakers with no country ("prosecutors", "lawmakers", "officials") take the article's
+        dominant government, when one government has most (>= 60%, at least 2) of the explicitly linked state
+        speakers. Evidence ``context:USA``; a weaker kind than any other, for domestic reporting."""
+        counts: dict[str, int] = {}
+        for claim in claims:
+            kind = (claim.link_evidence or "").split(":", 1)[0]
+            if claim.government and kind not in ("", "coref", "context") and claim.actor_type in STATE_TYPES:
+                counts[claim.government] = counts.get(claim.government, 0) + 1
+        if not counts:
+            return claims
+        top, top_count = max(counts.items(), key=lambda item: item[1])
+        if top_count < 2 or top_count < 0.6 * sum(counts.values()):
+            return claims
+        result = []
+        for claim in claims:
+            if claim.government is None and claim.actor_type in STATE_TYPES and _generic(doc, claim):
+                claim = replace(claim, government=top, link_evidence=f"context:{top}")
+            result.append(claim)
+        return result
 
     def speaker_link(
         self, doc: Doc, claim: Claim, when: date | None, by_canonical: dict[str, Link] | None = None
@@ -145,7 +168,12 @@ class GovernmentLinker:
                     mention_type or actor.actor_type,
                     actor,
                 )
-        if link is not None and canonical and (link.government or link.actor_type not in (None, "unknown")):
+        if (
+            link is not None
+            and canonical
+            and (link.government or link.actor_type not in (None, "unknown"))
+            and _names_speaker(doc, claim)
+        ):
             by_canonical.setdefault(canonical, link)
         return link
 
@@ -160,15 +188,28 @@ class GovernmentLinker:
         if head.pos_ == "PRON":
             return None
         tokens = list(mention)
-        role_spans = [(first, last, role) for first, last, role in self.roles.matches(tokens)]
+        # Words of a place or body name are not role nouns ("European *Union*", "United *Nations* Council").
+        named = {t.i for first, last, _ in self.places.matches(tokens) for t in tokens[first:last]}
+        named |= {
+            t.i for first, last, a in self.actors.matches(tokens, when) if a.kind == "body" for t in tokens[first:last]
+        }
+        role_spans = [
+            (first, last, role)
+            for first, last, role in self.roles.matches(tokens)
+            if not any(t.i in named for t in tokens[first:last])
+        ]
         role_tokens = {t.i for first, last, _ in role_spans for t in tokens[first:last]}
         name_tokens = _name_of(head)
         speaker_role = self._speaker_role(tokens, role_spans, head)
+        if _former(tokens, head):
+            return Link(None, None, "non_state")  # a former official speaks for no government any more
         evidence = self._evidence(mention, tokens, head, role_tokens, name_tokens, when)
         actor_type = self._actor_type(speaker_role, evidence, tokens, role_spans, head, role_tokens)
         if evidence is None:
-            if actor_type in _CODED_TYPES and speaker_role is not None and _us_legislator(mention):
+            if actor_type in _CODED_TYPES and speaker_role is not None and _US_PARTY_STATE.search(mention.text):
                 return Link("USA", f"title:{mention.text}", "legislature")
+            if speaker_role is not None and speaker_role.relational and _named_body(tokens):
+                return Link(None, None, "non_state")
             return Link(None, None, actor_type) if actor_type else None
         body = evidence.actor if evidence.actor is not None and evidence.actor.kind == "body" else None
         if actor_type not in _CODED_TYPES or not evidence.code:
@@ -340,8 +381,50 @@ def _name_of(head: Token) -> set[int]:
     return names
 
 
-def _us_legislator(mention: Span) -> bool:
-    return any(_US_PARTY_STATE.match(t.text) for t in mention)
+def _generic(doc: Doc, claim: Claim) -> bool:
+    """A speaker described only by a common noun ("federal prosecutors", "lawmakers"), not a name or pronoun."""
+    if claim.speaker_span is None:
+        return False
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    return mention is not None and len(mention) > 0 and mention.root.pos_ == "NOUN"
+
+
+def _names_speaker(doc: Doc, claim: Claim) -> bool:
+    """Is the mention about the canonical speaker itself (its head is part of the name, or it has no name)?
+
+    "Morrison's lawyer" resolved to Tim Morrison must not lend the lawyer's type to Morrison's own claims.
+    """
+    if claim.speaker_span is None or not claim.speaker_canonical:
+        return False
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    if mention is None or not len(mention):
+        return False
+    head = mention.root
+    if head.pos_ == "PRON":
+        return False
+    canonical = {w.lower() for w in claim.speaker_canonical.replace("’", "'").split()}
+    return head.lower_ in canonical or head.pos_ != "PROPN"
+
+
+def _former(tokens: list[Token], head: Token) -> bool:
+    """Does "former" (or ex-, retired) qualify the speaker's head or one of its titles?"""
+    for token in tokens:
+        if token.lower_ in _FORMER or token.lower_.startswith("ex-"):
+            node = token.head
+            hops = 0
+            while node.i != head.i and node.head.i != node.i and hops < 4:
+                node, hops = node.head, hops + 1
+            if node.i == head.i and hops <= 2:
+                return True
+    return False
+
+
+def _named_body(tokens: list[Token]) -> bool:
+    """Does a relational role belong to a named organisation that is not a place ("president of the X Bureau")?"""
+    for token in tokens:
+        if token.dep_ == "pobj" and token.head.lower_ in ("of", "for", "at") and token.pos_ == "PROPN":
+            return True
+    return False
 
 
 @cache
