@@ -254,15 +254,18 @@ def format_report(report: LinkingReport, *, show: bool = False) -> str:
     if report.skipped:
         return f"linking evaluation skipped: {report.skipped}"
     found = report.extracted
+    with_code = [o for o in found if o.item.government]
+    without = [o for o in found if not o.item.government]
     lines = [
         "linking evaluation (speaker -> government)",
         f"  annotated statements:        {report.gold} on {report.pages} pages",
         f"  correctly extracted:         {len(found)} ({len(found) / max(1, report.gold):.0%} of annotated)",
-        f"    with a government:         {sum(1 for o in found if o.item.government)}",
-        f"    without (non-state etc.):  {sum(1 for o in found if not o.item.government)}",
+        f"    with a government:         {len(with_code)} (accuracy {_share(with_code):.3f})",
+        f"    without (non-state etc.):  {len(without)} (accuracy {_share(without):.3f})",
         f"  linking accuracy:            {report.accuracy:.3f}",
-        f"  actor_type accuracy:         {report.type_accuracy:.3f}",
     ]
+    if any(o.item.actor_type for o in found):
+        lines.append(f"  actor_type accuracy:         {report.type_accuracy:.3f}")
     if report.lost or report.relocated:
         lines.append(f"  spans relocated / lost:      {report.relocated} / {report.lost} (article text changed)")
     failures = report.failures()
@@ -278,3 +281,7 @@ def format_report(report: LinkingReport, *, show: bool = False) -> str:
                     f"expected {o.item.government}"
                 )
     return "\n".join(lines)
+
+
+def _share(outcomes: list[Outcome]) -> float:
+    return sum(o.correct for o in outcomes) / len(outcomes) if outcomes else 0.0

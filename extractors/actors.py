@@ -46,6 +46,7 @@ COLUMNS = (
     "source",
 )
 _ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "sen", "rep", "gov"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,13 @@ class ActorDirectory:
         """The one actor called ``name`` (name, alias, or a lone surname) on ``when``; None if none or ambiguous."""
         key = normalise(" ".join(name.split()))
         candidates = self.by_name.get(key)
+        if candidates is None:
+            # "Dr Etienne", "Mr. Scott", "Sen. Warren": the name without its honorific.
+            words = key.split()
+            while len(words) > 1 and words[0].rstrip(".") in _HONORIFICS:
+                words = words[1:]
+            key = " ".join(words)
+            candidates = self.by_name.get(key)
         if candidates is None and " " not in key:
             candidates = self.by_surname.get(key)
         return _pick(candidates or [], when)

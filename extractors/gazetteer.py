@@ -48,7 +48,8 @@ IGO_CODES: dict[str, str] = {
 
 
 def normalise(word: str) -> str:
-    return word.lower().replace("’", "'").replace("‘", "'")
+    """Lower case, straight apostrophes, no trailing full stop ("Sen." and "Sen" + "." match alike)."""
+    return " ".join(w.rstrip(".") or w for w in word.lower().replace("’", "'").replace("‘", "'").split())
 
 
 def words_of(term: str) -> tuple[str, ...]:
@@ -86,7 +87,10 @@ class TermIndex(Generic[T]):
 
     def matches(self, tokens: Sequence[Token]) -> list[tuple[int, int, T]]:
         """``(first, last_exclusive, value)`` per match, positions relative to ``tokens``; no overlaps."""
-        forms = [_forms(t) for t in tokens]
+        # The tokenizer sometimes splits a title's full stop off ("Lt" "." "Col" "."): match without them.
+        kept = [i for i, t in enumerate(tokens) if t.text != "."]
+        words = [tokens[i] for i in kept]
+        forms = [_forms(t) for t in words]
         found: list[tuple[int, int, T]] = []
         i = 0
         while i < len(forms):
@@ -95,8 +99,8 @@ class TermIndex(Generic[T]):
                 continue
             for n in range(min(self.longest, len(forms) - i), 0, -1):
                 value = self._lookup(forms[i : i + n])
-                if value is not None and self._case_fits(tokens[i : i + n]):
-                    found.append((i, i + n, value))
+                if value is not None and self._case_fits(words[i : i + n]):
+                    found.append((kept[i], kept[i + n - 1] + 1, value))
                     i += n
                     break
             else:

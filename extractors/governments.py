@@ -48,6 +48,7 @@ _PASSABLE_DEPS = frozenset({"prep", "case", "poss", "appos", "punct", "det", "cc
 _US_PARTY_STATE = re.compile(r"(?<![A-Za-z])[RDI]-[A-Z][A-Za-z.]+")
 #: Words that put a role in the past: a former minister no longer speaks for a government.
 _FORMER = frozenset({"former", "ex", "ex-", "then", "retired", "erstwhile"})
+_SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "representative", "source"})
 #: Types that speak for a government, and so take its code.
 _CODED_TYPES = STATE_TYPES | {"igo"}
 
@@ -123,22 +124,50 @@ class GovernmentLinker:
         """Generic state speakers with no country ("prosecutors", "lawmakers", "officials") take the article's
         dominant government, when one government has most (>= 60%, at least 2) of the explicitly linked state
         speakers. Evidence ``context:USA``; a weaker kind than any other, for domestic reporting."""
+        top = self._dominant(doc, claims)
+        if top is None:
+            return claims
+        result = []
+        decided: set[str] = set()
+        for claim in claims:
+            if (
+                claim.government is None
+                and _generic(doc, claim)
+                and (claim.actor_type in STATE_TYPES or (claim.actor_type == "unknown" and _spokesperson(doc, claim)))
+            ):
+                claim = replace(claim, government=top, link_evidence=f"context:{top}")
+                decided.add((claim.speaker_canonical or "").lower())
+            result.append(claim)
+        # Other mentions of a speaker placed by context, when they say nothing themselves ("Mr Shapps").
+        return [
+            replace(c, government=top, link_evidence=f"context:{top}")
+            if c.government is None
+            and c.actor_type in (*STATE_TYPES, "unknown")
+            and (c.speaker_canonical or "").lower() in decided - {""}
+            else c
+            for c in result
+        ]
+
+    def _dominant(self, doc: Doc, claims: list[Claim]) -> str | None:
+        """The article's own government: most explicitly linked state speakers (>= 60%), else most country names
+        in the text (>= 60% of them and at least 3 mentions)."""
         counts: dict[str, int] = {}
         for claim in claims:
             kind = (claim.link_evidence or "").split(":", 1)[0]
             if claim.government and kind not in ("", "coref", "context") and claim.actor_type in STATE_TYPES:
                 counts[claim.government] = counts.get(claim.government, 0) + 1
+        minimum = 1
         if not counts:
-            return claims
+            for _, _, place in self.places.matches(list(doc)):
+                if place.kind in ("name", "demonym") and not place.is_igo:
+                    counts[place.code] = counts.get(place.code, 0) + 1
+            minimum = 3
+        if not counts:
+            return None
         top, top_count = max(counts.items(), key=lambda item: item[1])
-        if top_count < 2 or top_count < 0.6 * sum(counts.values()):
-            return claims
-        result = []
-        for claim in claims:
-            if claim.government is None and claim.actor_type in STATE_TYPES and _generic(doc, claim):
-                claim = replace(claim, government=top, link_evidence=f"context:{top}")
-            result.append(claim)
-        return result
+        if top_count < minimum or top_count < 0.6 * sum(counts.values()):
+            return None
+        return top
 
     def speaker_link(
         self, doc: Doc, claim: Claim, when: date | None, by_canonical: dict[str, Link] | None = None
@@ -188,15 +217,16 @@ class GovernmentLinker:
         if head.pos_ == "PRON":
             return None
         tokens = list(mention)
-        # Words of a place or body name are not role nouns ("European *Union*", "United *Nations* Council").
-        named = {t.i for first, last, _ in self.places.matches(tokens) for t in tokens[first:last]}
-        named |= {
-            t.i for first, last, a in self.actors.matches(tokens, when) if a.kind == "body" for t in tokens[first:last]
-        }
+        # A role noun inside a longer place or body name is part of that name ("European *Union*"), and a
+        # person's name is not a title ("Gayle *King*").
+        names = [(first, last) for first, last, _ in self.places.matches(tokens)]
+        names += [(first, last) for first, last, a in self.actors.matches(tokens, when) if a.kind == "body"]
         role_spans = [
             (first, last, role)
             for first, last, role in self.roles.matches(tokens)
-            if not any(t.i in named for t in tokens[first:last])
+            if not any(f <= first and last <= e and (e - f) > (last - first) for f, e in names)
+            and not any(t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and t.i == head.i for t in tokens[first:last])
+            and not (len(tokens) == 1 and head.pos_ == "PROPN")
         ]
         role_tokens = {t.i for first, last, _ in role_spans for t in tokens[first:last]}
         name_tokens = _name_of(head)
@@ -249,6 +279,8 @@ class GovernmentLinker:
             matched = tuple(tokens[first:last])
             if actor.kind == "person" and (head in matched or actor.government is None):
                 continue  # the speaker's own name is the gazetteer's job (step 3), after coref
+            if actor.kind == "body" and any(t.ent_type_ == "PERSON" for t in matched):
+                continue  # "Bloomberg" the man, not Bloomberg News
             found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, actor=actor))
         if not found:
             return None
@@ -317,7 +349,8 @@ class GovernmentLinker:
             if speaker_role is None or speaker_role.relational:
                 return body_type
         if speaker_role is None:
-            if evidence is not None and head in evidence.tokens:
+            if evidence is not None and (head in evidence.tokens or evidence.place is not None):
+                # "China said", "the Kremlin"; or a person described by a place ("State Department official X").
                 return "igo" if evidence.code.startswith("X") else "government"
             return None
         if not speaker_role.relational:
@@ -382,11 +415,23 @@ def _name_of(head: Token) -> set[int]:
 
 
 def _generic(doc: Doc, claim: Claim) -> bool:
-    """A speaker described only by a common noun ("federal prosecutors", "lawmakers"), not a name or pronoun."""
+    """A speaker named or described in the mention ("federal prosecutors", "Transport Secretary Grant Shapps"),
+    not a pronoun (those follow their antecedent)."""
     if claim.speaker_span is None:
         return False
     mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
-    return mention is not None and len(mention) > 0 and mention.root.pos_ == "NOUN"
+    return mention is not None and len(mention) > 0 and mention.root.pos_ in ("NOUN", "PROPN")
+
+
+def _spokesperson(doc: Doc, claim: Claim) -> bool:
+    """ "The spokesperson", "an official": a relational role standing alone, who speaks for the story's government."""
+    assert claim.speaker_span is not None
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    return (
+        mention is not None
+        and mention.root.lemma_.lower() in _SPOKES
+        and all(t.pos_ in ("DET", "ADJ") or t.i == mention.root.i for t in mention)
+    )
 
 
 def _names_speaker(doc: Doc, claim: Claim) -> bool:
@@ -403,7 +448,13 @@ def _names_speaker(doc: Doc, claim: Claim) -> bool:
     if head.pos_ == "PRON":
         return False
     canonical = {w.lower() for w in claim.speaker_canonical.replace("’", "'").split()}
-    return head.lower_ in canonical or head.pos_ != "PROPN"
+    if head.lower_ in canonical or head.pos_ != "PROPN":
+        return True
+    # The full name written in the mention, not as a possessor: "Chief Executive Officer …, Gary Scott".
+    named = [t for t in mention if t.lower_ in canonical]
+    return len({t.lower_ for t in named}) == len(canonical) and not any(
+        t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "POS" for t in named
+    )
 
 
 def _former(tokens: list[Token], head: Token) -> bool:
