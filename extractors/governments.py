@@ -33,6 +33,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from claimtrack.settings import default_actors_file
 from extractors.actors import DEFAULT_ACTORS, Actor, ActorDirectory, default_actors
 from extractors.claims import Claim
 from extractors.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
@@ -504,7 +505,7 @@ def make_government_linker(
 ) -> GovernmentLinkerComponent:
     linker = default_linker(
         Path(countries) if countries else DEFAULT_COUNTRIES,
-        Path(actors) if actors else DEFAULT_ACTORS,
+        Path(actors) if actors else default_actors_file(),
         Path(roles) if roles else DEFAULT_ROLES,
     )
     return GovernmentLinkerComponent(linker)

@@ -16,6 +16,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from claimtrack.settings import default_actors_file
 from extractors.actors import ActorDirectory, default_actors
 from extractors.claims import Claim
 from extractors.gazetteer import Place, TermIndex, default_places
@@ -88,7 +89,7 @@ Doc.set_extension("published_on", default=None, force=True)
 
 @Language.factory("claim_subjects", assigns=["doc._.claims"], requires=["doc._.claims"])
 def make_claim_subjects(nlp: Language, name: str) -> ClaimSubjectsComponent:
-    return ClaimSubjectsComponent(SubjectFinder(default_places(), default_actors()))
+    return ClaimSubjectsComponent(SubjectFinder(default_places(), default_actors(default_actors_file())))
 
 
 class ClaimSubjectsComponent:

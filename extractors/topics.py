@@ -21,7 +21,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR
+from claimtrack.settings import SEEDS_DIR, default_topics_file
 from extractors.gazetteer import fingerprint
 
 DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
@@ -157,7 +157,7 @@ def _topics_file(path: Path) -> tuple[list[Topic], str]:
     "claim_topics", assigns=["doc._.claims"], requires=["doc._.claims", "token.lemma"], default_config={"topics": ""}
 )
 def make_claim_topics(nlp: Language, name: str, topics: str) -> ClaimTopicsComponent:
-    loaded, print_ = _topics_file(Path(topics) if topics else DEFAULT_TOPICS)
+    loaded, print_ = _topics_file(Path(topics) if topics else default_topics_file())
     return ClaimTopicsComponent(TopicMatcher(nlp, loaded, fingerprint=print_))
 
 
