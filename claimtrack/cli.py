@@ -141,6 +141,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2, default=str))
     else:
         print(format_summary(summary))
+    if summary.get("status") != "completed":
+        print(f"claimtrack: run finished with status {summary.get('status')}: see the problems above", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -36,6 +36,8 @@ class SourceReport:
     articles: int = 0
     claims: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Our own code raised while handling this source (as opposed to the site being unreachable).
+    crashed: bool = False
 
 
 @dataclass
@@ -43,6 +45,7 @@ class IngestSummary:
     run_id: str
     db: str
     sources: list[SourceReport]
+    status: str = "running"
     articles_total: int = 0
     claims_total: int = 0
     governments: list[str] = field(default_factory=list)
@@ -96,6 +99,7 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
     status = "failed"
     try:
         configured = load_sources(settings.sources)
+        load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per source
         futures = [(source, crawl.submit(source, str(settings.db))) for source in configured]
         for number, (source, future) in enumerate(futures, start=1):
             report = SourceReport(source=source.name)
@@ -104,9 +108,10 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
                 crawled = future.result()
                 extraction = extract(crawled, source, settings.model)
                 counts = store(crawled, extraction, str(settings.db), str(settings.archive_dir), run_id)
-            except Exception as exc:  # one broken source never fails the run
+            except Exception as exc:  # one broken source never stops the others
                 report.errors.append(f"{type(exc).__name__}: {exc}")
-                logger.warning("source %s failed: %s", source.name, exc)
+                report.crashed = True
+                logger.error("source %s failed: %s: %s", source.name, type(exc).__name__, exc)
                 continue
             report.discovered = crawled.discovered
             report.fetched = sum(1 for f in crawled.fetches if f.ok)
@@ -130,7 +135,9 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         summary.articles_total = counts_now["articles"]
         summary.claims_total = counts_now["claims"]
         summary.governments = governments_seen(settings.db)
-        status = "completed"
+        # Unreachable sites are recorded, not failures; an exception inside our own code is.
+        status = "completed_with_errors" if any(r.crashed for r in summary.sources) else "completed"
+        summary.status = status
         return summary.as_dict()
     finally:
         finish_run(settings.db, run_id, status, summary.as_dict())
