@@ -3,8 +3,8 @@
 A government is a subject when the content names its country, a demonym, a capital or government metonym, an
 international body, or a curated actor (``Putin`` -> RUS). The speaker's own government is left out, unless it
 is the grammatical subject of the content's main clause ("the United States firmly opposes …"), so that
-"what did others say about China" stays about China. Capitals used as places ("talks in Jeddah") are not
-subjects.
+"what did others say about China" stays about China. Capitals used as places ("talks in Jeddah") and the
+venue of a meeting ("a conference in Saudi Arabia") are not subjects.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from extractors.gazetteer import Place, TermIndex, default_places
 #: Prepositions after which a capital is where something happens, not who acts.
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "throughout", "to", "from"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_MEETINGS = frozenset(
+    {"conference", "summit", "meeting", "talk", "talks", "forum", "gathering", "visit", "session", "ceremony", "trip"}
+)
 
 
 class SubjectFinder:
@@ -44,7 +47,7 @@ class SubjectFinder:
                 matched = tokens[first:last]
                 if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym":
                     continue
-                if place.kind == "capital" and _locative(matched[-1]):
+                if (place.kind == "capital" and _locative(matched[-1])) or _venue(matched[-1]):
                     continue
                 kind = "country" if place.kind == "name" else ("demonym" if place.kind == "demonym" else "metonym")
                 self._add(found, place.code, f"{kind}:{_text(matched)}", matched, claim, roots)
@@ -74,6 +77,15 @@ def _locative(token: Token) -> bool:
     while node.dep_ in ("compound", "poss", "amod") and node.head.i != node.i:
         node = node.head
     return node.dep_ == "pobj" and node.head.lower_ in _LOCATIVE
+
+
+def _venue(token: Token) -> bool:
+    """Where a meeting happens is not what it is about: "a peace conference in Saudi Arabia"."""
+    node = token
+    while node.dep_ in ("compound", "poss", "amod") and node.head.i != node.i:
+        node = node.head
+    prep = node.head
+    return node.dep_ == "pobj" and prep.lower_ in ("in", "at") and prep.head.lemma_.lower() in _MEETINGS
 
 
 def _is_main_subject(matched: Sequence[Token], roots: list[Token]) -> bool:

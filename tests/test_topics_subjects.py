@@ -44,9 +44,11 @@ def test_own_government_counts_when_it_is_the_subject_of_the_statement(nlp: Lang
     assert "USA" in dict(claim.subjects)
 
 
-def test_capitals_as_places_are_not_subjects(nlp: Language) -> None:
+def test_places_where_things_happen_are_not_subjects(nlp: Language, seed: list[Claim]) -> None:
     (claim,) = next(extract_claims(nlp, [TextItem("The Kremlin said the talks in Jeddah were doomed.")]))
     assert "SAU" not in dict(claim.subjects)
+    beijing = by_start(seed, "it remains “impartial”")  # "... a weekend peace conference in Saudi Arabia"
+    assert dict(beijing.subjects) == {"UKR": "country:Ukraine"}
 
 
 def test_seed_topics(seed: list[Claim]) -> None:
