@@ -117,8 +117,12 @@ class LinkingReport:
             "pages": self.pages,
             "correctly_extracted": len(self.extracted),
             "linking_accuracy": round(self.accuracy, 4),
-            "actor_type_accuracy": round(self.type_accuracy, 4),
+            "actor_type_accuracy": round(self.type_accuracy, 4)
+            if any(o.item.actor_type for o in self.extracted)
+            else None,
             "with_government": sum(1 for o in self.extracted if o.item.government),
+            "accuracy_with_government": round(_share([o for o in self.extracted if o.item.government]), 4),
+            "accuracy_without_government": round(_share([o for o in self.extracted if not o.item.government]), 4),
             "failures": dict(self.failures()),
             "relocated_spans": self.relocated,
             "lost_spans": self.lost,

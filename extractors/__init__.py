@@ -2,6 +2,6 @@
 
 html -> article (``article``), article -> claims (``claims``, ``nlp``), speaker -> government (``governments``,
 over the ``gazetteer``, ``roles`` and ``actors`` tables), what a claim is about (``subjects``, ``topics``),
-re-extraction of stored text (``reprocess``), plus the fetching side: sources config (``sources``), discovery (``discover``), fetching (``fetch``,
-``crawl``) and the raw archive (``archive``).
+re-extraction of stored text (``reprocess``), plus the fetching side: sources config (``sources``), discovery
+(``discover``), fetching (``fetch``, ``crawl``) and the raw archive (``archive``).
 """
