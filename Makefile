@@ -48,3 +48,7 @@ lint: $(VENV)/.dev-installed  ## ruff and mypy only
 .PHONY: clean
 clean:  ## remove the virtualenv, Prefect state and the local database
 	rm -rf $(VENV) .prefect data .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: eval
+eval: $(VENV)/.installed  ## evaluations on ../shared benchmarks: speaker -> government linking accuracy
+	$(BIN)/claimtrack eval linking

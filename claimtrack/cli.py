@@ -21,6 +21,8 @@ EPILOG = """examples:
   claimtrack ingest                          poll seeds/sources.toml once into data/claimtrack.duckdb
   claimtrack sql "SELECT government, count(*) FROM claims GROUP BY 1"
   claimtrack extract seeds/articles/         claims of saved .txt/.html files as JSON lines
+  claimtrack reprocess                       re-extract stored articles after the rules, model or seeds changed
+  claimtrack eval linking                    speaker -> government accuracy on annotated benchmark pages
 """
 
 
@@ -75,6 +77,33 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
     extract.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+
+    reprocess = commands.add_parser(
+        "reprocess",
+        help="re-run claims, linking and topics over stored article text (no fetching)",
+        description="Re-extract the claims of every stored article with the current extractor (rules, model, "
+        "seeds/actors.csv, seeds/topics.toml, ...), appending a new claims version; the claims view switches to it. "
+        "Articles already at the current version are skipped (so an interrupted run resumes).",
+    )
+    _add_db(reprocess)
+    reprocess.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    reprocess.add_argument("--force", action="store_true", help="also redo articles already at the current version")
+    reprocess.add_argument("--batch", type=int, default=50, help="articles per write transaction (default 50)")
+
+    evaluate = commands.add_parser("eval", help="evaluations against benchmark data in ../shared")
+    targets = evaluate.add_subparsers(dest="target", required=True, metavar="TARGET")
+    linking = targets.add_parser(
+        "linking",
+        help="speaker -> government accuracy on annotated news pages",
+        description="Runs the pipeline over the annotated pages of ../shared/benchmarks/extraction (read at "
+        "run time, never copied) and scores the government of every correctly extracted claim against "
+        "evals/linking_gold.jsonl. Prints accuracy and failure kinds.",
+    )
+    linking.add_argument("--gold", type=Path, default=None, help="annotations (default: evals/linking_gold.jsonl)")
+    linking.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared)")
+    linking.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+    linking.add_argument("--show", action="store_true", help="print every failure with its speaker mention")
+    linking.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
     return parser
 
 
@@ -89,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_sql(args)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "reprocess":
+            return cmd_reprocess(args)
+        if args.command == "eval" and args.target == "linking":
+            return cmd_eval_linking(args)
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -227,6 +260,49 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 claim = claim.shifted(offset)
             record = {"file": str(path), **claim.to_json()}
             print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    import uuid
+
+    from extractors.nlp import load_pipeline
+    from extractors.reprocess import ReprocessSummary, reprocess
+    from warehouse.writes import begin_run, finish_run
+
+    db = args.db or default_db()
+    if not Path(db).exists():
+        raise ClaimtrackError(f"no database at {db}: run `claimtrack ingest --db {db}` first")
+    nlp = load_pipeline(args.model or default_model())
+    run_id = str(uuid.uuid4())
+    begin_run(Path(db), run_id, "reprocess", {"db": str(db), "force": args.force})
+
+    def progress(summary: ReprocessSummary) -> None:
+        print(f"  {summary.reprocessed} articles re-extracted, {summary.claims} claims", file=sys.stderr)
+
+    status = "failed"
+    summary = None
+    try:
+        summary = reprocess(Path(db), nlp, run_id=run_id, force=args.force, batch_size=args.batch, progress=progress)
+        status = "completed"
+    finally:
+        finish_run(Path(db), run_id, status, vars(summary) if summary else {})
+    print(
+        f"claims version {summary.version}: {summary.reprocessed} of {summary.articles} articles re-extracted "
+        f"({summary.skipped_current} already current), {summary.claims} claims written"
+    )
+    return 0
+
+
+def cmd_eval_linking(args: argparse.Namespace) -> int:
+    from evals.linking import DEFAULT_GOLD, default_shared, evaluate_linking, format_report
+    from extractors.nlp import load_pipeline
+
+    nlp = load_pipeline(args.model or default_model())
+    report = evaluate_linking(nlp, gold=args.gold or DEFAULT_GOLD, shared=args.shared or default_shared())
+    print(format_report(report, show=args.show))
+    if args.json:
+        args.json.write_text(json.dumps(report.as_json(), indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 
 

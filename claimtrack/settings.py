@@ -10,6 +10,8 @@ variable               default                     what
 ``CLAIMTRACK_SOURCES`` ``seeds/sources.toml``      what ``ingest`` polls
 ``CLAIMTRACK_MODEL``   ``en_core_web_sm``          spaCy model by name (``_sm``, ``_md``, ``_lg``, ``_trf``)
 ``CLAIMTRACK_ARCHIVE`` ``<db folder>/raw``         the content-addressed archive of fetched bodies
+``CLAIMTRACK_ACTORS``  ``seeds/actors.csv``        curated people and bodies (speaker -> government)
+``CLAIMTRACK_TOPICS``  ``seeds/topics.toml``       topics claims are tagged with
 =====================  ==========================  =================================================
 """
 
@@ -37,6 +39,14 @@ def default_sources() -> Path:
 
 def default_model() -> str:
     return os.environ.get("CLAIMTRACK_MODEL") or DEFAULT_MODEL
+
+
+def default_actors_file() -> Path:
+    return Path(os.environ.get("CLAIMTRACK_ACTORS") or SEEDS_DIR / "actors.csv")
+
+
+def default_topics_file() -> Path:
+    return Path(os.environ.get("CLAIMTRACK_TOPICS") or SEEDS_DIR / "topics.toml")
 
 
 def default_archive(db: Path) -> Path:

@@ -1,6 +1,7 @@
 """Plain-Python stages of the pipeline, testable without Prefect.
 
-html -> article (``article``), article -> claims (``claims``, ``nlp``), speaker -> government (``governments``),
-plus the fetching side: sources config (``sources``), discovery (``discover``), fetching (``fetch``,
-``crawl``) and the raw archive (``archive``).
+html -> article (``article``), article -> claims (``claims``, ``nlp``), speaker -> government (``governments``,
+over the ``gazetteer``, ``roles`` and ``actors`` tables), what a claim is about (``subjects``, ``topics``),
+re-extraction of stored text (``reprocess``), plus the fetching side: sources config (``sources``), discovery
+(``discover``), fetching (``fetch``, ``crawl``) and the raw archive (``archive``).
 """

@@ -1,21 +1,29 @@
-"""Speaker -> government: which government (if any) each claim speaks for, and the evidence that decided it.
+"""Speaker -> government: which government (if any) each claim speaks for, what kind of actor said it, and why.
+
+For each speaker mention the linker finds three things in its words: **role nouns** (``seeds/roles.tsv``:
+``foreign minister`` -> diplomat, ``analyst`` -> expert), **places** (``seeds/countries.tsv``: names, demonyms,
+capitals, metonyms such as Kremlin) and **actors** (``seeds/actors.csv``: people and bodies). The role nearest the
+mention's head says what kind of speaker it is (``actor_type``). A place or actor counts as the speaker's
+government only when the words between it and the head are roles, names of the speaker, or ``of/for/in``: so
+"the Ukrainian Foreign Minister" and "an official in President Zelenskyy's office" count, while "a professor at
+the American University" or "China's ambassador *to* Britain" (for Britain) do not. Only state actor types
+(head_of_state, government, diplomat, military, legislature) and international bodies (igo) take a code;
+parties, courts, sub-national officials, media, experts and other non-state speakers keep ``government`` NULL.
 
 Evidence is tried in this order; the first that yields a code wins, and its label is stored in
 ``claims.link_evidence``:
 
-1. in the speaker mention itself, nearest the mention's head first:
-   ``possessive:`` (China's foreign ministry), ``demonym:`` (Ukrainian Foreign Minister),
-   ``metonym:`` (Kremlin, Beijing, Kyiv), ``country:`` (China said), ``apposition:`` (Igor Zhovkva, an official
-   in President Volodymyr Zelenskyy's office); a person named in the mention counts through the actors file;
+1. in the speaker mention itself: ``possessive:`` (China's foreign ministry), ``demonym:`` (Ukrainian Foreign
+   Minister), ``metonym:`` (Kremlin, Beijing, Kyiv), ``country:`` (China said), ``apposition:`` (Igor Zhovkva,
+   an official in President Volodymyr Zelenskyy's office); a body or person named in it counts through the actors
+   file;
 2. ``coref:``, the evidence of an earlier mention of the same canonical speaker in the same article;
-3. ``gazetteer:``, the actors file (``seeds/actors.csv``) for the speaker's name on the article's date.
-
-Countries, demonyms, capitals and metonyms come from ``seeds/countries.tsv``.
+3. ``gazetteer:``, the actors file for the speaker's name on the article's date.
 """
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,157 +33,67 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR
+from claimtrack.settings import default_actors_file
+from extractors.actors import DEFAULT_ACTORS, Actor, ActorDirectory, default_actors
 from extractors.claims import Claim
+from extractors.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
+from extractors.roles import DEFAULT_ROLES, STATE_TYPES, Role, default_roles
 
-DEFAULT_COUNTRIES = SEEDS_DIR / "countries.tsv"
-DEFAULT_ACTORS = SEEDS_DIR / "actors.csv"
+#: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
+LINKER_VERSION = "link/2"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
-_FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards"})
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    code: str
-    kind: str  # name | demonym | capital | metonym
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    actor_id: str
-    name: str
-    government: str | None
-    actor_type: str
-    role: str
-    valid_from: date | None
-    valid_to: date | None
-
-    def holds_office_on(self, when: date | None) -> bool:
-        if when is None:
-            return True
-        return (self.valid_from is None or self.valid_from <= when) and (self.valid_to is None or when <= self.valid_to)
-
-
-class Gazetteer:
-    """Lower-cased word sequences -> :class:`Place`, matched longest first over tokens."""
-
-    def __init__(self, terms: dict[tuple[str, ...], Place]) -> None:
-        self.terms = terms
-        self.longest = max((len(k) for k in terms), default=1)
-
-    @classmethod
-    def from_tsv(cls, path: Path) -> Gazetteer:
-        terms: dict[tuple[str, ...], Place] = {}
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            if len(parts) < 3:
-                raise ConfigError(f"{path}:{number}: expected 'term<TAB>code<TAB>kind'")
-            terms[tuple(parts[0].lower().split())] = Place(parts[1].strip(), parts[2].strip())
-        return cls(terms)
-
-    def matches(self, tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
-        """``(first, last_exclusive, place)`` per match, positions relative to ``tokens``."""
-        words = [t.lower_.replace("’", "'") for t in tokens]
-        found = []
-        i = 0
-        while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
-                place = self.terms.get(tuple(words[i : i + n]))
-                if place is not None:
-                    found.append((i, i + n, place))
-                    i += n
-                    break
-            else:
-                i += 1
-        return found
-
-
-class ActorDirectory:
-    """Curated people and bodies (``seeds/actors.csv``), looked up by name or alias on a date."""
-
-    COLUMNS = ("actor_id", "name", "aliases", "government", "actor_type", "role", "valid_from", "valid_to", "source")
-
-    def __init__(self, actors: Sequence[tuple[Actor, Sequence[str]]]) -> None:
-        self.by_alias: dict[str, list[Actor]] = {}
-        for actor, aliases in actors:
-            for alias in {actor.name, *aliases}:
-                self.by_alias.setdefault(alias.lower(), []).append(actor)
-            surname = actor.name.split()[-1].lower()
-            if surname != actor.name.lower():
-                self.by_alias.setdefault(surname, []).append(actor)
-
-    @classmethod
-    def from_csv(cls, path: Path) -> ActorDirectory:
-        rows: list[tuple[Actor, Sequence[str]]] = []
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = set(cls.COLUMNS) - set(reader.fieldnames or [])
-            if missing:
-                raise ConfigError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-            for row in reader:
-                line = reader.line_num
-                try:
-                    actor = Actor(
-                        actor_id=_required(row, "actor_id"),
-                        name=_required(row, "name"),
-                        government=(row["government"] or "").strip() or None,
-                        actor_type=(row["actor_type"] or "unknown").strip(),
-                        role=(row["role"] or "").strip(),
-                        valid_from=_date(row["valid_from"]),
-                        valid_to=_date(row["valid_to"]),
-                    )
-                except ValueError as exc:
-                    raise ConfigError(f"{path}:{line}: {exc}") from None
-                aliases = [a.strip() for a in (row["aliases"] or "").split("|") if a.strip()]
-                rows.append((actor, aliases))
-        return cls(rows)
-
-    def lookup(self, name: str, when: date | None) -> Actor | None:
-        candidates = self.by_alias.get(name.lower().replace("’", "'"), [])
-        current = [a for a in candidates if a.holds_office_on(when)]
-        pool = current or candidates
-        return pool[0] if len({a.actor_id for a in pool}) == 1 else None
-
-
-def _required(row: dict[str, str], column: str) -> str:
-    value = (row.get(column) or "").strip()
-    if not value:
-        raise ValueError(f"{column!r} is empty")
-    return value
-
-
-def _date(value: str | None) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"bad date {value!r}: use YYYY-MM-DD") from None
+_FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
+#: Dependency labels that may sit between a speaker's head and the words that say whom they speak for.
+_PASSABLE_DEPS = frozenset({"prep", "case", "poss", "appos", "punct", "det", "cc", "conj", "amod", "compound", "nmod"})
+#: US congressional style "Sen. Ben Sasse, R-Neb." / "(D-Calif.)": party and state, so a US legislator.
+_US_PARTY_STATE = re.compile(r"(?<![A-Za-z])[RDI]-[A-Z][A-Za-z.]+")
+#: Words that put a role in the past: a former minister no longer speaks for a government.
+_FORMER = frozenset({"former", "ex", "ex-", "then", "retired", "erstwhile"})
+_SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "representative", "source"})
+#: Types that speak for a government, and so take its code.
+_CODED_TYPES = STATE_TYPES | {"igo"}
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    government: str
-    evidence: str
+    """What a mention says about its speaker: government (or None), actor type, evidence label, curated actor."""
+
+    government: str | None
+    evidence: str | None
+    actor_type: str | None
     actor: Actor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    tokens: tuple[Token, ...]
+    code: str
+    label: str
+    actor: Actor | None
+    place: Place | None
+    rank: tuple[int, int, int]
 
 
 class GovernmentLinker:
     """Link each claim's speaker (and relaying source) to a government. See the module docstring."""
 
-    def __init__(self, gazetteer: Gazetteer, actors: ActorDirectory) -> None:
-        self.gazetteer = gazetteer
+    def __init__(
+        self,
+        places: TermIndex[Place],
+        actors: ActorDirectory,
+        roles: TermIndex[Role] | None = None,
+        *,
+        fingerprint: str = "",
+    ) -> None:
+        self.places = places
         self.actors = actors
+        self.roles = roles if roles is not None else TermIndex()
+        self.fingerprint = fingerprint
 
     def link(self, doc: Doc, claims: Sequence[Claim], when: date | None = None) -> list[Claim]:
         linked: list[Claim] = []
         by_canonical: dict[str, Link] = {}
         for claim in claims:
-            link = None
             if claim.continues is not None and claim.continues < len(linked):
                 parent = linked[claim.continues]
                 linked.append(
@@ -189,92 +107,388 @@ class GovernmentLinker:
                     )
                 )
                 continue
-            if claim.speaker_span is not None:
-                link = self._from_mention(doc, claim.speaker_span, when)
-            canonical = (claim.speaker_canonical or "").lower()
-            if link is None and canonical in by_canonical:
-                earlier = by_canonical[canonical]
-                link = Link(earlier.government, f"coref:{earlier.evidence.split(':', 1)[-1]}", earlier.actor)
-            if link is None and claim.speaker_canonical:
-                actor = self.actors.lookup(claim.speaker_canonical, when)
-                if actor is not None and actor.government:
-                    link = Link(actor.government, f"gazetteer:{claim.speaker_canonical}", actor)
-            if link is not None and canonical:
-                by_canonical.setdefault(canonical, link)
-            via = self._from_mention(doc, claim.via_span, when) if claim.via_span else None
+            link = self.speaker_link(doc, claim, when, by_canonical)
+            via = self.analyse(doc, claim.via_span, when) if claim.via_span else None
             linked.append(
                 replace(
                     claim,
                     government=link.government if link else None,
                     link_evidence=link.evidence if link else None,
                     actor_id=link.actor.actor_id if link and link.actor else None,
-                    actor_type=link.actor.actor_type if link and link.actor else claim.actor_type,
+                    actor_type=(link.actor_type if link else None) or ("unknown" if claim.speaker else None),
                     via_government=via.government if via else None,
                 )
             )
-        return linked
+        return self._from_context(doc, linked)
 
-    def _from_mention(self, doc: Doc, span: tuple[int, int], when: date | None) -> Link | None:
+    def _from_context(self, doc: Doc, claims: list[Claim]) -> list[Claim]:
+        """Generic state speakers with no country ("prosecutors", "lawmakers", "officials") take the article's
+        dominant government, when one government has most (>= 60%, at least 2) of the explicitly linked state
+        speakers. Evidence ``context:USA``; a weaker kind than any other, for domestic reporting."""
+        top = self._dominant(doc, claims)
+        if top is None:
+            return claims
+        result = []
+        decided: set[str] = set()
+        for claim in claims:
+            if (
+                claim.government is None
+                and _generic(doc, claim)
+                and (claim.actor_type in STATE_TYPES or (claim.actor_type == "unknown" and _spokesperson(doc, claim)))
+            ):
+                claim = replace(claim, government=top, link_evidence=f"context:{top}")
+                decided.add((claim.speaker_canonical or "").lower())
+            result.append(claim)
+        # Other mentions of a speaker placed by context, when they say nothing themselves ("Mr Shapps").
+        return [
+            replace(c, government=top, link_evidence=f"context:{top}")
+            if c.government is None
+            and c.actor_type in (*STATE_TYPES, "unknown")
+            and (c.speaker_canonical or "").lower() in decided - {""}
+            else c
+            for c in result
+        ]
+
+    def _dominant(self, doc: Doc, claims: list[Claim]) -> str | None:
+        """The article's own government: most explicitly linked state speakers (>= 60%), else most country names
+        in the text (>= 60% of them and at least 3 mentions)."""
+        counts: dict[str, int] = {}
+        for claim in claims:
+            kind = (claim.link_evidence or "").split(":", 1)[0]
+            if claim.government and kind not in ("", "coref", "context") and claim.actor_type in STATE_TYPES:
+                counts[claim.government] = counts.get(claim.government, 0) + 1
+        minimum = 1
+        if not counts:
+            for _, _, place in self.places.matches(list(doc)):
+                if place.kind in ("name", "demonym") and not place.is_igo:
+                    counts[place.code] = counts.get(place.code, 0) + 1
+            minimum = 3
+        if not counts:
+            return None
+        top, top_count = max(counts.items(), key=lambda item: item[1])
+        if top_count < minimum or top_count < 0.6 * sum(counts.values()):
+            return None
+        return top
+
+    def speaker_link(
+        self, doc: Doc, claim: Claim, when: date | None, by_canonical: dict[str, Link] | None = None
+    ) -> Link | None:
+        """Mention evidence, else an earlier mention of the same speaker, else the actors file by name."""
+        by_canonical = {} if by_canonical is None else by_canonical
+        canonical = (claim.speaker_canonical or "").lower()
+        link = self.analyse(doc, claim.speaker_span, when) if claim.speaker_span else None
+        decided = link is not None and (link.government is not None or link.actor_type not in (None, *_CODED_TYPES))
+        if not decided and canonical in by_canonical:
+            earlier = by_canonical[canonical]
+            label = f"coref:{earlier.evidence.split(':', 1)[-1]}" if earlier.evidence else None
+            link = Link(
+                earlier.government,
+                label,
+                (link.actor_type if link and link.actor_type else None) or earlier.actor_type,
+                earlier.actor,
+            )
+            decided = True
+        if not decided and claim.speaker_canonical:
+            actor = self.actors.lookup(claim.speaker_canonical, when)
+            if actor is not None:
+                mention_type = link.actor_type if link else None
+                link = Link(
+                    actor.government,
+                    f"gazetteer:{claim.speaker_canonical}" if actor.government else None,
+                    mention_type or actor.actor_type,
+                    actor,
+                )
+        if (
+            link is not None
+            and canonical
+            and (link.government or link.actor_type not in (None, "unknown"))
+            and _names_speaker(doc, claim)
+        ):
+            by_canonical.setdefault(canonical, link)
+        return link
+
+    def analyse(self, doc: Doc, span: tuple[int, int] | None, when: date | None) -> Link | None:
+        """What the words of one mention say: actor type and, with evidence, the government."""
+        if span is None:
+            return None
         mention = doc.char_span(span[0], span[1], alignment_mode="expand")
-        if mention is None:
+        if mention is None or not len(mention):
             return None
         head = mention.root
-        candidates: list[tuple[tuple[int, int], Link]] = []
-        tokens = list(mention)
-        for first, last, place in self.gazetteer.matches(tokens):
-            matched = tokens[first:last]
-            evidence = self._evidence(mention, matched, place)
-            candidates.append((self._rank(head, matched), Link(place.code, evidence)))
-        for token in tokens:
-            if token.pos_ == "PROPN" and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS":
-                actor = self.actors.lookup(token.text, when)
-                if actor is not None and actor.government:
-                    label = "apposition" if self._in_apposition(head, token) else "possessive"
-                    candidates.append((self._rank(head, [token]), Link(actor.government, f"{label}:{mention.text}")))
-        if not candidates:
+        if head.pos_ == "PRON":
             return None
-        candidates.sort(key=lambda c: c[0])
-        return candidates[0][1]
+        tokens = list(mention)
+        # A role noun inside a longer place or body name is part of that name ("European *Union*"), and a
+        # person's name is not a title ("Gayle *King*").
+        names = [(first, last) for first, last, _ in self.places.matches(tokens)]
+        names += [(first, last) for first, last, a in self.actors.matches(tokens, when) if a.kind == "body"]
+        role_spans = [
+            (first, last, role)
+            for first, last, role in self.roles.matches(tokens)
+            if not any(f <= first and last <= e and (e - f) > (last - first) for f, e in names)
+            and not any(t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and t.i == head.i for t in tokens[first:last])
+            and not (len(tokens) == 1 and head.pos_ == "PROPN")
+        ]
+        role_tokens = {t.i for first, last, _ in role_spans for t in tokens[first:last]}
+        name_tokens = _name_of(head)
+        speaker_role = self._speaker_role(tokens, role_spans, head)
+        if _former(tokens, head):
+            return Link(None, None, "non_state")  # a former official speaks for no government any more
+        evidence = self._evidence(mention, tokens, head, role_tokens, name_tokens, when)
+        actor_type = self._actor_type(speaker_role, evidence, tokens, role_spans, head, role_tokens)
+        if evidence is None:
+            if actor_type in _CODED_TYPES and speaker_role is not None and _US_PARTY_STATE.search(mention.text):
+                return Link("USA", f"title:{mention.text}", "legislature")
+            if speaker_role is not None and speaker_role.relational and _named_body(tokens):
+                return Link(None, None, "non_state")
+            return Link(None, None, actor_type) if actor_type else None
+        body = evidence.actor if evidence.actor is not None and evidence.actor.kind == "body" else None
+        if actor_type not in _CODED_TYPES or not evidence.code:
+            return Link(None, None, actor_type, body if body and head in evidence.tokens else None)
+        if evidence.code.startswith("X"):
+            actor_type = "igo"
+        return Link(evidence.code, evidence.label, actor_type, body)
 
-    @staticmethod
-    def _in_apposition(head: Token, token: Token) -> bool:
-        node = token
-        while node != head and node.head != node:
-            if node.dep_ == "appos":
-                return True
-            node = node.head
-        return False
+    def _speaker_role(self, tokens: list[Token], role_spans: list[tuple[int, int, Role]], head: Token) -> Role | None:
+        best: tuple[tuple[int, int, int], Role] | None = None
+        for first, last, role in role_spans:
+            root = _root(tokens[first:last])
+            hops = _hops(root, head)
+            if hops > 2 and not (first <= tokens.index(head) < last):
+                continue
+            key = (0 if first <= tokens.index(head) < last else hops, -(last - first), abs(root.i - head.i))
+            if best is None or key < best[0]:
+                best = (key, role)
+        return best[1] if best else None
 
-    def _evidence(self, mention: Span, matched: list[Token], place: Place) -> str:
-        last = matched[-1]
+    def _evidence(
+        self,
+        mention: Span,
+        tokens: list[Token],
+        head: Token,
+        role_tokens: set[int],
+        name_tokens: set[int],
+        when: date | None,
+    ) -> _Evidence | None:
+        found: list[_Evidence] = []
+        for first, last, place in self.places.matches(tokens):
+            matched = tuple(tokens[first:last])
+            if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym":
+                continue
+            found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, place=place))
+        for first, last, actor in self.actors.matches(tokens, when):
+            matched = tuple(tokens[first:last])
+            if actor.kind == "person" and (head in matched or actor.government is None):
+                continue  # the speaker's own name is the gazetteer's job (step 3), after coref
+            if actor.kind == "body" and any(t.ent_type_ == "PERSON" for t in matched):
+                continue  # "Bloomberg" the man, not Bloomberg News
+            found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, actor=actor))
+        if not found:
+            return None
+        return min(found, key=lambda e: e.rank)
+
+    def _candidate(
+        self,
+        mention: Span,
+        matched: tuple[Token, ...],
+        head: Token,
+        role_tokens: set[int],
+        name_tokens: set[int],
+        *,
+        place: Place | None = None,
+        actor: Actor | None = None,
+    ) -> list[_Evidence]:
+        path = _path(_root(matched), head)
+        if path is None:
+            return []
+        inside = {t.i for t in matched}
+        appositive = False
+        for token in path:
+            if token.i in inside:
+                continue
+            if token.dep_ == "appos" or (token.i == head.i and _root(matched).dep_ == "appos"):
+                appositive = True
+            if token.lower_ in _FOREIGN_PREPS and token.dep_ in ("prep", "case"):
+                return []
+            if token.i in role_tokens or token.i in name_tokens or token.i == head.i:
+                continue
+            if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in _PASSABLE_DEPS - {"compound", "amod", "nmod"}:
+                return []
+        appositive = appositive or any(t.dep_ == "appos" for t in path if t.i not in inside)
+        code = place.code if place else (actor.government if actor else None)
+        if code is None:
+            code = ""
         term = " ".join(t.text for t in matched)
-        if self._in_apposition(mention.root, last):
-            return f"apposition:{mention.text}"
-        if last.i + 1 < len(last.doc) and last.doc[last.i + 1].tag_ == "POS":
-            return f"possessive:{mention.text}"
-        if place.kind == "demonym":
-            return f"demonym:{mention.text}"
-        if place.kind in ("metonym", "capital"):
-            return f"metonym:{term}"
-        return f"country:{term}"
+        last = matched[-1]
+        possessive = last.i + 1 < len(last.doc) and last.doc[last.i + 1].tag_ == "POS"
+        if appositive:
+            label = f"apposition:{mention.text}"
+        elif possessive:
+            label = f"possessive:{mention.text}"
+        elif actor is not None:
+            label = f"gazetteer:{term}"
+        elif place is not None and place.kind == "demonym":
+            label = f"demonym:{mention.text}"
+        elif place is not None and place.kind in ("metonym", "capital"):
+            label = f"metonym:{term}"
+        else:
+            label = f"country:{term}"
+        rank = (len(path), matched[0].i, 0)
+        return [_Evidence(matched, code, label, actor, place, rank)] if code or actor else []
 
     @staticmethod
-    def _rank(head: Token, matched: list[Token]) -> tuple[int, int]:
-        """Lower is better: evidence that does not sit under a foreign-relations preposition, nearest the head."""
-        last = matched[-1]
-        node = last
-        foreign = 0
-        while node != head and node.head != node:
-            if node.dep_ == "pobj" and node.head.lower_ in _FOREIGN_PREPS:
-                foreign = 1
-                break
-            node = node.head
-        return foreign, abs(head.i - last.i)
+    def _actor_type(
+        speaker_role: Role | None,
+        evidence: _Evidence | None,
+        tokens: list[Token],
+        role_spans: list[tuple[int, int, Role]],
+        head: Token,
+        role_tokens: set[int],
+    ) -> str | None:
+        if evidence is not None and evidence.actor is not None and evidence.actor.kind == "body":
+            body_type = evidence.actor.actor_type
+            if speaker_role is None or speaker_role.relational:
+                return body_type
+        if speaker_role is None:
+            if evidence is not None and (head in evidence.tokens or evidence.place is not None):
+                # "China said", "the Kremlin"; or a person described by a place ("State Department official X").
+                return "igo" if evidence.code.startswith("X") else "government"
+            return None
+        if not speaker_role.relational:
+            return speaker_role.actor_type
+        # A relational role (spokesman, official, president) takes the type of the body it belongs to: the
+        # nearest own-scope role between it and the evidence ("spokesperson for the British Foreign Office").
+        if evidence is not None:
+            on_path = {t.i for t in _path(_root(evidence.tokens), head) or []}
+            for first, last, role in role_spans:
+                if not role.relational and any(t.i in on_path for t in tokens[first:last]):
+                    return role.actor_type
+            if speaker_role.actor_type in STATE_TYPES:
+                return speaker_role.actor_type
+            return "government"
+        # No body named: an own-scope role attached to the speaker role decides ("president of the company").
+        for first, last, role in role_spans:
+            if not role.relational and _hops(_root(tokens[first:last]), head) <= 4:
+                return role.actor_type
+        return speaker_role.actor_type if speaker_role.actor_type != "unknown" else None
+
+
+def _root(tokens: Sequence[Token]) -> Token:
+    inside = {t.i for t in tokens}
+    for token in tokens:
+        if token.head.i not in inside or token.head.i == token.i:
+            return token
+    return tokens[-1]
+
+
+def _hops(token: Token, head: Token) -> int:
+    node, hops = token, 0
+    while node.i != head.i:
+        if node.head.i == node.i or hops > 12:
+            return 99
+        node, hops = node.head, hops + 1
+    return hops
+
+
+def _path(token: Token, head: Token) -> list[Token] | None:
+    """Tokens from ``token`` up to ``head`` (both included), or None if ``head`` is not above it."""
+    path = [token]
+    node = token
+    while node.i != head.i:
+        if node.head.i == node.i or len(path) > 12:
+            return None
+        node = node.head
+        path.append(node)
+    return path
+
+
+def _name_of(head: Token) -> set[int]:
+    """The tokens of the speaker's own name: the head and the proper nouns compounded onto it."""
+    names = {head.i}
+    for child in head.children:
+        if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN":
+            names.add(child.i)
+    if head.ent_type_ == "PERSON":
+        for ent in head.doc.ents:
+            if ent.start <= head.i < ent.end:
+                names.update(range(ent.start, ent.end))
+    return names
+
+
+def _generic(doc: Doc, claim: Claim) -> bool:
+    """A speaker named or described in the mention ("federal prosecutors", "Transport Secretary Grant Shapps"),
+    not a pronoun (those follow their antecedent)."""
+    if claim.speaker_span is None:
+        return False
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    return mention is not None and len(mention) > 0 and mention.root.pos_ in ("NOUN", "PROPN")
+
+
+def _spokesperson(doc: Doc, claim: Claim) -> bool:
+    """ "The spokesperson", "an official": a relational role standing alone, who speaks for the story's government."""
+    assert claim.speaker_span is not None
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    return (
+        mention is not None
+        and mention.root.lemma_.lower() in _SPOKES
+        and all(t.pos_ in ("DET", "ADJ") or t.i == mention.root.i for t in mention)
+    )
+
+
+def _names_speaker(doc: Doc, claim: Claim) -> bool:
+    """Is the mention about the canonical speaker itself (its head is part of the name, or it has no name)?
+
+    "Morrison's lawyer" resolved to Tim Morrison must not lend the lawyer's type to Morrison's own claims.
+    """
+    if claim.speaker_span is None or not claim.speaker_canonical:
+        return False
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    if mention is None or not len(mention):
+        return False
+    head = mention.root
+    if head.pos_ == "PRON":
+        return False
+    canonical = {w.lower() for w in claim.speaker_canonical.replace("’", "'").split()}
+    if head.lower_ in canonical or head.pos_ != "PROPN":
+        return True
+    # The full name written in the mention, not as a possessor: "Chief Executive Officer …, Gary Scott".
+    named = [t for t in mention if t.lower_ in canonical]
+    return len({t.lower_ for t in named}) == len(canonical) and not any(
+        t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "POS" for t in named
+    )
+
+
+def _former(tokens: list[Token], head: Token) -> bool:
+    """Does "former" (or ex-, retired) qualify the speaker's head or one of its titles?"""
+    for token in tokens:
+        if token.lower_ in _FORMER or token.lower_.startswith("ex-"):
+            node = token.head
+            hops = 0
+            while node.i != head.i and node.head.i != node.i and hops < 4:
+                node, hops = node.head, hops + 1
+            if node.i == head.i and hops <= 2:
+                return True
+    return False
+
+
+def _named_body(tokens: list[Token]) -> bool:
+    """Does a relational role belong to a named organisation that is not a place ("president of the X Bureau")?"""
+    for token in tokens:
+        if token.dep_ == "pobj" and token.head.lower_ in ("of", "for", "at") and token.pos_ == "PROPN":
+            return True
+    return False
 
 
 @cache
-def default_linker(countries: Path = DEFAULT_COUNTRIES, actors: Path = DEFAULT_ACTORS) -> GovernmentLinker:
-    return GovernmentLinker(Gazetteer.from_tsv(countries), ActorDirectory.from_csv(actors))
+def default_linker(
+    countries: Path = DEFAULT_COUNTRIES, actors: Path = DEFAULT_ACTORS, roles: Path = DEFAULT_ROLES
+) -> GovernmentLinker:
+    return GovernmentLinker(
+        default_places(countries),
+        default_actors(actors),
+        default_roles(roles),
+        fingerprint=fingerprint([countries, actors, roles], salt=LINKER_VERSION),
+    )
 
 
 Doc.set_extension("published_on", default=None, force=True)
@@ -284,11 +498,15 @@ Doc.set_extension("published_on", default=None, force=True)
     "government_linker",
     assigns=["doc._.claims"],
     requires=["doc._.claims"],
-    default_config={"countries": "", "actors": ""},
+    default_config={"countries": "", "actors": "", "roles": ""},
 )
-def make_government_linker(nlp: Language, name: str, countries: str, actors: str) -> GovernmentLinkerComponent:
+def make_government_linker(
+    nlp: Language, name: str, countries: str, actors: str, roles: str
+) -> GovernmentLinkerComponent:
     linker = default_linker(
-        Path(countries) if countries else DEFAULT_COUNTRIES, Path(actors) if actors else DEFAULT_ACTORS
+        Path(countries) if countries else DEFAULT_COUNTRIES,
+        Path(actors) if actors else default_actors_file(),
+        Path(roles) if roles else DEFAULT_ROLES,
     )
     return GovernmentLinkerComponent(linker)
 
@@ -298,6 +516,8 @@ class GovernmentLinkerComponent:
 
     def __init__(self, linker: GovernmentLinker) -> None:
         self.linker = linker
+        #: Hash of the seed files and rules: part of the claims extractor version (``extractors.nlp``).
+        self.fingerprint = linker.fingerprint
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.claims = self.linker.link(doc, doc._.claims or [], doc._.published_on)

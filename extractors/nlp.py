@@ -18,7 +18,9 @@ import spacy
 from spacy.language import Language
 
 import extractors.claims.component
-import extractors.governments  # noqa: F401  (registers the linker component)
+import extractors.governments
+import extractors.subjects
+import extractors.topics  # noqa: F401  (registers claim_topics)
 from claimtrack.errors import ConfigError
 from claimtrack.settings import DEFAULT_MODEL
 from extractors.claims import Claim
@@ -55,12 +57,19 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     nlp.add_pipe("paragraph_sentences", before="parser")
     nlp.add_pipe("claim_extractor", last=True)
     nlp.add_pipe("government_linker", last=True)
+    nlp.add_pipe("claim_subjects", last=True)
+    nlp.add_pipe("claim_topics", last=True)
     return nlp
 
 
 def extractor_version(nlp: Language) -> str:
-    """Identifies everything that can change a claim: our rules and the model (name and version)."""
-    return f"{CLAIMS_EXTRACTOR_VERSION}+{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
+    """Identifies everything that can change a claim: our rules, the model (name and version), and the seed files
+    the linking and topic components read (their hashes), so editing ``seeds/topics.toml`` or ``actors.csv``
+    makes ``claimtrack reprocess`` write a new claims version."""
+    version = f"{CLAIMS_EXTRACTOR_VERSION}+{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
+    prints = [str(getattr(component, "fingerprint", "")) for _, component in nlp.pipeline]
+    seeds = "".join(p for p in prints if p)
+    return f"{version}+seeds-{seeds}" if seeds else version
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,21 @@ HEADER = """\
 # The MIT License (MIT), Copyright (c) 2014 Open Event Data Alliance.
 """
 
-# Names in countryinfo that are not how news text names the country, or that collide with common words.
-_SKIP_TERMS = {"georgia", "jordan", "chad", "guinea", "niger", "turkey", "china", "india"} - {"china", "india"}
+# Terms that name something else more often than a government in English news: a US state ("Georgia"), a
+# demonym shared by two states ("Korean", "Congolese"), capitals that are common words, people's names or towns
+# elsewhere ("The Valley", "Victoria", "Kingston", "Hamilton"). Person-name clashes that a name entity decides
+# ("Jordan" in "Michael Jordan", "Chad") are left to the linker, which skips places inside PERSON entities.
+_SKIP_TERMS = {
+    "georgia", "georgian", "korean", "korea", "congolese", "congo", "guinean", "sudanese",
+    "the valley", "victoria", "kingston", "hamilton", "stanley", "georgetown", "plymouth", "nassau", "san josé",
+    "san jose", "san juan", "jamestown", "road town", "saint john's", "st. john's", "castries", "kingstown",
+    "city of victoria", "avarua", "alofi", "adamstown", "flying fish cove", "west island", "king edward point",
+    "the settlement", "basseterre", "bridgetown", "roseau", "lima", "santiago", "melekeok", "palikir",
+}  # fmt: skip
+#: Phoenix metonyms longer than this are descriptions or people ("White House Press Secretary Jay Carney").
+_MAX_METONYM_WORDS = 4
+#: Phoenix codes some leaders and slogans as government metonyms; people belong in seeds/actors.csv.
+_NOT_METONYMS = ("assad", "barzani", "barzanî", "mr ", "mr. ", "leader of the free world", "puk")
 _PHOENIX_COUNTRY = re.compile(r"^([A-Z][A-Z'_.()-]+?)_?\s+\[([A-Z]{3})\]\s*(#.*)?$")
 
 
@@ -49,6 +62,8 @@ def _latin(term: str) -> bool:
 
 #: Population per code, so a term shared by a state and its territories (American) goes to the state.
 POPULATION: dict[str, int] = {}
+#: First four letters of each country's names and demonym in countryinfo (filter for Phoenix demonyms).
+KNOWN_STEMS: dict[str, set[str]] = {}
 
 
 def from_countryinfo() -> list[tuple[str, str, str]]:
@@ -62,6 +77,10 @@ def from_countryinfo() -> list[tuple[str, str, str]]:
             continue
         POPULATION[code] = max(POPULATION.get(code, 0), int(info.get("population") or 0))
         name = info.get("name")
+        stems = KNOWN_STEMS.setdefault(code, set())
+        for known in [name, info.get("demonym"), *(info.get("altSpellings") or [])]:
+            if known:
+                stems.add(str(known).replace(" ", "")[:4].upper())
         if name:
             rows.append((name, code, "name"))
         for alt in info.get("altSpellings") or []:
@@ -97,13 +116,24 @@ def from_phoenix(folder: Path) -> list[tuple[str, str, str]]:
         if entry:
             match = re.fullmatch(r"\[([A-Z]{3})GOV\]", code_line)
             if country_code:
+                stems = {entry[0].replace("_", "")[:4].upper()} | KNOWN_STEMS.get(country_code, set())
                 for term in entry:
                     term = _clean(term)
-                    if term.isalpha() and term.upper().endswith(("AN", "ESE", "ISH", "I")) and len(term) > 4:
+                    # Phoenix lists a country's cities and provinces beside its demonyms ("Wuhan", "Miami"):
+                    # keep only words that start like the country's own names ("Ukrainian", "Brits").
+                    if (
+                        term.isalpha()
+                        and term.upper().endswith(("AN", "ESE", "ISH", "I"))
+                        and len(term) > 4
+                        and term[:4].upper() in stems
+                    ):
                         rows.append((_title(term), country_code, "demonym"))
             elif match:
                 for term in entry:
-                    rows.append((_title(_clean(term)), match.group(1), "metonym"))
+                    title = _title(_clean(term))
+                    lowered = title.lower() + " "
+                    if len(title.split()) <= _MAX_METONYM_WORDS and not any(n in lowered for n in _NOT_METONYMS):
+                        rows.append((title, match.group(1), "metonym"))
         entry, code_line, country_code = [], "", None
         if not text.strip():
             continue

@@ -37,3 +37,32 @@ def governments_seen(db: Path) -> list[str]:
         db, "select government from claims where government is not null group by 1 order by count(*) desc, 1"
     )
     return [r[0] for r in result.rows]
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article_id: str
+    text: str
+    text_sha256: str
+    published_at: Any
+    claims_version: str | None
+
+
+def article_versions(db: Path) -> list[tuple[str, str | None]]:
+    """``(article_id, claims_version)`` of every stored article, in a stable order."""
+    with reader(db) as con:
+        rows = con.execute("select article_id, claims_version from articles order by article_id").fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def stored_articles(db: Path, article_ids: list[str]) -> list[StoredArticle]:
+    """The stored text (and what claims need from the row) of the given articles."""
+    if not article_ids:
+        return []
+    with reader(db) as con:
+        rows = con.execute(
+            "select article_id, text, text_sha256, published_at, claims_version from articles"
+            " where article_id in (select unnest(?)) order by article_id",
+            [article_ids],
+        ).fetchall()
+    return [StoredArticle(*row) for row in rows]

@@ -148,16 +148,36 @@ def fetch_row(fetch: FetchResult, source: str, run_id: str | None, extract_error
 
 
 def claim_rows(record: ExtractedArticle, article_id: str, run_id: str | None, now: datetime) -> list[tuple[Any, ...]]:
-    text_sha = record.article.text_sha256
-    ids = [claim_id_for(article_id, text_sha, record.claims_version, i, c) for i, c in enumerate(record.claims)]
+    return rows_for_claims(
+        article_id,
+        record.article.text_sha256,
+        record.claims_version,
+        record.claims,
+        record.article.published_at,
+        run_id,
+        now,
+    )
+
+
+def rows_for_claims(
+    article_id: str,
+    text_sha: str,
+    version: str,
+    claims: Sequence[Claim],
+    published_at: datetime | None,
+    run_id: str | None,
+    now: datetime,
+) -> list[tuple[Any, ...]]:
+    """``claim_records`` rows (in ``CLAIM_COLUMNS`` order) for one article's claims."""
+    ids = [claim_id_for(article_id, text_sha, version, i, c) for i, c in enumerate(claims)]
     rows = []
-    for ordinal, claim in enumerate(record.claims):
+    for ordinal, claim in enumerate(claims):
         rows.append(
             (
                 ids[ordinal],
                 article_id,
                 text_sha,
-                record.claims_version,
+                version,
                 ordinal,
                 claim.speaker,
                 claim.speaker_canonical,
@@ -179,12 +199,58 @@ def claim_rows(record: ExtractedArticle, article_id: str, run_id: str | None, no
                 claim.speaker_resolution,
                 ids[claim.continues] if claim.continues is not None and claim.continues < len(ids) else None,
                 claim.confidence,
-                record.article.published_at,
+                published_at,
                 now,
                 run_id,
             )
         )
     return rows
+
+
+def _insert_claims(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[tuple[Any, ...], Claim]]) -> int:
+    """Insert claim rows with their subjects and topics; returns the number of new claim rows."""
+    subject_rows = [(row[0], code, evidence) for row, claim in pairs for code, evidence in dict(claim.subjects).items()]
+    topic_rows = [(row[0], topic, term) for row, claim in pairs for topic, term in dict(claim.topics).items()]
+    added = insert_rows(con, "claim_records", CLAIM_COLUMNS, [row for row, _ in pairs], key=("claim_id",))
+    insert_rows(
+        con, "claim_subjects", ("claim_id", "government", "evidence"), subject_rows, key=("claim_id", "government")
+    )
+    insert_rows(con, "claim_topics", ("claim_id", "topic", "term"), topic_rows, key=("claim_id", "topic"))
+    return added
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reprocessed:
+    """A stored article's claims from the current extractor (``claimtrack reprocess``)."""
+
+    article_id: str
+    text_sha256: str
+    published_at: datetime | None
+    claims: Sequence[Claim]
+    claims_version: str
+
+
+def store_reprocessed(db: Path, items: Sequence[Reprocessed], run_id: str | None) -> int:
+    """Append a new claims version for already stored articles (text untouched) and make it current.
+
+    Skips an article whose text changed since it was read (its text hash no longer matches): the next ingest
+    or reprocess handles it. Returns the number of claim rows added.
+    """
+    now = datetime.now(UTC)
+    added = 0
+    with writer(db) as con:
+        for item in items:
+            current = con.execute("select text_sha256 from articles where article_id = ?", [item.article_id]).fetchone()
+            if current is None or current[0] != item.text_sha256:
+                continue
+            rows = rows_for_claims(
+                item.article_id, item.text_sha256, item.claims_version, item.claims, item.published_at, run_id, now
+            )
+            added += _insert_claims(con, list(zip(rows, item.claims, strict=True)))
+            con.execute(
+                "update articles set claims_version = ? where article_id = ?", [item.claims_version, item.article_id]
+            )
+    return added
 
 
 def store_batch(db: Path, batch: Batch) -> BatchCounts:
@@ -198,9 +264,7 @@ def store_batch(db: Path, batch: Batch) -> BatchCounts:
             FETCH_COLUMNS,
             [fetch_row(f, batch.source, batch.run_id, batch.extract_errors.get(f.url)) for f in batch.fetches],
         )
-        all_claims: list[tuple[Any, ...]] = []
-        subject_rows: list[tuple[Any, ...]] = []
-        topic_rows: list[tuple[Any, ...]] = []
+        pairs: list[tuple[tuple[Any, ...], Claim]] = []
         for record in batch.articles:
             article = record.article
             article_id = article_id_for(article.url)
@@ -244,16 +308,9 @@ def store_batch(db: Path, batch: Batch) -> BatchCounts:
                 )
                 counts.updated_articles += 1
             rows = claim_rows(record, article_id, batch.run_id, now)
-            all_claims.extend(rows)
-            for row, claim in zip(rows, record.claims, strict=True):
-                subject_rows.extend((row[0], code, evidence) for code, evidence in dict(claim.subjects).items())
-                topic_rows.extend((row[0], topic, term) for topic, term in dict(claim.topics).items())
+            pairs.extend(zip(rows, record.claims, strict=True))
             counts.governments.update(c.government for c in record.claims if c.government)
-        counts.claims = insert_rows(con, "claim_records", CLAIM_COLUMNS, all_claims, key=("claim_id",))
-        insert_rows(
-            con, "claim_subjects", ("claim_id", "government", "evidence"), subject_rows, key=("claim_id", "government")
-        )
-        insert_rows(con, "claim_topics", ("claim_id", "topic", "term"), topic_rows, key=("claim_id", "topic"))
+        counts.claims = _insert_claims(con, pairs)
     return counts
 
 

@@ -1,0 +1,1 @@
+"""Evaluations of claimtrack against benchmark data read from ``../shared`` at run time (never copied here)."""

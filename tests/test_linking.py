@@ -1,0 +1,99 @@
+"""Speaker -> government, actor type and evidence, on real-looking sentences through the real pipeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from extractors.claims import Claim
+from extractors.nlp import TextItem, extract_claims
+
+
+def claims_of(nlp: Language, text: str, when: date | None = None) -> list[Claim]:
+    return next(extract_claims(nlp, [TextItem(text, when)]))
+
+
+def only(nlp: Language, text: str, when: date | None = None) -> Claim:
+    found = claims_of(nlp, text, when)
+    assert len(found) == 1, [(c.speaker, c.content) for c in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, government, actor_type, evidence",
+    [
+        ("China's ambassador to Britain said Beijing would not sit on its hands.", "CHN", "diplomat", "possessive"),
+        ("A spokesperson for the British Foreign Office said settlements were illegal.", "GBR", "diplomat", "demonym"),
+        ("The Kremlin said the talks were doomed to fail.", "RUS", "government", "metonym"),
+        ("NATO said it would send more troops to the eastern flank.", "XNT", "igo", "country"),
+        ("Sen. Ted Cruz, R-Texas, said the prison system had failed.", "USA", "legislature", "title"),
+        ("The Russian defence ministry said its forces had taken the village.", "RUS", "military", "demonym"),
+    ],
+)
+def test_state_speakers(nlp: Language, text: str, government: str, actor_type: str, evidence: str) -> None:
+    claim = only(nlp, text)
+    assert (claim.government, claim.actor_type) == (government, actor_type), claim.link_evidence
+    assert claim.link_evidence is not None and claim.link_evidence.split(":")[0] == evidence
+
+
+@pytest.mark.parametrize(
+    "text, actor_type",
+    [
+        ("A Russian analyst said the sanctions would not change Moscow's course.", "expert"),
+        ("Politico reported that the talks had stalled.", "media"),
+        ("Zippy Duvall, the president of the American Farm Bureau, said farmers faced hardship.", "non_state"),
+        ("Israeli settlers said the decision paved the way for annexation.", "non_state"),
+        ("Former foreign minister Jean Dupont said France had made a mistake.", "non_state"),
+        ("Amnesty International said the crackdown must end.", "non_state"),
+        ("The Supreme Court said the law was unconstitutional.", "judiciary"),
+        ("Gov. Kristi Noem said South Dakota would lead the country.", "subnational"),
+    ],
+)
+def test_non_government_speakers_keep_government_null(nlp: Language, text: str, actor_type: str) -> None:
+    claim = only(nlp, text, date(2019, 11, 19))
+    assert claim.government is None, claim.link_evidence
+    assert claim.actor_type == actor_type
+
+
+def test_gazetteer_fills_in_a_bare_name_on_the_articles_date(nlp: Language) -> None:
+    claim = only(nlp, "Lavrov said Moscow was open to talks.", date(2023, 8, 8))
+    assert claim.government == "RUS" and claim.link_evidence == "gazetteer:Lavrov"
+    assert claim.actor_id == "sergei-lavrov" and claim.actor_type == "diplomat"
+    # Kuleba left office on 2024-09-05: his name alone no longer speaks for the ministry.
+    assert only(nlp, "Kuleba said Kyiv wanted peace.", date(2025, 1, 1)).government is None
+    assert only(nlp, "Kuleba said Kyiv wanted peace.", date(2023, 8, 8)).government == "UKR"
+
+
+def test_dated_bodies(nlp: Language) -> None:
+    text = "The Taliban said the prisoners had been released."
+    assert only(nlp, text, date(2019, 11, 20)).government is None
+    assert only(nlp, text, date(2023, 1, 10)).government == "AFG"
+
+
+def test_evidence_in_the_article_beats_the_gazetteer(nlp: Language) -> None:
+    # Liz Truss was foreign secretary in 2022: the mention's own words decide, with their evidence kind.
+    claim = only(nlp, "British Foreign Secretary Liz Truss said she was appalled.", date(2022, 4, 29))
+    assert claim.government == "GBR" and claim.link_evidence.startswith("demonym:")  # type: ignore[union-attr]
+
+
+def test_context_places_generic_state_speakers_of_a_domestic_story(nlp: Language) -> None:
+    text = (
+        "U.S. Attorney Geoffrey Berman said the guards had failed their duty.\n\n"
+        "Prosecutors said the officers had been asleep."
+    )
+    first, second = claims_of(nlp, text)
+    assert first.government == "USA"
+    assert second.government == "USA" and second.link_evidence == "context:USA"
+
+
+def test_a_lawyer_does_not_lend_his_type_to_his_client(nlp: Language) -> None:
+    text = (
+        "Tim Morrison, a National Security Council official, said he feared the call would leak.\n\n"
+        "Morrison's lawyer said the question was outside the scope of his testimony.\n\n"
+        "Morrison said he was surprised."
+    )
+    claims = claims_of(nlp, text, date(2019, 10, 31))
+    assert claims[0].government == "USA"
+    assert claims[-1].government == "USA", [(c.speaker, c.government, c.link_evidence) for c in claims]
