@@ -4,7 +4,8 @@ trimmed quotes), are one statement with several reports, so counts are not infla
 Two claims are reports of one statement when
 
 1. their normalised words overlap: shingle containment (shared word 3-grams over the smaller side's) is at
-   least ``min_containment`` (trimmed or extended quotes still match; rewording does not);
+   least ``min_containment``, over the whole content or over its quoted words alone when both quote at least
+   ``min_quoted_words`` words (so trimmed or re-framed quotes still match; rewording does not);
 2. the speaker is the same: same curated actor, or one canonical name contains the other's words ("Peskov" /
    "Dmitry Peskov"), or, for near-verbatim text (``verbatim_containment``), the same government;
 3. they are close in time: published at most ``max_days_apart`` days apart (undated reports need verbatim text).
@@ -25,6 +26,7 @@ from datetime import datetime
 
 DEDUP_VERSION = "dedup/1"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 _NAME_NOISE = frozenset({"the", "of", "'s", "s", "a", "an", "and", "mr", "mrs", "ms", "dr"})
 
 
@@ -34,6 +36,8 @@ class DedupSettings:
     verbatim_containment: float = 0.9
     max_days_apart: float = 3.0
     shingle_size: int = 3
+    #: Quoted words compared on their own only when both sides quote at least this many (one-word quotes recur).
+    min_quoted_words: int = 3
     #: Shingles shared by more claims than this say nothing about identity ("the united states") and are skipped.
     max_postings: int = 200
 
@@ -86,6 +90,10 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(normal)
 
 
+def quoted_words(text: str) -> list[str]:
+    return [w for piece in _QUOTED.findall(text) for w in words_of(piece)]
+
+
 def shingles(words: Sequence[str], size: int) -> frozenset[tuple[str, ...]]:
     if len(words) < size:
         return frozenset({tuple(words)}) if words else frozenset()
@@ -134,6 +142,10 @@ def group_reports(reports: Sequence[Report], settings: DedupSettings = DEFAULT_D
 
     sets = [shingles(words_of(r.content), settings.shingle_size) for r in reports]
     texts = [" ".join(words_of(r.content)) for r in reports]
+    quoted = [quoted_words(r.content) for r in reports]
+    quote_sets = [
+        shingles(q, settings.shingle_size) if len(q) >= settings.min_quoted_words else frozenset() for q in quoted
+    ]
     postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for index, grams in enumerate(sets):
         for gram in grams:
@@ -149,6 +161,9 @@ def group_reports(reports: Sequence[Report], settings: DedupSettings = DEFAULT_D
             shared.update(other for other in posting if other < index)
         for other, common in shared.items():
             containment = common / min(len(grams), len(sets[other]))
+            if quote_sets[index] and quote_sets[other]:
+                shared_quote = len(quote_sets[index] & quote_sets[other])
+                containment = max(containment, shared_quote / min(len(quote_sets[index]), len(quote_sets[other])))
             if containment < settings.min_containment:
                 continue
             a, b = reports[index], reports[other]

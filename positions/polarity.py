@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-NEGATORS = frozenset({"not", "n't", "never", "no", "nor", "neither", "nothing", "none", "nobody", "without"})
+NEGATORS = frozenset({"not", "n't", "never", "no", "nor", "neither", "nothing", "none", "nobody"})
+#: Dependencies that continue a sentence's main predicate ("will *continue*", "refuses *to give up*",
+#: "said it *was* ready"): polarity is read on this chain only, not in relative or adverbial clauses
+#: ("defendants who did not ..."), which say nothing about the speaker's stance.
+MAIN_CHAIN_DEPS = frozenset({"xcomp", "ccomp", "conj", "aux", "auxpass", "neg", "acomp", "advmod"})
+#: Dependents of a main-chain word that carry its negation ("there are *no* grounds", "learned *nothing*").
+NEGATED_ARGUMENT_DEPS = frozenset({"dobj", "attr", "nsubj", "nsubjpass", "pobj", "dative"})
 #: Verbs (and "against") whose object is what the speaker is *against*: they flip polarity like "not".
 NEGATIVE_CUES = frozenset(
     {
@@ -101,11 +107,36 @@ def _is_negative_cue(token: Token) -> bool:
     return lemma == "rule" and any(child.dep_ == "prt" and child.lower_ == "out" for child in token.children)
 
 
+def main_chain(tokens: Doc | Span) -> set[int]:
+    """Token indices of each sentence's main predicate chain (root, xcomp/ccomp/conj verbs, their aux/neg)."""
+    doc = tokens if isinstance(tokens, Doc) else tokens.doc
+    if not doc.has_annotation("DEP"):
+        return {t.i for t in tokens}
+    chain: set[int] = set()
+    pending = [t for t in tokens if t.dep_ == "ROOT"]
+    while pending:
+        token = pending.pop()
+        if token.i in chain:
+            continue
+        chain.add(token.i)
+        pending.extend(child for child in token.children if child.dep_ in MAIN_CHAIN_DEPS)
+    return chain
+
+
+def _in_scope(token: Token, chain: set[int]) -> bool:
+    if token.i in chain:
+        return True
+    # "no grounds", "nothing new": a negator inside an argument of the main predicate.
+    head = token.head if token.dep_ in ("det", "neg", "advmod") else token
+    return head.dep_ in NEGATED_ARGUMENT_DEPS and head.head.i in chain
+
+
 def polarity_of(tokens: Doc | Span, cue: str | None = None) -> Polarity:
-    """Polarity of a statement's words (and of its reporting cue: "denied that ..." negates)."""
+    """Polarity of a statement's main predicates (and of its reporting cue: "denied that ..." negates)."""
     cues: list[str] = []
+    chain = main_chain(tokens)
     for token in tokens:
-        if _is_negator(token) or _is_negative_cue(token):
+        if (_is_negator(token) or _is_negative_cue(token)) and _in_scope(token, chain):
             cues.append(token.lower_)
     if cue and cue.lower().startswith(NEGATIVE_REPORTING_CUES):
         cues.append(f"cue:{cue.lower()}")

@@ -366,3 +366,39 @@ def _gov_topic(government: str | None, topic: str | None) -> tuple[str, list[Any
         clauses += " and topic = ?"
         values.append(topic)
     return clauses, values
+
+
+# --- what ``claimtrack rebuild`` re-extracts ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredArticle:
+    """An ``articles`` row, as re-extraction needs it."""
+
+    article_id: str
+    url: str
+    source: str | None
+    outlet: str | None
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    text: str
+    sitename: str | None
+    language: str | None
+    extractor_version: str
+    claims_version: str | None
+    content_sha256: str | None
+    final_url: str | None
+
+
+def stored_articles(db: Path) -> list[StoredArticle]:
+    with reader(db) as con:
+        rows = _dicts(
+            con,
+            """
+            select article_id, url, source, outlet, title, author, published_at, text, sitename, language,
+                   extractor_version, claims_version, content_sha256, final_url
+            from articles order by source, article_id
+            """,
+        )
+    return [StoredArticle(**row) for row in rows]
