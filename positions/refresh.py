@@ -30,6 +30,7 @@ from warehouse.positions import (
     DerivedRows,
     read_claim_topics,
     read_feature_cache,
+    ensure_schema,
     read_reports,
     replace_derived,
 )
@@ -141,6 +142,7 @@ def refresh_positions(
     clock = time.perf_counter()
 
     # 1. Claims -> statements.
+    ensure_schema(db)
     reports = read_reports(db)
     claim_topics = read_claim_topics(db)
     statements = group_reports(reports, settings.dedup)

@@ -29,6 +29,12 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ())
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def ensure_schema(db: Path) -> None:
+    """Apply pending migrations (readers cannot): a database from an older claimtrack gets the new tables."""
+    with writer(db):
+        pass
+
+
 def read_reports(db: Path) -> list[Report]:
     """Every current claim, with its outlet: the input of statement grouping."""
     with reader(db) as con:
