@@ -28,9 +28,9 @@ from positions.similarity import Similarity, similarity_for
 from warehouse.positions import (
     ComparisonRow,
     DerivedRows,
+    ensure_schema,
     read_claim_topics,
     read_feature_cache,
-    ensure_schema,
     read_reports,
     replace_derived,
 )

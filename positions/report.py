@@ -19,6 +19,8 @@ from positions.timeline import _period
 from warehouse import positions as store
 
 LABEL_COLOURS = {"new": "#4e79a7", "reiteration": "#59a14f", "shift": "#f28e2b", "reversal": "#e15759"}
+#: A chart draws every period between the first and last statement up to this many bars.
+MAX_CHART_PERIODS = 240
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
@@ -65,13 +67,35 @@ def _day(value: datetime | date | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "?"
 
 
+def _next_period(day: date, grain: str) -> date:
+    if grain == "month":
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(day.toordinal() + (7 if grain == "week" else 1))
+
+
+def with_empty_periods(periods: list[dict[str, Any]], grain: str, limit: int = MAX_CHART_PERIODS) -> list[dict]:
+    """The periods between the first and the last, silent ones included (a gap in speech is information)."""
+    if not periods:
+        return []
+    known = {p["period_start"]: p for p in periods}
+    filled: list[dict[str, Any]] = []
+    day = periods[0]["period_start"]
+    while day <= periods[-1]["period_start"]:
+        filled.append(known.get(day) or {"period_start": day, "statements": 0, "reports": 0, "outlets": 0})
+        if len(filled) > limit:
+            return periods  # too long to draw every empty period: draw the active ones only
+        day = _next_period(day, grain)
+    return filled
+
+
 def chart_svg(periods: list[dict[str, Any]], changes: list[dict[str, Any]], grain: str) -> str:
     """Bars: statements per period. Markers above them: shifts and reversals in that period (hover for text)."""
+    periods = with_empty_periods(periods, grain)
     if not periods:
         return ""
     width, height, left, bottom, top = 760, 220, 40, 40, 30
     n = len(periods)
-    step = (width - left - 10) / n
+    step = (width - left - 30) / n
     bar = max(4.0, min(48.0, step * 0.7))
     peak = max(p["statements"] for p in periods) or 1
     plot = height - bottom - top
@@ -91,6 +115,13 @@ def chart_svg(periods: list[dict[str, Any]], changes: list[dict[str, Any]], grai
         key = _period(p["period_start"], grain)
         x = left + i * step + (step - bar) / 2
         h = plot * p["statements"] / peak
+        if not p["statements"] and not by_period.get(key):
+            if i % label_every == 0:
+                parts.append(
+                    f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 15}" font-size="10" text-anchor="middle" '
+                    f'fill="#999">{esc(key)}</text>'
+                )
+            continue
         y = height - bottom - h
         tip = f"{key}: {p['statements']} statements, {p['reports']} reports, {p['outlets']} outlets"
         parts.append(
@@ -219,7 +250,8 @@ def render_report(db: Path, options: ReportOptions) -> tuple[str, int]:
     else:
         body.append("<nav><ul>")
         body += [
-            f'<li><a href="#{esc(f"{g}-{t}")}">{esc(g)} on {esc(t)}</a> ({n} statements)</li>' for g, t, n in pairs
+            f'<li><a href="#{esc(f"{g}-{t}")}">{esc(g)} on {esc(t)}</a> ({n} statement{"s" if n != 1 else ""})</li>'
+            for g, t, n in pairs
         ]
         body.append("</ul></nav>")
         body += [_section(db, g, t, options) for g, t, _ in pairs]
