@@ -99,9 +99,10 @@ def tag_topics(db: Path, topics: dict[str, list[re.Pattern[str]]] | None = None)
 
 def build(db: Path, workdir: Path, *, with_benchmarks: bool) -> None:
     """Ingest, tag topics, refresh positions: the database the real-data tests read."""
-    from positions.refresh import refresh_positions
+    from positions.refresh import PositionSettings, refresh_positions
 
     ingest_sources(db, sources_for(workdir, with_benchmarks=with_benchmarks), workdir / "raw")
     tag_topics(db)
-    refresh_positions(db)
+    # Both similarity methods, so method comparisons (README question 9) have rows to compare.
+    refresh_positions(db, settings=PositionSettings(methods=("lexical", "minilm-onnx")))
     shutil.rmtree(workdir / "pages", ignore_errors=True)
