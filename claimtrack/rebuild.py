@@ -22,6 +22,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from claimtrack.errors import ExtractError
 from extractors.archive import RawArchive
 from extractors.article import ARTICLE_EXTRACTOR_VERSION, Article
 from extractors.crawl import FetchedPage
@@ -30,7 +31,7 @@ from extractors.fetch import FetchResult
 from extractors.nlp import TextItem, extract_claims, extractor_version
 from extractors.pipeline import ExtractedArticle, page_to_article
 from positions.refresh import DEFAULT_POSITION_SETTINGS, PositionSettings, RefreshSummary, refresh_positions
-from warehouse.positions import StoredArticle, stored_articles
+from warehouse.positions import StoredArticle, mark_text_extractor, stored_articles
 from warehouse.writes import Batch, store_batch
 
 #: Articles re-extracted per write transaction (keeps each hold on the write lock short).
@@ -42,6 +43,8 @@ class RebuildSummary:
     articles: int = 0
     text_reextracted: int = 0
     raw_missing: int = 0
+    #: Raw pages that no longer give an article with the current extractor (the stored text is kept).
+    raw_failed: int = 0
     claims_reextracted_articles: int = 0
     new_claims: int = 0
     positions: RefreshSummary | None = None
@@ -50,7 +53,8 @@ class RebuildSummary:
     def describe(self) -> str:
         lines = [
             f"articles: {self.articles}",
-            f"text re-extracted from the raw archive: {self.text_reextracted} (raw page missing: {self.raw_missing})",
+            f"text re-extracted from the raw archive: {self.text_reextracted}"
+            f" (raw page missing: {self.raw_missing}, no article any more: {self.raw_failed})",
             f"claims re-extracted: {self.claims_reextracted_articles} articles, {self.new_claims} new claim rows",
         ]
         if self.positions is not None:
@@ -108,17 +112,26 @@ def rebuild(
     # 1. Text from the raw archive where the article extractor changed.
     articles: list[tuple[StoredArticle, Article]] = []
     raw = RawArchive(archive) if archive is not None else None
+    unchanged_text: dict[str, str] = {}
     for row in stored:
         article = _as_article(row)
         stale_text = row.extractor_version not in (ARTICLE_EXTRACTOR_VERSION, "text/1")
         if from_raw and raw is not None and stale_text and row.content_sha256:
             if row.content_sha256 in raw:
-                fresh = _article_from_raw(row, raw)
-                article = fresh if fresh.published_at else replace(fresh, published_at=row.published_at)
-                summary.text_reextracted += 1
+                try:
+                    fresh = _article_from_raw(row, raw)
+                except ExtractError as exc:
+                    summary.raw_failed += 1
+                    say(f"keeping the stored text of {row.url}: {exc}")
+                else:
+                    article = fresh if fresh.published_at else replace(fresh, published_at=row.published_at)
+                    summary.text_reextracted += 1
+                    if article.text_sha256 == _sha(row.text):
+                        unchanged_text[row.article_id] = article.extractor_version
             else:
                 summary.raw_missing += 1
         articles.append((row, article))
+    mark_text_extractor(db, unchanged_text)
     summary.seconds["text"] = time.perf_counter() - clock
 
     # 2. Claims, where the claims extractor version or the text changed.

@@ -408,3 +408,16 @@ def stored_articles(db: Path) -> list[StoredArticle]:
             """,
         )
     return [StoredArticle(**row) for row in rows]
+
+
+def mark_text_extractor(db: Path, versions: Mapping[str, str]) -> int:
+    """Record that articles' text was re-made by ``version`` when it came out unchanged (nothing else to write)."""
+    if not versions:
+        return 0
+    with writer(db) as con:
+        con.execute(
+            "update articles set extractor_version = v.version from (select unnest(?) as article_id,"
+            " unnest(?) as version) as v where articles.article_id = v.article_id",
+            [list(versions), list(versions.values())],
+        )
+    return len(versions)

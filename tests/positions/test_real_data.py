@@ -218,3 +218,23 @@ def test_benchmark_pages_feed_several_governments(real_db: Path, needs_benchmark
 def test_since_filters_the_timeline(real_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["positions", "--db", str(real_db), "--government", "CHN", "--topic", "ukraine-war", "--since", "2024-01-01"])
     assert "No dated statements by CHN on ukraine-war since 2024-01-01" in capsys.readouterr().out
+
+
+def test_rebuild_from_raw_remakes_text_of_an_older_article_extractor(
+    real_db_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warehouse.connection import writer
+
+    db = real_db_copy
+    current = one(db, "select count(*), min(extractor_version) from articles where extractor_version <> 'text/1'")
+    if current[0] == 0:
+        pytest.skip("no HTML articles in this database (../shared absent)")
+    texts = run_sql(db, "select article_id, text_sha256 from articles order by 1").rows
+    with writer(db) as con:  # as if an older trafilatura had made these texts
+        con.execute("update articles set extractor_version = 'trafilatura-0.0/0' where extractor_version <> 'text/1'")
+    assert main(["rebuild", "--db", str(db), "--from-raw"]) == 0
+    assert f"text re-extracted from the raw archive: {current[0]} (raw page missing: 0" in capsys.readouterr().out
+    assert one(db, "select count(*) from articles where extractor_version = 'trafilatura-0.0/0'") == (0,)
+    assert run_sql(db, "select article_id, text_sha256 from articles order by 1").rows == texts
+    assert main(["rebuild", "--db", str(db), "--from-raw"]) == 0
+    assert "text re-extracted from the raw archive: 0" in capsys.readouterr().out
