@@ -34,8 +34,20 @@ install: $(VENV)/.installed  ## create .venv and install claimtrack
 run: $(VENV)/.installed  ## run the ingest flow once over seeds/sources.toml into data/claimtrack.duckdb
 	$(BIN)/claimtrack ingest
 
+# The report test renders HTML in headless Chromium (Debian package `chromium`); install it when missing.
+.PHONY: browser
+browser:  ## install Chromium (Debian package) for the report rendering test, if missing
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium (apt-get) for the report rendering test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (the report test renders in it)" >&2; \
+	    exit 1; \
+	  fi; }
+
 .PHONY: test
-test: $(VENV)/.dev-installed  ## run the whole test suite (lint and types first)
+test: $(VENV)/.dev-installed browser  ## run the whole test suite (lint and types first)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

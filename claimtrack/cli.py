@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ EPILOG = """examples:
   claimtrack extract seeds/articles/         claims of saved .txt/.html files as JSON lines
   claimtrack reprocess                       re-extract stored articles after the rules, model or seeds changed
   claimtrack eval linking                    speaker -> government accuracy on annotated benchmark pages
+  claimtrack rebuild                         recompute statements and position changes from the articles
+  claimtrack positions --government CHN --topic ukraine-war --by month
+  claimtrack report --government CHN --out report.html
 """
 
 
@@ -104,7 +108,61 @@ def build_parser() -> argparse.ArgumentParser:
     linking.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     linking.add_argument("--show", action="store_true", help="print every failure with its speaker mention")
     linking.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    rebuild = commands.add_parser(
+        "rebuild",
+        help="recompute everything derived from the articles (claims of stale versions, statements, positions)",
+        description="Re-extract claims whose extractor version is not the current one (a new version of "
+        "claims, old ones kept), optionally re-extract article text from the raw archive, then recompute "
+        "statements, key phrases and position changes. Safe to re-run.",
+    )
+    _add_db(rebuild)
+    rebuild.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL)")
+    rebuild.add_argument(
+        "--method",
+        action="append",
+        choices=("lexical", "minilm-onnx"),
+        help="similarity method(s) for position_changes (repeatable; default lexical; minilm-onnx needs "
+        "the embeddings extra)",
+    )
+    rebuild.add_argument(
+        "--from-raw", action="store_true", help="re-extract text of articles made by an older article extractor"
+    )
+    rebuild.add_argument("--archive", type=Path, default=None, help="raw archive (default: <db folder>/raw)")
+
+    positions = commands.add_parser(
+        "positions",
+        help="a government's statements on a topic over time, in the terminal",
+        description="Volume per period, each statement with its label (new, reiteration, shift, reversal) "
+        "and the earlier statement it was compared with, and the language used.",
+    )
+    _add_db(positions)
+    positions.add_argument("--government", required=True, help="ISO alpha-3 code (CHN) or IGO code (XUN)")
+    positions.add_argument("--topic", required=True, help="topic id, e.g. ukraine-war")
+    positions.add_argument("--since", type=_day, default=None, help="only statements on or after YYYY-MM-DD")
+    positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
+    positions.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+
+    report = commands.add_parser(
+        "report",
+        help="a self-contained HTML report (timeline charts, changes, key phrases, sources)",
+        description="One HTML file with no external assets: per government and topic a timeline chart of "
+        "statement volume with labelled changes, the changes with both texts and links, and key phrases.",
+    )
+    _add_db(report)
+    report.add_argument("--government", default=None, help="only this government (default: all)")
+    report.add_argument("--topic", default=None, help="only this topic (default: all)")
+    report.add_argument("--since", type=_day, default=None, help="only statements on or after YYYY-MM-DD")
+    report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
+    report.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     return parser
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,6 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_reprocess(args)
         if args.command == "eval" and args.target == "linking":
             return cmd_eval_linking(args)
+        if args.command == "rebuild":
+            return cmd_rebuild(args)
+        if args.command == "positions":
+            return cmd_positions(args)
+        if args.command == "report":
+            return cmd_report(args)
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -303,6 +367,50 @@ def cmd_eval_linking(args: argparse.Namespace) -> int:
     print(format_report(report, show=args.show))
     if args.json:
         args.json.write_text(json.dumps(report.as_json(), indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from claimtrack.rebuild import rebuild
+    from claimtrack.settings import default_archive
+    from extractors.nlp import load_pipeline
+    from positions.refresh import PositionSettings
+
+    db = args.db or default_db()
+    if not db.exists():
+        raise ClaimtrackError(f"no database at {db}: run `claimtrack ingest --db {db}` first")
+    settings = PositionSettings(methods=tuple(args.method or ("lexical",)))
+    summary = rebuild(
+        db,
+        load_pipeline(args.model or default_model()),
+        archive=args.archive or default_archive(db),
+        from_raw=args.from_raw,
+        settings=settings,
+        progress=lambda message: print(f"rebuild: {message}", file=sys.stderr, flush=True),
+    )
+    print(summary.describe())
+    return 0
+
+
+def cmd_positions(args: argparse.Namespace) -> int:
+    from positions.timeline import render_positions
+
+    print(
+        render_positions(
+            args.db or default_db(), args.government, args.topic, since=args.since, grain=args.by, method=args.method
+        )
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from positions.report import ReportOptions, write_report
+
+    options = ReportOptions(
+        government=args.government, topic=args.topic, since=args.since, grain=args.by, method=args.method
+    )
+    sections = write_report(args.db or default_db(), args.out, options)
+    print(f"wrote {args.out} ({sections} government/topic sections)")
     return 0
 
 

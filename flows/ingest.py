@@ -20,6 +20,7 @@ from extractors.crawl import CrawlResult, crawl_source_sync
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_pages
 from extractors.sources import Source, load_sources
+from positions.refresh import refresh_positions
 from warehouse.queries import governments_seen
 from warehouse.writes import Batch, BatchCounts, begin_run, finish_run, known_pages, store_batch, table_counts
 
@@ -80,6 +81,13 @@ def store(crawled: CrawlResult, extraction: Extraction, db: str, archive: str, r
     return store_batch(Path(db), batch)
 
 
+@task(name="refresh-positions", cache_policy=NO_CACHE)
+def refresh(db: str, model: str) -> dict[str, Any]:
+    """Statements and position changes from the claims now stored (``positions.refresh``)."""
+    summary = refresh_positions(Path(db), nlp=load_pipeline(model))
+    return {"statements": summary.statements, "labels": summary.labels}
+
+
 def current_run_id() -> str:
     try:
         return str(get_run_context().flow_run.id)  # type: ignore[union-attr]
@@ -131,6 +139,10 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
                 report.articles,
                 report.claims,
             )
+        try:  # derived data: a failure here is logged, never fails the run (`claimtrack rebuild` redoes it)
+            refresh(str(settings.db), settings.model)
+        except Exception as exc:
+            logger.warning("refreshing positions failed (run `claimtrack rebuild`): %s", exc)
         counts_now = table_counts(settings.db)
         summary.articles_total = counts_now["articles"]
         summary.claims_total = counts_now["claims"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,19 +62,49 @@ def insert_rows(
     rows: Sequence[Sequence[Any]],
     key: Sequence[str] = (),
 ) -> int:
-    """Insert rows column-wise in one statement (fast in DuckDB); with ``key`` columns, skip rows already stored."""
+    """Insert rows in one statement; with ``key`` columns, skip rows already stored.
+
+    Rows travel as a temporary newline-delimited JSON file read by ``read_json`` with the table's own column
+    types: binding Python lists as parameters costs about 1 ms per row in DuckDB 1.5, this about 20 µs.
+    """
     if not rows:
         return 0
-    values = [list(column) for column in zip(*rows, strict=True)]
-    select = ", ".join(f"unnest(${i + 1}) as {name}" for i, name in enumerate(columns))
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns where table_name = ? and table_schema = "
+            "current_schema()",
+            [table],
+        ).fetchall()
+    )
+    # JSON columns hold JSON *text* in our rows: read it as a string, then parse.
+    spec = "{" + ", ".join(f"'{n}': '{'VARCHAR' if types[n] == 'JSON' else types[n]}'" for n in columns) + "}"
     names = ", ".join(columns)
-    sql = f"insert into {table} ({names}) select {names} from (select {select}) src"
-    if key:
-        match = " and ".join(f"t.{k} = src.{k}" for k in key)
-        sql += f" where not exists (select 1 from {table} t where {match})"
-    before = _count(con, table)
-    con.execute(sql, values)
-    return _count(con, table) - before
+    values = ", ".join(f"{n}::json as {n}" if types[n] == "JSON" else n for n in columns)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as handle:
+        for row in rows:
+            handle.write(json.dumps(dict(zip(columns, row, strict=True)), default=_json_value, ensure_ascii=False))
+            handle.write("\n")
+    try:
+        sql = (
+            f"insert into {table} ({names}) select {values} from "
+            f"read_json(?, format = 'newline_delimited', columns = {spec}) src"
+        )
+        if key:
+            match = " and ".join(f"t.{k} = src.{k}" for k in key)
+            sql += f" where not exists (select 1 from {table} t where {match})"
+        before = _count(con, table)
+        con.execute(sql, [handle.name])
+        return _count(con, table) - before
+    finally:
+        os.unlink(handle.name)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot store {type(value).__name__} in the warehouse")
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

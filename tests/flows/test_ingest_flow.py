@@ -96,6 +96,9 @@ def test_ingest_end_to_end_and_idempotent(tmp_path: Path, server: LocalServer, d
         "and json_array_length(c.content_spans) = 1",
     ).rows
     assert bad == [(0,)]
+    # The flow refreshed the derived position tables: every claim belongs to a statement.
+    grouped = run_sql(db, "select count(*), count(statement_id), (select count(*) from statements) from claims").rows
+    assert grouped[0][0] == grouped[0][1] and 0 < grouped[0][2] <= grouped[0][0]
     hashes = [r[0] for r in run_sql(db, "select content_sha256 from articles").rows]
     assert all((db.parent / "raw" / h[:2] / f"{h}.gz").exists() for h in hashes)
 

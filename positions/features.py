@@ -1,0 +1,175 @@
+"""What the later steps read from a statement's words, in one spaCy pass: content lemmas (lexical similarity),
+key phrases (``position_terms``), polarity and modality, and the text with the government's own names
+replaced (for embedding models).
+
+The government's own names (China, Chinese, Beijing, Zhongnanhai, Wang Yi ...) are dropped: the government is
+already known from the row, and keeping them makes every statement of China look alike and a paraphrase
+that says "Beijing" instead of "China" look different (``position-change-anchors.md`` §0.3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from claimtrack.settings import default_actors_file
+from extractors.actors import ActorDirectory, default_actors
+from extractors.gazetteer import Place, TermIndex, default_places
+from positions.polarity import Polarity, is_stance_word, polarity_of
+
+FEATURES_VERSION = "features/1"
+#: Parts of speech whose lemmas carry content (the rest are function words).
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+#: What an own-government name becomes in ``normalized_text`` (read naturally by sentence encoders).
+GOVERNMENT_PLACEHOLDER = "the government"
+#: spaCy components the analysis needs; claimtrack's own components and NER are skipped (faster).
+NEEDED_PIPES = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser")
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatementText:
+    """What is analysed: a statement's words, whose government it is, and the reporting cue."""
+
+    statement_id: str
+    content: str
+    government: str | None
+    cue: str | None = None
+
+    @property
+    def content_sha256(self) -> str:
+        return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Features:
+    lemmas: tuple[str, ...]
+    polarity: int
+    polarity_cues: tuple[str, ...]
+    modality: tuple[str, ...]
+    normalized_text: str
+    #: (term, kind) -> mentions, kind ``lemma`` or ``noun_chunk``.
+    terms: dict[tuple[str, str], int]
+
+    @classmethod
+    def from_polarity(
+        cls, polarity: Polarity, lemmas: Sequence[str], normalized: str, terms: dict[tuple[str, str], int]
+    ) -> Features:
+        return cls(
+            lemmas=tuple(lemmas),
+            polarity=polarity.value,
+            polarity_cues=polarity.cues,
+            modality=polarity.modality,
+            normalized_text=normalized,
+            terms=terms,
+        )
+
+
+class OwnNames:
+    """Each government's own names as lower-cased word sequences: countries.tsv terms plus its actors."""
+
+    def __init__(self, places: TermIndex[Place], actors: ActorDirectory) -> None:
+        self.by_code: dict[str, set[tuple[str, ...]]] = {}
+        for words, place in places.terms.items():
+            self.by_code.setdefault(place.code, set()).add(words)
+        for alias, entries in actors.by_name.items():
+            for actor in entries:
+                if actor.government:
+                    self.by_code.setdefault(actor.government, set()).add(tuple(alias.split()))
+        self.longest = max((len(w) for names in self.by_code.values() for w in names), default=1)
+
+    def token_mask(self, tokens: Sequence[Token], government: str | None) -> list[bool]:
+        """True for tokens that belong to a mention of ``government``'s own names (possessive 's included)."""
+        mask = [False] * len(tokens)
+        names = self.by_code.get(government or "", set())
+        if not names:
+            return mask
+        words = [t.lower_.replace("’", "'") for t in tokens]
+        i = 0
+        while i < len(words):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                if tuple(words[i : i + n]) in names:
+                    end = i + n
+                    if end < len(words) and words[end] in ("'s", "'"):
+                        end += 1
+                    for k in range(i, end):
+                        mask[k] = True
+                    i = end
+                    break
+            else:
+                i += 1
+        return mask
+
+
+@cache
+def default_own_names() -> OwnNames:
+    return OwnNames(default_places(), default_actors(default_actors_file()))
+
+
+def _normalized_text(doc: Doc, mask: Sequence[bool]) -> str:
+    parts: list[str] = []
+    previous_masked = False
+    for token, masked in zip(doc, mask, strict=True):
+        if masked:
+            if not previous_masked:
+                parts.append(GOVERNMENT_PLACEHOLDER + token.whitespace_)
+            elif token.whitespace_ and parts:
+                parts[-1] = parts[-1].rstrip() + token.whitespace_
+            previous_masked = True
+            continue
+        parts.append(token.text_with_ws)
+        previous_masked = False
+    return "".join(parts).strip()
+
+
+def _noun_chunks(doc: Doc, mask: Sequence[bool]) -> Iterator[str]:
+    """Multi-word noun chunks, lower-cased, without leading determiners/pronouns or own names."""
+    if not doc.has_annotation("DEP"):
+        return
+    for chunk in doc.noun_chunks:
+        words = [
+            t.lower_
+            for t in chunk
+            if not mask[t.i]
+            and t.dep_ not in ("poss", "case")  # "Ukraine's territorial integrity" -> "territorial integrity"
+            and t.pos_ not in ("DET", "PRON", "PUNCT", "PART")
+            and (t.is_alpha or "-" in t.text)
+        ]
+        while words and words[0] in ("'s", "a", "an", "the"):
+            words.pop(0)
+        if len(words) >= 2:
+            yield " ".join(words)
+
+
+def analyse_doc(doc: Doc, government: str | None, cue: str | None, own: OwnNames | None = None) -> Features:
+    own = own or default_own_names()
+    mask = own.token_mask(list(doc), government)
+    lemmas: list[str] = []
+    terms: Counter[tuple[str, str]] = Counter()
+    for token, masked in zip(doc, mask, strict=True):
+        if masked or not token.is_alpha or token.is_stop or token.pos_ not in CONTENT_POS:
+            continue
+        lemma = token.lemma_.lower()
+        if len(lemma) < 2:
+            continue
+        if not is_stance_word(lemma):
+            lemmas.append(lemma)
+        if len(lemma) > 2:
+            terms[(lemma, "lemma")] += 1
+    for chunk in _noun_chunks(doc, mask):
+        terms[(chunk, "noun_chunk")] += 1
+    return Features.from_polarity(polarity_of(doc, cue), sorted(set(lemmas)), _normalized_text(doc, mask), dict(terms))
+
+
+def analyse(
+    nlp: Language, items: Sequence[StatementText], *, batch_size: int = 64, own: OwnNames | None = None
+) -> list[Features]:
+    """Features of many statements, in input order (one ``nlp.pipe`` pass, only the components needed)."""
+    disabled = [name for name in nlp.pipe_names if name not in NEEDED_PIPES]
+    docs = nlp.pipe((item.content for item in items), batch_size=batch_size, disable=disabled)
+    return [analyse_doc(doc, item.government, item.cue, own) for doc, item in zip(docs, items, strict=True)]

@@ -1,0 +1,214 @@
+"""Recompute everything position tracking derives from claims, in four steps, then write it in one transaction:
+
+1. group claims into statements (``positions.dedup``);
+2. read each statement's features with spaCy (``positions.features``), re-using stored ones whose text,
+   government and features version are unchanged;
+3. for each government x topic, compare every statement with the earlier ones under each similarity method
+   (``positions.changes``);
+4. replace the derived tables (``warehouse.positions.replace_derived``).
+
+``claimtrack rebuild`` calls :func:`refresh_positions`; so does the ingest flow after each run. It is safe to
+call at any time: the result depends only on the current claims and topics.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+
+from positions.changes import Dated, compare_series
+from positions.dedup import DEDUP_VERSION, DEFAULT_DEDUP_SETTINGS, DedupSettings, Statement, group_reports
+from positions.features import FEATURES_VERSION, Features, StatementText, analyse
+from positions.similarity import Similarity, similarity_for
+from warehouse.positions import (
+    ComparisonRow,
+    DerivedRows,
+    ensure_schema,
+    read_claim_topics,
+    read_feature_cache,
+    read_reports,
+    replace_derived,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PositionSettings:
+    dedup: DedupSettings = DEFAULT_DEDUP_SETTINGS
+    #: Similarity methods to (re)compute; ``minilm-onnx`` needs the ``embeddings`` extra.
+    methods: tuple[str, ...] = ("lexical",)
+    #: Each statement is compared with at most this many of the latest earlier ones on its topic.
+    max_candidates: int = 2000
+    batch_size: int = 64
+
+
+DEFAULT_POSITION_SETTINGS = PositionSettings()
+
+
+@dataclass
+class RefreshSummary:
+    claims: int = 0
+    statements: int = 0
+    #: Claims that joined another report's statement (syndicated copies, rewrites).
+    merged_reports: int = 0
+    features_computed: int = 0
+    features_reused: int = 0
+    series: int = 0
+    labels: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        lines = [
+            f"claims {self.claims} -> statements {self.statements} ({self.merged_reports} reports merged)",
+            f"features computed {self.features_computed}, re-used {self.features_reused}",
+            f"government x topic series compared: {self.series}",
+        ]
+        for method, labels in self.labels.items():
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(labels.items()))
+            lines.append(f"{method}: {counts or 'no comparisons'}")
+        lines.append("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items()))
+        return "\n".join(lines)
+
+
+def _features_for(
+    statements: Sequence[Statement],
+    nlp: Language | None,
+    cache: dict[tuple[str, str | None], Features],
+    batch_size: int,
+    summary: RefreshSummary,
+    need_text: bool,
+) -> dict[str, tuple[str, Features]]:
+    items = [
+        StatementText(
+            statement_id=s.statement_id,
+            content=s.representative.content,
+            government=s.government,
+            cue=s.representative.cue,
+        )
+        for s in statements
+    ]
+    result: dict[str, tuple[str, Features]] = {}
+    missing: list[StatementText] = []
+    for item in items:
+        cached = cache.get((item.content_sha256, item.government))
+        if cached is not None and not need_text:
+            result[item.statement_id] = (item.content_sha256, cached)
+        else:
+            missing.append(item)
+    if missing:
+        if nlp is None:
+            from claimtrack.settings import default_model
+            from extractors.nlp import load_pipeline
+
+            nlp = load_pipeline(default_model())
+        for item, features in zip(missing, analyse(nlp, missing, batch_size=batch_size), strict=True):
+            result[item.statement_id] = (item.content_sha256, features)
+    summary.features_computed = len(missing)
+    summary.features_reused = len(items) - len(missing)
+    return result
+
+
+def _series(
+    statements: Sequence[Statement], claim_topics: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], list[Statement]]:
+    """Statements per (government, topic): those with a government, a date and at least one topic."""
+    statement_of = {r.claim_id: s for s in statements for r in s.reports}
+    series: dict[tuple[str, str], dict[str, Statement]] = defaultdict(dict)
+    for claim_id, topic in claim_topics:
+        statement = statement_of.get(claim_id)
+        if statement is None or statement.government is None or statement.stated_at is None:
+            continue
+        series[(statement.government, topic)][statement.statement_id] = statement
+    return {key: list(members.values()) for key, members in sorted(series.items())}
+
+
+def refresh_positions(
+    db: Path,
+    *,
+    nlp: Language | None = None,
+    settings: PositionSettings = DEFAULT_POSITION_SETTINGS,
+    progress: Progress | None = None,
+    similarities: Sequence[Similarity] | None = None,
+) -> RefreshSummary:
+    """Recompute statements, features and comparisons from the current claims and write them (one transaction)."""
+    say = progress or (lambda _message: None)
+    summary = RefreshSummary()
+    clock = time.perf_counter()
+
+    # 1. Claims -> statements.
+    ensure_schema(db)
+    reports = read_reports(db)
+    claim_topics = read_claim_topics(db)
+    statements = group_reports(reports, settings.dedup)
+    summary.claims, summary.statements = len(reports), len(statements)
+    summary.merged_reports = len(reports) - len(statements)
+    summary.seconds["statements"] = time.perf_counter() - clock
+    say(f"grouped {len(reports)} claims into {len(statements)} statements")
+
+    # 2. Features (spaCy), re-using stored ones.
+    clock = time.perf_counter()
+    methods = list(similarities) if similarities is not None else [similarity_for(m) for m in settings.methods]
+    need_text = any(m.name != "lexical" for m in methods)
+    cache = read_feature_cache(db, FEATURES_VERSION)
+    features = _features_for(statements, nlp, cache, settings.batch_size, summary, need_text)
+    summary.seconds["statement_features"] = time.perf_counter() - clock
+    say(f"features: {summary.features_computed} computed, {summary.features_reused} re-used")
+
+    # 3. Comparisons per government x topic and method.
+    clock = time.perf_counter()
+    series = _series(statements, claim_topics)
+    summary.series = len(series)
+    comparisons: list[ComparisonRow] = []
+    for method in methods:
+        labels: Counter[str] = Counter()
+        in_series = sorted({s.statement_id for members in series.values() for s in members})
+        encoded = dict(zip(in_series, method.encode([features[i][1] for i in in_series]), strict=True))
+        for (_government, topic), members in series.items():
+            dated = [
+                Dated(statement_id=s.statement_id, stated_at=s.stated_at, features=features[s.statement_id][1])  # type: ignore[arg-type]
+                for s in members
+            ]
+            vectors = [encoded[s.statement_id] for s in members]
+            for c in compare_series(dated, method, max_candidates=settings.max_candidates, vectors=vectors):
+                labels[c.verdict.label] += 1
+                comparisons.append(
+                    ComparisonRow(
+                        statement_id=c.statement_id,
+                        topic=topic,
+                        method=method.name,
+                        method_version=method.version,
+                        nearest_statement_id=c.nearest_statement_id,
+                        similarity=c.similarity,
+                        label=c.verdict.label,
+                        rule=c.verdict.rule,
+                        polarity_changed=c.verdict.polarity_changed,
+                        cues=c.verdict.cues,
+                        candidates=c.candidates,
+                    )
+                )
+        summary.labels[method.name] = dict(labels)
+        say(f"{method.name}: {sum(labels.values())} comparisons in {len(series)} government x topic series")
+    summary.seconds["statement_comparisons"] = time.perf_counter() - clock
+
+    # 4. One transaction.
+    clock = time.perf_counter()
+    replace_derived(
+        db,
+        DerivedRows(
+            statements=statements,
+            features=features,
+            features_version=FEATURES_VERSION,
+            dedup_version=DEDUP_VERSION,
+            comparisons=comparisons,
+            methods=[m.name for m in methods],
+            timings=dict(summary.seconds),
+        ),
+    )
+    summary.seconds["write"] = time.perf_counter() - clock
+    return summary

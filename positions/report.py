@@ -1,0 +1,267 @@
+"""``claimtrack report``: one self-contained HTML file (inline CSS and SVG, no script, no external asset).
+
+Every piece of page text is untrusted (a hostile page can put markup in a quote or a speaker name), so all of
+it goes through :func:`esc`, links are made only from ``http(s)`` URLs, and a Content-Security-Policy that
+allows no script and no remote load backs that up if an escape were ever missed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from positions.timeline import _period
+from warehouse import positions as store
+
+LABEL_COLOURS = {"new": "#4e79a7", "reiteration": "#59a14f", "shift": "#f28e2b", "reversal": "#e15759"}
+#: A chart draws every period between the first and last statement up to this many bars.
+MAX_CHART_PERIODS = 240
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+STYLE = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
+color:#1d1d1f;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.5rem;border-top:1px solid #ddd;padding-top:1rem}
+.meta{color:#666}.chart{margin:.5rem 0 1rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
+th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .4rem;text-align:left;vertical-align:top;font-size:.9rem}
+th{background:#f6f6f6}.label{font-weight:600;white-space:nowrap}.quote{max-width:30rem}
+.new{color:#4e79a7}.reiteration{color:#59a14f}.shift{color:#c76a0c}.reversal{color:#c0392b}
+.legend span{margin-right:1rem}.small{font-size:.8rem;color:#666}nav li{margin:.1rem 0}
+"""
+
+
+def esc(value: object) -> str:
+    """Text for HTML content or a quoted attribute value."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def safe_link(url: str | None, text: str | None = None) -> str:
+    """A link for http(s) URLs only; anything else (``javascript:``, ``local:`` files) is shown as text."""
+    if not url:
+        return ""
+    label = esc(text if text is not None else url)
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme in ("http", "https"):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{label}</a>'
+    return f'<span class="small">{label}</span>'
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportOptions:
+    government: str | None = None
+    topic: str | None = None
+    since: date | None = None
+    grain: str = "month"
+    method: str = "lexical"
+    terms_per_section: int = 20
+
+
+def _day(value: datetime | date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "?"
+
+
+def _next_period(day: date, grain: str) -> date:
+    if grain == "month":
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(day.toordinal() + (7 if grain == "week" else 1))
+
+
+def with_empty_periods(periods: list[dict[str, Any]], grain: str, limit: int = MAX_CHART_PERIODS) -> list[dict]:
+    """The periods between the first and the last, silent ones included (a gap in speech is information)."""
+    if not periods:
+        return []
+    known = {p["period_start"]: p for p in periods}
+    filled: list[dict[str, Any]] = []
+    day = periods[0]["period_start"]
+    while day <= periods[-1]["period_start"]:
+        filled.append(known.get(day) or {"period_start": day, "statements": 0, "reports": 0, "outlets": 0})
+        if len(filled) > limit:
+            return periods  # too long to draw every empty period: draw the active ones only
+        day = _next_period(day, grain)
+    return filled
+
+
+def chart_svg(periods: list[dict[str, Any]], changes: list[dict[str, Any]], grain: str) -> str:
+    """Bars: statements per period. Markers above them: shifts and reversals in that period (hover for text)."""
+    periods = with_empty_periods(periods, grain)
+    if not periods:
+        return ""
+    width, height, left, bottom, top = 760, 220, 40, 40, 30
+    n = len(periods)
+    step = (width - left - 30) / n
+    bar = max(4.0, min(48.0, step * 0.7))
+    peak = max(p["statements"] for p in periods) or 1
+    plot = height - bottom - top
+    by_period: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in changes:
+        if c["label"] in ("shift", "reversal") and c["stated_at"] is not None:
+            by_period[_period(_truncate(c["stated_at"], grain), grain)].append(c)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="statements per {esc(grain)}" class="chart">',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#999"/>',
+        f'<text x="4" y="{top + 4}" font-size="11" fill="#666">{peak}</text>',
+        f'<text x="4" y="{height - bottom}" font-size="11" fill="#666">0</text>',
+    ]
+    label_every = max(1, n // 12)
+    for i, p in enumerate(periods):
+        key = _period(p["period_start"], grain)
+        x = left + i * step + (step - bar) / 2
+        h = plot * p["statements"] / peak
+        if not p["statements"] and not by_period.get(key):
+            if i % label_every == 0:
+                parts.append(
+                    f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 15}" font-size="10" text-anchor="middle" '
+                    f'fill="#999">{esc(key)}</text>'
+                )
+            continue
+        y = height - bottom - h
+        tip = f"{key}: {p['statements']} statements, {p['reports']} reports, {p['outlets']} outlets"
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="#9fb7d4">'
+            f"<title>{esc(tip)}</title></rect>"
+        )
+        if i % label_every == 0:
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 15}" font-size="10" text-anchor="middle" '
+                f'fill="#444">{esc(key)}</text>'
+            )
+        for j, c in enumerate(by_period.get(key, [])[:6]):
+            cy = y - 9 - j * 13
+            colour = LABEL_COLOURS[c["label"]]
+            tip = f"{_day(c['stated_at'])} {c['label']}: {c['content']}"
+            shape = (
+                f'<circle cx="{x + bar / 2:.1f}" cy="{cy:.1f}" r="5" fill="{colour}">'
+                if c["label"] == "shift"
+                else f'<rect x="{x + bar / 2 - 5:.1f}" y="{cy - 5:.1f}" width="10" height="10" fill="{colour}" '
+                f'transform="rotate(45 {x + bar / 2:.1f} {cy:.1f})">'
+            )
+            closing = "</circle>" if c["label"] == "shift" else "</rect>"
+            parts.append(f"{shape}<title>{esc(tip)}</title>{closing}")
+    parts.append("</svg>")
+    legend = (
+        '<div class="legend small"><span>▮ statements per '
+        + esc(grain)
+        + '</span><span style="color:#f28e2b">● shift</span><span style="color:#e15759">◆ reversal</span></div>'
+    )
+    return "".join(parts) + legend
+
+
+def _truncate(value: datetime, grain: str) -> date:
+    day = value.astimezone(UTC).date() if value.tzinfo else value.date()
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "week":
+        return date.fromordinal(day.toordinal() - day.weekday())
+    return day
+
+
+def _section(db: Path, government: str, topic: str, options: ReportOptions) -> str:
+    periods = store.timeline(db, government, topic, grain=options.grain, since=options.since)
+    changes = store.changes(db, government, topic, method=options.method, since=options.since)
+    terms = store.terms(db, government, topic, since=options.since, limit=options.terms_per_section)
+    reports = store.statement_reports(db, (c["statement_id"] for c in changes))
+    labels = Counter(c["label"] for c in changes)
+    anchor = esc(f"{government}-{topic}")
+    out = [f'<h2 id="{anchor}">{esc(government)} on {esc(topic)}</h2>']
+    out.append(
+        '<p class="meta">'
+        + esc(f"{len(changes)} statements · ")
+        + " · ".join(f'<span class="{esc(k)}">{esc(k)} {v}</span>' for k, v in sorted(labels.items()))
+        + "</p>"
+    )
+    out.append(chart_svg(periods, changes, options.grain))
+    out.append("<h3>Statements and changes</h3>")
+    out.append(
+        "<table><tr><th>date</th><th>label</th><th>speaker</th><th>statement</th>"
+        "<th>compared with (earlier)</th><th>score</th><th>sources</th></tr>"
+    )
+    for c in changes:
+        sources = reports.get(c["statement_id"], [])
+        links = "<br>".join(safe_link(r["url"], r["outlet"] or r["url"]) for r in sources) or safe_link(c["url"])
+        earlier = ""
+        if c["earlier_content"] is not None:
+            earlier = f"{esc(_day(c['earlier_stated_at']))}: {esc(c['earlier_content'])}<br>" + safe_link(
+                c["earlier_url"], "source"
+            )
+        score = "" if c["similarity"] is None else f"{c['similarity']:.2f}"
+        rule = esc(c["rule"]) + (f"<br>{esc(c['cues'])}" if c["polarity_changed"] else "")
+        out.append(
+            f"<tr><td>{esc(_day(c['stated_at']))}</td>"
+            f'<td class="label {esc(c["label"])}">{esc(c["label"])}<div class="small">{rule}</div></td>'
+            f'<td>{esc(c["speaker"] or "(unnamed)")}</td><td class="quote">{esc(c["content"])}</td>'
+            f'<td class="quote small">{earlier}</td><td>{esc(score)}</td><td>{links}</td></tr>'
+        )
+    out.append("</table>")
+    out.append("<h3>Key phrases</h3>")
+    out.append(
+        "<table><tr><th>phrase</th><th>kind</th><th>statements</th><th>first seen</th><th>last seen</th>"
+        "<th>first used in</th></tr>"
+    )
+    for t in terms:
+        new = ' <span class="shift">new</span>' if t.get("is_new") else ""
+        out.append(
+            f"<tr><td>{esc(t['term'])}{new}</td><td>{esc(t['kind'])}</td><td>{esc(t['statements'])}</td>"
+            f"<td>{esc(_day(t['first_seen']))}</td><td>{esc(_day(t['last_seen']))}</td>"
+            f'<td class="quote small">{esc(t["first_statement"])} {safe_link(t["first_url"], "source")}</td></tr>'
+        )
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def render_report(db: Path, options: ReportOptions) -> tuple[str, int]:
+    """The report's HTML and how many government/topic sections it has."""
+    pairs = store.pairs(db, options.government, options.topic)
+    filters = ", ".join(
+        f"{k} {v}"
+        for k, v in (("government", options.government), ("topic", options.topic), ("since", options.since))
+        if v
+    )
+    head = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>claimtrack: stated positions</title><style>{STYLE}</style></head><body>"
+    )
+    body = [
+        "<h1>Stated positions over time</h1>",
+        '<p class="meta">'
+        + esc(
+            f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from {db.name}"
+            f" · {filters or 'all governments and topics'} · changes by the {options.method} method"
+            f" · periods: {options.grain}"
+        )
+        + "</p>",
+        '<p class="small">Each statement is counted once however many outlets reported it. Labels compare it '
+        "with the same government's most similar earlier statement on the topic: "
+        '<span class="new">new</span>, <span class="reiteration">reiteration</span>, '
+        '<span class="shift">shift</span>, <span class="reversal">reversal</span>. '
+        "Every row links to its sources.</p>",
+    ]
+    if not pairs:
+        body.append("<p>No dated statements with a government and a topic match these filters.</p>")
+    else:
+        body.append("<nav><ul>")
+        body += [
+            f'<li><a href="#{esc(f"{g}-{t}")}">{esc(g)} on {esc(t)}</a> ({n} statement{"s" if n != 1 else ""})</li>'
+            for g, t, n in pairs
+        ]
+        body.append("</ul></nav>")
+        body += [_section(db, g, t, options) for g, t, _ in pairs]
+    return head + "\n".join(body) + "</body></html>\n", len(pairs)
+
+
+def write_report(db: Path, out: Path, options: ReportOptions) -> int:
+    page, sections = render_report(db, options)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
+    return sections

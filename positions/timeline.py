@@ -1,0 +1,107 @@
+"""The terminal timeline of ``claimtrack positions``: volume per period, every statement with its label and the
+earlier statement it was compared with, and the language used (new since ``--since`` marked)."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date, datetime
+from pathlib import Path
+
+from warehouse import positions as store
+
+GRAINS = ("day", "week", "month")
+LABEL_MARKS = {"new": "+", "reiteration": "=", "shift": "~", "reversal": "!"}
+BAR = "█"
+
+
+def _day(value: datetime | date | None) -> str:
+    if value is None:
+        return "?"
+    return value.strftime("%Y-%m-%d")
+
+
+def _period(value: date, grain: str) -> str:
+    if grain == "month":
+        return value.strftime("%Y-%m")
+    if grain == "week":
+        return f"{value.isocalendar().year}-W{value.isocalendar().week:02d}"
+    return value.isoformat()
+
+
+def _clip(text: str | None, width: int) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def render_positions(
+    db: Path,
+    government: str,
+    topic: str,
+    *,
+    since: date | None = None,
+    grain: str = "month",
+    method: str = "lexical",
+    width: int = 100,
+) -> str:
+    government = government.upper()
+    periods = store.timeline(db, government, topic, grain=grain, since=since)
+    changes = store.changes(db, government, topic, method=method, since=since)
+    terms = store.terms(db, government, topic, since=since, limit=15)
+    if not periods and not changes:
+        known = store.pairs(db, government=government) or store.pairs(db, topic=topic)
+        hint = ", ".join(f"{g}/{t} ({n})" for g, t, n in known[:8]) or "none yet: run `claimtrack rebuild`"
+        return (
+            f"No dated statements by {government} on {topic}"
+            + (f" since {since}" if since else "")
+            + f".\nGovernment/topic pairs with statements: {hint}"
+        )
+    lines: list[str] = []
+    statements = sum(p["statements"] for p in periods)
+    reports = sum(p["reports"] for p in periods)
+    first = min((p["first_stated_at"] for p in periods), default=None)
+    last = max((p["last_stated_at"] for p in periods), default=None)
+    outlets = {
+        r["outlet"] for rows in store.statement_reports(db, (c["statement_id"] for c in changes)).values() for r in rows
+    }
+    lines.append(f"{government} on {topic}: what it said, {_day(first)} to {_day(last)}")
+    lines.append(
+        f"{statements} statements in {reports} reports from {len(outlets)} outlets"
+        f" · by {grain} · changes by the {method} method"
+    )
+    lines.append("")
+    lines.append("Timeline")
+    scale = max((p["statements"] for p in periods), default=1)
+    bar_width = 20
+    lines.append(f"  {'period':<10} {'stmts':>5} {'outlets':>7}  {'volume':<{bar_width}}  leading speakers")
+    for p in periods:
+        bar = BAR * max(1, round(bar_width * p["statements"] / scale))
+        speakers = ", ".join(p["leading_speakers"] or [])
+        lines.append(
+            f"  {_period(p['period_start'], grain):<10} {p['statements']:>5} {p['outlets']:>7}  {bar:<{bar_width}}  "
+            + _clip(speakers, width - bar_width - 30)
+        )
+    lines.append("")
+    lines.append("Statements (+ new, = reiteration, ~ shift, ! reversal; score = similarity to the earlier statement)")
+    wrap = textwrap.TextWrapper(width=width, initial_indent="      ", subsequent_indent="      ")
+    for c in changes:
+        score = "" if c["similarity"] is None else f" {c['similarity']:.2f}"
+        lines.append(
+            f"  {LABEL_MARKS.get(c['label'], '?')} {_day(c['stated_at'])}  {c['label']}{score} ({c['rule']})"
+            f"  {_clip(c['speaker'] or '(unnamed)', 40)}"
+        )
+        lines.extend(wrap.wrap(_clip(c["content"], 400)))
+        if c["earlier_content"] is not None and c["label"] != "new":
+            lines.append(f"      vs {_day(c['earlier_stated_at'])}: {_clip(c['earlier_content'], width - 22)}")
+        if c["label"] in ("shift", "reversal") and c["polarity_changed"]:
+            lines.append(f"      polarity: {c['cues']}")
+        lines.append(f"      {c['url']}")
+    lines.append("")
+    lines.append("Language" + (f" (* = first used on or after {since})" if since else "") + " — most used first")
+    lines.append(f"  {'term':<36} {'kind':<10} {'stmts':>5}  {'first seen':<10}  {'last seen':<10}")
+    for t in terms:
+        mark = "*" if t.get("is_new") else " "
+        lines.append(
+            f" {mark}{_clip(t['term'], 36):<36} {t['kind']:<10} {t['statements']:>5}  "
+            f"{_day(t['first_seen']):<10}  {_day(t['last_seen']):<10}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,160 @@
+"""`claimtrack report`: self-contained, escaped (hostile page text stays text), and it renders in Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from claimtrack.cli import main
+from extractors.article import Article
+from extractors.claims import Claim
+from extractors.pipeline import ExtractedArticle
+from extractors.sources import Source
+from positions.refresh import refresh_positions
+from positions.report import ReportOptions, render_report
+from tests.realdata import ingest_sources
+from warehouse.writes import Batch, store_batch
+
+HOSTILE_PAGE = (
+    "date 2024-03-01 Hostile test page\n\n"
+    "China's foreign ministry said that “<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
+    " peace talks on Ukraine must go on.”\n\n"
+    "“We reject </td></table><b>bold</b> any interference in the Ukraine peace talks,” Beijing said.\n"
+)
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Path:
+    work = tmp_path_factory.mktemp("hostile")
+    pages = work / "pages"
+    pages.mkdir()
+    (pages / "hostile-2024-03-01.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
+    db = work / "claimtrack.duckdb"
+    # Through the real pipeline, from an outlet whose configured name is markup too.
+    ingest_sources(
+        db, [Source(name="hostile", kind="directory", path=pages, outlet="<i>Evil</i> outlet")], work / "raw"
+    )
+    # A stored article whose URL is a script URL (a crafted feed could carry one).
+    text = "China's foreign ministry said peace talks on Ukraine would resume."
+    start = text.index("peace")
+    claim = Claim(
+        kind="indirect",
+        content=text[start:-1],
+        content_spans=((start, len(text) - 1),),
+        cue="said",
+        speaker="China's foreign ministry",
+        speaker_canonical='"><svg onload=alert(1)>',
+        government="CHN",
+        topics=(("ukraine-war", "ukraine"),),
+    )
+    article = Article(url="javascript:alert(document.domain)", text=text, published_at=datetime(2024, 3, 2, tzinfo=UTC))
+    record = ExtractedArticle(
+        article=article,
+        source="crafted",
+        outlet="Crafted",
+        content_sha256=None,
+        final_url=None,
+        claims=[claim],
+        claims_version="claims/test",
+    )
+    store_batch(db, Batch(run_id=None, source="crafted", articles=[record]))
+    refresh_positions(db)
+    return db
+
+
+def test_hostile_page_text_is_escaped(hostile_db: Path) -> None:
+    page, sections = render_report(hostile_db, ReportOptions())
+    assert sections >= 1
+    tags = tags_of(page)
+    names = {tag for tag, _ in tags}
+    assert not names & {"script", "img", "iframe", "object", "embed", "b", "i", "form", "base"}
+    assert not [(t, a) for t, a in tags for k in a if k.startswith("on")]
+    hrefs = [a["href"] for t, a in tags if t == "a"]
+    assert hrefs and all(h and (h.startswith(("http://", "https://", "#"))) for h in hrefs)
+    # The words are still there, as text.
+    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in page
+    assert "&lt;i&gt;Evil&lt;/i&gt; outlet" in page
+    assert "peace talks on Ukraine would resume" in page and "javascript" not in "".join(hrefs)
+    assert "&quot;&gt;&lt;svg onload=alert(1)&gt;" in page
+    # Defence in depth: the page forbids scripts and remote loads.
+    assert "default-src &#x27;none&#x27;" in page
+
+
+def test_report_is_self_contained(real_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", "--db", str(real_db), "--government", "CHN", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    tags = tags_of(page)
+    assert not [a for t, a in tags if t in ("link", "script", "img", "iframe")]
+    assert not [a for t, a in tags if "src" in a]
+    assert page.count("<svg") >= 1 and "CHN on ukraine-war" in page and "Key phrases" in page
+    assert "<rect" in page and "impartial" in page
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+)
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("Chromium is missing: `make test` installs it (Debian package `chromium`), or apt-get install it")
+    return found
+
+
+def test_report_renders_in_headless_chromium(real_db: Path, hostile_db: Path, tmp_path: Path) -> None:
+    browser = chromium()
+    for name, db in (("real", real_db), ("hostile", hostile_db)):
+        page = tmp_path / f"{name}.html"
+        assert main(["report", "--db", str(db), "--out", str(page)]) == 0
+        profile = tmp_path / f"profile-{name}"
+        common = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+        dom = subprocess.run(
+            [*common, "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert dom.returncode == 0, dom.stderr[-2000:]
+        rendered = tags_of(dom.stdout)
+        assert "<title>claimtrack: stated positions</title>" in dom.stdout  # no script retitled the page
+        assert not [t for t, _ in rendered if t in ("script", "img")]
+        assert [t for t, _ in rendered if t == "rect"], "the timeline chart did not render"
+        shot = tmp_path / f"{name}.png"
+        done = subprocess.run(
+            [*common, "--window-size=1200,1600", f"--screenshot={shot}", page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        data = shot.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page compresses far smaller

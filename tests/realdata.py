@@ -1,0 +1,78 @@
+"""A database of really extracted claims: the seed article, its wire rewrite, and the politics pages of the
+shared extraction benchmarks, run through the ingest flow's own task functions (crawl -> extract -> store)
+without Prefect (topics from ``seeds/topics.toml``), then refreshed by ``positions.refresh``.
+
+The benchmark pages are read from ``../shared`` at test time (never copied into the repository).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+
+from extractors.sources import Source
+from flows.ingest import crawl, extract, store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+BENCHMARKS = SHARED / "benchmarks" / "extraction"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED_ARTICLES = ROOT / "seeds" / "articles"
+#: A second outlet's rewrite of the seed article (same quotes, other framing): exercises statement grouping.
+WIRE_ARTICLES = FIXTURES / "articles"
+
+
+def benchmark_pages() -> list[tuple[str, Path, str]]:
+    """``(outlet, gzipped html, page id)`` of the politics/government pages of both benchmarks."""
+    pages = []
+    for folder in ("scrapinghub-aeb", "trafilatura-eval-en"):
+        listing = json.loads((BENCHMARKS / folder / "news-with-quotes.json").read_text(encoding="utf-8"))
+        for entry in listing["politics_government"]:
+            html = BENCHMARKS / folder / "html" / f"{entry['id']}.gz"
+            if not html.exists():
+                html = BENCHMARKS / folder / "html" / f"{entry['id']}.html.gz"
+            pages.append((entry["outlet"], html, entry["id"]))
+    return pages
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def sources_for(workdir: Path, *, with_benchmarks: bool) -> list[Source]:
+    sources = [
+        Source(name="sample-articles", kind="directory", path=SEED_ARTICLES, outlet="claimtrack sample"),
+        Source(name="wire-rewrite", kind="directory", path=WIRE_ARTICLES, outlet="Wire Rewrite (fixture)"),
+    ]
+    if with_benchmarks:
+        by_outlet: dict[str, Path] = {}
+        for outlet, html, page_id in benchmark_pages():
+            folder = by_outlet.setdefault(outlet, workdir / "pages" / _slug(outlet))
+            folder.mkdir(parents=True, exist_ok=True)
+            name = page_id if page_id.endswith(".html") else f"{page_id[:16]}.html"
+            (folder / name).write_bytes(gzip.decompress(html.read_bytes()))
+        sources += [
+            Source(name=f"bench-{_slug(o)}", kind="directory", path=p, outlet=o) for o, p in sorted(by_outlet.items())
+        ]
+    return sources
+
+
+def ingest_sources(db: Path, sources: list[Source], archive: Path, model: str = "en_core_web_sm") -> None:
+    """What one ingest run does per source, with the flow's task functions (``.fn``: no Prefect needed)."""
+    for source in sources:
+        crawled = crawl.fn(source, str(db))
+        extraction = extract.fn(crawled, source, model)
+        store.fn(crawled, extraction, str(db), str(archive), "test-run")
+
+
+def build(db: Path, workdir: Path, *, with_benchmarks: bool) -> None:
+    """Ingest (the pipeline tags topics from seeds/topics.toml), refresh positions: the database the tests read."""
+    from positions.refresh import PositionSettings, refresh_positions
+
+    ingest_sources(db, sources_for(workdir, with_benchmarks=with_benchmarks), workdir / "raw")
+    # Both similarity methods, so method comparisons (README question 9) have rows to compare.
+    refresh_positions(db, settings=PositionSettings(methods=("lexical", "minilm-onnx")))
+    shutil.rmtree(workdir / "pages", ignore_errors=True)
