@@ -385,7 +385,7 @@ class Fetcher:
             kind, _, reason = state.blocked.partition(": ")
             raise _error_of_kind(kind, reason, url)
         assert state.robots is not None
-        if not state.robots.allows(url, self.settings.user_agent):
+        if urlsplit(url).path != "/robots.txt" and not state.robots.allows(url, self.settings.user_agent):
             raise RobotsDisallowed("robots.txt disallows this URL for our User-Agent", url=url)
 
     async def _read_robots(self, url: str, state: HostState) -> None:

@@ -31,7 +31,10 @@ def normalize_url(url: str, base: str | None = None) -> str:
     """
     text = "".join(url.split())  # feeds wrap long links; whitespace is never part of a URL
     if base:
-        text = urljoin(base, text)
+        try:
+            text = urljoin(base, text)
+        except ValueError as exc:
+            raise MalformedURL(f"unparseable URL ({exc})", url=text) from None
     if len(text) > MAX_URL_CHARS:
         raise MalformedURL(f"URL longer than {MAX_URL_CHARS} characters", url=text[:200] + "…")
     try:

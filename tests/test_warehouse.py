@@ -111,7 +111,7 @@ def test_changed_text_updates_article_and_offsets_stay_valid(db: Path) -> None:
 
 def test_known_pages_carry_validators(db: Path) -> None:
     store_batch(db, batch())
-    known = known_pages(db, "test")["https://news.example.org/a"]
+    known = known_pages(db, ["https://news.example.org/a"])["https://news.example.org/a"]
     assert known.has_article and known.etag == '"e1"' and known.fetched_ok
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,6 +95,9 @@ FETCH_COLUMNS = (
     "etag",
     "last_modified",
     "run_id",
+    "canonical_url",
+    "role",
+    "attempts",
 )
 CLAIM_COLUMNS = (
     "claim_id",
@@ -144,6 +147,9 @@ def fetch_row(fetch: FetchResult, source: str, run_id: str | None, extract_error
         fetch.etag,
         fetch.last_modified,
         run_id,
+        fetch.canonical_url,
+        fetch.role,
+        fetch.attempts,
     )
 
 
@@ -189,96 +195,141 @@ def claim_rows(record: ExtractedArticle, article_id: str, run_id: str | None, no
 
 def store_batch(db: Path, batch: Batch) -> BatchCounts:
     """Write one source's fetches, articles and claims in a single transaction."""
-    counts = BatchCounts()
+    return store_batches(db, [batch])[batch.source]
+
+
+def store_batches(db: Path, batches: Sequence[Batch]) -> dict[str, BatchCounts]:
+    """Write several sources' batches in a single transaction (all or nothing); counts per source.
+
+    A page whose canonical URL already belongs to another stored article is not stored a second time: its
+    fetch row says ``duplicate: same page as <url>`` in ``extract_error``.
+    """
+    results: dict[str, BatchCounts] = {}
     now = datetime.now(UTC)
     with writer(db) as con:
-        counts.fetches = insert_rows(
-            con,
-            "fetches",
-            FETCH_COLUMNS,
-            [fetch_row(f, batch.source, batch.run_id, batch.extract_errors.get(f.url)) for f in batch.fetches],
-        )
-        all_claims: list[tuple[Any, ...]] = []
-        subject_rows: list[tuple[Any, ...]] = []
-        topic_rows: list[tuple[Any, ...]] = []
-        for record in batch.articles:
-            article = record.article
-            article_id = article_id_for(article.url)
-            existing = con.execute(
-                "select text_sha256, claims_version from articles where article_id = ?", [article_id]
+        for batch in batches:
+            counts = results.setdefault(batch.source, BatchCounts())
+            _store_one(con, batch, counts, now)
+    return results
+
+
+def _store_one(con: duckdb.DuckDBPyConnection, batch: Batch, counts: BatchCounts, now: datetime) -> None:
+    canonical = {f.url: f.canonical_url for f in batch.fetches if f.canonical_url}
+    extract_errors = dict(batch.extract_errors)
+    all_claims: list[tuple[Any, ...]] = []
+    subject_rows: list[tuple[Any, ...]] = []
+    topic_rows: list[tuple[Any, ...]] = []
+    for record in batch.articles:
+        article = record.article
+        article_id = article_id_for(article.url)
+        canonical_url = canonical.get(article.url)
+        if canonical_url:
+            twin = con.execute(
+                "select url from articles where canonical_url = ? and article_id <> ? limit 1",
+                [canonical_url, article_id],
             ).fetchone()
-            values = [
-                article.url,
-                batch.source,
-                record.outlet,
-                article.title,
-                article.author,
-                article.published_at,
-                article.text,
-                article.text_sha256,
-                record.content_sha256,
-                record.final_url,
-                article.sitename,
-                article.language,
-                now,
-                article.extractor_version,
-                record.claims_version,
-            ]
-            if existing is None:
-                con.execute(
-                    "insert into articles (article_id, url, source, outlet, title, author, published_at, text,"
-                    " text_sha256, content_sha256, final_url, sitename, language, extracted_at, extractor_version,"
-                    " claims_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [article_id, *values],
-                )
-                counts.new_articles += 1
-            elif tuple(existing) == (article.text_sha256, record.claims_version):
-                counts.unchanged_articles += 1
+            if twin is not None:
+                extract_errors[article.url] = f"duplicate: same page as {twin[0]}"
                 continue
-            else:
-                con.execute(
-                    "update articles set url = ?, source = ?, outlet = ?, title = ?, author = ?, published_at = ?,"
-                    " text = ?, text_sha256 = ?, content_sha256 = ?, final_url = ?, sitename = ?, language = ?,"
-                    " extracted_at = ?, extractor_version = ?, claims_version = ? where article_id = ?",
-                    [*values, article_id],
-                )
-                counts.updated_articles += 1
-            rows = claim_rows(record, article_id, batch.run_id, now)
-            all_claims.extend(rows)
-            for row, claim in zip(rows, record.claims, strict=True):
-                subject_rows.extend((row[0], code, evidence) for code, evidence in dict(claim.subjects).items())
-                topic_rows.extend((row[0], topic, term) for topic, term in dict(claim.topics).items())
-            counts.governments.update(c.government for c in record.claims if c.government)
-        counts.claims = insert_rows(con, "claim_records", CLAIM_COLUMNS, all_claims, key=("claim_id",))
-        insert_rows(
-            con, "claim_subjects", ("claim_id", "government", "evidence"), subject_rows, key=("claim_id", "government")
-        )
-        insert_rows(con, "claim_topics", ("claim_id", "topic", "term"), topic_rows, key=("claim_id", "topic"))
-    return counts
+        existing = con.execute(
+            "select text_sha256, claims_version from articles where article_id = ?", [article_id]
+        ).fetchone()
+        values = [
+            article.url,
+            record.source or batch.source,
+            record.outlet,
+            article.title,
+            article.author,
+            article.published_at,
+            article.text,
+            article.text_sha256,
+            record.content_sha256,
+            record.final_url,
+            article.sitename,
+            article.language,
+            now,
+            article.extractor_version,
+            record.claims_version,
+            canonical_url,
+        ]
+        if existing is None:
+            con.execute(
+                "insert into articles (article_id, url, source, outlet, title, author, published_at, text,"
+                " text_sha256, content_sha256, final_url, sitename, language, extracted_at, extractor_version,"
+                " claims_version, canonical_url) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [article_id, *values],
+            )
+            counts.new_articles += 1
+        elif tuple(existing) == (article.text_sha256, record.claims_version):
+            counts.unchanged_articles += 1
+            continue
+        else:
+            con.execute(
+                "update articles set url = ?, source = ?, outlet = ?, title = ?, author = ?, published_at = ?,"
+                " text = ?, text_sha256 = ?, content_sha256 = ?, final_url = ?, sitename = ?, language = ?,"
+                " extracted_at = ?, extractor_version = ?, claims_version = ?, canonical_url = ?"
+                " where article_id = ?",
+                [*values, article_id],
+            )
+            counts.updated_articles += 1
+        rows = claim_rows(record, article_id, batch.run_id, now)
+        all_claims.extend(rows)
+        for row, claim in zip(rows, record.claims, strict=True):
+            subject_rows.extend((row[0], code, evidence) for code, evidence in dict(claim.subjects).items())
+            topic_rows.extend((row[0], topic, term) for topic, term in dict(claim.topics).items())
+        counts.governments.update(c.government for c in record.claims if c.government)
+    counts.fetches += insert_rows(
+        con,
+        "fetches",
+        FETCH_COLUMNS,
+        [fetch_row(f, batch.source, batch.run_id, extract_errors.get(f.url)) for f in batch.fetches],
+    )
+    counts.claims += insert_rows(con, "claim_records", CLAIM_COLUMNS, all_claims, key=("claim_id",))
+    insert_rows(
+        con, "claim_subjects", ("claim_id", "government", "evidence"), subject_rows, key=("claim_id", "government")
+    )
+    insert_rows(con, "claim_topics", ("claim_id", "topic", "term"), topic_rows, key=("claim_id", "topic"))
 
 
-def known_pages(db: Path, source: str) -> dict[str, KnownPage]:
-    """What is stored for a source's URLs: article presence, body hash, and the latest validators."""
-    if not db.exists():
+def known_pages(db: Path, urls: Iterable[str]) -> dict[str, KnownPage]:
+    """What is stored for these URLs: article presence, body hash, and the latest validators.
+
+    A URL is also known when it is the final URL (after redirects) or the canonical URL of a stored article,
+    so a page reached by another link is not fetched again.
+    """
+    wanted = sorted(set(urls))
+    if not wanted or not db.exists():
         return {}
     with reader(db) as con:
         rows = con.execute(
             """
-            with validators as (
-                select url,
-                       arg_max(etag, fetched_at) as etag,
-                       arg_max(last_modified, fetched_at) as last_modified,
-                       arg_max(content_sha256, fetched_at) as content_sha256
-                from fetches
-                where source = ? and error is null and (status is null or status = 200)
-                group by url
-            )
-            select coalesce(a.url, v.url), v.etag, v.last_modified,
-                   coalesce(a.content_sha256, v.content_sha256), a.url is not null, v.url is not null
-            from validators v
-            full outer join (select url, content_sha256 from articles where source = ?) a on a.url = v.url
+            with wanted as (select unnest($1::varchar[]) as url),
+            latest as (
+                -- validators of the latest successful fetch, even when NULL (a listing not yet settled):
+                -- arg_max skips NULL values, a struct is never NULL.
+                select f.url,
+                       arg_max({'etag': f.etag, 'last_modified': f.last_modified}, f.fetched_at) as v,
+                       arg_max(f.content_sha256, f.fetched_at) as sha
+                from fetches f join wanted w on w.url = f.url
+                where f.error is null and (f.status is null or f.status in (200, 304))
+                group by f.url
+            ),
+            stored as (
+                select w.url as wanted, a.content_sha256 from wanted w join articles a on a.url = w.url
+                union all
+                select w.url, a.content_sha256 from wanted w join articles a on a.final_url = w.url
+                union all
+                select w.url, a.content_sha256 from wanted w join articles a on a.canonical_url = w.url
+            ),
+            article as (select wanted, any_value(content_sha256) as sha from stored group by wanted)
+            select w.url, l.v.etag, l.v.last_modified, coalesce(l.sha, a.sha), a.wanted is not null,
+                   l.url is not null
+            from wanted w
+            left join latest l on l.url = w.url
+            left join article a on a.wanted = w.url
+            where l.url is not null or a.wanted is not null
             """,
-            [source, source],
+            [wanted],
         ).fetchall()
     return {
         r[0]: KnownPage(
