@@ -369,7 +369,13 @@ def settled_listings(found: SourceDiscovery, plan: CrawlPlan, open_urls: set[str
 
 def transient_failures(batch: FetchedBatch) -> set[str]:
     """URLs of the batch whose failure may go away on a later run (5xx, timeouts, resets, skipped hosts)."""
-    return {f.url for _, f in batch.fetches if f.error and f.error_kind not in PERMANENT_ERRORS}
+    return {f.url for _, f in batch.fetches if f.error and not _permanent(f)}
+
+
+def _permanent(fetch: FetchResult) -> bool:
+    if fetch.error_kind == "http_status":
+        return fetch.status is not None and fetch.status < 500 and fetch.status not in (408, 429)
+    return fetch.error_kind in PERMANENT_ERRORS
 
 
 # --- all in one (tests, one-off use) ------------------------------------------------------------------

@@ -22,7 +22,9 @@ import httpx
 
 from claimtrack import __version__
 from claimtrack.errors import (
+    BlockedAddress,
     BodyTooLarge,
+    DNSError,
     FetchError,
     FetchTimeout,
     HostSkipped,
@@ -415,6 +417,9 @@ class Fetcher:
             else:
                 state.blocked = f"{error.kind}: robots.txt unreachable ({error.reason})"
                 return
+        except (BlockedAddress, DNSError, MalformedURL) as error:
+            state.blocked = error.record  # about the host itself, not its robots.txt
+            return
         except FetchError as error:
             state.blocked = f"{error.kind}: robots.txt unreachable ({error.reason})"
             return

@@ -8,7 +8,6 @@ one is extracted. Each batch is stored in one transaction, so a killed run loses
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
 from claimtrack.settings import Settings
-from extractors.archive import RawArchive
 from extractors.crawl import (
     CrawlPlan,
     Discovery,
@@ -27,16 +25,16 @@ from extractors.crawl import (
     discover_sync,
     fetch_batch_sync,
     plan_crawl,
-    settled_listings,
     transient_failures,
 )
 from extractors.fetch import FetchSettings
 from extractors.hosts import HostBook
 from extractors.nlp import load_pipeline
-from extractors.pipeline import Extraction, extract_pages
+from extractors.pipeline import Extraction, extract_by_source
 from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from warehouse.ingest import store_fetched, store_listings
 from warehouse.queries import governments_seen
-from warehouse.writes import Batch, BatchCounts, begin_run, finish_run, known_pages, store_batches, table_counts
+from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, table_counts
 
 EXAMPLE_QUERY = "SELECT government, count(*) AS claims FROM claims GROUP BY 1 ORDER BY 2 DESC"
 #: Problems listed per source in the run summary (the fetches table has them all).
@@ -92,51 +90,20 @@ def fetch(batch: list[PageTask], settings: FetchSettings, hosts: HostBook) -> Fe
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
-def extract(fetched: FetchedBatch, sources: dict[str, Source], model: str) -> Extraction:
-    result = Extraction()
+def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str) -> Extraction:
     if not fetched.pages:
-        return result
-    nlp = load_pipeline(model)
-    by_source = defaultdict(list)
-    for page in fetched.pages:
-        by_source[page.source].append(page)
-    for name, pages in by_source.items():
-        part = extract_pages(pages, name, sources[name].outlet, nlp)
-        result.articles.extend(part.articles)
-        result.errors.update(part.errors)
-    return result
+        return Extraction()
+    return extract_by_source(fetched.pages, outlets, load_pipeline(model))
 
 
 @task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def store(fetched: FetchedBatch, extraction: Extraction, db: str, archive: str, run_id: str) -> dict[str, BatchCounts]:
-    raw = RawArchive(Path(archive))
-    fetches = defaultdict(list)
-    for source, result in fetched.fetches:
-        raw.put(result)  # before the database: a stored row never points at a missing body
-        fetches[source].append(result)
-    articles = defaultdict(list)
-    for record in extraction.articles:
-        articles[record.source].append(record)
-    notes = {**fetched.notes, **extraction.errors}
-    batches = [
-        Batch(run_id=run_id, source=name, fetches=rows, articles=articles[name], extract_errors=notes)
-        for name, rows in fetches.items()
-    ]
-    return store_batches(Path(db), batches)
+    return store_fetched(fetched, extraction, Path(db), Path(archive), run_id)
 
 
 @task(name="store-listings", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def store_listings(
-    discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: str, archive: str, run_id: str
-) -> None:
-    raw = RawArchive(Path(archive))
-    batches = []
-    for found in discovery.sources:
-        rows = settled_listings(found, crawl, open_urls)
-        for row in rows:
-            raw.put(row)
-        batches.append(Batch(run_id=run_id, source=found.source.name, fetches=rows))
-    store_batches(Path(db), batches)
+def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: str, archive: str, run_id: str) -> None:
+    store_listings(discovery, crawl, open_urls, Path(db), Path(archive), run_id)
 
 
 def current_run_id() -> str:
@@ -174,14 +141,15 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         for number in range(1, len(crawl.batches) + 1):
             assert pending is not None
             fetched = pending.result()
+            hosts = fetched.hosts
             if number < len(crawl.batches):  # fetch the next batch while this one is extracted and stored
-                pending = fetch.submit(crawl.batches[number], crawler, fetched.hosts)
-            extraction = extract(fetched, {s.name: s for s in configured}, settings.model)
+                pending = fetch.submit(crawl.batches[number], crawler, hosts)
+            extraction = extract(fetched, {s.name: s.outlet for s in configured}, settings.model)
             counts = store(fetched, extraction, db_path, archive, run_id)
             open_urls |= transient_failures(fetched)
             report_batch(fetched, extraction, counts, reports)
             logger.info("batch %d/%d stored: %d pages fetched", number, len(crawl.batches), len(fetched.fetches))
-        store_listings(found, crawl, open_urls, db_path, archive, run_id)
+        listings(found, crawl, open_urls, db_path, archive, run_id)
 
         summary.hosts_skipped = hosts.skipped()
         counts_now = table_counts(settings.db)
