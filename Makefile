@@ -48,3 +48,7 @@ lint: $(VENV)/.dev-installed  ## ruff and mypy only
 .PHONY: clean
 clean:  ## remove the virtualenv, Prefect state and the local database
 	rm -rf $(VENV) .prefect data .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench-crawl
+bench-crawl: $(VENV)/.installed  ## crawler benchmark: 2,000 pages over 20 local hosts, then all-304 (bench/results-crawl.json)
+	$(BIN)/python bench/crawl_bench.py

@@ -142,9 +142,30 @@ async def discover(
 ) -> Discovery:
     """Every source's page URLs; listings are read concurrently, politely, with conditional GET."""
     book = hosts if hosts is not None else HostBook()
+    cached = _CachedLookup(lookup)
+    cached.prefetch([s.url for s in sources if s.url and s.kind in ("feed", "sitemap", "urls")])
     async with Fetcher(settings, book) as fetcher:
-        found = await asyncio.gather(*(_discover_source(s, fetcher, lookup) for s in sources))
+        found = await asyncio.gather(*(_discover_source(s, fetcher, cached) for s in sources))
     return Discovery(sources=list(found), hosts=book)
+
+
+class _CachedLookup:
+    """One warehouse query for all the listings named in the configuration; child sitemaps ask on demand."""
+
+    def __init__(self, lookup: KnownLookup) -> None:
+        self.lookup = lookup
+        self.known: dict[str, KnownPage] = {}
+        self.asked: set[str] = set()
+
+    def prefetch(self, urls: Sequence[str]) -> None:
+        missing = [u for u in dict.fromkeys(urls) if u not in self.asked]
+        if missing:
+            self.known.update(self.lookup(missing))
+            self.asked.update(missing)
+
+    def __call__(self, urls: Sequence[str]) -> Mapping[str, KnownPage]:
+        self.prefetch(urls)
+        return {u: self.known[u] for u in urls if u in self.known}
 
 
 async def _discover_source(source: Source, fetcher: Fetcher, lookup: KnownLookup) -> SourceDiscovery:

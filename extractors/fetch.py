@@ -38,7 +38,7 @@ from claimtrack.errors import (
 )
 from extractors.decompress import ACCEPT_ENCODING, BoundedDecoder
 from extractors.hosts import HostBook, HostState, backoff_seconds, pause_host, record_outcome, retry_after_seconds
-from extractors.netguard import AddressPolicy, GuardedTransport
+from extractors.netguard import AddressPolicy, GuardedTransport, tls_context
 from extractors.robots import MAX_ROBOTS_BYTES, RobotsRules
 from extractors.urls import host_key, robots_url
 
@@ -170,27 +170,37 @@ class Fetcher:
         self.settings = settings
         self.hosts = hosts if hosts is not None else HostBook()
         self._private_hosts = set(settings.private_hosts)
-        self._client: httpx.AsyncClient | None = None
+        self._clients: dict[str, httpx.AsyncClient] = {}
         self._global = asyncio.Semaphore(settings.concurrency)
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
-        policy = AddressPolicy(private_hosts=self._private_hosts, pinned=dict(s.pinned_hosts), use_dns=s.use_dns)
-        limits = httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency)
-        self._client = httpx.AsyncClient(
-            transport=GuardedTransport(policy, limits=limits, verify=s.verify_tls),
-            timeout=httpx.Timeout(s.read_timeout_s, connect=s.connect_timeout_s),
-            follow_redirects=False,
-            trust_env=False,
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-        )
+        self._policy = AddressPolicy(private_hosts=self._private_hosts, pinned=dict(s.pinned_hosts), use_dns=s.use_dns)
+        self._tls = tls_context(s.verify_tls)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client_for(self, host: str) -> httpx.AsyncClient:
+        """One small connection pool per host: httpcore scans every connection of a pool for every request, so
+        one pool for all hosts costs O(hosts) per request."""
+        client = self._clients.get(host)
+        if client is None:
+            s = self.settings
+            limits = httpx.Limits(max_connections=None, max_keepalive_connections=s.per_host_concurrency + 1)
+            client = self._clients[host] = httpx.AsyncClient(
+                transport=GuardedTransport(self._policy, limits=limits, ssl_context=self._tls),
+                timeout=httpx.Timeout(s.read_timeout_s, connect=s.connect_timeout_s),
+                follow_redirects=False,
+                trust_env=False,
+                headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            )
+        return client
 
     def allow_private(self, url: str) -> None:
         """Let ``url``'s own host reach private addresses (what ``allow_private = true`` means for a source)."""
@@ -308,7 +318,6 @@ class Fetcher:
         self, url: str, headers: dict[str, str], *, robots: bool, cap: int | None = None
     ) -> tuple[httpx.Response, bytes | None]:
         """One HTTP request: ``(response, body)``; body is None for 304 and redirects. Raises FetchError/_Retry."""
-        assert self._client is not None, "use Fetcher as an async context manager"
         s = self.settings
         host = host_key(url)
         state = self._host(url)
@@ -329,10 +338,11 @@ class Fetcher:
                     raise _Retry(FetchTimeout(f"total timeout after {s.total_timeout_s:g}s", url=url)) from None
 
     async def _exchange(self, url: str, headers: dict[str, str], cap: int) -> tuple[httpx.Response, bytes | None]:
-        assert self._client is not None
+        assert hasattr(self, "_policy"), "use Fetcher as an async context manager"
+        client = self._client_for(host_key(url))
         try:
-            request = self._client.build_request("GET", url, headers=headers)
-            response = await self._client.send(request, stream=True)
+            request = client.build_request("GET", url, headers=headers)
+            response = await client.send(request, stream=True)
         except httpx.HTTPError as exc:
             raise _network_error(exc, url) from None
         except FetchError as exc:  # the guard's verdict, raised at connect time
@@ -340,6 +350,7 @@ class Fetcher:
         try:
             status = response.status_code
             if status == 304 or status in REDIRECT_STATUSES:
+                await _drain(response)  # an unread response would cost its keep-alive connection
                 return response, None
             if status in (429, 503):
                 error = HTTPStatusError(f"HTTP {status}", url=url, status=status)
@@ -436,6 +447,24 @@ class Fetcher:
                 return
             state.delay_s = max(state.delay_s, delay)
         state.robots = rules
+
+
+#: A 304 or redirect body longer than this is not read: closing the connection is cheaper.
+DRAIN_BYTES = 65_536
+
+
+async def _drain(response: httpx.Response) -> None:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > DRAIN_BYTES:
+        return
+    size = 0
+    try:
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > DRAIN_BYTES:
+                return
+    except httpx.HTTPError:
+        return
 
 
 async def _wait_turn(state: HostState) -> None:

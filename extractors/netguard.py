@@ -130,12 +130,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with its connection pool rebuilt on :class:`GuardedBackend` (httpx 0.28 has no
-    public hook for the network backend). No proxies: a proxy would make the connect-time check moot."""
+    """httpx's transport with its connection pool built on :class:`GuardedBackend` (httpx 0.28 has no public hook
+    for the network backend). No proxies: a proxy would make the connect-time check moot."""
 
-    def __init__(self, policy: AddressPolicy, *, limits: httpx.Limits, verify: ssl.SSLContext | bool = True) -> None:
-        super().__init__(limits=limits, trust_env=False, verify=verify)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
+    def __init__(self, policy: AddressPolicy, *, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
+        # AsyncHTTPTransport.__init__ would only build a pool (and an SSL context) that we replace; skip it.
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
@@ -143,3 +142,8 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=GuardedBackend(policy),
         )
+
+
+def tls_context(verify: bool) -> ssl.SSLContext:
+    """One TLS context per fetcher, shared by every host's pool (building one loads the CA store)."""
+    return httpx.create_ssl_context(verify=verify, trust_env=False)
