@@ -575,3 +575,27 @@ def test_every_successful_body_is_archived_with_its_metadata(server: LocalServer
     page_sha = query(db, "select content_sha256 from fetches where url = ?", [server.url("/a")])[0][0]
     assert archive.get(page_sha) == article("A", "Archived page.")
     assert archive.meta(page_sha)["headers"]["x-test"] == "yes"
+
+
+def test_last_modified_is_sent_back_as_if_modified_since(server: LocalServer, db: Path) -> None:
+    stamp = "Mon, 12 Feb 2024 09:30:00 GMT"
+
+    def dated(request: BaseHTTPRequestHandler) -> None:
+        if request.headers.get("If-Modified-Since") == stamp:
+            request.send_response(304)
+            request.end_headers()
+            return
+        body = rss("/a").encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/rss+xml")
+        request.send_header("Last-Modified", stamp)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    server.handler("/feed.xml", dated)
+    server.route("/a", article("A", "A page."))
+    run_once([feed_source(server)], db)
+    run_once([feed_source(server)], db)
+    assert [r[1] for r in fetch_rows(db, "/feed.xml")] == [200, 304]
+    assert server.hits("/a") == 1

@@ -334,7 +334,7 @@ def known_pages(db: Path, urls: Iterable[str]) -> dict[str, KnownPage]:
     with reader(db) as con:
         rows = con.execute(
             """
-            with wanted as (select unnest($1::varchar[]) as url),
+            with wanted as (select unnest(from_json($1::json, '["VARCHAR"]')) as url),
             latest as (
                 -- validators of the latest successful fetch, even when NULL (a listing not yet settled):
                 -- arg_max skips NULL values, a struct is never NULL.
@@ -360,7 +360,7 @@ def known_pages(db: Path, urls: Iterable[str]) -> dict[str, KnownPage]:
             left join article a on a.wanted = w.url
             where l.url is not null or a.wanted is not null
             """,
-            [wanted],
+            [json.dumps(wanted)],  # one text parameter: binding a Python list costs ~0.4 ms per URL
         ).fetchall()
     return {
         r[0]: KnownPage(
