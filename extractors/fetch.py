@@ -263,9 +263,13 @@ class Fetcher:
         state = self._host(retry.error.url)
         if retry.wait_s is not None:
             if retry.wait_s > s.max_retry_after_s:
+                # Honouring it means leaving the host alone; waiting would stall the run, so skip the host.
                 limit = f"max_retry_after_s {s.max_retry_after_s:g}s"
                 retry.error.reason += f" (Retry-After {retry.wait_s:g}s is above {limit})"
-                pause_host(state, retry.wait_s)
+                host = host_key(retry.error.url)
+                state.skipped = state.skipped or (
+                    f"host {host} asked for a pause of {retry.wait_s:g}s (Retry-After); skipped for the rest of the run"
+                )
                 return None
             pause_host(state, retry.wait_s)
             return 0.0  # the host-wide pause is waited out in _wait_turn, by this and every other request

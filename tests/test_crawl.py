@@ -107,13 +107,19 @@ def test_429_retry_after_pauses_the_host_then_succeeds(server: LocalServer, db: 
     assert times[1] - times[0] >= 0.95  # Retry-After: 1 was waited out (a lower bound, never flaky)
 
 
-def test_retry_after_beyond_the_limit_is_not_waited_for(server: LocalServer, db: Path) -> None:
+def test_retry_after_beyond_the_limit_leaves_the_host_alone(server: LocalServer, db: Path) -> None:
     server.route("/later", "", status=503, headers={"Retry-After": "3600"})
-    server.route("/feed.xml", rss("/later"), content_type="application/rss+xml")
-    run_once([feed_source(server)], db)
-    assert server.hits("/later") == 1
-    error = errors_by_url(db)[server.url("/later")]
-    assert error.startswith("http_status: HTTP 503") and "Retry-After 3600s" in error
+    server.route("/after", article("After", "Would have been fine."))
+    server.route("/feed.xml", rss("/later", "/after"), content_type="application/rss+xml")
+    outcome = run_once([feed_source(server)], db, replace(FAST, per_host_concurrency=1))
+    assert server.hits("/later") == 1 and server.hits("/after") == 0
+    errors = errors_by_url(db)
+    assert (
+        errors[server.url("/later")].startswith("http_status: HTTP 503")
+        and "Retry-After 3600s" in errors[server.url("/later")]
+    )
+    assert errors[server.url("/after")].startswith("circuit_open: host 127.0.0.1:")
+    assert "Retry-After" in outcome.hosts.skipped()[server.base.split("//", 1)[1]]
 
 
 def drip(request: BaseHTTPRequestHandler) -> None:
