@@ -61,9 +61,9 @@ class BoundedDecoder:
         if self.size > self.limit:
             if self.coding:
                 raise DecompressionBomb(
-                    f"{self.coding} body decompresses to more than {self.limit:,} bytes", url=self.url
+                    f"{self.coding} body decompresses to more than {self.limit:,} bytes (max_body_bytes)", url=self.url
                 )
-            raise BodyTooLarge(f"body exceeds {self.limit:,} bytes", url=self.url)
+            raise BodyTooLarge(f"body exceeds {self.limit:,} bytes (max_body_bytes)", url=self.url)
         return data
 
     def _identity(self, raw: bytes) -> bytes:

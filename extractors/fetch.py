@@ -316,7 +316,7 @@ class Fetcher:
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
             )
-        raise RedirectError(f"more than {self.settings.max_redirects} redirects", url=url)
+        raise RedirectError(f"more than {self.settings.max_redirects} redirects (max_redirects)", url=url)
 
     async def _hop(
         self, url: str, headers: dict[str, str], *, robots: bool, cap: int | None = None
@@ -339,7 +339,9 @@ class Fetcher:
                     async with asyncio.timeout(s.total_timeout_s):
                         return await self._exchange(url, headers, cap or s.max_body_bytes)
                 except TimeoutError:
-                    raise _Retry(FetchTimeout(f"total timeout after {s.total_timeout_s:g}s", url=url)) from None
+                    raise _Retry(
+                        FetchTimeout(f"total timeout after {s.total_timeout_s:g}s (total_timeout_s)", url=url)
+                    ) from None
 
     async def _exchange(self, url: str, headers: dict[str, str], cap: int) -> tuple[httpx.Response, bytes | None]:
         assert hasattr(self, "_policy"), "use Fetcher as an async context manager"
@@ -365,7 +367,7 @@ class Fetcher:
                 raise HTTPStatusError(f"HTTP {status}", url=url, status=status)
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if media and media not in self.settings.allowed_content_types:
-                raise UnsupportedContent(f"content type {media!r} is not allowed", url=url)
+                raise UnsupportedContent(f"content type {media!r} is not allowed (allowed_content_types)", url=url)
             body = await self._read_capped(response, url, cap)
             return response, body
         finally:
@@ -374,7 +376,7 @@ class Fetcher:
     async def _read_capped(self, response: httpx.Response, url: str, cap: int) -> bytes:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise BodyTooLarge(f"declared body of {int(declared):,} bytes exceeds {cap:,}", url=url)
+            raise BodyTooLarge(f"declared body of {int(declared):,} bytes exceeds {cap:,} (max_body_bytes)", url=url)
         decoder = BoundedDecoder(response.headers.get("content-encoding"), cap, url)
         chunks: list[bytes] = []
         wire = 0
@@ -382,7 +384,7 @@ class Fetcher:
             async for raw in response.aiter_raw():
                 wire += len(raw)
                 if wire > cap:
-                    raise BodyTooLarge(f"body exceeds {cap:,} bytes", url=url)
+                    raise BodyTooLarge(f"body exceeds {cap:,} bytes (max_body_bytes)", url=url)
                 chunks.append(decoder.feed(raw))
             chunks.append(decoder.flush())
         except httpx.HTTPError as exc:

@@ -161,7 +161,7 @@ def test_endless_body_stops_at_the_cap(server: LocalServer, db: Path) -> None:
     server.handler("/endless", endless)
     server.route("/feed.xml", rss("/endless"), content_type="application/rss+xml")
     run_once([feed_source(server)], db, replace(FAST, max_body_bytes=1_000_000, total_timeout_s=10))
-    assert errors_by_url(db)[server.url("/endless")] == "body_too_large: body exceeds 1,000,000 bytes"
+    assert errors_by_url(db)[server.url("/endless")] == "body_too_large: body exceeds 1,000,000 bytes (max_body_bytes)"
     assert server.hits("/endless") == 1  # not retried: it would only grow again
 
 
@@ -182,7 +182,7 @@ def test_compression_bomb_stops_at_the_cap(server: LocalServer, db: Path, encodi
     server.route("/feed.xml", rss("/bomb"), content_type="application/rss+xml")
     run_once([feed_source(server)], db, replace(FAST, max_body_bytes=1_000_000, total_timeout_s=10))
     assert errors_by_url(db)[server.url("/bomb")] == (
-        f"decompression_bomb: {encoding} body decompresses to more than 1,000,000 bytes"
+        f"decompression_bomb: {encoding} body decompresses to more than 1,000,000 bytes (max_body_bytes)"
     )
     assert query(db, "select content_sha256 from fetches where url = ?", [server.url("/bomb")]) == [(None,)]
 
@@ -446,7 +446,10 @@ def test_unsupported_content_type_is_refused(server: LocalServer, db: Path) -> N
     server.route("/image", b"\x89PNG....", content_type="image/png")
     server.route("/feed.xml", rss("/image"), content_type="application/rss+xml")
     run_once([feed_source(server)], db)
-    assert errors_by_url(db)[server.url("/image")] == "unsupported_content: content type 'image/png' is not allowed"
+    assert (
+        errors_by_url(db)[server.url("/image")]
+        == "unsupported_content: content type 'image/png' is not allowed (allowed_content_types)"
+    )
 
 
 def test_per_host_concurrency_is_capped(server: LocalServer, other: LocalServer, db: Path) -> None:
