@@ -608,3 +608,37 @@ def test_last_modified_is_sent_back_as_if_modified_since(server: LocalServer, db
     run_once([feed_source(server)], db)
     assert [r[1] for r in fetch_rows(db, "/feed.xml")] == [200, 304]
     assert server.hits("/a") == 1
+
+
+def test_global_cap_holds_across_host_names(server: LocalServer, db: Path) -> None:
+    """Two host names on one server (pinned to 127.0.0.1): per-host limits of 2 each, a global cap of 3."""
+
+    def slow(request: BaseHTTPRequestHandler) -> None:
+        time.sleep(0.1)
+        body = article("Slow", "Takes a moment.")
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    port = server.base.rsplit(":", 1)[1]
+    for i in range(6):
+        server.handler(f"/p{i}", slow)
+    links = [f"http://{name}:{port}/p{i}" for name in ("a.test", "b.test") for i in range(6)]
+    source = Source(name="two", kind="urls", urls=tuple(links), allow_private=True)
+    settings = replace(
+        FAST, concurrency=3, per_host_concurrency=2, pinned_hosts={"a.test": "127.0.0.1", "b.test": "127.0.0.1"}
+    )
+    outcome = run_once([source], db, replace(settings, use_dns=False, total_timeout_s=10))
+    assert server.max_active <= 3
+    assert {h.split(":")[0] for h in outcome.hosts.hosts} == {"a.test", "b.test"}
+    assert query(db, "select count(*) from fetches where status = 200")[0][0] == 12
+
+
+def test_robots_txt_server_error_keeps_the_crawler_off_the_host(server: LocalServer, db: Path) -> None:
+    server.route("/robots.txt", "busy", status=500)
+    server.route("/feed.xml", rss("/a"), content_type="application/rss+xml")
+    run_once([feed_source(server)], db)
+    assert errors_by_url(db)[server.url("/feed.xml")].startswith("robots_disallowed: robots.txt answered HTTP 500")
+    assert server.hits("/feed.xml") == 0
