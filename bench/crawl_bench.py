@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from extractors.crawl import discover_sync, fetch_batch_sync, plan_crawl  # noqa
 from extractors.fetch import FetchSettings  # noqa: E402
 from extractors.pipeline import Extraction, extract_by_source  # noqa: E402
 from extractors.sources import Source, with_private_hosts  # noqa: E402
-from warehouse.ingest import store_fetched, store_listings  # noqa: E402
+from warehouse.ingest import cached_robots, store_fetched, store_listings  # noqa: E402
 from warehouse.writes import known_pages  # noqa: E402
 
 HOSTS = 20
@@ -156,8 +157,9 @@ def one_run(sources: list[Source], db: Path, settings: FetchSettings, nlp: Any, 
     phase = {"discover_plan": 0.0, "fetch": 0.0, "extract": 0.0, "store": 0.0}
     phase_cpu = dict.fromkeys(phase, 0.0)
     cpu_started = time.process_time()
-    found = discover_sync(sources, lambda urls: known_pages(db, urls), settings)
-    plan = plan_crawl(found, known_pages(db, [r.url for s in found.sources for r in s.refs]), settings)
+    robots = partial(cached_robots, db, db.parent / "raw", max_age_s=settings.robots_cache_s)
+    found = discover_sync(sources, partial(known_pages, db), settings, robots=robots)
+    plan = plan_crawl(found, known_pages(db, [r.url for s in found.sources for r in s.refs]), settings, robots)
     phase["discover_plan"] = time.perf_counter() - started
     phase_cpu["discover_plan"] = time.process_time() - cpu_started
     hosts = found.hosts

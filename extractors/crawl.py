@@ -23,10 +23,11 @@ from itertools import zip_longest
 
 from claimtrack.errors import DiscoveryError, MalformedURL
 from extractors.discover import Listing, PageRef, list_directory, parse_listing
-from extractors.fetch import DEFAULT_FETCH_SETTINGS, Fetcher, FetchResult, FetchSettings
+from extractors.fetch import DEFAULT_FETCH_SETTINGS, Fetcher, FetchResult, FetchSettings, adopt_robots
 from extractors.hosts import HostBook
+from extractors.robots import RobotsRules
 from extractors.sources import Source, with_private_hosts
-from extractors.urls import canonical_link, host_key, normalize_url
+from extractors.urls import canonical_link, host_key, normalize_url, robots_url
 
 #: Child sitemaps followed per source and run (a sitemap index can list thousands).
 MAX_CHILD_SITEMAPS = 50
@@ -55,6 +56,8 @@ class KnownPage:
 
 
 KnownLookup = Callable[[Sequence[str]], Mapping[str, KnownPage]]
+#: robots.txt URLs -> the rules an earlier run read (within ``robots_cache_s``).
+RobotsLookup = Callable[[Sequence[str]], Mapping[str, RobotsRules]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ class SourceDiscovery:
 class Discovery:
     sources: list[SourceDiscovery]
     hosts: HostBook
+    #: robots.txt answers read during discovery (stored so later runs can reuse them).
+    robots: list[FetchResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,8 @@ class FetchedBatch:
     #: URL -> why a successfully fetched page goes no further (same page as another URL of this batch).
     notes: dict[str, str] = field(default_factory=dict)
     hosts: HostBook = field(default_factory=HostBook)
+    #: robots.txt answers read while fetching this batch.
+    robots: list[FetchResult] = field(default_factory=list)
 
 
 # --- 1. discovery -------------------------------------------------------------------------------------
@@ -129,9 +136,10 @@ def discover_sync(
     lookup: KnownLookup,
     settings: FetchSettings = DEFAULT_FETCH_SETTINGS,
     hosts: HostBook | None = None,
+    robots: RobotsLookup | None = None,
 ) -> Discovery:
     """Blocking wrapper (Prefect tasks run in worker threads)."""
-    return asyncio.run(discover(sources, lookup, settings, hosts))
+    return asyncio.run(discover(sources, lookup, settings, hosts, robots))
 
 
 async def discover(
@@ -139,14 +147,33 @@ async def discover(
     lookup: KnownLookup,
     settings: FetchSettings = DEFAULT_FETCH_SETTINGS,
     hosts: HostBook | None = None,
+    robots: RobotsLookup | None = None,
 ) -> Discovery:
     """Every source's page URLs; listings are read concurrently, politely, with conditional GET."""
     book = hosts if hosts is not None else HostBook()
+    listings = [s.url for s in sources if s.url and s.kind in ("feed", "sitemap", "urls")]
+    prime_robots(book, listings, robots, settings)
     cached = _CachedLookup(lookup)
-    cached.prefetch([s.url for s in sources if s.url and s.kind in ("feed", "sitemap", "urls")])
+    cached.prefetch(listings)
     async with Fetcher(settings, book) as fetcher:
         found = await asyncio.gather(*(_discover_source(s, fetcher, cached) for s in sources))
-    return Discovery(sources=list(found), hosts=book)
+    return Discovery(sources=list(found), hosts=book, robots=fetcher.robots_fetches)
+
+
+def prime_robots(book: HostBook, urls: Iterable[str], robots: RobotsLookup | None, settings: FetchSettings) -> None:
+    """Give hosts not read this run the robots.txt an earlier run read, if recent enough (one query)."""
+    if robots is None or not settings.respect_robots or settings.robots_cache_s <= 0:
+        return
+    wanted: dict[str, str] = {}
+    for url in urls:
+        host = host_key(url)
+        state = book.hosts.get(host)
+        if host and (state is None or (state.robots is None and state.blocked is None)):
+            wanted.setdefault(robots_url(url), host)
+    if not wanted:
+        return
+    for url, rules in robots(list(wanted)).items():
+        adopt_robots(book.get(wanted[url], settings.per_host_delay_s), rules, settings)
 
 
 class _CachedLookup:
@@ -253,9 +280,13 @@ async def _read_listing(
 
 
 def plan_crawl(
-    discovery: Discovery, known: Mapping[str, KnownPage], settings: FetchSettings = DEFAULT_FETCH_SETTINGS
+    discovery: Discovery,
+    known: Mapping[str, KnownPage],
+    settings: FetchSettings = DEFAULT_FETCH_SETTINGS,
+    robots: RobotsLookup | None = None,
 ) -> CrawlPlan:
-    """What to fetch this run, in batches. A URL offered by several sources is fetched once (first source)."""
+    """What to fetch this run, in batches. A URL offered by several sources is fetched once (first source).
+    Hosts met for the first time get an earlier run's robots.txt from ``robots`` when it is recent enough."""
     plan = CrawlPlan(batches=[])
     taken: set[str] = set()
     tasks: list[PageTask] = []
@@ -279,6 +310,7 @@ def plan_crawl(
             todo = todo[: source.max_pages]
         tasks.extend(todo)
     plan.batches = _interleave(tasks, settings.batch_size)
+    prime_robots(discovery.hosts, (t.ref.url for t in tasks if t.ref.path is None), robots, settings)
     return plan
 
 
@@ -307,6 +339,7 @@ async def fetch_batch(
     result = FetchedBatch(hosts=hosts if hosts is not None else HostBook())
     async with Fetcher(settings, result.hosts) as fetcher:
         fetched = await asyncio.gather(*(_fetch_task(task, fetcher) for task in batch))
+    result.robots = fetcher.robots_fetches
     canonical_seen: dict[str, str] = {}
     for task, fetch in zip(batch, fetched, strict=True):
         unchanged_file = (

@@ -85,6 +85,8 @@ class FetchSettings:
     per_host_delay_s: float = 1.0
     #: Read robots.txt once per host per run and obey Disallow and Crawl-delay for our User-Agent.
     respect_robots: bool = True
+    #: Reuse a robots.txt an earlier run read for this long (RFC 9309 allows up to 24 h); 0: read it every run.
+    robots_cache_s: float = 86_400.0
     #: A Crawl-delay above this skips the host for the run instead of stalling it.
     max_crawl_delay_s: float = 60.0
     #: Extra attempts after a 429/503, another 5xx, a connection reset or a timeout.
@@ -132,7 +134,7 @@ class FetchResult:
     attempts: int = 1
     #: ``<link rel=canonical>`` (same site) or the normalised final URL; set by the crawler for pages.
     canonical_url: str | None = None
-    #: ``listing`` (feed, sitemap, URL list) or ``page``.
+    #: ``listing`` (feed, sitemap, URL list), ``page`` or ``robots``.
     role: str = "page"
     #: sha256 of ``body`` (computed once).
     content_sha256: str | None = field(default=None, init=False)
@@ -174,6 +176,8 @@ class Fetcher:
         self._global = asyncio.Semaphore(settings.concurrency)
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        #: robots.txt answers read by this fetcher, for the warehouse (later runs reuse them, see robots_cache_s).
+        self.robots_fetches: list[FetchResult] = []
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -410,12 +414,14 @@ class Fetcher:
     async def _read_robots(self, url: str, state: HostState) -> None:
         s = self.settings
         target = robots_url(url)
+        fetched_at = datetime.now(UTC)
         try:
             for _ in range(s.max_redirects + 1):
                 try:
                     response, body = await self._hop(target, {}, robots=False, cap=MAX_ROBOTS_BYTES * 4)
                 except HTTPStatusError as exc:
                     rules = RobotsRules.from_response(exc.status, b"")
+                    self._remember_robots(robots_url(url), target, fetched_at, exc.status, None)
                     break
                 location = response.headers.get("location", "")
                 if response.status_code in REDIRECT_STATUSES and location:
@@ -423,6 +429,7 @@ class Fetcher:
                     _check_url(target)
                     continue
                 rules = RobotsRules.from_response(response.status_code, body or b"")
+                self._remember_robots(robots_url(url), target, fetched_at, response.status_code, body, response)
                 break
             else:
                 rules = RobotsRules(disallow_all="robots.txt redirects too often")
@@ -440,19 +447,50 @@ class Fetcher:
         except FetchError as error:
             state.blocked = f"{error.kind}: robots.txt unreachable ({error.reason})"
             return
-        if rules.disallow_all:
-            state.blocked = f"{RobotsDisallowed.kind}: {rules.disallow_all}"
+        adopt_robots(state, rules, s)
+
+    def _remember_robots(
+        self,
+        url: str,
+        final_url: str,
+        fetched_at: datetime,
+        status: int,
+        body: bytes | None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        """Keep a robots.txt answer that later runs may reuse (2xx and 4xx; 5xx is never cached)."""
+        if status >= 500 or status == 429:
             return
-        delay = rules.crawl_delay(s.user_agent)
-        if delay is not None:
-            if delay > s.max_crawl_delay_s:
-                state.blocked = (
-                    f"{RobotsDisallowed.kind}: robots.txt asks a Crawl-delay of {delay:g}s, above "
-                    f"max_crawl_delay_s ({s.max_crawl_delay_s:g}s); host skipped this run"
-                )
-                return
-            state.delay_s = max(state.delay_s, delay)
-        state.robots = rules
+        headers = dict(response.headers) if response is not None else {}
+        self.robots_fetches.append(
+            FetchResult(
+                url=url,
+                final_url=final_url,
+                fetched_at=fetched_at,
+                status=status,
+                body=body if 200 <= status < 300 else None,
+                content_type=headers.get("content-type"),
+                headers=headers,
+                role="robots",
+            )
+        )
+
+
+def adopt_robots(state: HostState, rules: RobotsRules, settings: FetchSettings) -> None:
+    """Apply a host's robots.txt (read now, or by an earlier run): Disallow rules and Crawl-delay."""
+    if rules.disallow_all:
+        state.blocked = f"{RobotsDisallowed.kind}: {rules.disallow_all}"
+        return
+    delay = rules.crawl_delay(settings.user_agent)
+    if delay is not None:
+        if delay > settings.max_crawl_delay_s:
+            state.blocked = (
+                f"{RobotsDisallowed.kind}: robots.txt asks a Crawl-delay of {delay:g}s, above "
+                f"max_crawl_delay_s ({settings.max_crawl_delay_s:g}s); host skipped this run"
+            )
+            return
+        state.delay_s = max(state.delay_s, delay)
+    state.robots = rules
 
 
 #: A 304 or redirect body longer than this is not read: closing the connection is cheaper.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from extractors.hosts import HostBook
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_by_source
 from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
-from warehouse.ingest import store_fetched, store_listings
+from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.queries import governments_seen
 from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, table_counts
 
@@ -74,14 +75,16 @@ class IngestSummary:
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover(sources: list[Source], db: str, settings: FetchSettings) -> Discovery:
-    return discover_sync(sources, lambda urls: known_pages(Path(db), urls), settings)
+def discover(sources: list[Source], db: str, archive: str, settings: FetchSettings) -> Discovery:
+    robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
+    return discover_sync(sources, partial(known_pages, Path(db)), settings, robots=robots)
 
 
 @task(name="plan-crawl", cache_policy=NO_CACHE)
-def plan(discovery: Discovery, db: str, settings: FetchSettings) -> CrawlPlan:
+def plan(discovery: Discovery, db: str, archive: str, settings: FetchSettings) -> CrawlPlan:
     urls = [ref.url for found in discovery.sources for ref in found.refs]
-    return plan_crawl(discovery, known_pages(Path(db), urls), settings)
+    robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
+    return plan_crawl(discovery, known_pages(Path(db), urls), settings, robots=robots)
 
 
 @task(name="fetch-batch", cache_policy=NO_CACHE)
@@ -130,9 +133,9 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         reports = {s.name: SourceReport(source=s.name) for s in configured}
         summary.sources = list(reports.values())
 
-        found = discover(configured, db_path, crawler)
+        found = discover(configured, db_path, archive, crawler)
         report_discovery(found, reports)
-        crawl = plan(found, db_path, crawler)
+        crawl = plan(found, db_path, archive, crawler)
         report_plan(crawl, reports)
 
         open_urls: set[str] = set()
@@ -205,5 +208,7 @@ def report_batch(
         if page is not None:
             reports[page.source].note(error)
     for name, batch_counts in counts.items():
+        if name not in reports:  # robots.txt rows belong to no source
+            continue
         reports[name].articles += batch_counts.new_articles + batch_counts.updated_articles
         reports[name].claims += batch_counts.claims

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from spacy.language import Language
@@ -20,7 +21,7 @@ from extractors.hosts import HostBook
 from extractors.pipeline import Extraction, extract_by_source
 from extractors.sources import Source, with_private_hosts
 from warehouse.connection import reader
-from warehouse.ingest import store_fetched, store_listings
+from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.writes import known_pages
 
 #: Fast manners for tests: no politeness gap, short timeouts, quick retries.
@@ -54,8 +55,9 @@ def run_once(
     """Discover, plan, fetch, extract (when ``nlp`` is given) and store, like one ``ingest`` run."""
     settings = with_private_hosts(settings, sources)
     archive = db.parent / "raw"
-    found = discover_sync(sources, lambda urls: known_pages(db, urls), settings)
-    plan = plan_crawl(found, known_pages(db, [r.url for s in found.sources for r in s.refs]), settings)
+    robots = partial(cached_robots, db, archive, max_age_s=settings.robots_cache_s)
+    found = discover_sync(sources, partial(known_pages, db), settings, robots=robots)
+    plan = plan_crawl(found, known_pages(db, [r.url for s in found.sources for r in s.refs]), settings, robots)
     outcome = RunOutcome(discovery=found, plan=plan, hosts=found.hosts)
     open_urls: set[str] = set()
     outlets = {s.name: s.outlet for s in sources}

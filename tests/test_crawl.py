@@ -504,7 +504,8 @@ def test_a_listing_is_read_again_while_one_of_its_pages_is_pending(server: Local
     assert query(db, "select etag from fetches where role = 'listing' order by fetch_id")[-1] == ('"f1"',)
     hits = len(server.requests)
     run_once([source], db)
-    assert [p for p, _ in server.requests[hits:]] == ["/robots.txt", "/feed.xml"]
+    # One request: robots.txt is reused from the earlier run (robots_cache_s), the feed answers 304.
+    assert [p for p, _ in server.requests[hits:]] == ["/feed.xml"]
 
 
 def test_max_pages_leaves_the_rest_for_the_next_run(server: LocalServer, db: Path) -> None:
@@ -642,3 +643,22 @@ def test_robots_txt_server_error_keeps_the_crawler_off_the_host(server: LocalSer
     run_once([feed_source(server)], db)
     assert errors_by_url(db)[server.url("/feed.xml")].startswith("robots_disallowed: robots.txt answered HTTP 500")
     assert server.hits("/feed.xml") == 0
+
+
+def test_robots_txt_is_reused_across_runs_within_the_cache_time(server: LocalServer, db: Path) -> None:
+    server.route("/robots.txt", "User-agent: *\nDisallow: /private\n", content_type="text/plain")
+    for path in ("/a", "/b"):
+        server.route(path, article(path, "Open page."))
+    server.route("/feed.xml", rss("/a", "/private/x"), content_type="application/rss+xml")
+    source = feed_source(server)
+    run_once([source], db)
+    assert query(db, "select source, status from fetches where role = 'robots'") == [(None, 200)]
+
+    server.route("/feed.xml", rss("/a", "/b", "/private/y"), content_type="application/rss+xml")
+    run_once([source], db)
+    assert server.hits("/robots.txt") == 1  # the stored copy still applies ...
+    assert errors_by_url(db)[server.url("/private/y")].startswith("robots_disallowed")  # ... and still disallows
+    assert server.hits("/private/y") == 0 and server.hits("/b") == 1
+
+    run_once([source], db, replace(FAST, robots_cache_s=0))
+    assert server.hits("/robots.txt") == 2  # no cache: read again

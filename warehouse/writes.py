@@ -161,11 +161,15 @@ CLAIM_COLUMNS = (
 )
 
 
+#: The ``Batch.source`` of robots.txt fetches: they belong to a host, not to a source (stored as NULL).
+ROBOTS_SOURCE = ""
+
+
 def fetch_row(fetch: FetchResult, source: str, run_id: str | None, extract_error: str | None) -> tuple[Any, ...]:
     return (
         fetch.url,
         fetch.final_url,
-        source,
+        source or None,
         fetch.fetched_at,
         fetch.status,
         fetch.error,
