@@ -1,6 +1,7 @@
 """Plain-Python stages of the pipeline, testable without Prefect.
 
 html -> article (``article``), article -> claims (``claims``, ``nlp``), speaker -> government (``governments``),
-plus the fetching side: sources config (``sources``), discovery (``discover``), fetching (``fetch``,
-``crawl``) and the raw archive (``archive``).
+plus the fetching side: sources config (``sources``), discovery (``discover``), crawling in batches
+(``crawl``), fetching (``fetch``) with URL identity (``urls``), robots.txt (``robots``), per-host manners
+(``hosts``), the SSRF guard (``netguard``), bounded decoding (``decompress``), and the raw archive (``archive``).
 """

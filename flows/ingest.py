@@ -147,8 +147,14 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
             hosts = fetched.hosts
             if number < len(crawl.batches):  # fetch the next batch while this one is extracted and stored
                 pending = fetch.submit(crawl.batches[number], crawler, hosts)
-            extraction = extract(fetched, {s.name: s.outlet for s in configured}, settings.model)
-            counts = store(fetched, extraction, db_path, archive, run_id)
+            try:
+                extraction = extract(fetched, {s.name: s.outlet for s in configured}, settings.model)
+                counts = store(fetched, extraction, db_path, archive, run_id)
+            except Exception as exc:  # one broken batch never fails the run; its pages are fetched next run
+                open_urls |= {result.url for _, result in fetched.fetches}
+                report_failed_batch(fetched, exc, reports)
+                logger.warning("batch %d/%d failed: %s", number, len(crawl.batches), exc)
+                continue
             open_urls |= transient_failures(fetched)
             report_batch(fetched, extraction, counts, reports)
             logger.info("batch %d/%d stored: %d pages fetched", number, len(crawl.batches), len(fetched.fetches))
@@ -212,3 +218,8 @@ def report_batch(
             continue
         reports[name].articles += batch_counts.new_articles + batch_counts.updated_articles
         reports[name].claims += batch_counts.claims
+
+
+def report_failed_batch(fetched: FetchedBatch, exc: Exception, reports: dict[str, SourceReport]) -> None:
+    for source in {name for name, _ in fetched.fetches}:
+        reports[source].note(f"a batch could not be stored ({type(exc).__name__}: {exc}); it is fetched next run")
