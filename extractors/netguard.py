@@ -18,6 +18,7 @@ import socket
 import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 import httpcore
 import httpx
@@ -144,6 +145,8 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+@cache
 def tls_context(verify: bool) -> ssl.SSLContext:
-    """One TLS context per fetcher, shared by every host's pool (building one loads the CA store)."""
+    """One TLS context per process, shared by every pool: building one loads the CA store (~60 ms), and an
+    ``SSLContext`` may serve many connections at once once configured."""
     return httpx.create_ssl_context(verify=verify, trust_env=False)
