@@ -64,3 +64,6 @@ clean:  ## remove the virtualenv, Prefect state and the local database
 .PHONY: eval
 eval: $(VENV)/.installed  ## evaluations on ../shared benchmarks: speaker -> government linking accuracy
 	$(BIN)/claimtrack eval linking
+.PHONY: bench-crawl
+bench-crawl: $(VENV)/.installed  ## crawler benchmark: 2,000 pages over 20 local hosts, then all-304 (bench/results-crawl.json)
+	$(BIN)/python bench/crawl_bench.py

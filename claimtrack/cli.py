@@ -229,6 +229,7 @@ def format_summary(summary: dict[str, Any]) -> str:
             "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
         )
     failed = [(r["source"], e) for r in rows for e in r["errors"]]
+    failed += [("circuit breaker", reason) for reason in summary.get("hosts_skipped", {}).values()]
     if failed:
         lines += ["", f"problems ({len(failed)}):"]
         lines += [f"  {source}: {error}" for source, error in failed[:20]]

@@ -2,13 +2,21 @@
 
 ClaimtrackError
 ├── ConfigError                 a settings or seed file is wrong (says which file, which entry)
-├── FetchError                  a page could not be fetched (carries the URL; ``kind`` is stored in fetches.error)
-│   ├── BlockedAddress          SSRF guard: host resolves to a private/loopback/metadata address
-│   ├── RobotsDisallowed        robots.txt forbids the URL for our User-Agent
-│   ├── BodyTooLarge            body (or its decompressed form) is over the configured maximum
-│   ├── UnsupportedContent      content type is not on the allow-list
-│   ├── HTTPStatusError         the server answered with a 4xx/5xx status
-│   └── NetworkError            DNS, TLS, connection reset, timeouts, redirect loops
+├── FetchError                  a URL could not be fetched (carries the URL; ``kind`` is stored in fetches.error)
+│   ├── MalformedURL            malformed_url: not an http(s) URL with a host, or unparseable
+│   ├── BlockedAddress          blocked_address: SSRF guard, the host resolves to a private/loopback/metadata address
+│   ├── RobotsDisallowed        robots_disallowed: robots.txt forbids the URL (or asks a Crawl-delay above our limit)
+│   ├── HostSkipped             circuit_open: the host kept failing and is skipped for the rest of the run
+│   ├── BodyTooLarge            body_too_large: body over the configured maximum (checked while streaming)
+│   │   └── DecompressionBomb   decompression_bomb: the body decompresses (gzip/deflate/br) past the maximum
+│   ├── UnsupportedContent      unsupported_content: content type or content encoding not on the allow-list
+│   ├── HTTPStatusError         http_status: the server answered with a 4xx/5xx status
+│   └── NetworkError            network: connection refused or reset, protocol errors
+│       ├── DNSError            dns: the host name does not resolve
+│       ├── TLSError            tls: handshake or certificate failure
+│       ├── FetchTimeout        timeout: connect, read or total time limit reached (slow-drip servers)
+│       └── RedirectError       redirect: loop, too many redirects, or a redirect without Location
+├── DiscoveryError              bad_listing: a feed, sitemap or URL list that cannot be read
 ├── ExtractError                a page was fetched but yields no usable article text
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
@@ -42,6 +50,10 @@ class FetchError(ClaimtrackError):
         return f"{self.kind}: {self.reason}"
 
 
+class MalformedURL(FetchError):
+    kind = "malformed_url"
+
+
 class BlockedAddress(FetchError):
     kind = "blocked_address"
 
@@ -50,8 +62,16 @@ class RobotsDisallowed(FetchError):
     kind = "robots_disallowed"
 
 
+class HostSkipped(FetchError):
+    kind = "circuit_open"
+
+
 class BodyTooLarge(FetchError):
     kind = "body_too_large"
+
+
+class DecompressionBomb(BodyTooLarge):
+    kind = "decompression_bomb"
 
 
 class UnsupportedContent(FetchError):
@@ -68,6 +88,32 @@ class HTTPStatusError(FetchError):
 
 class NetworkError(FetchError):
     kind = "network"
+
+
+class DNSError(NetworkError):
+    kind = "dns"
+
+
+class TLSError(NetworkError):
+    kind = "tls"
+
+
+class FetchTimeout(NetworkError):
+    kind = "timeout"
+
+
+class RedirectError(NetworkError):
+    kind = "redirect"
+
+
+class DiscoveryError(ClaimtrackError):
+    """A feed, sitemap or URL list that cannot be read at all (the message says why)."""
+
+    kind = "bad_listing"
+
+    @property
+    def record(self) -> str:
+        return f"{self.kind}: {self}"
 
 
 class ExtractError(ClaimtrackError):

@@ -1,14 +1,16 @@
 """Feeds, sitemaps, URL lists and folders -> the page URLs a source offers (:class:`PageRef`).
 
 Parsing only: fetching the feed or sitemap itself is the crawler's job (``extractors.crawl``), so the same
-limits and SSRF guard apply to it as to pages.
+limits and SSRF guard apply to it as to pages. Every URL found is normalised (``extractors.urls``); one that
+cannot be is kept in :attr:`Listing.rejected` so the crawler records it instead of dropping it silently.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -16,7 +18,22 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from lxml import etree
 
+from claimtrack.errors import DiscoveryError, MalformedURL
 from extractors.article import parse_date
+from extractors.robots import parse_sitemap_lines
+from extractors.urls import normalize_url
+
+__all__ = [
+    "DiscoveryError",
+    "Listing",
+    "PageRef",
+    "list_directory",
+    "parse_feed",
+    "parse_listing",
+    "parse_sitemap",
+    "parse_url_list",
+    "unique",
+]
 
 #: Files a ``directory`` source reads.
 PAGE_SUFFIXES = (".html", ".htm", ".txt")
@@ -32,19 +49,73 @@ class PageRef:
     path: Path | None = None
 
 
-class DiscoveryError(ValueError):
-    """A feed or sitemap that cannot be read at all (the message says why)."""
+@dataclass
+class Listing:
+    """What one feed, sitemap, robots.txt or URL list offers."""
+
+    pages: list[PageRef] = field(default_factory=list)
+    #: Child sitemaps (sitemap indexes, robots.txt ``Sitemap:`` lines).
+    sitemaps: list[str] = field(default_factory=list)
+    #: ``(URL as written, why it was refused)`` for entries that are not usable URLs.
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    #: The document was damaged but partly readable (recorded with the listing's fetch).
+    warning: str | None = None
+
+
+def parse_listing(kind: str, body: bytes, base_url: str) -> Listing:
+    """Parse a listing of a source ``kind`` (feed, sitemap, urls). Raises :class:`DiscoveryError` when nothing
+    in it can be read. A ``sitemap`` source's URL may also be a robots.txt: its ``Sitemap:`` lines are used."""
+    listing = Listing()
+    if kind == "feed":
+        refs, listing.warning = _feed_entries(body, base_url)
+    elif kind == "urls":
+        refs = parse_url_list(body.decode("utf-8", "replace"), None)
+    elif base_url.split("?", 1)[0].endswith("/robots.txt"):
+        refs = []
+        listing.sitemaps = parse_sitemap_lines(body)
+        if not listing.sitemaps:
+            raise DiscoveryError("robots.txt names no Sitemap")
+    else:
+        refs, listing.sitemaps = parse_sitemap(body, base_url)
+    seen: set[str] = set()
+    for ref in refs:
+        try:
+            url = normalize_url(ref.url, base=base_url)
+        except MalformedURL as exc:
+            listing.rejected.append((ref.url, exc.reason))
+            continue
+        if url not in seen:
+            seen.add(url)
+            listing.pages.append(PageRef(url=url, published_at=ref.published_at, title=ref.title))
+    kept = []
+    for child in listing.sitemaps:
+        try:
+            kept.append(normalize_url(child, base=base_url))
+        except MalformedURL as exc:
+            listing.rejected.append((child, exc.reason))
+    listing.sitemaps = list(dict.fromkeys(kept))
+    return listing
 
 
 def parse_feed(body: bytes, base_url: str) -> list[PageRef]:
     """Entries of an RSS 0.9x/1.0/2.0, Atom or JSON Feed document."""
+    return _feed_entries(body, base_url)[0]
+
+
+def _feed_entries(body: bytes, base_url: str) -> tuple[list[PageRef], str | None]:
+    """``(entries, warning)``: feedparser reads damaged XML as far as it can; the warning says what was wrong."""
     stripped = body.lstrip()
     if stripped.startswith(b"{"):
-        return _parse_json_feed(stripped, base_url)
+        return _parse_json_feed(stripped, base_url), None
+    # feedparser never touches the network for a bytes document; entity expansion stays off in its parser.
     parsed = feedparser.parse(body)
-    if not parsed.entries and parsed.get("bozo"):
-        reason = parsed.get("bozo_exception")
-        raise DiscoveryError(f"not a readable feed: {type(reason).__name__}: {reason}")
+    reason = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    warning = f"damaged feed read as far as possible: {type(reason).__name__}: {reason}" if reason else None
+    if not parsed.entries:
+        if reason is not None:
+            raise DiscoveryError(f"not a readable feed: {type(reason).__name__}: {reason}")
+        if not parsed.get("version"):
+            raise DiscoveryError("not a feed (no RSS, Atom or JSON Feed structure found)")
     pages = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -56,8 +127,8 @@ def parse_feed(body: bytes, base_url: str) -> list[PageRef]:
             if stamp:
                 published = datetime(*stamp[:6]).replace(tzinfo=UTC)
                 break
-        pages.append(PageRef(url=urljoin(base_url, link), published_at=published, title=entry.get("title")))
-    return pages
+        pages.append(PageRef(url=_join(base_url, link), published_at=published, title=entry.get("title")))
+    return pages, warning
 
 
 def _parse_json_feed(body: bytes, base_url: str) -> list[PageRef]:
@@ -75,7 +146,7 @@ def _parse_json_feed(body: bytes, base_url: str) -> list[PageRef]:
         if isinstance(item, dict) and isinstance(item.get("url"), str):
             pages.append(
                 PageRef(
-                    url=urljoin(base_url, item["url"]),
+                    url=_join(base_url, item["url"]),
                     published_at=parse_date(item.get("date_published")),
                     title=item.get("title"),
                 )
@@ -98,20 +169,30 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[PageRef], list[str]]
         raise DiscoveryError(f"not a readable sitemap: {exc}") from None
     if root is None:
         raise DiscoveryError("not a readable sitemap: empty document")
+    if etree.QName(root).localname not in ("urlset", "sitemapindex"):
+        raise DiscoveryError(f"not a sitemap: root element is <{etree.QName(root).localname}>")
     pages: list[PageRef] = []
     children: list[str] = []
     for node in root.iter(f"{_SITEMAP_NS}sitemap", "sitemap"):
         loc = _text(node, "loc")
         if loc:
-            children.append(urljoin(base_url, loc))
+            children.append(_join(base_url, loc))
     for node in root.iter(f"{_SITEMAP_NS}url", "url"):
         loc = _text(node, "loc")
         if not loc:
             continue
         published = parse_date(_text(node, f"{_NEWS_NS}news/{_NEWS_NS}publication_date") or _text(node, "lastmod"))
         title = _text(node, f"{_NEWS_NS}news/{_NEWS_NS}title")
-        pages.append(PageRef(url=urljoin(base_url, loc), published_at=published, title=title))
+        pages.append(PageRef(url=_join(base_url, loc), published_at=published, title=title))
     return pages, children
+
+
+def _join(base: str, link: str) -> str:
+    """``link`` resolved against ``base``; left as written when it cannot be (normalisation then rejects it)."""
+    try:
+        return urljoin(base, link.strip())
+    except ValueError:
+        return link
 
 
 def _text(node: etree._Element, path: str) -> str | None:
@@ -127,8 +208,11 @@ MAX_SITEMAP_BYTES = 50_000_000
 
 
 def _gunzip_capped(body: bytes) -> bytes:
-    with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as handle:
-        data = handle.read(MAX_SITEMAP_BYTES + 1)
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as handle:
+            data = handle.read(MAX_SITEMAP_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        raise DiscoveryError(f"not a readable gzip sitemap: {exc}") from None
     if len(data) > MAX_SITEMAP_BYTES:
         raise DiscoveryError(f"sitemap decompresses to more than {MAX_SITEMAP_BYTES:,} bytes")
     return data
@@ -140,7 +224,7 @@ def parse_url_list(text: str, base_url: str | None = None) -> list[PageRef]:
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            pages.append(PageRef(url=urljoin(base_url, line) if base_url else line))
+            pages.append(PageRef(url=_join(base_url, line) if base_url else line))
     return pages
 
 

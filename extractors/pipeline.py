@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.language import Language
 
@@ -89,4 +90,19 @@ def extract_pages(
                 claims_version=version,
             )
         )
+    return result
+
+
+def extract_by_source(
+    pages: Sequence[FetchedPage], outlets: Mapping[str, str | None], nlp: Language, **options: Any
+) -> Extraction:
+    """:func:`extract_pages` for a batch that mixes sources (the crawler interleaves hosts and sources)."""
+    result = Extraction()
+    groups: dict[str, list[FetchedPage]] = {}
+    for page in pages:
+        groups.setdefault(page.source, []).append(page)
+    for name, group in groups.items():
+        part = extract_pages(group, name, outlets.get(name), nlp, **options)
+        result.articles.extend(part.articles)
+        result.errors.update(part.errors)
     return result

@@ -9,17 +9,27 @@ Example::
     outlet = "UN News"
     country = "UNO"               # optional: who publishes it (ISO alpha-3 or an IGO code)
 
+An optional ``[crawler]`` table sets the fetching manners for the whole run (:func:`load_crawl_settings`)::
+
+    [crawler]
+    user_agent = "claimtrack/0.1 (+https://example.org/contact)"
+    per_host_delay_s = 2.0
+
 A bad entry raises :class:`~claimtrack.errors.ConfigError` naming the file, the entry and the field.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
+from urllib.parse import urlsplit
 
 from claimtrack.errors import ConfigError
+from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
 
 SourceKind = Literal["feed", "sitemap", "urls", "page", "directory"]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
@@ -38,6 +48,7 @@ _KNOWN_FIELDS = {
     "recheck",
     "max_pages",
     "urls",
+    "private_hosts",
 }
 
 
@@ -51,8 +62,11 @@ class Source:
     path: Path | None = None
     outlet: str | None = None
     country: str | None = None
-    #: May this source reach loopback/private addresses? Only local sources and tests set it.
+    #: May this source's own hosts (of ``url`` and ``urls``) reach loopback/private addresses? Pages a feed
+    #: points at on other hosts stay refused unless listed in ``private_hosts``.
     allow_private: bool = False
+    #: With ``allow_private``: further hosts (``host`` or ``host:port``) of this source that are private.
+    private_hosts: tuple[str, ...] = ()
     #: Fetch already-stored article URLs again (with conditional GET) to catch updated articles.
     recheck: bool = False
     #: Upper bound on pages taken from this source per run (None: no bound).
@@ -64,6 +78,67 @@ class Source:
     def label(self) -> str:
         """Outlet name to store with articles: ``outlet`` when given, else the source name."""
         return self.outlet or self.name
+
+    def own_urls(self) -> list[str]:
+        """The URLs written in the configuration itself (not discovered)."""
+        return [u for u in (self.url, *self.urls) if u]
+
+
+def with_private_hosts(settings: FetchSettings, sources: Iterable[Source]) -> FetchSettings:
+    """``settings`` with the hosts that sources marked ``allow_private`` may reach on private addresses:
+    each such source's own hosts plus its ``private_hosts``."""
+    hosts = set(settings.private_hosts)
+    for source in sources:
+        if source.allow_private:
+            hosts.update(urlsplit(u).netloc.lower() for u in source.own_urls() if urlsplit(u).netloc)
+            hosts.update(h.lower() for h in source.private_hosts)
+    return replace(settings, private_hosts=frozenset(hosts))
+
+
+#: ``[crawler]`` keys that are not plain ``FetchSettings`` fields, or are filled in by the flow.
+_CRAWLER_COMPUTED = {"private_hosts"}
+
+
+def load_crawl_settings(path: Path, base: FetchSettings = DEFAULT_FETCH_SETTINGS) -> FetchSettings:
+    """The ``[crawler]`` table of a sources file over ``base``; ``CLAIMTRACK_USER_AGENT`` overrides the agent."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"sources file not found: {path} (pass --sources FILE or set CLAIMTRACK_SOURCES)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    table = raw.get("crawler", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [crawler] must be a table")
+    known = {f.name: f for f in fields(FetchSettings) if f.name not in _CRAWLER_COMPUTED}
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{path}: [crawler] has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        default = getattr(base, key)
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int | float):
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+            if ok and isinstance(default, int) and not isinstance(value, int):
+                ok = False
+        elif isinstance(default, str):
+            ok = isinstance(value, str) and bool(value.strip())
+        elif isinstance(default, tuple):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            value = tuple(value) if ok else value
+        else:  # pinned_hosts: a table of host = "address"
+            ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+            value = {str(k).lower(): v for k, v in value.items()} if ok else value
+        if not ok:
+            raise ConfigError(f"{path}: [crawler] {key} = {value!r} has the wrong type (default: {default!r})")
+        values[key] = value
+    settings = replace(base, **values)
+    agent = os.environ.get("CLAIMTRACK_USER_AGENT")
+    return replace(settings, user_agent=agent) if agent else settings
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -115,6 +190,11 @@ def _parse_source(entry: Any, index: int, path: Path) -> Source:
             raise ConfigError(f"{where}: kind {kind!r} needs 'url'")
         elif not url.startswith(("http://", "https://", "file:")):
             raise ConfigError(f"{where}: 'url' must start with http:// or https://, got {url!r}")
+    private_hosts = entry.get("private_hosts", [])
+    if not isinstance(private_hosts, list) or not all(isinstance(h, str) and h.strip() for h in private_hosts):
+        raise ConfigError(f"{where}: 'private_hosts' must be a list of host or host:port strings")
+    if private_hosts and not entry.get("allow_private", False):
+        raise ConfigError(f"{where}: 'private_hosts' needs allow_private = true")
     for flag in ("allow_private", "recheck"):
         if not isinstance(entry.get(flag, False), bool):
             raise ConfigError(f"{where}: {flag!r} must be true or false")
@@ -135,4 +215,5 @@ def _parse_source(entry: Any, index: int, path: Path) -> Source:
         recheck=bool(entry.get("recheck", False)),
         max_pages=max_pages,
         urls=tuple(urls),
+        private_hosts=tuple(h.strip().lower() for h in private_hosts),
     )

@@ -1,12 +1,15 @@
-"""The ``ingest`` flow: sources -> fetch -> extract -> claims -> warehouse, once.
+"""The ``ingest`` flow: sources -> discover -> plan -> (fetch -> extract -> store) per batch -> listings, once.
 
-Each task wraps one plain function; tasks get paths and names, never connections or clients.
+Each task wraps one plain function; tasks get paths, names and plain data, never connections or clients.
+Fetching runs one task per batch of URLs (hosts interleaved), and the next batch is fetched while the current
+one is extracted. Each batch is stored in one transaction, so a killed run loses at most the batches in flight.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +18,29 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
 from claimtrack.settings import Settings
-from extractors.archive import RawArchive
-from extractors.crawl import CrawlResult, crawl_source_sync
+from extractors.crawl import (
+    CrawlPlan,
+    Discovery,
+    FetchedBatch,
+    PageTask,
+    discover_sync,
+    fetch_batch_sync,
+    plan_crawl,
+    transient_failures,
+)
+from extractors.fetch import FetchSettings
+from extractors.hosts import HostBook
 from extractors.nlp import load_pipeline
-from extractors.pipeline import Extraction, extract_pages
-from extractors.sources import Source, load_sources
+from extractors.pipeline import Extraction, extract_by_source
+from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
 from positions.refresh import refresh_positions
+from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.queries import governments_seen
-from warehouse.writes import Batch, BatchCounts, begin_run, finish_run, known_pages, store_batch, table_counts
+from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, table_counts
 
 EXAMPLE_QUERY = "SELECT government, count(*) AS claims FROM claims GROUP BY 1 ORDER BY 2 DESC"
+#: Problems listed per source in the run summary (the fetches table has them all).
+MAX_ERRORS_PER_SOURCE = 50
 
 
 @dataclass
@@ -40,6 +56,10 @@ class SourceReport:
     #: Our own code raised while handling this source (as opposed to the site being unreachable).
     crashed: bool = False
 
+    def note(self, error: str) -> None:
+        if len(self.errors) < MAX_ERRORS_PER_SOURCE:
+            self.errors.append(error)
+
 
 @dataclass
 class IngestSummary:
@@ -50,35 +70,47 @@ class IngestSummary:
     articles_total: int = 0
     claims_total: int = 0
     governments: list[str] = field(default_factory=list)
+    #: Hosts the circuit breaker took out of the run, and why.
+    hosts_skipped: dict[str, str] = field(default_factory=dict)
     example_query: str = EXAMPLE_QUERY
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-@task(name="crawl-source", cache_policy=NO_CACHE)
-def crawl(source: Source, db: str) -> CrawlResult:
-    return crawl_source_sync(source, known_pages(Path(db), source.name))
+@task(name="discover", cache_policy=NO_CACHE)
+def discover(sources: list[Source], db: str, archive: str, settings: FetchSettings) -> Discovery:
+    robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
+    return discover_sync(sources, partial(known_pages, Path(db)), settings, robots=robots)
+
+
+@task(name="plan-crawl", cache_policy=NO_CACHE)
+def plan(discovery: Discovery, db: str, archive: str, settings: FetchSettings) -> CrawlPlan:
+    urls = [ref.url for found in discovery.sources for ref in found.refs]
+    robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
+    return plan_crawl(discovery, known_pages(Path(db), urls), settings, robots=robots)
+
+
+@task(name="fetch-batch", cache_policy=NO_CACHE)
+def fetch(batch: list[PageTask], settings: FetchSettings, hosts: HostBook) -> FetchedBatch:
+    return fetch_batch_sync(batch, settings, hosts)
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
-def extract(crawled: CrawlResult, source: Source, model: str) -> Extraction:
-    return extract_pages(crawled.pages, source.name, source.outlet, load_pipeline(model))
+def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str) -> Extraction:
+    if not fetched.pages:
+        return Extraction()
+    return extract_by_source(fetched.pages, outlets, load_pipeline(model))
 
 
 @task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def store(crawled: CrawlResult, extraction: Extraction, db: str, archive: str, run_id: str) -> BatchCounts:
-    raw = RawArchive(Path(archive))
-    for fetch in crawled.fetches:
-        raw.put(fetch)  # before the database: a stored row never points at a missing body
-    batch = Batch(
-        run_id=run_id,
-        source=crawled.source,
-        fetches=crawled.fetches,
-        articles=extraction.articles,
-        extract_errors=extraction.errors,
-    )
-    return store_batch(Path(db), batch)
+def store(fetched: FetchedBatch, extraction: Extraction, db: str, archive: str, run_id: str) -> dict[str, BatchCounts]:
+    return store_fetched(fetched, extraction, Path(db), Path(archive), run_id)
+
+
+@task(name="store-listings", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: str, archive: str, run_id: str) -> None:
+    store_listings(discovery, crawl, open_urls, Path(db), Path(archive), run_id)
 
 
 @task(name="refresh-positions", cache_policy=NO_CACHE)
@@ -104,41 +136,43 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
     parameters = {"sources": str(settings.sources), "db": str(settings.db), "model": settings.model}
     begin_run(settings.db, run_id, "ingest", parameters)
     summary = IngestSummary(run_id=run_id, db=str(settings.db), sources=[])
+    db_path, archive = str(settings.db), str(settings.archive_dir)
     status = "failed"
     try:
         configured = load_sources(settings.sources)
-        load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per source
-        futures = [(source, crawl.submit(source, str(settings.db))) for source in configured]
-        for number, (source, future) in enumerate(futures, start=1):
-            report = SourceReport(source=source.name)
-            summary.sources.append(report)
+        load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per batch
+        crawler = with_private_hosts(load_crawl_settings(settings.sources), configured)
+        reports = {s.name: SourceReport(source=s.name) for s in configured}
+        summary.sources = list(reports.values())
+
+        found = discover(configured, db_path, archive, crawler)
+        report_discovery(found, reports)
+        crawl = plan(found, db_path, archive, crawler)
+        report_plan(crawl, reports)
+
+        open_urls: set[str] = set()
+        hosts = found.hosts
+        pending = fetch.submit(crawl.batches[0], crawler, hosts) if crawl.batches else None
+        for number in range(1, len(crawl.batches) + 1):
+            assert pending is not None
+            fetched = pending.result()
+            hosts = fetched.hosts
+            if number < len(crawl.batches):  # fetch the next batch while this one is extracted and stored
+                pending = fetch.submit(crawl.batches[number], crawler, hosts)
             try:
-                crawled = future.result()
-                extraction = extract(crawled, source, settings.model)
-                counts = store(crawled, extraction, str(settings.db), str(settings.archive_dir), run_id)
-            except Exception as exc:  # one broken source never stops the others
-                report.errors.append(f"{type(exc).__name__}: {exc}")
-                report.crashed = True
-                logger.error("source %s failed: %s: %s", source.name, type(exc).__name__, exc)
+                extraction = extract(fetched, {s.name: s.outlet for s in configured}, settings.model)
+                counts = store(fetched, extraction, db_path, archive, run_id)
+            except Exception as exc:  # one broken batch never fails the run; its pages are fetched next run
+                open_urls |= {result.url for _, result in fetched.fetches}
+                report_failed_batch(fetched, exc, reports)
+                logger.warning("batch %d/%d failed: %s", number, len(crawl.batches), exc)
                 continue
-            report.discovered = crawled.discovered
-            report.fetched = sum(1 for f in crawled.fetches if f.ok)
-            report.unchanged = crawled.unchanged + crawled.skipped_known
-            report.failed = crawled.failed
-            report.articles = counts.new_articles + counts.updated_articles
-            report.claims = counts.claims
-            report.errors.extend(crawled.errors + list(extraction.errors.values()))
-            logger.info(
-                "[%d/%d] %s: %d fetched, %d unchanged, %d failed, %d articles, %d claims",
-                number,
-                len(futures),
-                source.name,
-                report.fetched,
-                report.unchanged,
-                report.failed,
-                report.articles,
-                report.claims,
-            )
+            open_urls |= transient_failures(fetched)
+            report_batch(fetched, extraction, counts, reports)
+            logger.info("batch %d/%d stored: %d pages fetched", number, len(crawl.batches), len(fetched.fetches))
+        listings(found, crawl, open_urls, db_path, archive, run_id)
+
+        summary.hosts_skipped = hosts.skipped()
         try:  # derived data: a failure here is logged, never fails the run (`claimtrack rebuild` redoes it)
             refresh(str(settings.db), settings.model)
         except Exception as exc:
@@ -147,9 +181,64 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         summary.articles_total = counts_now["articles"]
         summary.claims_total = counts_now["claims"]
         summary.governments = governments_seen(settings.db)
+        for report in summary.sources:
+            logger.info(
+                "%s: %d discovered, %d fetched, %d unchanged, %d failed, %d articles, %d claims",
+                report.source, report.discovered, report.fetched, report.unchanged, report.failed,
+                report.articles, report.claims,
+            )  # fmt: skip
         # Unreachable sites are recorded, not failures; an exception inside our own code is.
         status = "completed_with_errors" if any(r.crashed for r in summary.sources) else "completed"
         summary.status = status
         return summary.as_dict()
     finally:
         finish_run(settings.db, run_id, status, summary.as_dict())
+
+
+def report_discovery(found: Discovery, reports: dict[str, SourceReport]) -> None:
+    for source in found.sources:
+        report = reports[source.source.name]
+        report.discovered = len(source.refs)
+        report.unchanged += source.unchanged
+        report.failed += source.failed + len(source.rejected)
+        for error in source.errors:
+            report.note(error)
+        for rejected in source.rejected:
+            report.note(f"{rejected.url}: {rejected.error}")
+
+
+def report_plan(crawl: CrawlPlan, reports: dict[str, SourceReport]) -> None:
+    for name, count in crawl.skipped_known.items():
+        reports[name].unchanged += count
+    for name, count in crawl.deferred.items():
+        reports[name].note(f"{count} page(s) left for the next run (max_pages)")
+
+
+def report_batch(
+    fetched: FetchedBatch, extraction: Extraction, counts: dict[str, BatchCounts], reports: dict[str, SourceReport]
+) -> None:
+    for source, result in fetched.fetches:
+        report = reports[source]
+        if result.ok:
+            report.fetched += 1
+        elif result.error:
+            report.note(f"{result.url}: {result.error}")
+    for name, number in fetched.unchanged.items():
+        reports[name].unchanged += number
+    for name, number in fetched.failed.items():
+        reports[name].failed += number
+    for url, error in extraction.errors.items():
+        page = next((p for p in fetched.pages if p.ref.url == url), None)
+        if page is not None:
+            reports[page.source].note(error)
+    for name, batch_counts in counts.items():
+        if name not in reports:  # robots.txt rows belong to no source
+            continue
+        reports[name].articles += batch_counts.new_articles + batch_counts.updated_articles
+        reports[name].claims += batch_counts.claims
+
+
+def report_failed_batch(fetched: FetchedBatch, exc: Exception, reports: dict[str, SourceReport]) -> None:
+    for source in {name for name, _ in fetched.fetches}:
+        reports[source].note(f"a batch could not be stored ({type(exc).__name__}: {exc}); it is fetched next run")
+        reports[source].crashed = True

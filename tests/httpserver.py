@@ -4,11 +4,13 @@ server = LocalServer()
 server.route("/feed.xml", body, content_type="application/rss+xml")
 server.handler("/slow", lambda request: ...)   # full control over the socket
 server.url("/feed.xml") -> "http://127.0.0.1:<port>/feed.xml"
+server.arrivals / server.max_active      # when each request came in, and the most handled at once
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,13 +31,29 @@ class LocalServer:
         self.routes: dict[str, Route] = {}
         self.handlers: dict[str, Handler] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        #: (path, time.monotonic()) of each request as it arrived.
+        self.arrivals: list[tuple[str, float]] = []
+        self.active = 0
+        self.max_active = 0
+        self._lock = threading.Lock()
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                server.requests.append((self.path, dict(self.headers)))
+                with server._lock:
+                    server.requests.append((self.path, dict(self.headers)))
+                    server.arrivals.append((self.path, time.monotonic()))
+                    server.active += 1
+                    server.max_active = max(server.max_active, server.active)
+                try:
+                    self._answer()
+                finally:
+                    with server._lock:
+                        server.active -= 1
+
+            def _answer(self) -> None:
                 path = self.path.split("?", 1)[0]
                 if path in server.handlers:
                     server.handlers[path](self)

@@ -13,8 +13,9 @@ import re
 import shutil
 from pathlib import Path
 
-from extractors.sources import Source
-from flows.ingest import crawl, extract, store
+from extractors.fetch import DEFAULT_FETCH_SETTINGS
+from extractors.sources import Source, with_private_hosts
+from flows.ingest import discover, extract, fetch, listings, plan, store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -61,11 +62,17 @@ def sources_for(workdir: Path, *, with_benchmarks: bool) -> list[Source]:
 
 
 def ingest_sources(db: Path, sources: list[Source], archive: Path, model: str = "en_core_web_sm") -> None:
-    """What one ingest run does per source, with the flow's task functions (``.fn``: no Prefect needed)."""
-    for source in sources:
-        crawled = crawl.fn(source, str(db))
-        extraction = extract.fn(crawled, source, model)
-        store.fn(crawled, extraction, str(db), str(archive), "test-run")
+    """What one ingest run does, with the flow's task functions (``.fn``: no Prefect needed)."""
+    crawler = with_private_hosts(DEFAULT_FETCH_SETTINGS, sources)
+    found = discover.fn(sources, str(db), str(archive), crawler)
+    crawl = plan.fn(found, str(db), str(archive), crawler)
+    hosts = found.hosts
+    outlets = {s.name: s.outlet for s in sources}
+    for batch in crawl.batches:
+        fetched = fetch.fn(batch, crawler, hosts)
+        hosts = fetched.hosts
+        store.fn(fetched, extract.fn(fetched, outlets, model), str(db), str(archive), "test-run")
+    listings.fn(found, crawl, set(), str(db), str(archive), "test-run")
 
 
 def build(db: Path, workdir: Path, *, with_benchmarks: bool) -> None:

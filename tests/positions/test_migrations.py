@@ -51,7 +51,16 @@ def old_database(db: Path, version: int) -> dict[str, int]:
         )
         claims = claim_rows(record, article_id, "run-1", now)
         insert_rows(con, "claim_records", CLAIM_COLUMNS, claims)
-        insert_rows(con, "fetches", FETCH_COLUMNS, [fetch_row(f, "test", "run-1", None) for f in data.fetches])
+        # Only the fetch columns this older version has (later migrations add some).
+        have = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_name = 'fetches'"
+            ).fetchall()
+        }
+        keep = [i for i, c in enumerate(FETCH_COLUMNS) if c in have]
+        fetch_rows = [fetch_row(f, "test", "run-1", None) for f in data.fetches]
+        insert_rows(con, "fetches", [FETCH_COLUMNS[i] for i in keep], [[r[i] for i in keep] for r in fetch_rows])
         con.execute(
             "insert into runs (run_id, flow, started_at, status) values ('run-1', 'ingest', now(), 'completed')"
         )
