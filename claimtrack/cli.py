@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ EPILOG = """examples:
   claimtrack ingest                          poll seeds/sources.toml once into data/claimtrack.duckdb
   claimtrack sql "SELECT government, count(*) FROM claims GROUP BY 1"
   claimtrack extract seeds/articles/         claims of saved .txt/.html files as JSON lines
+  claimtrack backfill --since 2024-01-01 --until 2024-01-31
+  claimtrack backfill --reprocess            re-extract stored raw pages with the current extractor
+  claimtrack backfill --warc crawl.warc.gz --deployment   run it on the Prefect server instead
 """
 
 
@@ -75,7 +79,47 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
     extract.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+
+    backfill = commands.add_parser(
+        "backfill",
+        help="load a period, a URL list or WARC files, or re-extract stored pages",
+        description="Run the backfill flow: locally (Prefect ephemeral mode, with a progress bar), or with "
+        "--deployment on a Prefect server. Resumable: run the same command again after an interruption and "
+        "only what is missing is done. With none of --urls-file, --warc, --reprocess, the sources are backfilled.",
+    )
+    _add_db(backfill)
+    backfill.add_argument(
+        "--sources", type=Path, default=None, help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)"
+    )
+    backfill.add_argument("--source", dest="source_names", action="append", metavar="NAME", help="only this source")
+    backfill.add_argument("--since", type=_date, default=None, help="first publication day to take (YYYY-MM-DD, UTC)")
+    backfill.add_argument("--until", type=_date, default=None, help="last publication day to take (YYYY-MM-DD, UTC)")
+    backfill.add_argument("--urls-file", type=Path, default=None, help="text file with one page URL per line")
+    backfill.add_argument("--warc", type=Path, action="append", default=None, metavar="FILE", help="WARC file")
+    backfill.add_argument("--reprocess", action="store_true", help="re-extract stored raw pages (no network)")
+    backfill.add_argument(
+        "--allow-private", action="store_true", help="let --urls-file reach loopback/private addresses"
+    )
+    backfill.add_argument("--batch-size", type=int, default=None, help="pages per task (default 25)")
+    backfill.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    backfill.add_argument(
+        "--deployment",
+        nargs="?",
+        const="backfill/backfill",
+        default=None,
+        metavar="FLOW/DEPLOYMENT",
+        help="trigger this deployment on the Prefect server ($PREFECT_API_URL) instead (default backfill/backfill)",
+    )
+    backfill.add_argument("--no-wait", action="store_true", help="with --deployment: return once the run is created")
+    backfill.add_argument("--json", action="store_true", help="print the run summary as JSON")
     return parser
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_sql(args)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "backfill":
+            return cmd_backfill(args)
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -224,6 +270,47 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 claim = claim.shifted(offset)
             record = {"file": str(path), **claim.to_json()}
             print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def backfill_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    """The flow's parameters from the command line; paths made absolute (a worker may run elsewhere in the tree)."""
+
+    def absolute(path: Path | None) -> str | None:
+        return str(path.resolve()) if path is not None else None
+
+    parameters: dict[str, Any] = {
+        "sources": absolute(args.sources),
+        "since": args.since,
+        "until": args.until,
+        "urls_file": absolute(args.urls_file),
+        "warc": [absolute(p) for p in args.warc] if args.warc else None,
+        "reprocess": args.reprocess,
+        "source_names": args.source_names,
+        "allow_private": args.allow_private,
+        "db": absolute(args.db),
+        "model": args.model,
+    }
+    if args.batch_size is not None:
+        parameters["batch_size"] = args.batch_size
+    return {k: v for k, v in parameters.items() if v is not None and v is not False}
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    parameters = backfill_parameters(args)
+    if args.deployment:
+        from flows.trigger import trigger_deployment
+
+        return trigger_deployment(args.deployment, parameters, wait=not args.no_wait)
+    from claimtrack.progress import TerminalBar, listening
+    from flows.backfill import backfill
+
+    with listening(TerminalBar()):
+        summary = backfill(**parameters)
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        print(format_summary(summary))
     return 0
 
 

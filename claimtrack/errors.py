@@ -10,6 +10,7 @@ ClaimtrackError
 │   ├── HTTPStatusError         the server answered with a 4xx/5xx status
 │   └── NetworkError            DNS, TLS, connection reset, timeouts, redirect loops
 ├── ExtractError                a page was fetched but yields no usable article text
+├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
     └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
@@ -72,6 +73,11 @@ class NetworkError(FetchError):
 
 class ExtractError(ClaimtrackError):
     """A fetched page yields no usable article text."""
+
+
+class BackfillIncomplete(ClaimtrackError):
+    """Some backfill batches failed after their retries; the rest is committed. Running the same backfill again
+    does only what is missing."""
 
 
 class WarehouseError(ClaimtrackError):

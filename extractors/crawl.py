@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from extractors.discover import (
@@ -194,3 +194,33 @@ def _crawl_directory(source: Source, known: Mapping[str, KnownPage], result: Cra
             continue
         result.fetches.append(fetch)
         result.pages.append(FetchedPage(ref, fetch))
+
+
+def discover_source_sync(
+    source: Source, settings: FetchSettings = DEFAULT_FETCH_SETTINGS
+) -> tuple[list[PageRef], CrawlResult]:
+    """The pages a source lists right now, without fetching them (backfills filter and batch them first).
+
+    The listing is fetched unconditionally and its validators are dropped from the recorded fetch: a backfill
+    takes only part of a listing, so its ETag must not make the next scheduled poll skip the rest.
+    """
+    return asyncio.run(_discover_source(source, settings))
+
+
+async def _discover_source(source: Source, settings: FetchSettings) -> tuple[list[PageRef], CrawlResult]:
+    result = CrawlResult(source=source.name)
+    if source.kind == "directory":
+        assert source.path is not None
+        try:
+            refs = list_directory(source.path, source.name)
+        except DiscoveryError as exc:
+            result.errors.append(str(exc))
+            result.failed += 1
+            refs = []
+    else:
+        async with Fetcher(settings) as fetcher:
+            refs = await _discover(source, fetcher, {}, result)
+    result.fetches = [replace(f, etag=None, last_modified=None) for f in result.fetches]
+    refs = unique(refs)
+    result.discovered = len(refs)
+    return refs, result

@@ -5,14 +5,12 @@ Each task wraps one plain function; tasks get paths and names, never connections
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.context import get_run_context
 
 from claimtrack.settings import Settings
 from extractors.archive import RawArchive
@@ -20,6 +18,7 @@ from extractors.crawl import CrawlResult, crawl_source_sync
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_pages
 from extractors.sources import Source, load_sources
+from flows.common import current_run_id, ensure_writer_limit, publish_run_artifacts, writer_slot
 from warehouse.queries import governments_seen
 from warehouse.writes import Batch, BatchCounts, begin_run, finish_run, known_pages, store_batch, table_counts
 
@@ -74,14 +73,8 @@ def store(crawled: CrawlResult, extraction: Extraction, db: str, archive: str, r
         articles=extraction.articles,
         extract_errors=extraction.errors,
     )
-    return store_batch(Path(db), batch)
-
-
-def current_run_id() -> str:
-    try:
-        return str(get_run_context().flow_run.id)  # type: ignore[union-attr]
-    except Exception:
-        return str(uuid.uuid4())
+    with writer_slot():
+        return store_batch(Path(db), batch)
 
 
 @flow(name="ingest")
@@ -91,7 +84,9 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
     logger = get_run_logger()
     run_id = current_run_id()
     parameters = {"sources": str(settings.sources), "db": str(settings.db), "model": settings.model}
-    begin_run(settings.db, run_id, "ingest", parameters)
+    ensure_writer_limit()
+    with writer_slot():
+        begin_run(settings.db, run_id, "ingest", parameters)
     summary = IngestSummary(run_id=run_id, db=str(settings.db), sources=[])
     status = "failed"
     try:
@@ -133,4 +128,6 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         status = "completed"
         return summary.as_dict()
     finally:
-        finish_run(settings.db, run_id, status, summary.as_dict())
+        with writer_slot():
+            finish_run(settings.db, run_id, status, summary.as_dict())
+        publish_run_artifacts("ingest", settings.db, run_id, summary.as_dict())
