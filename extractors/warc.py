@@ -7,7 +7,9 @@ them back by offset. In a ``.warc.gz`` every record is its own gzip member, so s
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 from claimtrack.errors import ConfigError
 from extractors.article import parse_date
@@ -87,6 +90,9 @@ def scan_warc(path: str | Path, *, max_bytes: int = DEFAULT_FETCH_SETTINGS.max_b
                 if len(body) > max_bytes:
                     scan.too_large += 1
                     continue
+                if _truncated(record):
+                    scan.errors.append(f"{source}: record for {url} is cut short (truncated file?)")
+                    continue
                 scan.entries.append(
                     WarcEntry(
                         offset=records.get_record_offset(),
@@ -98,7 +104,28 @@ def scan_warc(path: str | Path, *, max_bytes: int = DEFAULT_FETCH_SETTINGS.max_b
                 )
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
             scan.errors.append(f"{source}: unreadable after {len(scan.entries)} pages: {type(exc).__name__}: {exc}")
+    if not scan.errors and source.suffix == ".gz":
+        damage = _gzip_damage(source)
+        if damage:
+            scan.errors.append(f"{source}: unreadable after {len(scan.entries)} pages: {damage}")
     return scan
+
+
+def _truncated(record: ArcWarcRecord) -> bool:
+    """Did the file end before the record's declared length? (Read its content first.)"""
+    return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
+
+
+def _gzip_damage(path: Path) -> str | None:
+    """warcio stops silently at a gzip member cut off inside its header; one more streaming pass over the file
+    (about as fast as the scan's own decompression) tells a complete file from a truncated one."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def read_warc_records(path: str | Path, offsets: Iterable[int]) -> list[FetchResult]:
@@ -115,6 +142,8 @@ def read_warc_records(path: str | Path, offsets: Iterable[int]) -> list[FetchRes
                 captured = parse_date(record.rec_headers.get_header("WARC-Date")) or datetime.now(UTC)
                 http = record.http_headers
                 body = record.content_stream().read()
+                if _truncated(record):
+                    raise EOFError("record is cut short (truncated file?)")
             except (StopIteration, ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
                 url = f"warc:{source.name}@{offset}"
                 results.append(
