@@ -15,19 +15,36 @@ from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
 from prefect.context import get_run_context
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+from prefect.settings import get_current_settings
 
 from claimtrack.runreport import notable_changes, source_table
 
 #: Prefect global concurrency limit around every DuckDB write. DuckDB allows one writing process; two flow
 #: runs (a scheduled ingest and a backfill) are two processes under a process worker, so their writes take
-#: turns here instead of failing on the file lock.
+#: turns here instead of contending for the file lock.
 WRITER_LIMIT = "duckdb-writer"
 #: How long a write waits for the slot before its task fails (and is retried).
 WRITER_WAIT_S = 900.0
+#: A holder that dies (SIGKILL, OOM, power loss) keeps its slot until the lease runs out and the server's
+#: repossessor service frees it; a live holder renews its lease in the background.
+WRITER_LEASE_S = 120.0
+
+
+def uses_server() -> bool:
+    """Is this run talking to a Prefect server (a deployment's worker, or the test harness)?
+
+    Prefect's local ephemeral mode (``claimtrack ingest``/``backfill`` without ``PREFECT_API_URL``) runs no
+    repossessor service, so a slot held by a killed process would never be freed and every later local run would
+    hang on it [measured: a SIGKILLed backfill blocked the next one until its 900 s timeout]. There, DuckDB's own
+    file lock (``warehouse.connection`` retries it for 120 s) is the only guard, and it is freed when a process dies.
+    """
+    return get_current_settings().api.url is not None
 
 
 def ensure_writer_limit() -> None:
     """Create the ``duckdb-writer`` limit (1 slot) if it is missing; an operator's existing limit is left alone."""
+    if not uses_server():
+        return
     with get_client(sync_client=True) as client:
         try:
             client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
@@ -38,8 +55,19 @@ def ensure_writer_limit() -> None:
 
 @contextmanager
 def writer_slot() -> Iterator[None]:
-    """Hold the one DuckDB writer slot. ``strict``: a missing limit is an error, never a silent free-for-all."""
-    with concurrency(WRITER_LIMIT, occupy=1, timeout_seconds=WRITER_WAIT_S, strict=True):
+    """Hold the one DuckDB writer slot (on a server). ``strict``: a missing limit is an error, never a silent
+    free-for-all; a failed lease renewal does not abort a write that is already under way."""
+    if not uses_server():
+        yield
+        return
+    with concurrency(
+        WRITER_LIMIT,
+        occupy=1,
+        timeout_seconds=WRITER_WAIT_S,
+        lease_duration=WRITER_LEASE_S,
+        strict=True,
+        raise_on_lease_renewal_failure=False,
+    ):
         yield
 
 
