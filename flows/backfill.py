@@ -327,7 +327,7 @@ def _run_plan(
                 report.errors.append(f"{batch.label}: {type(exc).__name__}: {exc}")
                 logger.warning("batch failed after retries: %s: %s", batch.label, exc)
             else:
-                if batch.kind == "directory":
+                if batch.kind in ("directory", "reprocess"):  # the others were counted when planned
                     report.discovered += crawled.discovered
                 report.fetched += (
                     len(crawled.pages) if batch.kind == "reprocess" else sum(f.ok for f in crawled.fetches)

@@ -289,3 +289,31 @@ def test_work_batch_label_and_size() -> None:
     batch = warc_batches("/x/a.warc.gz", [1, 2, 3], source="warc:a", size=2)[0]
     assert batch.size == 2 and batch.label == "warc warc:a (2 from warc:/x/a.warc.gz)"
     assert WorkBatch(kind="directory", source="saved", host="local", path="/x").size == 1
+
+
+def test_deployment_trigger_without_a_server_says_how_to_point_at_one() -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.trigger import server_urls
+
+    with temporary_settings(updates={PREFECT_API_URL: None}), pytest.raises(ConfigError, match="PREFECT_API_URL"):
+        server_urls()
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4300/api"}):
+        assert server_urls()[1] in ("http://127.0.0.1:4300", "http://127.0.0.1:4300/")
+
+
+def test_backfill_cli_parameters_are_absolute_and_minimal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack.cli import backfill_parameters, build_parser
+
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(
+        ["backfill", "--urls-file", "pages.txt", "--since", "2024-01-01", "--warc", "a.warc.gz", "--source", "x"]
+    )
+    assert backfill_parameters(args) == {
+        "urls_file": str(tmp_path / "pages.txt"),
+        "since": date(2024, 1, 1),
+        "warc": [str(tmp_path / "a.warc.gz")],
+        "source_names": ["x"],
+    }
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["backfill", "--since", "January"])

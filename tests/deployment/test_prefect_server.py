@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -222,13 +223,19 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
         assert int(run_sql(stack.db, "select count(*) from claims").rows[0][0]) == claims_now - 16
         feed_hits = server.hits("/feed.xml")
         mark = time.monotonic()
-        triggered = run_deployment(
-            "backfill/backfill",
-            parameters={"reprocess": True, "db": str(stack.db)},
-            timeout=0,
-            as_subflow=False,
+        # Through the command line, as an operator would: it follows the run and exits 0 once it completed.
+        cli = subprocess.run(
+            [sys.executable, "-m", "claimtrack.cli", "backfill", "--reprocess", "--db", str(stack.db), "--deployment"],
+            cwd=ROOT,
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            timeout=420,
         )
-        backfill_run = wait_final(triggered.id)  # type: ignore[union-attr]
+        assert cli.returncode == 0, cli.stdout + cli.stderr + stack.tail("worker")
+        created = re.search(r"flow run \S+ \(([0-9a-f-]{36})\) created for backfill/backfill", cli.stderr)
+        assert created and "Completed" in cli.stderr, cli.stderr
+        backfill_run = wait_final(created.group(1))
         stack.timings["backfill(reprocess) triggered to Completed"] = time.monotonic() - mark
         assert backfill_run.state.is_completed(), f"{backfill_run.state}\n{stack.tail('worker')}"
         assert int(run_sql(stack.db, "select count(*) from claims").rows[0][0]) == claims_now
