@@ -23,13 +23,15 @@ server=""
 worker=""
 stop() {
     trap - INT TERM EXIT
+    # Ctrl-C may have closed our stdout already (`make serve | tee log`): never let a message stop the cleanup.
+    trap '' PIPE
     if [[ -n $worker ]] && kill -0 "$worker" 2>/dev/null; then
-        echo "stopping the worker (pid $worker)"
+        echo "stopping the worker (pid $worker)" >&2 || true
         kill -TERM "$worker" 2>/dev/null || true
         wait "$worker" 2>/dev/null || true
     fi
     if [[ -n $server ]] && kill -0 "$server" 2>/dev/null; then
-        echo "stopping the server (pid $server)"
+        echo "stopping the server (pid $server)" >&2 || true
         kill -TERM "$server" 2>/dev/null || true
         wait "$server" 2>/dev/null || true
     fi
