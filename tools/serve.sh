@@ -21,20 +21,32 @@ SERVER_LOG=$PREFECT_HOME/server.log
 
 server=""
 worker=""
+# SIGTERM, then SIGKILL to the job's process group if it is still there after a grace period. The fallback matters
+# when serve itself was started with SIGINT ignored (`make serve &` from a script, nohup): the worker turns
+# SIGTERM into a SIGINT to itself, which it would then ignore.
+stop_job() {
+    local pid=$1 name=$2
+    if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
+        return 0
+    fi
+    echo "stopping the $name (pid $pid)" >&2 || true
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "the $name did not stop within 20 s: killing its process group" >&2 || true
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
 stop() {
     trap - INT TERM EXIT
     # Ctrl-C may have closed our stdout already (`make serve | tee log`): never let a message stop the cleanup.
     trap '' PIPE
-    if [[ -n $worker ]] && kill -0 "$worker" 2>/dev/null; then
-        echo "stopping the worker (pid $worker)" >&2 || true
-        kill -TERM "$worker" 2>/dev/null || true
-        wait "$worker" 2>/dev/null || true
-    fi
-    if [[ -n $server ]] && kill -0 "$server" 2>/dev/null; then
-        echo "stopping the server (pid $server)" >&2 || true
-        kill -TERM "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
+    stop_job "$worker" worker  # the worker first: it reports its runs to the server
+    stop_job "$server" server
 }
 trap stop INT TERM EXIT
 
