@@ -38,7 +38,7 @@ from extractors.crawl import CrawlResult, FetchedPage, crawl_source_sync, discov
 from extractors.discover import PageRef, parse_url_list
 from extractors.nlp import extractor_version, load_pipeline
 from extractors.pipeline import Extraction, extract_pages
-from extractors.reprocess import pages_from_archive
+from extractors.rawpages import pages_from_archive
 from extractors.sources import Source, load_sources
 from extractors.warc import WarcScan, read_warc_records, scan_warc, source_name_for
 from flows.common import current_run_id, ensure_writer_limit, publish_run_artifacts, writer_slot

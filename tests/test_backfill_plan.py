@@ -26,7 +26,7 @@ from extractors.backfill import (
 )
 from extractors.discover import PageRef
 from extractors.fetch import FetchResult
-from extractors.reprocess import StoredPage, pages_from_archive
+from extractors.rawpages import StoredPage, pages_from_archive
 from extractors.warc import read_warc_records, scan_warc, source_name_for
 from tests.conftest import FIXTURES
 from tests.warcfiles import WarcPage, write_warc

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from claimtrack.errors import QueryError
-from extractors.reprocess import StoredPage
+from extractors.rawpages import StoredPage
 from warehouse.connection import reader
 
 

@@ -1,4 +1,7 @@
-"""Stored articles -> pages again, from the raw archive: re-extraction with the current extractor, no network."""
+"""Stored articles -> their raw pages again, from the raw archive: re-extraction (article text and claims) with the
+current extractors and no network, for `backfill(reprocess=True)`. (`extractors.reprocess` re-runs claims only,
+over stored text.)
+"""
 
 from __future__ import annotations
 
