@@ -52,6 +52,14 @@ test: $(VENV)/.dev-installed browser  ## run the whole test suite (lint and type
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+.PHONY: serve
+serve: $(VENV)/.installed  ## local Prefect server + pool + deployments + worker on 127.0.0.1:4200 (Ctrl-C stops all)
+	@BIN=$(BIN) bash tools/serve.sh
+
+.PHONY: deploy
+deploy: $(VENV)/.installed  ## (re)deploy prefect.yaml to the server at PREFECT_API_URL
+	PIPELINE_DIR=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
+
 .PHONY: lint
 lint: $(VENV)/.dev-installed  ## ruff and mypy only
 	$(BIN)/ruff check .

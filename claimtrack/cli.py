@@ -27,6 +27,9 @@ EPILOG = """examples:
   claimtrack rebuild                         recompute statements and position changes from the articles
   claimtrack positions --government CHN --topic ukraine-war --by month
   claimtrack report --government CHN --out report.html
+  claimtrack backfill --since 2024-01-01 --until 2024-01-31
+  claimtrack backfill --reprocess            re-extract stored raw pages with the current extractor
+  claimtrack backfill --warc crawl.warc.gz --deployment   run it on the Prefect server instead
 """
 
 
@@ -155,6 +158,39 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
     report.add_argument("--method", default="lexical", help="similarity method whose labels to show")
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+
+    backfill = commands.add_parser(
+        "backfill",
+        help="load a period, a URL list or WARC files, or re-extract stored pages",
+        description="Run the backfill flow: locally (Prefect ephemeral mode, with a progress bar), or with "
+        "--deployment on a Prefect server. Resumable: run the same command again after an interruption and "
+        "only what is missing is done. With none of --urls-file, --warc, --reprocess, the sources are backfilled.",
+    )
+    _add_db(backfill)
+    backfill.add_argument(
+        "--sources", type=Path, default=None, help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)"
+    )
+    backfill.add_argument("--source", dest="source_names", action="append", metavar="NAME", help="only this source")
+    backfill.add_argument("--since", type=_day, default=None, help="first publication day to take (YYYY-MM-DD, UTC)")
+    backfill.add_argument("--until", type=_day, default=None, help="last publication day to take (YYYY-MM-DD, UTC)")
+    backfill.add_argument("--urls-file", type=Path, default=None, help="text file with one page URL per line")
+    backfill.add_argument("--warc", type=Path, action="append", default=None, metavar="FILE", help="WARC file")
+    backfill.add_argument("--reprocess", action="store_true", help="re-extract stored raw pages (no network)")
+    backfill.add_argument(
+        "--allow-private", action="store_true", help="let --urls-file reach loopback/private addresses"
+    )
+    backfill.add_argument("--batch-size", type=int, default=None, help="pages per task (default 25)")
+    backfill.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    backfill.add_argument(
+        "--deployment",
+        nargs="?",
+        const="backfill/backfill",
+        default=None,
+        metavar="FLOW/DEPLOYMENT",
+        help="trigger this deployment on the Prefect server ($PREFECT_API_URL) instead (default backfill/backfill)",
+    )
+    backfill.add_argument("--no-wait", action="store_true", help="with --deployment: return once the run is created")
+    backfill.add_argument("--json", action="store_true", help="print the run summary as JSON")
     return parser
 
 
@@ -186,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_positions(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "backfill":
+            return cmd_backfill(args)
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -412,6 +450,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     sections = write_report(args.db or default_db(), args.out, options)
     print(f"wrote {args.out} ({sections} government/topic sections)")
+def backfill_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    """The flow's parameters from the command line; paths made absolute (a worker may run elsewhere in the tree)."""
+
+    def absolute(path: Path | None) -> str | None:
+        return str(path.resolve()) if path is not None else None
+
+    parameters: dict[str, Any] = {
+        "sources": absolute(args.sources),
+        "since": args.since,
+        "until": args.until,
+        "urls_file": absolute(args.urls_file),
+        "warc": [absolute(p) for p in args.warc] if args.warc else None,
+        "reprocess": args.reprocess,
+        "source_names": args.source_names,
+        "allow_private": args.allow_private,
+        "db": absolute(args.db),
+        "model": args.model,
+    }
+    if args.batch_size is not None:
+        parameters["batch_size"] = args.batch_size
+    return {k: v for k, v in parameters.items() if v is not None and v is not False}
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    parameters = backfill_parameters(args)
+    if args.deployment:
+        from flows.trigger import trigger_deployment
+
+        return trigger_deployment(args.deployment, parameters, wait=not args.no_wait)
+    from claimtrack.progress import TerminalBar, listening
+    from flows.backfill import backfill
+
+    with listening(TerminalBar()):
+        summary = backfill(**parameters)
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        print(format_summary(summary))
     return 0
 
 

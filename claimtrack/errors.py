@@ -18,6 +18,7 @@ ClaimtrackError
 │       └── RedirectError       redirect: loop, too many redirects, or a redirect without Location
 ├── DiscoveryError              bad_listing: a feed, sitemap or URL list that cannot be read
 ├── ExtractError                a page was fetched but yields no usable article text
+├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
     └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
@@ -118,6 +119,11 @@ class DiscoveryError(ClaimtrackError):
 
 class ExtractError(ClaimtrackError):
     """A fetched page yields no usable article text."""
+
+
+class BackfillIncomplete(ClaimtrackError):
+    """Some backfill batches failed after their retries; the rest is committed. Running the same backfill again
+    does only what is missing."""
 
 
 class WarehouseError(ClaimtrackError):

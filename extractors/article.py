@@ -14,6 +14,10 @@ from extractors.encoding import decode_body
 
 #: Bumped whenever the text we store for the same page could change (settings, post-filters).
 ARTICLE_EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/1"
+#: Version of the plain-text path (saved ``.txt`` files are stored as they are, minus a date header).
+TEXT_EXTRACTOR_VERSION = "text/1"
+#: Every article extractor version the current code produces: a stored article with another one is stale.
+CURRENT_ARTICLE_VERSIONS = frozenset({ARTICLE_EXTRACTOR_VERSION, TEXT_EXTRACTOR_VERSION})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,7 +107,11 @@ def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
         raise ExtractError(f"empty text file: {url}")
     first_line = text.split("\n", 1)[0].strip()
     return Article(
-        url=url, text=text, title=title or first_line[:200], published_at=published, extractor_version="text/1"
+        url=url,
+        text=text,
+        title=title or first_line[:200],
+        published_at=published,
+        extractor_version=TEXT_EXTRACTOR_VERSION,
     )
 
 

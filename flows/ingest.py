@@ -7,7 +7,6 @@ one is extracted. Each batch is stored in one transaction, so a killed run loses
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -15,7 +14,6 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.context import get_run_context
 
 from claimtrack.settings import Settings
 from extractors.crawl import (
@@ -33,6 +31,7 @@ from extractors.hosts import HostBook
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_by_source
 from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from flows.common import current_run_id, ensure_writer_limit, publish_run_artifacts, writer_slot
 from positions.refresh import refresh_positions
 from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.queries import governments_seen
@@ -105,26 +104,23 @@ def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str) -
 
 @task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def store(fetched: FetchedBatch, extraction: Extraction, db: str, archive: str, run_id: str) -> dict[str, BatchCounts]:
-    return store_fetched(fetched, extraction, Path(db), Path(archive), run_id)
+    with writer_slot():
+        return store_fetched(fetched, extraction, Path(db), Path(archive), run_id)
 
 
 @task(name="store-listings", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: str, archive: str, run_id: str) -> None:
-    store_listings(discovery, crawl, open_urls, Path(db), Path(archive), run_id)
+    with writer_slot():
+        store_listings(discovery, crawl, open_urls, Path(db), Path(archive), run_id)
 
 
 @task(name="refresh-positions", cache_policy=NO_CACHE)
 def refresh(db: str, model: str) -> dict[str, Any]:
     """Statements and position changes from the claims now stored (``positions.refresh``)."""
-    summary = refresh_positions(Path(db), nlp=load_pipeline(model))
+    nlp = load_pipeline(model)
+    with writer_slot():  # it replaces the derived tables in one transaction
+        summary = refresh_positions(Path(db), nlp=nlp)
     return {"statements": summary.statements, "labels": summary.labels}
-
-
-def current_run_id() -> str:
-    try:
-        return str(get_run_context().flow_run.id)  # type: ignore[union-attr]
-    except Exception:
-        return str(uuid.uuid4())
 
 
 @flow(name="ingest")
@@ -134,7 +130,9 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
     logger = get_run_logger()
     run_id = current_run_id()
     parameters = {"sources": str(settings.sources), "db": str(settings.db), "model": settings.model}
-    begin_run(settings.db, run_id, "ingest", parameters)
+    ensure_writer_limit()
+    with writer_slot():
+        begin_run(settings.db, run_id, "ingest", parameters)
     summary = IngestSummary(run_id=run_id, db=str(settings.db), sources=[])
     db_path, archive = str(settings.db), str(settings.archive_dir)
     status = "failed"
@@ -192,7 +190,9 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         summary.status = status
         return summary.as_dict()
     finally:
-        finish_run(settings.db, run_id, status, summary.as_dict())
+        with writer_slot():
+            finish_run(settings.db, run_id, status, summary.as_dict())
+        publish_run_artifacts("ingest", settings.db, run_id, summary.as_dict())
 
 
 def report_discovery(found: Discovery, reports: dict[str, SourceReport]) -> None:

@@ -38,5 +38,5 @@ def db(tmp_path: Path) -> Path:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Flow tests start a Prefect server: run them last so fast failures show first.
-    items.sort(key=lambda item: "tests/flows/" in str(item.fspath))
+    # Flow tests and slow tests start Prefect servers: run them last so fast failures show first.
+    items.sort(key=lambda item: ("tests/flows/" in str(item.fspath), item.get_closest_marker("slow") is not None))

@@ -1,0 +1,167 @@
+"""Pages from WARC files (``.warc`` or ``.warc.gz``, e.g. Common Crawl CC-NEWS or a newsroom's own archive).
+
+Two passes, so a backfill task never carries page bodies as its inputs: :func:`scan_warc` lists the usable
+``response`` records (offset, URL, capture time, body hash), and :func:`read_warc_records` reads a batch of
+them back by offset. In a ``.warc.gz`` every record is its own gzip member, so seeking to an offset works.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+from claimtrack.errors import ConfigError
+from extractors.article import parse_date
+from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
+
+#: Media types worth extracting; everything else in a crawl (images, scripts, PDFs) is skipped.
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+@dataclass(frozen=True, slots=True)
+class WarcEntry:
+    offset: int
+    url: str
+    captured_at: datetime | None
+    content_sha256: str
+    content_type: str | None
+
+
+@dataclass
+class WarcScan:
+    path: str
+    entries: list[WarcEntry] = field(default_factory=list)
+    #: Records that are not pages: requests, metadata, revisits, non-200 responses, other media types.
+    skipped: int = 0
+    #: Pages over the fetcher's size limit (the same cap as for live fetches).
+    too_large: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def source_name_for(path: str | Path) -> str:
+    """The ``source`` stored for pages imported from a WARC file: ``warc:<file name without .warc[.gz]>``."""
+    name = Path(path).name
+    for suffix in (".gz", ".warc", ".arc"):
+        name = name.removesuffix(suffix)
+    return f"warc:{name}"
+
+
+def _open(path: Path) -> Iterable[bytes]:
+    if not path.is_file():
+        raise ConfigError(f"WARC file not found: {path}")
+    return path.open("rb")
+
+
+def _page_type(content_type: str | None) -> bool:
+    media = (content_type or "").split(";")[0].strip().lower()
+    return media in PAGE_TYPES
+
+
+def scan_warc(path: str | Path, *, max_bytes: int = DEFAULT_FETCH_SETTINGS.max_body_bytes) -> WarcScan:
+    """Usable page records of a WARC file. A truncated or corrupt file keeps what was read before the damage."""
+    source = Path(path)
+    scan = WarcScan(path=str(source))
+    with _open(source) as handle:  # type: ignore[attr-defined]
+        records = ArchiveIterator(handle, arc2warc=True)
+        try:
+            for record in records:
+                http = record.http_headers
+                if record.rec_type != "response" or http is None or http.get_statuscode() != "200":
+                    scan.skipped += 1
+                    continue
+                content_type = http.get_header("Content-Type")
+                if not _page_type(content_type):
+                    scan.skipped += 1
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                body = record.content_stream().read(max_bytes + 1)
+                if not url:
+                    scan.skipped += 1
+                    continue
+                if len(body) > max_bytes:
+                    scan.too_large += 1
+                    continue
+                if _truncated(record):
+                    scan.errors.append(f"{source}: record for {url} is cut short (truncated file?)")
+                    continue
+                scan.entries.append(
+                    WarcEntry(
+                        offset=records.get_record_offset(),
+                        url=url,
+                        captured_at=parse_date(record.rec_headers.get_header("WARC-Date")),
+                        content_sha256=hashlib.sha256(body).hexdigest(),
+                        content_type=content_type,
+                    )
+                )
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            scan.errors.append(f"{source}: unreadable after {len(scan.entries)} pages: {type(exc).__name__}: {exc}")
+    if not scan.errors and source.suffix == ".gz":
+        damage = _gzip_damage(source)
+        if damage:
+            scan.errors.append(f"{source}: unreadable after {len(scan.entries)} pages: {damage}")
+    return scan
+
+
+def _truncated(record: ArcWarcRecord) -> bool:
+    """Did the file end before the record's declared length? (Read its content first.)"""
+    return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
+
+
+def _gzip_damage(path: Path) -> str | None:
+    """warcio stops silently at a gzip member cut off inside its header; one more streaming pass over the file
+    (about as fast as the scan's own decompression) tells a complete file from a truncated one."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def read_warc_records(path: str | Path, offsets: Iterable[int]) -> list[FetchResult]:
+    """The records at ``offsets`` as fetch results (as if fetched at capture time). A record that cannot be read
+    becomes a failed result with the reason, like a failed fetch."""
+    source = Path(path)
+    results = []
+    with _open(source) as handle:  # type: ignore[attr-defined]
+        for offset in offsets:
+            handle.seek(offset)
+            try:
+                record = next(iter(ArchiveIterator(handle, arc2warc=True)))
+                url = record.rec_headers.get_header("WARC-Target-URI") or f"warc:{source.name}@{offset}"
+                captured = parse_date(record.rec_headers.get_header("WARC-Date")) or datetime.now(UTC)
+                http = record.http_headers
+                body = record.content_stream().read()
+                if _truncated(record):
+                    raise EOFError("record is cut short (truncated file?)")
+            except (StopIteration, ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+                url = f"warc:{source.name}@{offset}"
+                results.append(
+                    FetchResult(url=url, final_url=url, fetched_at=datetime.now(UTC), error=f"warc_read: {exc}")
+                )
+                continue
+            headers = {k: v for k, v in http.headers} if http is not None else {}
+            results.append(
+                FetchResult(
+                    url=url,
+                    final_url=url,
+                    fetched_at=captured,
+                    status=200,
+                    body=body,
+                    content_type=http.get_header("Content-Type") if http is not None else None,
+                    headers=headers,
+                    etag=http.get_header("ETag") if http is not None else None,
+                    last_modified=http.get_header("Last-Modified") if http is not None else None,
+                )
+            )
+    return results

@@ -1,0 +1,103 @@
+"""What every flow shares: the DuckDB writer slot, the run id, and the artifacts a run publishes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from prefect import get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+from prefect.concurrency.sync import concurrency
+from prefect.context import get_run_context
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+from prefect.settings import get_current_settings
+
+from claimtrack.runreport import notable_changes, source_table
+
+#: Prefect global concurrency limit around every DuckDB write. DuckDB allows one writing process; two flow
+#: runs (a scheduled ingest and a backfill) are two processes under a process worker, so their writes take
+#: turns here instead of contending for the file lock.
+WRITER_LIMIT = "duckdb-writer"
+#: How long a write waits for the slot before its task fails (and is retried).
+WRITER_WAIT_S = 900.0
+#: A holder that dies (SIGKILL, OOM, power loss) keeps its slot until the lease runs out and the server's
+#: repossessor service frees it; a live holder renews its lease in the background.
+WRITER_LEASE_S = 120.0
+
+
+def uses_server() -> bool:
+    """Is this run talking to a Prefect server (a deployment's worker, or the test harness)?
+
+    Prefect's local ephemeral mode (``claimtrack ingest``/``backfill`` without ``PREFECT_API_URL``) runs no
+    repossessor service, so a slot held by a killed process would never be freed and every later local run would
+    hang on it [measured: a SIGKILLed backfill blocked the next one until its 900 s timeout]. There, DuckDB's own
+    file lock (``warehouse.connection`` retries it for 120 s) is the only guard, and it is freed when a process dies.
+    """
+    return get_current_settings().api.url is not None
+
+
+def ensure_writer_limit() -> None:
+    """Create the ``duckdb-writer`` limit (1 slot) if it is missing; an operator's existing limit is left alone."""
+    if not uses_server():
+        return
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
+        except ObjectNotFound:
+            with suppress(ObjectAlreadyExists):  # another run created it in the meantime
+                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=1))
+
+
+@contextmanager
+def writer_slot() -> Iterator[None]:
+    """Hold the one DuckDB writer slot (on a server). ``strict``: a missing limit is an error, never a silent
+    free-for-all; a failed lease renewal does not abort a write that is already under way."""
+    if not uses_server():
+        yield
+        return
+    with concurrency(
+        WRITER_LIMIT,
+        occupy=1,
+        timeout_seconds=WRITER_WAIT_S,
+        lease_duration=WRITER_LEASE_S,
+        strict=True,
+        raise_on_lease_renewal_failure=False,
+    ):
+        yield
+
+
+def current_run_id() -> str:
+    """The Prefect flow-run id (``runs.run_id``); a fresh uuid when called outside a flow run."""
+    try:
+        return str(get_run_context().flow_run.id)  # type: ignore[union-attr]
+    except Exception:
+        return str(uuid.uuid4())
+
+
+def publish_run_artifacts(flow: str, db: Path, run_id: str, summary: Mapping[str, Any]) -> None:
+    """The per-source table and the notable-changes note, attached to the current flow run.
+
+    Keys are stable per flow (``ingest-summary``, ``backfill-summary``, ``position-changes``), so the UI shows
+    each as a versioned history across runs. An artifact that cannot be made never fails the run: the data is
+    committed already, and ``runs.summary`` holds the same numbers.
+    """
+    logger = get_run_logger()
+    try:
+        create_table_artifact(
+            key=f"{flow}-summary",
+            table=source_table(summary),
+            description=f"{flow} run {run_id}: per source discovered / fetched / unchanged / failed / articles / "
+            f"claims. Database: {db}",
+        )
+        create_markdown_artifact(
+            key="position-changes",
+            markdown=notable_changes(db, run_id),
+            description=f"Notable position changes ({flow} run {run_id})",
+        )
+    except Exception as exc:
+        logger.warning("could not publish the run's artifacts (%s: %s); runs.summary has the numbers", type(exc), exc)
