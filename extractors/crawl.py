@@ -80,6 +80,8 @@ class SourceDiscovery:
     unchanged: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Child sitemaps not read because their ``<lastmod>`` is before ``newer_than`` (backfills of a window).
+    old_sitemaps: int = 0
 
 
 @dataclass
@@ -137,9 +139,10 @@ def discover_sync(
     settings: FetchSettings = DEFAULT_FETCH_SETTINGS,
     hosts: HostBook | None = None,
     robots: RobotsLookup | None = None,
+    newer_than: datetime | None = None,
 ) -> Discovery:
     """Blocking wrapper (Prefect tasks run in worker threads)."""
-    return asyncio.run(discover(sources, lookup, settings, hosts, robots))
+    return asyncio.run(discover(sources, lookup, settings, hosts, robots, newer_than))
 
 
 async def discover(
@@ -148,15 +151,17 @@ async def discover(
     settings: FetchSettings = DEFAULT_FETCH_SETTINGS,
     hosts: HostBook | None = None,
     robots: RobotsLookup | None = None,
+    newer_than: datetime | None = None,
 ) -> Discovery:
-    """Every source's page URLs; listings are read concurrently, politely, with conditional GET."""
+    """Every source's page URLs; listings are read concurrently, politely, with conditional GET. Child sitemaps
+    whose index gives a ``<lastmod>`` before ``newer_than`` are not read (a backfill's window starts later)."""
     book = hosts if hosts is not None else HostBook()
     listings = [s.url for s in sources if s.url and s.kind in ("feed", "sitemap", "urls")]
     prime_robots(book, listings, robots, settings)
     cached = _CachedLookup(lookup)
     cached.prefetch(listings)
     async with Fetcher(settings, book) as fetcher:
-        found = await asyncio.gather(*(_discover_source(s, fetcher, cached) for s in sources))
+        found = await asyncio.gather(*(_discover_source(s, fetcher, cached, newer_than) for s in sources))
     return Discovery(sources=list(found), hosts=book, robots=fetcher.robots_fetches)
 
 
@@ -195,7 +200,9 @@ class _CachedLookup:
         return {u: self.known[u] for u in urls if u in self.known}
 
 
-async def _discover_source(source: Source, fetcher: Fetcher, lookup: KnownLookup) -> SourceDiscovery:
+async def _discover_source(
+    source: Source, fetcher: Fetcher, lookup: KnownLookup, newer_than: datetime | None = None
+) -> SourceDiscovery:
     found = SourceDiscovery(source=source)
     if source.kind == "directory":
         assert source.path is not None
@@ -221,6 +228,10 @@ async def _discover_source(source: Source, fetcher: Fetcher, lookup: KnownLookup
         for raw, reason in listing.rejected:
             found.rejected.append(_rejected(raw, reason))
         for child in listing.sitemaps:
+            modified = listing.sitemap_dates.get(child)
+            if newer_than is not None and modified is not None and modified < newer_than:
+                found.old_sitemaps += 1
+                continue
             if followed >= MAX_CHILD_SITEMAPS:
                 found.errors.append(f"{url}: more than {MAX_CHILD_SITEMAPS} child sitemaps; the rest is not read")
                 break
@@ -376,11 +387,12 @@ async def _fetch_task(task: PageTask, fetcher: Fetcher) -> FetchResult:
         # A 304 confirms the validators we sent; keep them for next time.
         return replace(fetch, etag=fetch.etag or known.etag, last_modified=fetch.last_modified or known.last_modified)
     if fetch.ok and fetch.body is not None:
-        return replace(fetch, canonical_url=_canonical(fetch))
+        return replace(fetch, canonical_url=canonical_of(fetch))
     return fetch
 
 
-def _canonical(fetch: FetchResult) -> str | None:
+def canonical_of(fetch: FetchResult) -> str | None:
+    """The page's own canonical URL (same site only), else its normalised final URL (duplicate detection)."""
     assert fetch.body is not None
     media = (fetch.content_type or "text/html").split(";")[0].strip().lower()
     if "html" in media:

@@ -56,6 +56,9 @@ class Listing:
     pages: list[PageRef] = field(default_factory=list)
     #: Child sitemaps (sitemap indexes, robots.txt ``Sitemap:`` lines).
     sitemaps: list[str] = field(default_factory=list)
+    #: Child sitemap URL -> its ``<lastmod>`` in the index, when given (a backfill skips children last changed
+    #: before its window: they list nothing published inside it).
+    sitemap_dates: dict[str, datetime] = field(default_factory=dict)
     #: ``(URL as written, why it was refused)`` for entries that are not usable URLs.
     rejected: list[tuple[str, str]] = field(default_factory=list)
     #: The document was damaged but partly readable (recorded with the listing's fetch).
@@ -66,6 +69,7 @@ def parse_listing(kind: str, body: bytes, base_url: str) -> Listing:
     """Parse a listing of a source ``kind`` (feed, sitemap, urls). Raises :class:`DiscoveryError` when nothing
     in it can be read. A ``sitemap`` source's URL may also be a robots.txt: its ``Sitemap:`` lines are used."""
     listing = Listing()
+    dates: dict[str, datetime] = {}
     if kind == "feed":
         refs, listing.warning = _feed_entries(body, base_url)
     elif kind == "urls":
@@ -76,7 +80,9 @@ def parse_listing(kind: str, body: bytes, base_url: str) -> Listing:
         if not listing.sitemaps:
             raise DiscoveryError("robots.txt names no Sitemap")
     else:
-        refs, listing.sitemaps = parse_sitemap(body, base_url)
+        refs, children = _parse_sitemap(body, base_url)
+        listing.sitemaps = [url for url, _ in children]
+        dates = {url: modified for url, modified in children if modified is not None}
     seen: set[str] = set()
     for ref in refs:
         try:
@@ -90,9 +96,13 @@ def parse_listing(kind: str, body: bytes, base_url: str) -> Listing:
     kept = []
     for child in listing.sitemaps:
         try:
-            kept.append(normalize_url(child, base=base_url))
+            url = normalize_url(child, base=base_url)
         except MalformedURL as exc:
             listing.rejected.append((child, exc.reason))
+            continue
+        kept.append(url)
+        if child in dates:
+            listing.sitemap_dates[url] = dates[child]
     listing.sitemaps = list(dict.fromkeys(kept))
     return listing
 
@@ -160,6 +170,12 @@ _NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
 def parse_sitemap(body: bytes, base_url: str) -> tuple[list[PageRef], list[str]]:
     """``(pages, child sitemap URLs)`` of an XML sitemap or sitemap index (gzip accepted)."""
+    pages, children = _parse_sitemap(body, base_url)
+    return pages, [url for url, _ in children]
+
+
+def _parse_sitemap(body: bytes, base_url: str) -> tuple[list[PageRef], list[tuple[str, datetime | None]]]:
+    """``(pages, [(child sitemap URL, its <lastmod>)])``."""
     if body[:2] == b"\x1f\x8b":
         body = _gunzip_capped(body)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
@@ -172,11 +188,11 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[PageRef], list[str]]
     if etree.QName(root).localname not in ("urlset", "sitemapindex"):
         raise DiscoveryError(f"not a sitemap: root element is <{etree.QName(root).localname}>")
     pages: list[PageRef] = []
-    children: list[str] = []
+    children: list[tuple[str, datetime | None]] = []
     for node in root.iter(f"{_SITEMAP_NS}sitemap", "sitemap"):
         loc = _text(node, "loc")
         if loc:
-            children.append(_join(base_url, loc))
+            children.append((_join(base_url, loc), parse_date(_text(node, "lastmod"))))
     for node in root.iter(f"{_SITEMAP_NS}url", "url"):
         loc = _text(node, "loc")
         if not loc:
