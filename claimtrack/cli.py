@@ -90,12 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-run claims, linking and topics over stored article text (no fetching)",
         description="Re-extract the claims of every stored article with the current extractor (rules, model, "
         "seeds/actors.csv, seeds/topics.toml, ...), appending a new claims version; the claims view switches to it. "
-        "Articles already at the current version are skipped (so an interrupted run resumes).",
+        "With --from-raw, text made by an older article extractor is first made again from the raw archive. "
+        "Articles already at the current versions are skipped (so an interrupted run resumes). "
+        "`claimtrack rebuild` does the same, then recomputes positions.",
     )
     _add_db(reprocess)
     reprocess.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
     reprocess.add_argument("--force", action="store_true", help="also redo articles already at the current version")
     reprocess.add_argument("--batch", type=int, default=50, help="articles per write transaction (default 50)")
+    reprocess.add_argument(
+        "--from-raw", action="store_true", help="re-extract text of articles made by an older article extractor"
+    )
+    reprocess.add_argument("--archive", type=Path, default=None, help="raw archive (default: <db folder>/raw)")
 
     evaluate = commands.add_parser("eval", help="evaluations against benchmark data in ../shared")
     targets = evaluate.add_subparsers(dest="target", required=True, metavar="TARGET")
@@ -114,9 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = commands.add_parser(
         "rebuild",
         help="recompute everything derived from the articles (claims of stale versions, statements, positions)",
-        description="Re-extract claims whose extractor version is not the current one (a new version of "
-        "claims, old ones kept), optionally re-extract article text from the raw archive, then recompute "
-        "statements, key phrases and position changes. Safe to re-run.",
+        description="`claimtrack reprocess` (claims whose extractor version is not the current one get a new "
+        "version, old ones kept; with --from-raw, article text of an older article extractor is made again from "
+        "the raw archive), then recompute statements, key phrases and position changes. Safe to re-run.",
     )
     _add_db(rebuild)
     rebuild.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL)")
@@ -369,16 +375,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_reprocess(args: argparse.Namespace) -> int:
     import uuid
 
+    from claimtrack.settings import default_archive
     from extractors.nlp import load_pipeline
     from extractors.reprocess import ReprocessSummary, reprocess
     from warehouse.writes import begin_run, finish_run
 
-    db = args.db or default_db()
-    if not Path(db).exists():
+    db = Path(args.db or default_db())
+    if not db.exists():
         raise ClaimtrackError(f"no database at {db}: run `claimtrack ingest --db {db}` first")
     nlp = load_pipeline(args.model or default_model())
     run_id = str(uuid.uuid4())
-    begin_run(Path(db), run_id, "reprocess", {"db": str(db), "force": args.force})
+    parameters = {"db": str(db), "force": args.force, "from_raw": args.from_raw}
+    begin_run(db, run_id, "reprocess", parameters)
 
     def progress(summary: ReprocessSummary) -> None:
         print(f"  {summary.reprocessed} articles re-extracted, {summary.claims} claims", file=sys.stderr)
@@ -386,13 +394,30 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     status = "failed"
     summary = None
     try:
-        summary = reprocess(Path(db), nlp, run_id=run_id, force=args.force, batch_size=args.batch, progress=progress)
+        summary = reprocess(
+            db,
+            nlp,
+            archive=args.archive or default_archive(db),
+            from_raw=args.from_raw,
+            force=args.force,
+            run_id=run_id,
+            batch_size=args.batch,
+            progress=progress,
+        )
         status = "completed"
     finally:
-        finish_run(Path(db), run_id, status, vars(summary) if summary else {})
+        finish_run(db, run_id, status, vars(summary) if summary else {})
+    for error in summary.errors[:20]:
+        print(f"  {error}", file=sys.stderr)
+    text = (
+        f", text re-extracted from the raw archive: {summary.text_reextracted} ({summary.text_changed} changed, "
+        f"raw page missing: {summary.raw_missing}, no article any more: {summary.raw_failed})"
+        if args.from_raw
+        else ""
+    )
     print(
         f"claims version {summary.version}: {summary.reprocessed} of {summary.articles} articles re-extracted "
-        f"({summary.skipped_current} already current), {summary.claims} claims written"
+        f"({summary.skipped_current} already current), {summary.claims} claims written{text}"
     )
     return 0
 
@@ -450,6 +475,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     sections = write_report(args.db or default_db(), args.out, options)
     print(f"wrote {args.out} ({sections} government/topic sections)")
+    return 0
+
+
 def backfill_parameters(args: argparse.Namespace) -> dict[str, Any]:
     """The flow's parameters from the command line; paths made absolute (a worker may run elsewhere in the tree)."""
 

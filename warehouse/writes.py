@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from extractors.article import Article
 from extractors.claims import Claim
 from extractors.crawl import KnownPage
 from extractors.fetch import FetchResult
@@ -257,36 +258,62 @@ def _insert_claims(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[tuple[A
 
 @dataclass(frozen=True, kw_only=True)
 class Reprocessed:
-    """A stored article's claims from the current extractor (``claimtrack reprocess``)."""
+    """A stored article re-extracted with the current extractors (``extractors.reprocess``)."""
 
     article_id: str
+    #: The text hash the re-extraction started from: if the stored text changed since, the item is skipped.
     text_sha256: str
     published_at: datetime | None
-    claims: Sequence[Claim]
+    #: The new claims, or None when the stored ones are current (only the text's extractor is recorded).
+    claims: Sequence[Claim] | None
     claims_version: str
+    #: The article text made again from the raw page, or None when the stored text was used.
+    article: Article | None = None
 
 
-def store_reprocessed(db: Path, items: Sequence[Reprocessed], run_id: str | None) -> int:
-    """Append a new claims version for already stored articles (text untouched) and make it current.
+@dataclass
+class ReprocessCounts:
+    texts: int = 0
+    articles: int = 0
+    claims: int = 0
+    #: Items whose stored text changed while they were being re-extracted (the next reprocess handles them).
+    skipped: int = 0
 
-    Skips an article whose text changed since it was read (its text hash no longer matches): the next ingest
-    or reprocess handles it. Returns the number of claim rows added.
-    """
+
+def store_reprocessed(db: Path, items: Sequence[Reprocessed], run_id: str | None) -> ReprocessCounts:
+    """Write re-extracted articles in one transaction: new text (and its extractor version) where it was made
+    again from the raw page, a new claims version appended to ``claim_records`` and made current. The article's
+    URL, source, outlet, raw page and canonical URL stay as they are."""
     now = datetime.now(UTC)
-    added = 0
+    counts = ReprocessCounts()
     with writer(db) as con:
         for item in items:
             current = con.execute("select text_sha256 from articles where article_id = ?", [item.article_id]).fetchone()
             if current is None or current[0] != item.text_sha256:
+                counts.skipped += 1
+                continue
+            text_sha = item.text_sha256
+            if item.article is not None:
+                a = item.article
+                con.execute(
+                    "update articles set title = ?, author = ?, published_at = ?, text = ?, text_sha256 = ?,"
+                    " sitename = ?, language = ?, extracted_at = ?, extractor_version = ? where article_id = ?",
+                    [a.title, a.author, a.published_at, a.text, a.text_sha256, a.sitename, a.language, now,
+                     a.extractor_version, item.article_id],
+                )  # fmt: skip
+                text_sha = a.text_sha256
+                counts.texts += 1
+            if item.claims is None:
                 continue
             rows = rows_for_claims(
-                item.article_id, item.text_sha256, item.claims_version, item.claims, item.published_at, run_id, now
+                item.article_id, text_sha, item.claims_version, item.claims, item.published_at, run_id, now
             )
-            added += _insert_claims(con, list(zip(rows, item.claims, strict=True)))
+            counts.claims += _insert_claims(con, list(zip(rows, item.claims, strict=True)))
             con.execute(
                 "update articles set claims_version = ? where article_id = ?", [item.claims_version, item.article_id]
             )
-    return added
+            counts.articles += 1
+    return counts
 
 
 def store_batch(db: Path, batch: Batch) -> BatchCounts:
