@@ -7,10 +7,14 @@ artifacts, and the same summary is stored in ``runs.summary``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from warehouse.queries import ClaimGroup, run_claims_by_government_topic
+import duckdb
+
+from claimtrack.errors import WarehouseError
+from warehouse.queries import ClaimGroup, RunChange, run_claims_by_government_topic, run_position_changes
 
 #: The columns of the per-source table, in order (README "Run on a Prefect server" shows one).
 SOURCE_COLUMNS = ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims")
@@ -26,13 +30,56 @@ def source_table(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [*table, total]
 
 
-def notable_changes(db: Path, run_id: str) -> str:
-    """Markdown for the run's "notable position changes" artifact.
-
-    Until the positions work lands (a ``position_changes`` query), this lists the run's new claims per
-    government and topic; switching means changing only this function.
-    """
+def notable_changes(db: Path, run_id: str, *, method: str = "lexical") -> str:
+    """Markdown for the run's ``position-changes`` artifact: the reversals and shifts among the statements this
+    run reported (``position_changes``, with the earlier statement each was compared with), then its new
+    statements. A run that reported none (nothing new, or positions could not be refreshed) lists its new claims
+    per government and topic instead."""
+    try:
+        changes = run_position_changes(db, run_id, method=method)
+    except (WarehouseError, duckdb.Error):  # a database from before the positions tables: fall back
+        changes = []
+    if changes:
+        return position_changes_markdown(changes, run_id)
     return new_claims_markdown(run_claims_by_government_topic(db, run_id), run_id)
+
+
+def position_changes_markdown(changes: Sequence[RunChange], run_id: str) -> str:
+    moved = [c for c in changes if c.label != "new"]
+    new = [c for c in changes if c.label == "new"]
+    lines = [f"# Notable position changes in run {run_id}", ""]
+    if moved:
+        lines += [
+            f"{len(moved)} statement(s) of this run shifted or reversed a government's earlier position.",
+            "",
+            "| government | topic | label | stated | speaker | said | earlier (date, speaker: words) |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for c in moved:
+            earlier = f"{_day(c.earlier_stated_at)}, {c.earlier_speaker or '?'}: {c.earlier_content or ''}"
+            lines.append(
+                f"| {c.government} | {c.topic} | **{c.label}** | {_day(c.stated_at)} | {_cell(c.speaker or '', 40)} "
+                f"| {_cell(c.content)} | {_cell(earlier)} |"
+            )
+    else:
+        lines.append("No shift or reversal among this run's statements.")
+    if new:
+        lines += [
+            "",
+            f"## New statements ({len(new)})",
+            "",
+            "| government | topic | stated | speaker | said |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {c.government} | {c.topic} | {_day(c.stated_at)} | {_cell(c.speaker or '', 40)} | {_cell(c.content)} |"
+            for c in new
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment is not None else "undated"
 
 
 def _cell(text: str, width: int = 120) -> str:
