@@ -10,8 +10,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,9 +19,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
-from claimtrack.errors import ConfigError
+from claimtrack.errors import ConfigError, MalformedURL
 from extractors.article import parse_date
+from extractors.crawl import FetchedBatch, FetchedPage, KnownLookup, canonical_of
+from extractors.discover import PageRef
 from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
+from extractors.urls import normalize_url
 
 #: Media types worth extracting; everything else in a crawl (images, scripts, PDFs) is skipped.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -165,3 +168,33 @@ def read_warc_records(path: str | Path, offsets: Iterable[int]) -> list[FetchRes
                 )
             )
     return results
+
+
+def warc_batch(path: str | Path, offsets: Sequence[int], source: str, lookup: KnownLookup) -> FetchedBatch:
+    """WARC records as a crawler batch (``extractors.crawl.FetchedBatch``), so they are extracted and stored exactly
+    like fetched pages. URLs are normalised as the crawler does; a record whose URL already has an article made
+    from the same body (``lookup``: what the warehouse holds) is unchanged and goes no further."""
+    records = []
+    for fetch in read_warc_records(path, offsets):
+        if fetch.ok:
+            try:
+                url = normalize_url(fetch.url)
+            except MalformedURL as exc:
+                fetch = replace(fetch, body=None, status=None, error=f"malformed_url: {exc.reason}")
+            else:
+                fetch = replace(fetch, url=url, final_url=url)
+                fetch = replace(fetch, canonical_url=canonical_of(fetch))
+        records.append(fetch)
+    known = lookup([f.url for f in records if f.ok])
+    batch = FetchedBatch()
+    for fetch in records:
+        seen = known.get(fetch.url)
+        if fetch.ok and seen is not None and seen.has_article and seen.content_sha256 == fetch.content_sha256:
+            batch.unchanged[source] = batch.unchanged.get(source, 0) + 1
+            continue
+        batch.fetches.append((source, fetch))
+        if not fetch.ok:
+            batch.failed[source] = batch.failed.get(source, 0) + 1
+            continue
+        batch.pages.append(FetchedPage(PageRef(url=fetch.url), fetch, source))
+    return batch

@@ -1,16 +1,23 @@
-"""The ``backfill`` flow: load a period, a URL list, WARC files, or re-extract what is stored, in batches.
+"""The ``backfill`` flow: load a period of the sources, a URL list or WARC files, or re-extract what is stored.
 
-Plan first (small values: URLs, offsets, ids), then work batch by batch: load -> extract -> store, each a task
-with retries. Work already in the warehouse is left out of the plan and skipped again at load time (same URL
-and body hash, current extractor versions), so a repeated, retried or killed-and-restarted backfill with the
-same parameters does only what is missing and never duplicates a row.
+Plan first (small values: URLs, offsets, ids), then work batch by batch, each batch a task or two and one
+transaction:
+
+- ``sources`` (+ ``since``/``until``) and ``urls_file``: the scheduled crawl's own steps (``flows.ingest``:
+  discover -> plan -> fetch/extract/store batches), with the listing entries narrowed to the window first;
+- ``warc``: records read back by offset, then extracted and stored like fetched pages;
+- ``reprocess``: ``extractors.reprocess`` (the code of ``claimtrack reprocess``/``rebuild``), from the raw archive.
+
+Work already in the warehouse is left out of the plan (stored URLs, same WARC body, current extractor
+versions), so a repeated, retried or killed-and-restarted backfill with the same parameters does only what is
+missing and never duplicates a row. Positions are refreshed at the end, as after a scheduled run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
@@ -21,32 +28,31 @@ from prefect.cache_policies import NO_CACHE
 
 from claimtrack import progress
 from claimtrack.errors import BackfillIncomplete, ConfigError
-from claimtrack.settings import Settings, default_sources
-from extractors.archive import RawArchive
-from extractors.article import CURRENT_ARTICLE_VERSIONS
-from extractors.backfill import (
-    DEFAULT_BATCH_SIZE,
-    Window,
-    WorkBatch,
-    fetch_batches,
-    filter_window,
-    reprocess_batches,
-    warc_batches,
-    waves,
-)
-from extractors.crawl import CrawlResult, FetchedPage, crawl_source_sync, discover_source_sync
-from extractors.discover import PageRef, parse_url_list
+from claimtrack.settings import Settings
+from extractors.backfill import DEFAULT_BATCH_SIZE, WarcBatch, Window, keep_window, warc_batches
+from extractors.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
+from extractors.discover import parse_url_list
+from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
 from extractors.nlp import extractor_version, load_pipeline
-from extractors.pipeline import Extraction, extract_pages
-from extractors.rawpages import pages_from_archive
-from extractors.sources import Source, load_sources
-from extractors.warc import WarcScan, read_warc_records, scan_warc, source_name_for
+from extractors.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
+from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from extractors.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from flows.common import current_run_id, ensure_writer_limit, publish_run_artifacts, writer_slot
-from flows.ingest import IngestSummary, SourceReport, store
-from warehouse.queries import governments_seen, stale_articles, stored_pages
-from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, table_counts
-
-ReportFor = Callable[[str], SourceReport]
+from flows.ingest import (
+    IngestSummary,
+    SourceReport,
+    crawl_batches,
+    extract,
+    listings,
+    plan,
+    refresh_and_total,
+    report_batch,
+    report_discovery,
+    report_plan,
+    store,
+)
+from warehouse.ingest import cached_robots
+from warehouse.writes import begin_run, finish_run, known_pages
 
 
 @dataclass
@@ -57,9 +63,12 @@ class BackfillSummary(IngestSummary):
     outside_window: dict[str, int] = field(default_factory=dict)
 
 
-@task(name="discover-source", retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
-def discover(source: Source) -> tuple[list[PageRef], CrawlResult]:
-    return discover_source_sync(source)
+@task(name="discover-listings", retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
+def discover(sources: list[Source], db: str, archive: str, settings: FetchSettings, window: Window) -> Discovery:
+    """Every listing read in full, without conditional GET (a backfill wants entries a 304 would hide); child
+    sitemaps last modified before the window are not read."""
+    robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
+    return discover_sync(sources, lambda _urls: {}, settings, robots=robots, newer_than=window.start)
 
 
 @task(name="scan-warc", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -67,53 +76,24 @@ def scan(path: str) -> WarcScan:
     return scan_warc(path)
 
 
-@task(name="load-batch", retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
-def load(batch: WorkBatch, db: str, archive: str) -> CrawlResult:
-    """Fetch, read from a WARC, or read from the raw archive: the batch's pages, minus what is stored already."""
-    if batch.kind in ("fetch", "directory"):
-        source = Source(
-            name=batch.source,
-            kind="urls" if batch.kind == "fetch" else "directory",
-            urls=tuple(ref.url for ref in batch.refs),
-            path=Path(batch.path) if batch.path else None,
-            outlet=batch.outlet,
-            allow_private=batch.allow_private,
-        )
-        crawled = crawl_source_sync(source, known_pages(Path(db), batch.source))
-        listed = {ref.url: ref for ref in batch.refs}  # keep the dates and titles the listing gave
-        crawled.pages = [FetchedPage(listed.get(p.ref.url, p.ref), p.fetch) for p in crawled.pages]
-        return crawled
-    if batch.kind == "warc":
-        assert batch.path is not None
-        crawled = CrawlResult(source=batch.source, discovered=len(batch.offsets))
-        known = known_pages(Path(db), batch.source)
-        for fetch in read_warc_records(batch.path, batch.offsets):
-            seen = known.get(fetch.url)
-            if seen is not None and seen.has_article and seen.content_sha256 == fetch.content_sha256:
-                crawled.unchanged += 1
-            elif not fetch.ok:
-                crawled.fetches.append(fetch)
-                crawled.failed += 1
-                crawled.errors.append(f"{fetch.url}: {fetch.error}")
-            else:
-                crawled.fetches.append(fetch)
-                crawled.pages.append(FetchedPage(PageRef(url=fetch.url), fetch))
-        return crawled
-    stored = stored_pages(Path(db), batch.article_ids)
-    archived = pages_from_archive(RawArchive(Path(archive)), stored)
-    # No new fetch happened: nothing goes to `fetches`; missing raw pages are reported, not stored.
-    return CrawlResult(
-        source=batch.source,
-        pages=archived.pages,
-        discovered=len(batch.article_ids),
-        failed=len(archived.errors),
-        errors=[f"{url}: {error}" for url, error in archived.errors.items()],
+@task(name="read-warc-batch", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def read_warc(batch: WarcBatch, db: str) -> FetchedBatch:
+    return warc_batch(batch.path, batch.offsets, batch.source, partial(known_pages, Path(db)))
+
+
+@task(name="reprocess-batch", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def reprocess_batch(article_ids: list[str], db: str, archive: str, model: str, run_id: str) -> ReprocessSummary:
+    """Stored articles extracted again (text from the raw archive where its extractor changed, claims where
+    theirs did): ``extractors.reprocess``, written in one transaction."""
+    return reprocess_articles(
+        Path(db),
+        load_pipeline(model),
+        article_ids,
+        archive=Path(archive),
+        from_raw=True,
+        run_id=run_id,
+        write_guard=writer_slot,
     )
-
-
-@task(name="extract-batch", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def extract(crawled: CrawlResult, source: str, outlet: str | None, model: str) -> Extraction:
-    return extract_pages(crawled.pages, source, outlet, load_pipeline(model))
 
 
 @flow(name="backfill")
@@ -133,12 +113,12 @@ def backfill(
     """Backfill a period or an archive, or re-extract stored pages. Modes combine; with none of ``urls_file``,
     ``warc`` and ``reprocess`` given, the configured ``sources`` are backfilled.
 
-    - ``sources`` (+ ``since``/``until``, ``source_names``): list each source's feed or sitemap, keep the entries
-      published in the window (undated ones too), fetch what is not stored yet.
+    - ``sources`` (+ ``since``/``until``, ``source_names``): read each source's feeds and sitemaps in full, keep
+      the entries published in the window (undated ones too), fetch what is not stored yet.
     - ``urls_file``: a text file with one URL per line (stored as source ``urls:<file name>``).
     - ``warc``: WARC files to import (source ``warc:<file name>``; ``since``/``until`` apply to capture dates).
-    - ``reprocess``: extract stored raw pages again where the extractor version changed (no network;
-      ``source_names`` and ``since``/``until`` on publication dates narrow it).
+    - ``reprocess``: extract stored articles again where an extractor version changed (text from the raw archive,
+      no network; ``source_names`` and ``since``/``until`` on publication dates narrow it).
     """
     settings = Settings.resolve(db=db, sources=sources, model=model)
     logger = get_run_logger()
@@ -160,47 +140,86 @@ def backfill(
     with writer_slot():
         begin_run(settings.db, run_id, "backfill", parameters)
     summary = BackfillSummary(run_id=run_id, db=str(settings.db), sources=[])
-    reports: dict[str, SourceReport] = {}
-
-    def report_for(name: str) -> SourceReport:
-        if name not in reports:
-            reports[name] = SourceReport(source=name)
-            summary.sources.append(reports[name])
-        return reports[name]
-
+    reports = _Reports(summary)
     status = "failed"
+    db_path, archive = str(settings.db), str(settings.archive_dir)
     try:
-        plan: list[WorkBatch] = []
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
+        nlp = load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per batch
+
+        # 1. Plan everything before any page is loaded, so progress has a total.
+        stale: list[tuple[str, list[str]]] = []
         if reprocess:
-            versions = extractor_version(load_pipeline(settings.model))
-            stale = stale_articles(
+            todo = plan_reprocess(
                 settings.db,
-                article_versions=CURRENT_ARTICLE_VERSIONS,
-                claims_version=versions,
+                extractor_version(nlp),
+                archive=settings.archive_dir,
+                from_raw=True,
                 sources=source_names or (),
                 start=window.start,
                 end=window.end,
             )
-            logger.info("reprocess: %d stored articles made by an older extractor (current %s)", len(stale), versions)
-            plan += reprocess_batches(stale, size=batch_size)
-        if urls_file:
-            plan += _plan_urls_file(Path(urls_file), settings, allow_private, batch_size, report_for)
+            logger.info(
+                "reprocess: %d of %d stored articles made by an older extractor (%d raw pages missing)",
+                len(todo.todo), todo.summary.articles, todo.summary.raw_missing,
+            )  # fmt: skip
+            for part in todo.batches(batch_size):
+                name = part[0].source or "(no source)"
+                stale.append((name, [row.article_id for row in part]))
+                reports[name].discovered += len(part)
+        crawl_sources = _crawl_sources(settings, sources, urls_file, source_names, allow_private, reprocess, warc)
+        crawl, found, crawler = CrawlPlan(batches=[]), None, DEFAULT_FETCH_SETTINGS
+        if crawl_sources:
+            base = load_crawl_settings(settings.sources) if settings.sources.exists() else DEFAULT_FETCH_SETTINGS
+            crawler = replace(with_private_hosts(base, crawl_sources), batch_size=batch_size)
+            found = discover(crawl_sources, db_path, archive, crawler, window)
+            report_discovery(found, reports)
+            kept = keep_window(found, window)
+            summary.outside_window.update(kept.outside)
+            for item in found.sources:
+                name = item.source.name
+                if item.old_sitemaps:
+                    reports[name].note(f"{item.old_sitemaps} child sitemap(s) last modified before {window.since}")
+                logger.info(
+                    "%s: %d listed, %d outside the window, %d undated (kept)",
+                    name, reports[name].discovered, kept.outside.get(name, 0), kept.undated.get(name, 0),
+                )  # fmt: skip
+            crawl = plan(found, db_path, archive, crawler)
+            report_plan(crawl, reports)
+        warc_plan: list[WarcBatch] = []
         for path in warc or []:
-            plan += _plan_warc(path, window, settings, batch_size, report_for, summary)
-        if sources or not (reprocess or urls_file or warc):
-            plan += _plan_sources(settings, source_names, window, batch_size, run_id, report_for, summary)
-        _run_plan(plan, settings, run_id, report_for, summary)
-        counts_now = table_counts(settings.db)
-        summary.articles_total = counts_now["articles"]
-        summary.claims_total = counts_now["claims"]
-        summary.governments = governments_seen(settings.db)
+            warc_plan += _plan_warc(path, window, batch_size, db_path, reports, summary)
+        summary.batches = len(stale) + len(crawl.batches) + len(warc_plan)
+        logger.info(
+            "backfill plan: %d batches (%d reprocess, %d fetch, %d WARC)",
+            summary.batches, len(stale), len(crawl.batches), len(warc_plan),
+        )  # fmt: skip
+        tracker = _Progress(summary.batches, run_id)
+
+        # 2. Work batch by batch; a batch that fails after its retries is recorded and the rest goes on.
+        for number, (name, ids) in enumerate(stale, start=1):
+            _reprocess_one(f"reprocess batch {number}/{len(stale)}", name, ids, settings, run_id, reports, tracker)
+        if found is not None:
+            crawled = crawl_batches(
+                crawl, crawler, found.hosts, crawl_sources, settings, run_id, reports, on_batch=tracker.step
+            )
+            summary.failed_batches += crawled.failed
+            listings(found, crawl, crawled.open_urls, db_path, archive, run_id)
+            summary.hosts_skipped = crawled.hosts.skipped()
+        for number, batch in enumerate(warc_plan, start=1):
+            _import_one(f"WARC batch {number}/{len(warc_plan)}", batch, settings, run_id, reports, tracker)
+        tracker.finish()
+
+        # 3. Positions and totals, as after a scheduled run.
+        refresh_and_total(summary, settings)
         if summary.failed_batches:
             raise BackfillIncomplete(
                 f"{len(summary.failed_batches)} of {summary.batches} batches failed after retries "
                 f"({'; '.join(summary.failed_batches[:3])}). Everything else is stored: run the same backfill "
                 "again to retry only what is missing."
             )
-        status = "completed"
+        status = summary.status = "completed"
         return summary.as_dict()
     finally:
         with writer_slot():
@@ -208,31 +227,90 @@ def backfill(
         publish_run_artifacts("backfill", settings.db, run_id, summary.as_dict())
 
 
-def _plan_urls_file(
-    path: Path, settings: Settings, allow_private: bool, batch_size: int, report_for: ReportFor
-) -> list[WorkBatch]:
-    try:
-        refs = parse_url_list(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
-    name = f"urls:{path.stem}"
-    report = report_for(name)
-    known = known_pages(settings.db, name)
-    todo = [ref for ref in refs if not (ref.url in known and known[ref.url].stored)]
-    report.discovered += len(refs)
-    report.unchanged += len(refs) - len(todo)
-    return fetch_batches(todo, source=name, outlet=None, allow_private=allow_private, size=batch_size)
+class _Reports(dict[str, SourceReport]):
+    """Per-source reports, created on first use and listed in the summary in that order."""
+
+    def __init__(self, summary: BackfillSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def __missing__(self, name: str) -> SourceReport:
+        report = self[name] = SourceReport(source=name)
+        self.summary.sources.append(report)
+        return report
+
+    def fail(self, name: str, label: str, exc: Exception) -> None:
+        self[name].note(f"{label}: {type(exc).__name__}: {exc}")
+        self[name].crashed = True
+        self.summary.failed_batches.append(f"{label}: {type(exc).__name__}: {exc}")
+        get_run_logger().warning("%s failed after retries: %s", label, exc)
+
+
+class _Progress:
+    """Batches done, for the terminal bar of ``claimtrack backfill`` and the run's progress artifact."""
+
+    def __init__(self, total: int, run_id: str) -> None:
+        self.total = total
+        self.done = 0
+        self.artifact = cast(
+            UUID, create_progress_artifact(progress=0.0, description=f"backfill run {run_id}: batches done")
+        )
+        progress.report(0, total, "planned" if total else "nothing to do")
+
+    def step(self, note: str) -> None:
+        self.done += 1
+        get_run_logger().info("[%d/%d] %s", self.done, self.total, note)
+        progress.report(self.done, self.total, note)
+        update_progress_artifact(self.artifact, progress=100.0 * self.done / max(1, self.total))
+
+    def finish(self) -> None:
+        if self.total == 0:
+            update_progress_artifact(self.artifact, progress=100.0)
+
+
+def _crawl_sources(
+    settings: Settings,
+    sources: str | None,
+    urls_file: str | None,
+    names: list[str] | None,
+    allow_private: bool,
+    reprocess: bool,
+    warc: list[str] | None,
+) -> list[Source]:
+    """The sources whose pages this backfill fetches: a URL list as one ``urls`` source, and the configured
+    sources (when asked for, or when no other mode is). A backfill takes its whole window: no ``max_pages`` cap,
+    and stored pages are not fetched again (no ``recheck``)."""
+    chosen: list[Source] = []
+    if urls_file:
+        path = Path(urls_file)
+        try:
+            refs = parse_url_list(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
+        chosen.append(
+            Source(name=f"urls:{path.stem}", kind="urls", urls=tuple(r.url for r in refs), allow_private=allow_private)
+        )
+    if sources or not (reprocess or urls_file or warc):
+        configured = load_sources(settings.sources)
+        if names:
+            unknown = sorted(set(names) - {s.name for s in configured})
+            if unknown:
+                raise ConfigError(f"{settings.sources}: no source named {', '.join(unknown)}")
+            configured = [s for s in configured if s.name in names]
+        chosen += [replace(s, max_pages=None, recheck=False) for s in configured]
+    return chosen
 
 
 def _plan_warc(
-    path: str, window: Window, settings: Settings, batch_size: int, report_for: ReportFor, summary: BackfillSummary
-) -> list[WorkBatch]:
+    path: str, window: Window, batch_size: int, db: str, reports: _Reports, summary: BackfillSummary
+) -> list[WarcBatch]:
     name = source_name_for(path)
-    report = report_for(name)
+    report = reports[name]
     scanned = scan(path)
-    report.errors.extend(scanned.errors)
+    for error in scanned.errors:
+        report.note(error)
     report.discovered += len(scanned.entries)
-    known = known_pages(settings.db, name)
+    known = known_pages(Path(db), [entry.url for entry in scanned.entries])
     offsets = []
     for entry in scanned.entries:
         if window.bounded and entry.captured_at is not None and not window.contains(entry.captured_at):
@@ -246,101 +324,34 @@ def _plan_warc(
     return warc_batches(path, offsets, source=name, size=batch_size)
 
 
-def _plan_sources(
-    settings: Settings,
-    names: list[str] | None,
-    window: Window,
-    batch_size: int,
-    run_id: str,
-    report_for: ReportFor,
-    summary: BackfillSummary,
-) -> list[WorkBatch]:
-    logger = get_run_logger()
-    configured = load_sources(settings.sources or default_sources())
-    if names:
-        unknown = sorted(set(names) - {s.name for s in configured})
-        if unknown:
-            raise ConfigError(f"{settings.sources}: no source named {', '.join(unknown)}")
-        configured = [s for s in configured if s.name in names]
-    plan: list[WorkBatch] = []
-    futures = [(source, discover.submit(source)) for source in configured if source.kind != "directory"]
-    for source in configured:
-        if source.kind == "directory":
-            report_for(source.name)
-            # Saved files carry no listing dates: the folder is loaded whole (incrementally) in one batch.
-            plan.append(
-                WorkBatch(
-                    kind="directory", source=source.name, outlet=source.outlet, host="local", path=str(source.path)
-                )
-            )
-    for source, future in futures:
-        report = report_for(source.name)
-        try:
-            refs, listing = future.result()
-        except Exception as exc:
-            report.errors.append(f"discovery failed: {type(exc).__name__}: {exc}")
-            continue
-        report.errors.extend(listing.errors)
-        report.failed += listing.failed
-        if listing.fetches:
-            store(listing, Extraction(), str(settings.db), str(settings.archive_dir), run_id)
-        kept = filter_window(refs, window)
-        known = known_pages(settings.db, source.name)
-        todo = [ref for ref in kept.kept if not (ref.url in known and known[ref.url].stored)]
-        report.discovered += len(refs)
-        report.unchanged += len(kept.kept) - len(todo)
-        summary.outside_window[source.name] = kept.outside
-        logger.info(
-            "%s: %d listed, %d outside the window, %d undated (kept), %d stored already, %d to fetch",
-            source.name,
-            len(refs),
-            kept.outside,
-            kept.undated,
-            len(kept.kept) - len(todo),
-            len(todo),
-        )
-        plan += fetch_batches(
-            todo, source=source.name, outlet=source.outlet, allow_private=source.allow_private, size=batch_size
-        )
-    return plan
-
-
-def _run_plan(
-    plan: list[WorkBatch], settings: Settings, run_id: str, report_for: ReportFor, summary: BackfillSummary
+def _reprocess_one(
+    label: str, name: str, ids: list[str], settings: Settings, run_id: str, reports: _Reports, tracker: _Progress
 ) -> None:
-    logger = get_run_logger()
-    summary.batches = len(plan)
-    logger.info("backfill plan: %d batches, %d items", len(plan), sum(b.size for b in plan))
-    bar = cast(UUID, create_progress_artifact(progress=0.0, description=f"backfill run {run_id}: batches done"))
-    progress.report(0, len(plan), "planned")
-    done = 0
-    for wave in waves(plan):
-        loading = [(batch, load.submit(batch, str(settings.db), str(settings.archive_dir))) for batch in wave]
-        for batch, future in loading:
-            report = report_for(batch.source)
-            try:
-                crawled = future.result()
-                extraction = extract(crawled, batch.source, batch.outlet, settings.model)
-                counts: BatchCounts = store(crawled, extraction, str(settings.db), str(settings.archive_dir), run_id)
-            except Exception as exc:  # recorded; the next run with the same parameters retries this batch
-                summary.failed_batches.append(f"{batch.label}: {type(exc).__name__}: {exc}")
-                report.errors.append(f"{batch.label}: {type(exc).__name__}: {exc}")
-                logger.warning("batch failed after retries: %s: %s", batch.label, exc)
-            else:
-                if batch.kind in ("directory", "reprocess"):  # the others were counted when planned
-                    report.discovered += crawled.discovered
-                report.fetched += (
-                    len(crawled.pages) if batch.kind == "reprocess" else sum(f.ok for f in crawled.fetches)
-                )
-                report.unchanged += crawled.unchanged + crawled.skipped_known
-                report.failed += crawled.failed
-                report.articles += counts.new_articles + counts.updated_articles
-                report.claims += counts.claims
-                report.errors.extend(crawled.errors + list(extraction.errors.values()))
-            done += 1
-            note = f"{batch.label}: {report.articles} articles, {report.claims} claims so far"
-            logger.info("[%d/%d] %s", done, len(plan), note)
-            progress.report(done, len(plan), note)
-            update_progress_artifact(bar, progress=100.0 * done / len(plan))
-    if not plan:
-        progress.report(0, 0, "nothing to do")
+    report = reports[name]
+    try:
+        done = reprocess_batch(ids, str(settings.db), str(settings.archive_dir), settings.model, run_id)
+    except Exception as exc:  # recorded; the next run with the same parameters retries this batch
+        reports.fail(name, label, exc)
+    else:
+        report.fetched += done.text_reextracted  # pages read again, from the archive (not the network)
+        report.failed += done.raw_failed
+        report.articles += done.reprocessed
+        report.claims += done.claims
+        for error in done.errors:
+            report.note(error)
+    tracker.step(f"{label}: {report.articles} articles, {report.claims} claims so far")
+
+
+def _import_one(
+    label: str, batch: WarcBatch, settings: Settings, run_id: str, reports: _Reports, tracker: _Progress
+) -> None:
+    try:
+        fetched = read_warc(batch, str(settings.db))
+        extraction = extract(fetched, {batch.source: None}, settings.model)
+        counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
+    except Exception as exc:  # recorded; the next run with the same parameters retries this batch
+        reports.fail(batch.source, label, exc)
+    else:
+        report_batch(fetched, extraction, counts, reports)
+    report = reports[batch.source]
+    tracker.step(f"{label}: {report.articles} articles, {report.claims} claims so far")

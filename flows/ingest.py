@@ -7,6 +7,7 @@ one is extracted. Each batch is stored in one transaction, so a killed run loses
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -127,7 +128,6 @@ def refresh(db: str, model: str) -> dict[str, Any]:
 def ingest(sources: str | None = None, db: str | None = None, model: str | None = None) -> dict[str, Any]:
     """Poll every source once and store what is new. Returns the run summary (also in ``runs.summary``)."""
     settings = Settings.resolve(db=db, sources=sources, model=model)
-    logger = get_run_logger()
     run_id = current_run_id()
     parameters = {"sources": str(settings.sources), "db": str(settings.db), "model": settings.model}
     ensure_writer_limit()
@@ -148,43 +148,11 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         crawl = plan(found, db_path, archive, crawler)
         report_plan(crawl, reports)
 
-        open_urls: set[str] = set()
-        hosts = found.hosts
-        pending = fetch.submit(crawl.batches[0], crawler, hosts) if crawl.batches else None
-        for number in range(1, len(crawl.batches) + 1):
-            assert pending is not None
-            fetched = pending.result()
-            hosts = fetched.hosts
-            if number < len(crawl.batches):  # fetch the next batch while this one is extracted and stored
-                pending = fetch.submit(crawl.batches[number], crawler, hosts)
-            try:
-                extraction = extract(fetched, {s.name: s.outlet for s in configured}, settings.model)
-                counts = store(fetched, extraction, db_path, archive, run_id)
-            except Exception as exc:  # one broken batch never fails the run; its pages are fetched next run
-                open_urls |= {result.url for _, result in fetched.fetches}
-                report_failed_batch(fetched, exc, reports)
-                logger.warning("batch %d/%d failed: %s", number, len(crawl.batches), exc)
-                continue
-            open_urls |= transient_failures(fetched)
-            report_batch(fetched, extraction, counts, reports)
-            logger.info("batch %d/%d stored: %d pages fetched", number, len(crawl.batches), len(fetched.fetches))
-        listings(found, crawl, open_urls, db_path, archive, run_id)
+        crawled = crawl_batches(crawl, crawler, found.hosts, configured, settings, run_id, reports)
+        listings(found, crawl, crawled.open_urls, db_path, archive, run_id)
 
-        summary.hosts_skipped = hosts.skipped()
-        try:  # derived data: a failure here is logged, never fails the run (`claimtrack rebuild` redoes it)
-            refresh(str(settings.db), settings.model)
-        except Exception as exc:
-            logger.warning("refreshing positions failed (run `claimtrack rebuild`): %s", exc)
-        counts_now = table_counts(settings.db)
-        summary.articles_total = counts_now["articles"]
-        summary.claims_total = counts_now["claims"]
-        summary.governments = governments_seen(settings.db)
-        for report in summary.sources:
-            logger.info(
-                "%s: %d discovered, %d fetched, %d unchanged, %d failed, %d articles, %d claims",
-                report.source, report.discovered, report.fetched, report.unchanged, report.failed,
-                report.articles, report.claims,
-            )  # fmt: skip
+        summary.hosts_skipped = crawled.hosts.skipped()
+        refresh_and_total(summary, settings)
         # Unreachable sites are recorded, not failures; an exception inside our own code is.
         status = "completed_with_errors" if any(r.crashed for r in summary.sources) else "completed"
         summary.status = status
@@ -193,6 +161,76 @@ def ingest(sources: str | None = None, db: str | None = None, model: str | None 
         with writer_slot():
             finish_run(settings.db, run_id, status, summary.as_dict())
         publish_run_artifacts("ingest", settings.db, run_id, summary.as_dict())
+
+
+@dataclass
+class CrawledBatches:
+    #: URLs whose pages are not settled (transient failures, batches that could not be stored).
+    open_urls: set[str]
+    hosts: HostBook
+    #: ``batch N/M: reason`` of each batch that could not be extracted or stored.
+    failed: list[str]
+
+
+def crawl_batches(
+    crawl: CrawlPlan,
+    crawler: FetchSettings,
+    hosts: HostBook,
+    sources: list[Source],
+    settings: Settings,
+    run_id: str,
+    reports: dict[str, SourceReport],
+    on_batch: Callable[[str], None] | None = None,
+) -> CrawledBatches:
+    """Fetch, extract and store the plan's batches, the next one fetched while the current one is extracted.
+    One broken batch never fails the run: it is reported (its pages are fetched again next run) and the rest go
+    on. ``on_batch`` hears a note after each batch (the backfill's progress)."""
+    logger = get_run_logger()
+    db_path, archive = str(settings.db), str(settings.archive_dir)
+    outlets = {s.name: s.outlet for s in sources}
+    done = CrawledBatches(open_urls=set(), hosts=hosts, failed=[])
+    total = len(crawl.batches)
+    pending = fetch.submit(crawl.batches[0], crawler, hosts) if crawl.batches else None
+    for number in range(1, total + 1):
+        assert pending is not None
+        fetched = pending.result()
+        done.hosts = fetched.hosts
+        if number < total:  # fetch the next batch while this one is extracted and stored
+            pending = fetch.submit(crawl.batches[number], crawler, done.hosts)
+        try:
+            extraction = extract(fetched, outlets, settings.model)
+            counts = store(fetched, extraction, db_path, archive, run_id)
+        except Exception as exc:
+            done.open_urls |= {result.url for _, result in fetched.fetches}
+            report_failed_batch(fetched, exc, reports)
+            done.failed.append(f"batch {number}/{total}: {type(exc).__name__}: {exc}")
+            logger.warning("batch %d/%d failed: %s", number, total, exc)
+        else:
+            done.open_urls |= transient_failures(fetched)
+            report_batch(fetched, extraction, counts, reports)
+            logger.info("batch %d/%d stored: %d pages fetched", number, total, len(fetched.fetches))
+        if on_batch is not None:
+            on_batch(f"batch {number}/{total}: {len(fetched.pages)} pages")
+    return done
+
+
+def refresh_and_total(summary: IngestSummary, settings: Settings) -> None:
+    """The run's last steps: positions refreshed from the claims now stored, totals and per-source log lines."""
+    logger = get_run_logger()
+    try:  # derived data: a failure here is logged, never fails the run (`claimtrack rebuild` redoes it)
+        refresh(str(settings.db), settings.model)
+    except Exception as exc:
+        logger.warning("refreshing positions failed (run `claimtrack rebuild`): %s", exc)
+    counts_now = table_counts(settings.db)
+    summary.articles_total = counts_now["articles"]
+    summary.claims_total = counts_now["claims"]
+    summary.governments = governments_seen(settings.db)
+    for report in summary.sources:
+        logger.info(
+            "%s: %d discovered, %d fetched, %d unchanged, %d failed, %d articles, %d claims",
+            report.source, report.discovered, report.fetched, report.unchanged, report.failed,
+            report.articles, report.claims,
+        )  # fmt: skip
 
 
 def report_discovery(found: Discovery, reports: dict[str, SourceReport]) -> None:

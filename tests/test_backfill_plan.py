@@ -12,26 +12,21 @@ import pytest
 
 from claimtrack.errors import ConfigError
 from claimtrack.progress import TerminalBar, listening, report
-from claimtrack.runreport import SOURCE_COLUMNS, new_claims_markdown, source_table
+from claimtrack.runreport import SOURCE_COLUMNS, new_claims_markdown, position_changes_markdown, source_table
 from extractors.archive import RawArchive
-from extractors.article import ARTICLE_EXTRACTOR_VERSION, CURRENT_ARTICLE_VERSIONS, TEXT_EXTRACTOR_VERSION
-from extractors.backfill import (
-    Window,
-    WorkBatch,
-    fetch_batches,
-    filter_window,
-    reprocess_batches,
-    warc_batches,
-    waves,
-)
-from extractors.discover import PageRef
+from extractors.article import ARTICLE_EXTRACTOR_VERSION, TEXT_EXTRACTOR_VERSION
+from extractors.backfill import Window, keep_window, warc_batches
+from extractors.crawl import Discovery, KnownPage, SourceDiscovery
+from extractors.discover import PageRef, parse_listing
 from extractors.fetch import FetchResult
-from extractors.rawpages import StoredPage, pages_from_archive
-from extractors.warc import read_warc_records, scan_warc, source_name_for
+from extractors.hosts import HostBook
+from extractors.reprocess import article_from_raw, plan_reprocess
+from extractors.sources import Source
+from extractors.warc import read_warc_records, scan_warc, source_name_for, warc_batch
 from tests.conftest import FIXTURES
 from tests.warcfiles import WarcPage, write_warc
 from warehouse.connection import writer
-from warehouse.queries import ClaimGroup, stale_articles, stored_pages
+from warehouse.queries import ClaimGroup, RunChange, stored_articles
 
 
 def at(day: str) -> datetime:
@@ -51,50 +46,43 @@ def test_window_includes_both_whole_days_and_rejects_bad_input() -> None:
         Window.parse("last tuesday", None)
 
 
-def test_filter_window_keeps_undated_entries_and_counts_what_it_drops() -> None:
+def test_keep_window_drops_dated_entries_outside_keeps_undated_and_forgets_validators() -> None:
     refs = [
         PageRef("https://a.example/1", published_at=at("2024-02-10T08:00:00")),
         PageRef("https://a.example/2", published_at=at("2023-12-31T08:00:00")),
         PageRef("https://a.example/3"),
         PageRef("https://a.example/4", published_at=at("2024-03-05T08:00:00")),
     ]
-    kept = filter_window(refs, Window.parse("2024-02-01", "2024-02-29"))
-    assert [r.url.rsplit("/", 1)[1] for r in kept.kept] == ["1", "3"]
-    assert (kept.outside, kept.undated) == (2, 1)
-    assert filter_window(refs, Window()).kept == refs
+    listing = FetchResult(
+        url="https://a.example/feed", final_url="https://a.example/feed", fetched_at=at("2024-03-06"),
+        status=200, body=b"<rss/>", etag='"v1"', last_modified="Wed, 06 Mar 2024 00:00:00 GMT", role="listing",
+    )  # fmt: skip
+    found = SourceDiscovery(source=Source(name="s", kind="feed", url="https://a.example/feed"), refs=list(refs))
+    found.listings = [listing]
+    counts = keep_window(Discovery(sources=[found], hosts=HostBook()), Window.parse("2024-02-01", "2024-02-29"))
+    assert [r.url.rsplit("/", 1)[1] for r in found.refs] == ["1", "3"]
+    assert (counts.outside, counts.undated) == ({"s": 2}, {"s": 1})
+    assert (found.listings[0].etag, found.listings[0].last_modified) == (None, None)
+    whole = SourceDiscovery(source=found.source, refs=list(refs))
+    keep_window(Discovery(sources=[whole], hosts=HostBook()), Window())
+    assert whole.refs == refs
 
 
-def test_fetch_batches_group_by_host_and_waves_never_put_one_host_twice() -> None:
-    refs = [PageRef(f"https://a.example/{i}") for i in range(5)] + [PageRef(f"https://b.example/{i}") for i in range(3)]
-    batches = fetch_batches(refs, source="s", outlet=None, allow_private=False, size=2)
-    assert [(b.host, len(b.refs)) for b in batches] == [
-        ("a.example", 2),
-        ("a.example", 2),
-        ("a.example", 1),
-        ("b.example", 2),
-        ("b.example", 1),
+def test_sitemap_index_dates_let_a_backfill_skip_old_children() -> None:
+    index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <sitemap><loc>/sitemap-2023-12.xml</loc><lastmod>2023-12-31T23:00:00Z</lastmod></sitemap>
+    <sitemap><loc>/sitemap-2024-02.xml</loc><lastmod>2024-02-29</lastmod></sitemap>
+    <sitemap><loc>/sitemap-pages.xml</loc></sitemap></sitemapindex>"""
+    listing = parse_listing("sitemap", index, "https://news.example/sitemap.xml")
+    assert listing.sitemaps == [
+        "https://news.example/sitemap-2023-12.xml",
+        "https://news.example/sitemap-2024-02.xml",
+        "https://news.example/sitemap-pages.xml",
     ]
-    assert sum(len(b.refs) for b in batches) == len(refs)
-    planned = list(waves(batches, parallel=4))
-    for wave in planned:
-        hosts = [b.host for b in wave]
-        assert len(hosts) == len(set(hosts))
-    assert [b for wave in planned for b in wave if b.host == "a.example"] == batches[:3]  # order kept per host
-    assert sum(len(w) for w in planned) == len(batches)
-    with pytest.raises(ConfigError, match="batch_size"):
-        fetch_batches(refs, source="s", outlet=None, allow_private=False, size=0)
-
-
-def test_reprocess_batches_keep_source_and_outlet_apart() -> None:
-    stale = [("feed", "Outlet A", "a1"), ("feed", "Outlet A", "a2"), ("feed", None, "a3"), ("other", None, "b1")]
-    batches = reprocess_batches(stale, size=1)
-    assert [(b.source, b.outlet, b.article_ids) for b in batches] == [
-        ("feed", "Outlet A", ("a1",)),
-        ("feed", "Outlet A", ("a2",)),
-        ("feed", None, ("a3",)),
-        ("other", None, ("b1",)),
-    ]
-    assert all(b.kind == "reprocess" for b in batches)
+    assert listing.sitemap_dates == {
+        "https://news.example/sitemap-2023-12.xml": at("2023-12-31T23:00:00"),
+        "https://news.example/sitemap-2024-02.xml": at("2024-02-29"),
+    }
 
 
 KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()
@@ -145,82 +133,80 @@ def test_missing_warc_is_a_config_error(tmp_path: Path) -> None:
         scan_warc(tmp_path / "nope.warc.gz")
 
 
-def test_pages_from_archive_restores_body_type_and_stored_date(tmp_path: Path) -> None:
-    archive = RawArchive(tmp_path / "raw")
-    fetched = FetchResult(url="https://x.example/a", final_url="https://x.example/a", fetched_at=at("2024-01-01"))
-    fetched = FetchResult(
-        url=fetched.url, final_url=fetched.final_url, fetched_at=fetched.fetched_at, status=200, body=KYIV
+def test_warc_batch_normalises_urls_and_leaves_stored_bodies_alone(tmp_path: Path) -> None:
+    path = write_warc(
+        tmp_path / "a.warc.gz",
+        [
+            WarcPage("https://News.Example/world/kyiv-talks?utm_source=x#top", KYIV),
+            WarcPage("https://news.example/world/gaza-aid", GAZA),
+        ],
     )
-    sha = archive.put(fetched)
-    assert sha is not None
-    stored = [
-        StoredPage(
-            article_id="a",
-            url="https://x.example/a",
-            source="s",
-            outlet=None,
-            content_sha256=sha,
-            content_type="text/html",
-            final_url=None,
-            fetched_at=None,
-            title="Kyiv",
-            published_at=at("2024-02-12"),
-        ),
-        StoredPage(
-            article_id="b",
-            url="https://x.example/b",
-            source="s",
-            outlet=None,
-            content_sha256="0" * 64,
-            content_type=None,
-            final_url=None,
-            fetched_at=None,
-            title=None,
-            published_at=None,
-        ),
-    ]
-    loaded = pages_from_archive(archive, stored)
-    (page,) = loaded.pages
-    assert page.fetch.body == KYIV and page.fetch.content_type == "text/html"
-    assert page.ref.published_at == at("2024-02-12")
-    assert loaded.errors["https://x.example/b"].startswith("raw_missing:")
+    entries = scan_warc(path).entries
+    asked: list[list[str]] = []
+
+    def lookup(urls: list[str]) -> dict[str, KnownPage]:
+        asked.append(list(urls))
+        gaza = "https://news.example/world/gaza-aid"
+        return {gaza: KnownPage(url=gaza, content_sha256=entries[1].content_sha256, has_article=True)}
+
+    batch = warc_batch(path, [e.offset for e in entries], "warc:a", lookup)  # type: ignore[arg-type]
+    assert len(asked) == 1  # one warehouse question per batch
+    (page,) = batch.pages
+    assert page.ref.url == "https://news.example/world/kyiv-talks" and page.source == "warc:a"
+    assert page.fetch.canonical_url is not None
+    assert batch.unchanged == {"warc:a": 1} and [f.url for _, f in batch.fetches] == [page.ref.url]
 
 
-def test_stale_articles_lists_only_other_versions_and_stored_pages_joins_the_fetch(db: Path) -> None:
-    now = at("2024-02-12")
+def stored_row(con: object, article_id: str, **values: object) -> None:
+    row = {
+        "url": f"https://x.example/{article_id}",
+        "source": "feed",
+        "text": "t",
+        "text_sha256": "x",
+        "content_sha256": None,
+        "extracted_at": at("2024-02-12"),
+        "extractor_version": ARTICLE_EXTRACTOR_VERSION,
+        "claims_version": "claims/1+m",
+        "published_at": at("2024-02-10"),
+        "title": None,
+        **values,
+    }
+    names = ", ".join(["article_id", *row])
+    marks = ", ".join("?" * (len(row) + 1))
+    con.execute(f"insert into articles ({names}) values ({marks})", [article_id, *row.values()])  # type: ignore[attr-defined]
+
+
+def test_plan_reprocess_selects_stale_versions_and_counts_missing_raw_pages(db: Path, tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path / "raw")
+    body = FetchResult(url="https://x.example/a2", final_url="https://x.example/a2", fetched_at=at("2024-02-12"),
+                       status=200, body=KYIV)  # fmt: skip
+    sha = archive.put(body)
     with writer(db) as con:
-        for article_id, source, version, claims_version, published in [
-            ("a1", "feed", ARTICLE_EXTRACTOR_VERSION, "claims/1+m", "2024-02-10"),
-            ("a2", "feed", "trafilatura-0.1/0", "claims/1+m", "2024-02-11"),
-            ("a3", "feed", TEXT_EXTRACTOR_VERSION, "claims/0+m", "2023-05-01"),
-            ("a4", "other", ARTICLE_EXTRACTOR_VERSION, "claims/0+m", "2024-02-12"),
-        ]:
-            con.execute(
-                "insert into articles (article_id, url, source, text, text_sha256, content_sha256, extracted_at,"
-                " extractor_version, claims_version, published_at) values (?, ?, ?, 't', 'x', ?, ?, ?, ?, ?)",
-                [
-                    article_id,
-                    f"https://x/{article_id}",
-                    source,
-                    f"sha-{article_id}",
-                    now,
-                    version,
-                    claims_version,
-                    at(published),
-                ],
-            )
+        stored_row(con, "a1")  # current on both counts
+        stored_row(con, "a2", extractor_version="trafilatura-0.1/0", content_sha256=sha, title="Kyiv")
+        stored_row(con, "a3", extractor_version=TEXT_EXTRACTOR_VERSION, claims_version="claims/0+m",
+                   published_at=at("2023-05-01"))  # fmt: skip
+        stored_row(con, "a4", source="other", claims_version="claims/0+m", published_at=at("2024-02-12"))
+        stored_row(con, "a5", extractor_version="trafilatura-0.1/0", content_sha256="0" * 64)  # raw page lost
         con.execute(
             "insert into fetches (url, source, fetched_at, content_sha256, content_type) values (?, ?, ?, ?, ?)",
-            ["https://x/a2", "feed", now, "sha-a2", "text/html; charset=utf-8"],
+            ["https://x.example/a2", "feed", at("2024-02-12"), sha, "text/html; charset=utf-8"],
         )
-    current = {"article_versions": CURRENT_ARTICLE_VERSIONS, "claims_version": "claims/1+m"}
-    assert [r[2] for r in stale_articles(db, **current)] == ["a3", "a2", "a4"]  # by source, oldest first  # type: ignore[arg-type]
-    assert [r[2] for r in stale_articles(db, sources=["feed"], **current)] == ["a3", "a2"]  # type: ignore[arg-type]
-    in_2024 = stale_articles(db, start=at("2024-01-01"), end=at("2025-01-01"), **current)  # type: ignore[arg-type]
-    assert [r[2] for r in in_2024] == ["a2", "a4"]
-    (a2,) = stored_pages(db, ["a2"])
-    assert a2.content_type == "text/html; charset=utf-8" and a2.content_sha256 == "sha-a2"
-    assert a2.published_at == at("2024-02-11")
+    raw = {"archive": archive.root, "from_raw": True}
+    plan = plan_reprocess(db, "claims/1+m", **raw)  # type: ignore[arg-type]
+    assert [r.article_id for r in plan.todo] == ["a3", "a2", "a4"]  # by source, oldest first
+    assert (plan.summary.articles, plan.summary.skipped_current, plan.summary.raw_missing) == (5, 2, 1)
+    assert [[r.article_id for r in b] for b in plan.batches(2)] == [["a3", "a2"], ["a4"]]  # one source per batch
+    assert [r.article_id for r in plan_reprocess(db, "claims/1+m").todo] == ["a3", "a4"]  # text kept as it is
+    assert [r.article_id for r in plan_reprocess(db, "claims/1+m", sources=["feed"], **raw).todo] == ["a3", "a2"]  # type: ignore[arg-type]
+    in_2024 = plan_reprocess(db, "claims/1+m", start=at("2024-01-01"), end=at("2025-01-01"), **raw)  # type: ignore[arg-type]
+    assert [r.article_id for r in in_2024.todo] == ["a2", "a4"]
+
+    (a2,) = stored_articles(db, ["a2"])
+    assert a2.content_type == "text/html; charset=utf-8" and a2.published_at == at("2024-02-10")
+    article = article_from_raw(a2, archive)
+    assert article.extractor_version == ARTICLE_EXTRACTOR_VERSION and "Kyiv" in article.text
+    assert article.published_at is not None
 
 
 def test_source_table_has_the_artifact_columns_and_a_total() -> None:
@@ -285,10 +271,28 @@ def test_progress_reaches_listeners_and_renders_a_bar() -> None:
     assert lines[-1].startswith("[" + "#" * 30 + "] 4/4 batches 100%") and lines[-1].endswith("done")
 
 
-def test_work_batch_label_and_size() -> None:
-    batch = warc_batches("/x/a.warc.gz", [1, 2, 3], source="warc:a", size=2)[0]
-    assert batch.size == 2 and batch.label == "warc warc:a (2 from warc:/x/a.warc.gz)"
-    assert WorkBatch(kind="directory", source="saved", host="local", path="/x").size == 1
+def test_warc_batches_cut_offsets_and_say_what_they_hold() -> None:
+    batches = warc_batches("/x/a.warc.gz", [1, 2, 3], source="warc:a", size=2)
+    assert [b.offsets for b in batches] == [(1, 2), (3,)] and batches[0].label == "warc:a (2 records)"
+    with pytest.raises(ConfigError, match="batch_size"):
+        warc_batches("/x/a.warc.gz", [1], source="warc:a", size=0)
+
+
+def test_position_changes_markdown_lists_reversals_first_then_new_statements() -> None:
+    def change(label: str, content: str) -> RunChange:
+        return RunChange(
+            government="CHN", topic="ukraine-war", label=label, stated_at=at("2024-02-12"), speaker="Wang Yi",
+            content=content, url="https://x/1", earlier_stated_at=at("2023-08-06") if label != "new" else None,
+            earlier_speaker="Li Hui" if label != "new" else None,
+            earlier_content="China supports | talks" if label != "new" else None,
+        )  # fmt: skip
+
+    text = position_changes_markdown([change("reversal", "China rejects talks"), change("new", "A new line")], "r-1")
+    assert "| CHN | ukraine-war | **reversal** | 2024-02-12 | Wang Yi | China rejects talks |" in text
+    assert "2023-08-06, Li Hui: China supports \\| talks" in text
+    assert "## New statements (1)" in text and "| A new line |" in text
+    only_new = position_changes_markdown([change("new", "A new line")], "r-2")
+    assert "No shift or reversal" in only_new
 
 
 def test_deployment_trigger_without_a_server_says_how_to_point_at_one() -> None:

@@ -23,7 +23,7 @@ def counts(db: Path) -> tuple[int, ...]:
     row = run_sql(
         db,
         "select (select count(*) from articles), (select count(*) from claim_records), (select count(*) from claims),"
-        " (select count(*) from fetches)",
+        " (select count(*) from fetches where role = 'page')",
     ).rows[0]
     return tuple(int(v) for v in row)
 
@@ -57,7 +57,16 @@ def test_urls_file_backfill_batches_stores_publishes_and_does_nothing_twice(
     artifacts = run_artifacts(first["run_id"])
     table = artifacts["backfill-summary"]
     assert table[0]["source"] == "urls:pages" and table[0]["articles"] == 2 and table[-1]["source"] == "total"
-    assert "New claims in run" in artifacts["position-changes"]
+    # Positions were refreshed at the end; every statement is this run's, so the note lists all shifts and
+    # reversals of position_changes, then the new statements.
+    notes = artifacts["position-changes"]
+    moved, new = run_sql(
+        db,
+        "select count(*) filter (where label in ('shift', 'reversal')), count(*) filter (where label = 'new')"
+        " from position_changes where method = 'lexical'",
+    ).rows[0]
+    assert new > 0 and f"## New statements ({new})" in notes
+    assert notes.count("| **shift** |") + notes.count("| **reversal** |") == moved
     assert "progress" in artifacts and float(artifacts["progress"]) == 100.0
 
     hits = server.hits("/a/kyiv") + server.hits("/b/gaza")
