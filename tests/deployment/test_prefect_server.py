@@ -211,15 +211,19 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
         assert run_row == [(str(ingest_run.id), "ingest", "completed", str(claims_now))] and claims_now > 16
         artifacts = run_artifacts(str(ingest_run.id))
         table = {row["source"]: row for row in artifacts["ingest-summary"]}
-        assert table["example-feed"]["fetched"] == 2 and table["example-feed"]["articles"] == 1  # feed + page
+        assert table["example-feed"]["fetched"] == 1 and table["example-feed"]["articles"] == 1
         assert table["saved"]["claims"] == 16 and table["total"]["articles"] == 2
-        assert "New claims in run" in artifacts["position-changes"] and "| RUS |" in artifacts["position-changes"]
-        assert any("[1/2] example-feed" in line for line in run_logs(ingest_run.id))
+        notes = artifacts["position-changes"]  # positions were refreshed at the end of the run
+        assert "Notable position changes in run" in notes and "## New statements" in notes
+        assert any("batch 1/1 stored" in line for line in run_logs(ingest_run.id))
 
-        # 2. A reprocess backfill: the saved article looks stale (older claims extractor) and is extracted again
-        # from the raw archive, with no network.
+        # 2. A reprocess backfill: the saved article looks stale (older article and claims extractors) and is
+        # extracted again from the raw archive, with no network.
         with writer(stack.db) as con:
-            con.execute("update articles set claims_version = 'claims/0+old' where source = 'saved'")
+            con.execute(
+                "update articles set claims_version = 'claims/0+old', extractor_version = 'text/0'"
+                " where source = 'saved'"
+            )
         assert int(run_sql(stack.db, "select count(*) from claims").rows[0][0]) == claims_now - 16
         feed_hits = server.hits("/feed.xml")
         mark = time.monotonic()
@@ -245,7 +249,8 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
         ).rows
         assert status == [("backfill", "completed", "1")]
         table = {row["source"]: row for row in run_artifacts(str(backfill_run.id))["backfill-summary"]}
-        assert table["saved"]["articles"] == 1 and table["saved"]["fetched"] == 1
+        assert table["saved"]["articles"] == 1 and table["saved"]["fetched"] == 1  # text re-made from the raw page
+        assert run_sql(stack.db, "select extractor_version from articles where source = 'saved'").rows == [("text/1",)]
 
         # 3. Runs never overlap: a second ingest while one is going is cancelled, not queued.
         first = run_deployment("ingest/ingest", parameters=parameters, timeout=0, as_subflow=False)
