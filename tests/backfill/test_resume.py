@@ -85,8 +85,8 @@ def test_killed_backfill_resumes_without_duplicates(command: tuple[list[str], di
     rows = run_sql(
         db,
         "select (select count(*) from articles), (select count(distinct url) from articles),"
-        " (select count(*) from fetches where error is null),"
-        " (select count(distinct url) from fetches where error is null),"
+        " (select count(*) from fetches where error is null and role = 'page'),"
+        " (select count(distinct url) from fetches where error is null and role = 'page'),"
         " (select count(*) from claim_records), (select count(distinct claim_id) from claim_records),"
         " (select count(*) from claims)",
     ).rows[0]
