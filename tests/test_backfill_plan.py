@@ -16,14 +16,15 @@ from claimtrack.runreport import SOURCE_COLUMNS, new_claims_markdown, position_c
 from extractors.archive import RawArchive
 from extractors.article import ARTICLE_EXTRACTOR_VERSION, TEXT_EXTRACTOR_VERSION
 from extractors.backfill import Window, keep_window, warc_batches
-from extractors.crawl import Discovery, KnownPage, SourceDiscovery
+from extractors.crawl import Discovery, KnownPage, SourceDiscovery, discover_sync
 from extractors.discover import PageRef, parse_listing
-from extractors.fetch import FetchResult
+from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
 from extractors.hosts import HostBook
 from extractors.reprocess import article_from_raw, plan_reprocess
-from extractors.sources import Source
+from extractors.sources import Source, with_private_hosts
 from extractors.warc import read_warc_records, scan_warc, source_name_for, warc_batch
 from tests.conftest import FIXTURES
+from tests.httpserver import LocalServer
 from tests.warcfiles import WarcPage, write_warc
 from warehouse.connection import writer
 from warehouse.queries import ClaimGroup, RunChange, stored_articles
@@ -321,3 +322,23 @@ def test_backfill_cli_parameters_are_absolute_and_minimal(tmp_path: Path, monkey
     }
     with pytest.raises(SystemExit):
         build_parser().parse_args(["backfill", "--since", "January"])
+
+
+def test_discovery_with_a_window_start_skips_child_sitemaps_last_changed_before_it(server: LocalServer) -> None:
+    index = f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <sitemap><loc>{server.url("/sitemap-2023.xml")}</loc><lastmod>2023-12-31</lastmod></sitemap>
+    <sitemap><loc>{server.url("/sitemap-2024.xml")}</loc><lastmod>2024-02-29</lastmod></sitemap>
+    </sitemapindex>"""
+    child = """<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>{url}</loc><lastmod>{day}</lastmod></url></urlset>"""
+    server.route("/sitemap.xml", index, content_type="application/xml")
+    server.route("/sitemap-2023.xml", child.format(url=server.url("/old"), day="2023-12-01"), content_type="text/xml")
+    server.route("/sitemap-2024.xml", child.format(url=server.url("/new"), day="2024-02-10"), content_type="text/xml")
+    source = Source(name="s", kind="sitemap", url=server.url("/sitemap.xml"), allow_private=True)
+    settings = with_private_hosts(DEFAULT_FETCH_SETTINGS, [source])
+
+    found = discover_sync([source], lambda _urls: {}, settings, newer_than=Window.parse("2024-02-01", None).start)
+    assert [r.url for r in found.sources[0].refs] == [server.url("/new")]
+    assert found.sources[0].old_sitemaps == 1 and server.hits("/sitemap-2023.xml") == 0
+    whole = discover_sync([source], lambda _urls: {}, settings)  # the scheduled crawl reads every child
+    assert sorted(r.url for r in whole.sources[0].refs) == [server.url("/new"), server.url("/old")]

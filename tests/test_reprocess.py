@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,13 +10,20 @@ from spacy.language import Language
 
 from claimtrack.cli import main
 from claimtrack.settings import SEEDS_DIR
-from extractors.article import text_article
+from extractors.article import ARTICLE_EXTRACTOR_VERSION, text_article
+from extractors.crawl import FetchedBatch, FetchedPage
+from extractors.discover import PageRef
+from extractors.fetch import FetchResult
 from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
-from extractors.pipeline import ExtractedArticle
+from extractors.pipeline import ExtractedArticle, extract_pages
 from extractors.reprocess import reprocess
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import FIXTURES, SEED_ARTICLE
+from warehouse.connection import writer
+from warehouse.ingest import store_fetched
 from warehouse.queries import run_sql
 from warehouse.writes import Batch, store_batch
+
+KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()
 
 
 def store_seed(db: Path, nlp: Language) -> None:
@@ -81,3 +89,45 @@ def test_reprocess_command(db: Path, nlp: Language, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "1 of 1 articles re-extracted" in out and "16 claims written" not in out  # same version: ids exist
     assert one(db, "select count(*) from runs where flow = 'reprocess' and status = 'completed'") == 1
+
+
+def test_from_raw_remakes_changed_text_then_its_claims_and_keeps_url_facts(
+    db: Path, nlp: Language, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The unified path (reprocess --from-raw = rebuild's text step = backfill --reprocess): an article whose
+    text came from an older article extractor and differs from what the current one makes gets the new text and
+    new claims in one go; its URL facts stay, the old claims stay in claim_records, and a second run does nothing."""
+    archive = tmp_path / "raw"
+    page = FetchResult(
+        url="https://news.example/world/kyiv-talks",
+        final_url="https://news.example/world/kyiv-talks",
+        fetched_at=datetime(2024, 2, 12, tzinfo=UTC),
+        status=200,
+        body=KYIV,
+        content_type="text/html; charset=utf-8",
+        canonical_url="https://news.example/world/kyiv-talks",
+    )
+    stored = extract_pages([FetchedPage(PageRef(url=page.url), page, "feed")], "feed", "Example News", nlp)
+    store_fetched(FetchedBatch(pages=[], fetches=[("feed", page)]), stored, db, archive, "run-1")
+    current = one(db, "select text_sha256 from articles")
+    claims_before = one(db, "select count(*) from claims")
+    assert claims_before > 0
+    with writer(db) as con:  # as if an older trafilatura had cut the text short
+        con.execute(
+            "update articles set text = left(text, 200), text_sha256 = 'old', extractor_version = 'trafilatura-0.1/0'"
+        )
+    records = one(db, "select count(*) from claim_records")
+
+    assert main(["reprocess", "--db", str(db), "--archive", str(archive)]) == 0  # without --from-raw: text kept
+    assert one(db, "select text_sha256 from articles") == "old"
+    capsys.readouterr()
+    assert main(["reprocess", "--db", str(db), "--archive", str(archive), "--from-raw"]) == 0
+    out = capsys.readouterr().out
+    assert "text re-extracted from the raw archive: 1 (1 changed" in out
+    row = run_sql(db, "select text_sha256, extractor_version, canonical_url, outlet, source from articles").rows[0]
+    assert row == (current, ARTICLE_EXTRACTOR_VERSION, page.canonical_url, "Example News", "feed")
+    assert one(db, "select count(*) from claims") == claims_before  # the same claims as from the first extraction
+    assert one(db, "select count(*) from claim_records") == records  # same ids: nothing duplicated or deleted
+
+    again = reprocess(db, nlp, archive=archive, from_raw=True)
+    assert (again.text_reextracted, again.reprocessed, again.claims, again.skipped_current) == (0, 0, 0, 1)
