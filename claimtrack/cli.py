@@ -257,7 +257,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def format_summary(summary: dict[str, Any]) -> str:
     rows = summary["sources"]
-    lines = ["", f"ingest run {summary['run_id']}", ""]
+    flow = "backfill" if "batches" in summary else "ingest"
+    lines = ["", f"{flow} run {summary['run_id']}", ""]
     header = ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims")
     table = [header] + [
         tuple(str(r[k]) for k in ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims"))
