@@ -21,6 +21,7 @@ EPILOG = """examples:
   claimtrack ingest                          poll seeds/sources.toml once into data/claimtrack.duckdb
   claimtrack sql "SELECT government, count(*) FROM claims GROUP BY 1"
   claimtrack extract seeds/articles/         claims of saved .txt/.html files as JSON lines
+  claimtrack eval polnear ../shared/benchmarks/attribution/polnear --split dev
 """
 
 
@@ -75,6 +76,32 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
     extract.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+
+    evaluation = commands.add_parser(
+        "eval",
+        help="score the extractors against an annotated corpus",
+        description="Score the extractors against an annotated corpus and print a table (optionally JSON).",
+    )
+    corpora = evaluation.add_subparsers(dest="corpus", required=True, metavar="CORPUS")
+    polnear = corpora.add_parser(
+        "polnear",
+        help="claims vs PolNeAR attributions (overlap P/R/F1, by kind, speaker accuracy, exact spans)",
+        description="Run the claims extractor over a PolNeAR split and score it: a prediction matches a gold "
+        "attribution when at least half of its content characters lie in the gold content (one-to-one, greedy). "
+        "DIR is the corpus folder (holding data/<split>/text and .../attributions).",
+    )
+    polnear.add_argument("directory", type=Path, metavar="DIR")
+    polnear.add_argument("--split", choices=("train", "dev", "test"), required=True)
+    polnear.add_argument("--limit", type=int, default=None, help="score only the first N articles (sorted by name)")
+    polnear.add_argument("--json-out", type=Path, default=None, help="also write the scores as JSON to FILE")
+    polnear.add_argument("--errors-out", type=Path, default=None, help="write missed/spurious claims as JSON to FILE")
+    polnear.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    polnear.add_argument(
+        "--cue-classes",
+        default=None,
+        help="comma-separated cue classes to extract: speech,belief,knowledge (default: the pipeline's)",
+    )
+    polnear.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
     return parser
 
 
@@ -89,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_sql(args)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "eval":
+            return cmd_eval(args)
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -224,6 +253,33 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 claim = claim.shifted(offset)
             record = {"file": str(path), **claim.to_json()}
             print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.corpus == "polnear":
+        return cmd_eval_polnear(args)
+    return 1
+
+
+def cmd_eval_polnear(args: argparse.Namespace) -> int:
+    from extractors.evaluation.polnear import EvalSettings, evaluate, format_report, load_split, print_progress
+    from extractors.nlp import load_pipeline
+
+    articles = load_split(args.directory, args.split, args.limit)
+    model = args.model or default_model()
+    cue_classes = args.cue_classes.replace(" ", "") if args.cue_classes else None
+    settings = EvalSettings(model=model, n_process=args.n_process)
+    print(f"claimtrack: scoring {len(articles)} PolNeAR {args.split} articles with {model}", file=sys.stderr)
+    nlp = load_pipeline(model, cue_classes=cue_classes)
+    report = evaluate(nlp, articles, split=args.split, settings=settings, progress=print_progress)
+    print(format_report(report))
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    if args.errors_out:
+        args.errors_out.parent.mkdir(parents=True, exist_ok=True)
+        args.errors_out.write_text(json.dumps(report.errors, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 

@@ -10,6 +10,7 @@ ClaimtrackError
 │   ├── HTTPStatusError         the server answered with a 4xx/5xx status
 │   └── NetworkError            DNS, TLS, connection reset, timeouts, redirect loops
 ├── ExtractError                a page was fetched but yields no usable article text
+├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
     └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
@@ -72,6 +73,10 @@ class NetworkError(FetchError):
 
 class ExtractError(ClaimtrackError):
     """A fetched page yields no usable article text."""
+
+
+class EvaluationDataError(ClaimtrackError):
+    """An evaluation corpus (e.g. PolNeAR) is missing or malformed; the message names the file and line."""
 
 
 class WarehouseError(ClaimtrackError):

@@ -49,11 +49,15 @@ def resolve_model(model: str) -> str:
 
 
 @cache
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load ``model`` once per process and add claimtrack's components."""
+def load_pipeline(model: str = DEFAULT_MODEL, *, cue_classes: str | None = None) -> Language:
+    """Load ``model`` once per process and add claimtrack's components.
+
+    ``cue_classes`` (``"speech,belief"``) overrides which reporting-cue classes the claim extractor keeps.
+    """
     nlp = spacy.load(resolve_model(model))
     nlp.add_pipe("paragraph_sentences", before="parser")
-    nlp.add_pipe("claim_extractor", last=True)
+    claims_config = {"cue_classes": cue_classes} if cue_classes else {}
+    nlp.add_pipe("claim_extractor", last=True, config=claims_config)
     nlp.add_pipe("government_linker", last=True)
     return nlp
 
