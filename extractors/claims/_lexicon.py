@@ -9,7 +9,7 @@ from pathlib import Path
 
 from claimtrack.errors import ConfigError
 
-FRAMES = frozenset({"clause", "object", "xcomp", "oprd"})
+FRAMES = frozenset({"clause", "question", "object", "xcomp", "oprd", "prep", "quote"})
 CUE_CLASSES = frozenset({"speech", "belief", "knowledge"})
 
 
@@ -49,6 +49,25 @@ def load_cues(path: Path | None = None) -> dict[str, Cue]:
 @cache
 def default_cues() -> dict[str, Cue]:
     return load_cues()
+
+
+def load_noun_cues(path: Path | None = None) -> dict[str, str]:
+    """Read a reporting-noun TSV (``lemma<TAB>class``): ``{lemma: cue class}``."""
+    path = path or _data_path("cue_nouns.tsv")
+    nouns: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) != 2 or parts[1] not in CUE_CLASSES:
+            raise ConfigError(f"{path}:{number}: expected 'lemma<TAB>class' with class one of {sorted(CUE_CLASSES)}")
+        nouns[parts[0]] = parts[1]
+    return nouns
+
+
+@cache
+def default_noun_cues() -> dict[str, str]:
+    return load_noun_cues()
 
 
 def _word_set(name: str) -> frozenset[str]:

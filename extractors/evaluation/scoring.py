@@ -161,11 +161,16 @@ def quote_kind(text: str, spans: Sequence[Span]) -> str:
         j = start - 1
         while j >= 0 and text[j] in " \t":
             j -= 1
-        if j >= 0 and text[j] in _DOUBLE_OPEN | _SINGLE_OPEN:
+        if j >= 0 and (text[j] in _DOUBLE_OPEN | _SINGLE_OPEN or (j > 0 and text[j - 1 : j + 1] == "''")):
             inside = True
-        for i in range(start, min(end, len(text))):
+        i = start - 1
+        while i + 1 < min(end, len(text)):
+            i += 1
             ch = text[i]
-            if _is_quote_mark(text, i):
+            if text.startswith("''", i):  # two apostrophes: a straight double mark in newswire archives
+                inside = not inside
+                i += 1
+            elif _is_quote_mark(text, i):
                 if ch in _DOUBLE_OPEN or ch in _SINGLE_OPEN:
                     inside = True
                 elif ch in _DOUBLE_CLOSE or ch in _SINGLE_CLOSE:

@@ -1,0 +1,255 @@
+"""What was said: the content span(s) of a reporting cue, from the parse and the quotes around it.
+
+A cue's *frames* (``data/cue_verbs.tsv``) say where its content may sit:
+
+- ``clause``    a reported clause: ``said (that) ...``, ``..., he said``, ``X, he said, Y`` (mid-sentence);
+- ``question``  like ``clause`` but an embedded question counts too (``asked whether ...``, ``explained why ...``);
+- ``object``    a direct object (``denied the report``, ``trumpeted China's participation``);
+- ``xcomp``     an infinitive (``urged X to ...``, ``vowed to ...``);
+- ``oprd``      an object with its predicate (``called X "Y"``, ``considered X a success``, ``framed X as Y``);
+- ``prep``      a prepositional object (``called for ...``, ``warned against ...``, ``pointed to ...``).
+
+When no frame yields content, a quote right beside the attribution is the content (``“…,” X said``;
+``X said: “…”``; ``X told reporters on Monday, “…”``).
+
+Content never crosses its attribution: reported clauses before the cue run from the sentence start (``A, but
+B, the source added`` reports A and B), those after it stop at a ``;``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spacy.tokens import Token
+
+from extractors.claims._lexicon import Cue
+from extractors.claims._mentions import mention_tokens
+from extractors.claims._quotes import Quote, QuoteIndex
+
+Spans = list[tuple[int, int]]
+
+#: Dependents of a cue verb that belong to the attribution itself, not to what was said.
+_CUE_PARTS = frozenset({"aux", "auxpass", "neg", "prt", "advmod", "npadvmod"})
+#: Punctuation that ends a reported clause: what follows is the reporter's text again.
+_CLAUSE_BREAKS = frozenset({";"})
+#: Words that open an embedded question ("did not say whether ..."), content only for ``question`` frames.
+_QUESTION_WORDS = frozenset({"whether", "if", "how", "what", "when", "why", "who", "where", "which"})
+#: Objects that carry no statement ("said so", "denied it").
+EMPTY_CONTENT = frozenset({"so", "it", "this", "that", "nothing", "something", "anything", "yes", "no", "otherwise"})
+#: Prepositions that introduce content for ``prep``-frame cues (``call for``, ``warn against``, ``point to``).
+_CONTENT_PREPS = frozenset({"for", "on", "against", "of", "about", "to"})
+#: Most tokens allowed between an attribution and the quote it introduces (``told reporters on Monday, “…”``).
+MAX_LEAD_TOKENS = 12
+_CLOSING_MARKS = "”\"’»'"
+
+
+def attribution_core(verb: Token, source: Token | None) -> tuple[int, int]:
+    """First and last token index of the attribution itself: the source mention and the cue with its auxiliaries."""
+    ids = [verb.i] + [c.i for c in verb.children if c.dep_ in _CUE_PARTS and abs(c.i - verb.i) <= 3]
+    if source is not None:
+        ids += [t.i for t in mention_tokens(source)]
+    return min(ids), max(ids)
+
+
+def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex) -> tuple[Spans, str]:
+    """The content spans of ``verb`` and the frame that produced them (``("", [])`` when none)."""
+    for frame, finder in _FRAME_ORDER:
+        if frame in cue.frames or (frame == "clause" and "question" in cue.frames):
+            spans = finder(verb, cue, source)
+            if spans:
+                return spans, frame
+    quote = adjacent_quote(verb, source, quotes)
+    if quote is not None:
+        return [(quote.start, quote.end)], "quote"
+    return [], ""
+
+
+# -- frames ------------------------------------------------------------------------------------------------------
+
+
+def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
+    source_ids = {t.i for t in source.subtree} if source is not None else set()
+    children = list(verb.children)
+    clauses = [c for c in children if c.dep_ in ("ccomp", "csubj") and c.i not in source_ids]
+    if not clauses:
+        clauses = [c for c in children if c.dep_ == "parataxis" and c.i < verb.i]
+    if not clauses:
+        # "Language unclear on whether ..., experts say": the parser gives up and labels the clause ``dep``.
+        clauses = [c for c in children if c.dep_ == "dep" and c.i < verb.i and _comma_before(verb, source)]
+    if "question" not in cue.frames:
+        clauses = [c for c in clauses if not _is_question(c)]
+    if clauses:
+        tokens = _tokens_of(clauses, exclude=source_ids | {verb.i})
+        after = all(c.i > verb.i for c in clauses)
+        before = all(c.i < verb.i for c in clauses)
+        if after or before:
+            tokens = _one_side(tokens, verb, source, after=after)
+        if before and tokens:
+            tokens = _from_sentence_start(tokens, verb)
+        tokens = _strip_that(tokens)
+        if tokens:
+            return [_span(tokens)]
+    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."
+        skip = {t.i for t in verb.subtree}
+        tokens = [t for t in verb.head.subtree if t.i not in skip and not t.is_space]
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+            tokens = tokens[:-1]
+        return runs(tokens)
+    return []
+
+
+def _oprd(verb: Token, cue: Cue, source: Token | None) -> Spans:
+    children = list(verb.children)
+    objects = [c for c in children if c.dep_ == "dobj"]
+    if not objects:
+        return []
+    predicates = [c for c in children if c.dep_ in ("oprd", "ccomp", "xcomp")]
+    predicates += [c for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "as"]
+    predicates += [c for c in children if c.dep_ == "prep" and c.lower_ == "as"]
+    return _subtree_span(objects + predicates, verb, source) if predicates else []
+
+
+def _xcomp(verb: Token, cue: Cue, source: Token | None) -> Spans:
+    children = list(verb.children)
+    infinitives = [c for c in children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)]
+    if not infinitives:
+        return []
+    if verb.lemma_ == "tell":  # told X to ...: the order, not the person ordered
+        return _subtree_span(infinitives, verb, source)
+    objects = [c for c in children if c.dep_ == "dobj"]
+    return _subtree_span(objects + infinitives, verb, source)
+
+
+def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ not in EMPTY_CONTENT and c.pos_ != "PRON"]
+    return _subtree_span(objects, verb, source) if objects else []
+
+
+def _prep(verb: Token, cue: Cue, source: Token | None) -> Spans:
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.i > verb.i]
+    objects = [p for prep in preps[:1] for p in prep.children if p.dep_ in ("pobj", "pcomp")]
+    return _subtree_span(objects, verb, source) if objects else []
+
+
+_FRAME_ORDER = (("clause", _clause), ("oprd", _oprd), ("xcomp", _xcomp), ("object", _object), ("prep", _prep))
+
+
+# -- quotes beside the attribution -------------------------------------------------------------------------------
+
+
+def adjacent_quote(verb: Token, source: Token | None, quotes: QuoteIndex) -> Quote | None:
+    """The quote directly before (“…,” X said) or after (X said: “…”) the attribution, in its paragraph."""
+    doc = verb.doc
+    text = doc.text
+    first_i, last_i = attribution_core(verb, source)
+    first, last = doc[first_i].idx, doc[last_i].idx + len(doc[last_i])
+    para_start = text.rfind("\n", 0, first) + 1
+    para_end = text.find("\n", last)
+    para_end = len(text) if para_end < 0 else para_end
+    before = [q for q in quotes.overlapping(para_start, first) if q.end <= first]
+    if before and only_glue(text[before[-1].end : first]):
+        return before[-1]
+    after = [q for q in quotes.overlapping(last, para_end) if q.start >= last]
+    if after and _leads_to(verb, last_i, after[0]):
+        return after[0]
+    return None
+
+
+def only_glue(gap: str) -> bool:
+    """Is the text between a quote and its attribution only punctuation and space?"""
+    return not gap.strip(" \t,:;–—-")
+
+
+def _leads_to(verb: Token, last_i: int, quote: Quote) -> bool:
+    """Does the attribution run straight into the quote? Only the cue's own dependents may sit in between
+    (``told his radio audience on Monday, “…”``, ``said that “…”``)."""
+    doc = verb.doc
+    gap = [t for t in doc[last_i + 1 :] if t.idx < quote.start]
+    if len(gap) > MAX_LEAD_TOKENS:
+        return False
+    for token in gap:
+        if token.is_punct or token.is_space or token.lower_ == "that":
+            continue
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass"):
+            return False
+        if not any(a.i == verb.i for a in token.ancestors):
+            return False
+    return True
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _tokens_of(heads: Iterable[Token], exclude: set[int]) -> list[Token]:
+    tokens = {t.i: t for head in heads for t in head.subtree if t.i not in exclude}
+    return [tokens[i] for i in sorted(tokens)]
+
+
+def _span(tokens: Sequence[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _subtree_span(heads: Sequence[Token], verb: Token, source: Token | None) -> Spans:
+    exclude = ({t.i for t in source.subtree} if source is not None else set()) | {verb.i}
+    tokens = _strip_that(_tokens_of(heads, exclude))
+    return [_span(tokens)] if tokens else []
+
+
+def _strip_that(tokens: list[Token]) -> list[Token]:
+    while len(tokens) > 1 and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
+        tokens = tokens[1:]
+    return tokens
+
+
+def _is_question(clause: Token) -> bool:
+    first = clause.left_edge
+    return (first.lower_ in _QUESTION_WORDS and first.i < clause.i) or any(
+        c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children
+    )
+
+
+def _one_side(tokens: list[Token], verb: Token, source: Token | None, *, after: bool) -> list[Token]:
+    """Keep the content tokens on one side of the attribution, up to a clause break (``;``)."""
+    first, last = attribution_core(verb, source)
+    if after:
+        kept = [t for t in tokens if t.i > last]
+        for n, token in enumerate(kept):
+            if token.text in _CLAUSE_BREAKS:
+                return kept[:n]
+        return kept
+    kept = [t for t in tokens if t.i < first]
+    for n in range(len(kept) - 1, -1, -1):
+        if kept[n].text in _CLAUSE_BREAKS:
+            return kept[n + 1 :]
+    return kept
+
+
+def _from_sentence_start(tokens: list[Token], verb: Token) -> list[Token]:
+    """Content before its attribution runs from the sentence start: "A, but B, the source added" reports A and B."""
+    first = tokens[0].i
+    prefix = [t for t in verb.sent if t.i < first and not t.is_space]
+    for n in range(len(prefix) - 1, -1, -1):
+        if prefix[n].text in _CLAUSE_BREAKS or prefix[n].text == ":":
+            prefix = prefix[n + 1 :]
+            break
+    return prefix + tokens
+
+
+def _comma_before(verb: Token, source: Token | None) -> bool:
+    first, _ = attribution_core(verb, source)
+    return first > 0 and verb.doc[first - 1].text == ","
+
+
+def runs(tokens: Iterable[Token]) -> Spans:
+    """Character spans of the runs of consecutive tokens."""
+    ordered = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
+    spans: Spans = []
+    previous: Token | None = None
+    for token in ordered:
+        if previous is not None and token.i == previous.i + 1:
+            spans[-1] = (spans[-1][0], token.idx + len(token))
+        else:
+            spans.append((token.idx, token.idx + len(token)))
+        previous = token
+    return spans

@@ -1,0 +1,116 @@
+"""Who is speaking: the token heading the source of a reporting cue, found through the parse.
+
+Rules, tried from the cue verb upwards (the first that applies wins):
+
+- ``subject``    its subject (``Wang said``); a relative pronoun stands for its antecedent (``Lavrov, who said``);
+- ``unsourced``  an expletive or passive without agent (``it was reported that``, ``is said to``): no source;
+- ``agent``      the passive agent (``was told by officials``);
+- ``noun``       a participle modifying a noun (``a statement announcing ...``, ``postings saying ...``): that noun;
+- ``inherited``  a verb without subject takes the subject of the verb it hangs from: coordination
+                 (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
+                 (``..., saying that``), gerunds after a preposition (``aside from saying``);
+- ``reattached`` a coordinated cue that the parser hung inside another cue's reported clause but that agrees in
+                 tense with that outer cue (``May said the country would leave and suggested ...``): the outer
+                 cue's subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from extractors.claims._lexicon import EXPLETIVES
+
+#: How many heads we climb looking for an inherited subject (deeper chains are parse noise).
+MAX_INHERIT_STEPS = 4
+#: Relative pronouns: as subjects of a relative clause they stand for the noun the clause modifies.
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
+#: Passive cues that report without a source (``X is said to``, ``is believed to``, ``was reported``).
+_UNSOURCED_PASSIVES = frozenset({"report", "say", "believe", "think", "expect", "rumor", "rumour", "understand"})
+#: Finite verb tags: a coordinated cue in one of these agrees in tense with another finite cue.
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The head token of the speaker mention (None when there is none) and the rule that found it."""
+
+    head: Token | None
+    rule: str
+
+    @property
+    def unsourced(self) -> bool:
+        return self.head is None and self.rule == "unsourced"
+
+
+NO_SOURCE = Source(None, "none")
+
+
+def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
+    current = verb
+    for step in range(MAX_INHERIT_STEPS):
+        found = _own_source(current, is_cue=step == 0, verb=verb)
+        if found is not None:
+            return found if step == 0 or found.head is None else Source(found.head, "inherited")
+        if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
+            return Source(current.head, "noun")
+        if current.dep_ == "relcl":
+            return Source(current.head, "subject")
+        if current.dep_ == "conj":
+            outer = _outer_cue(current, cue_lemmas)
+            if outer is not None:
+                found = _own_source(outer, is_cue=False, verb=verb)
+                return Source(found.head, "reattached") if found is not None and found.head is not None else NO_SOURCE
+            current = current.head
+            continue
+        if current.dep_ == "xcomp" or (current.dep_ == "advcl" and current.tag_ == "VBG"):
+            current = current.head
+            continue
+        if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
+            current = current.head.head
+            continue
+        return NO_SOURCE
+    return NO_SOURCE
+
+
+def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
+    """The source a verb names itself (subject, agent, expletive), or None to keep climbing."""
+    subject = passive = None
+    for child in current.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            subject = child
+        elif child.dep_ == "nsubjpass":
+            passive = child
+        elif child.dep_ == "agent":
+            agents = [g for g in child.children if g.dep_ == "pobj"]
+            if agents:
+                return Source(agents[0], "agent")
+    if subject is not None:
+        if subject.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
+            return Source(current.head, "subject")
+        if subject.lower_ in EXPLETIVES and subject.dep_ != "nsubj":
+            return Source(None, "unsourced")
+        return Source(subject, "subject")
+    if passive is not None:
+        if passive.lower_ in EXPLETIVES:
+            return Source(None, "unsourced")
+        if current.lemma_ == "quote":  # X was quoted as saying
+            return Source(passive, "subject")
+        unsourced = is_cue and verb.lemma_.lower() in _UNSOURCED_PASSIVES
+        return Source(None, "unsourced" if unsourced else "none")
+    return None
+
+
+def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
+    """For a coordinated finite cue hung inside a reported clause, the outer cue it agrees with in tense."""
+    if conj.tag_ not in _FINITE_TAGS or conj.head.tag_ == conj.tag_:
+        return None
+    node = conj.head
+    while node.dep_ != "ROOT" and node.head.i != node.i:
+        parent = node.head
+        if node.dep_ in ("ccomp", "parataxis") and parent.tag_ == conj.tag_ and parent.lemma_.lower() in cue_lemmas:
+            return parent
+        node = parent
+    return None
