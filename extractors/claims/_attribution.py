@@ -442,9 +442,7 @@ def _last_speaking_draft(drafts: list[_Draft], para_starts: list[int], p: int, r
     lower = para_starts[max(p - reach, 0)]
     upper = para_starts[p]
     candidates = [
-        d
-        for d in drafts
-        if lower <= d.spans[0][0] < upper and (d.source is not None or d.speaker_span is not None)
+        d for d in drafts if lower <= d.spans[0][0] < upper and (d.source is not None or d.speaker_span is not None)
     ]
     if not candidates:
         return None

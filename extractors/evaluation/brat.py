@@ -108,19 +108,17 @@ def parse_ann(content: str, name: str = "<ann>", text_length: int | None = None)
             roles.setdefault(role, []).extend(bound.spans)
         if trigger_label not in ATTRIBUTION_EVENTS:
             continue
-        content = tuple(sorted(s for role in CONTENT_ROLES for s in roles.get(role, [])))
-        if not content:
+        content_spans = tuple(sorted(s for role in CONTENT_ROLES for s in roles.get(role, [])))
+        if not content_spans:
             continue  # an attribution with no content marks nothing we could extract
         attributions.append(
             GoldAttribution(
                 eid=eid,
                 label=trigger_label or "Attribution",
-                content_spans=content,
+                content_spans=content_spans,
                 source_spans=tuple(sorted(roles.get("Source", []))),
                 cue_spans=tuple(sorted(roles.get("Cue", []))),
-                extra={
-                    k: tuple(v) for k, v in roles.items() if k not in (*CONTENT_ROLES, "Source", "Cue")
-                },
+                extra={k: tuple(v) for k, v in roles.items() if k not in (*CONTENT_ROLES, "Source", "Cue")},
             )
         )
     return attributions

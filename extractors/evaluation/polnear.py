@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 
 from claimtrack.errors import EvaluationDataError
-from extractors.claims import Claim
+from extractors.claims import Claim, ClaimExtractor
 from extractors.evaluation.brat import GoldAttribution, read_ann
 from extractors.evaluation.scoring import KINDS, Attribution, Scores, score_document
 
@@ -87,10 +87,10 @@ def load_split(directory: Path, split: str, limit: int | None = None) -> list[Ar
     if not texts.is_dir() or not annotations.is_dir():
         raise EvaluationDataError(f"{root}: needs text/ and attributions/ folders")
     first_annotation: dict[str, Path] = {}
-    for ann in sorted(annotations.glob("*.ann")):
-        article, sep, _annotator = ann.stem.rpartition("_")
+    for ann_path in sorted(annotations.glob("*.ann")):
+        article, sep, _annotator = ann_path.stem.rpartition("_")
         if sep:
-            first_annotation.setdefault(article, ann)
+            first_annotation.setdefault(article, ann_path)
     articles = []
     for text_path in sorted(texts.glob("*.txt")):
         ann = first_annotation.get(text_path.stem)
@@ -169,13 +169,19 @@ def evaluate(
         articles=len(articles),
         settings={
             "model": settings.model,
-            "cue_classes": ",".join(sorted(nlp.get_pipe("claim_extractor").options.cue_classes)),
+            "cue_classes": ",".join(sorted(_cue_classes(nlp))),
             "n_process": settings.n_process,
         },
         scores=total,
         seconds=time.perf_counter() - started,
         errors=errors,
     )
+
+
+def _cue_classes(nlp: Language) -> frozenset[str]:
+    extractor = nlp.get_pipe("claim_extractor")
+    assert isinstance(extractor, ClaimExtractor)
+    return extractor.options.cue_classes
 
 
 def _article_errors(
