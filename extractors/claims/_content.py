@@ -38,6 +38,10 @@ _QUESTION_WORDS = frozenset({"whether", "if", "how", "what", "when", "why", "who
 EMPTY_CONTENT = frozenset({"so", "it", "this", "that", "nothing", "something", "anything", "yes", "no", "otherwise"})
 #: Prepositions that introduce content for ``prep``-frame cues (``call for``, ``warn against``, ``point to``).
 _CONTENT_PREPS = frozenset({"for", "on", "against", "of", "about", "to"})
+#: Subordinators of adverbial clauses that are the reporter's aside, not part of the report ("..., although he").
+_ASIDE_MARKERS = frozenset({"although", "though", "while", "whereas", "even"})
+#: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
+_ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
 #: Most tokens allowed between an attribution and the quote it introduces (``told reporters on Monday, “…”``).
 MAX_LEAD_TOKENS = 12
 _CLOSING_MARKS = "”\"’»'"
@@ -86,6 +90,8 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
             tokens = _one_side(tokens, verb, source, after=after)
         if before and tokens:
             tokens = _from_sentence_start(tokens, verb)
+        elif tokens:
+            tokens = drop_trailing_asides(tokens)
         tokens = _strip_that(tokens)
         if tokens:
             return [_span(tokens)]
@@ -192,8 +198,44 @@ def _span(tokens: Sequence[Token]) -> tuple[int, int]:
 
 def _subtree_span(heads: Sequence[Token], verb: Token, source: Token | None) -> Spans:
     exclude = ({t.i for t in source.subtree} if source is not None else set()) | {verb.i}
-    tokens = _strip_that(_tokens_of(heads, exclude))
+    tokens = drop_trailing_asides(_strip_that(_tokens_of(heads, exclude)))
     return [_span(tokens)] if tokens else []
+
+
+def drop_trailing_asides(tokens: list[Token]) -> list[Token]:
+    """Cut a reported clause before a closing aside set off by a comma: a non-restrictive relative clause
+    (``, which forced her to leave``), an appositive (``, the existing military alliance``), a concessive clause
+    (``, although he again refused``) or a participle clause (``, implicitly putting his name on the line``)."""
+    if len(tokens) < 4:
+        return tokens
+    last = tokens[-1].i
+    positions = {t.i: n for n, t in enumerate(tokens)}
+    for n, token in enumerate(tokens[1:-1], start=1):
+        if tokens[n - 1].text != "," or tokens[n - 1].i != token.i - 1:
+            continue
+        head = _aside_head(token)
+        if head is None or head.right_edge.i < last - 1 or head.left_edge.i != token.i:
+            continue
+        if head.i not in positions:
+            continue
+        return tokens[: n - 1]
+    return tokens
+
+
+def _aside_head(first: Token) -> Token | None:
+    """The head of the aside that ``first`` opens, or None when ``first`` opens no aside."""
+    for head in [first, *first.ancestors]:
+        if head.left_edge.i != first.i:
+            return None
+        if head.dep_ == "relcl" and first.lower_ in _ASIDE_RELATIVES:
+            return head
+        if head.dep_ == "appos":
+            return head
+        if head.dep_ == "advcl" and (
+            any(c.dep_ == "mark" and c.lower_ in _ASIDE_MARKERS for c in head.children) or head.tag_ == "VBG"
+        ):
+            return head
+    return None
 
 
 def _strip_that(tokens: list[Token]) -> list[Token]:
