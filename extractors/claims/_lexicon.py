@@ -10,7 +10,7 @@ from pathlib import Path
 from claimtrack.errors import ConfigError
 
 FRAMES = frozenset({"clause", "question", "object", "xcomp", "oprd", "prep", "quote"})
-CUE_CLASSES = frozenset({"speech", "belief", "knowledge"})
+CUE_CLASSES = frozenset({"speech", "belief", "knowledge", "stance"})
 
 
 @dataclass(frozen=True, slots=True)
