@@ -69,7 +69,7 @@ class AttributionOptions:
     """Knobs of the rule cascade; defaults were tuned on PolNeAR train/dev."""
 
     #: Cue classes to extract: ``speech`` always; ``belief`` (thinks, considers) and ``knowledge`` (knew, found).
-    cue_classes: frozenset[str] = frozenset({"speech", "belief", "knowledge"})
+    cue_classes: frozenset[str] = frozenset({"speech", "belief", "knowledge", "stance"})
     #: Shortest content worth keeping, in characters.
     min_content_chars: int = 8
     #: How many paragraphs a quote-only paragraph may reach back for its speaker.

@@ -129,7 +129,12 @@ def _xcomp(verb: Token, cue: Cue, source: Token | None) -> Spans:
 
 def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
     objects = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ not in EMPTY_CONTENT and c.pos_ != "PRON"]
-    return _subtree_span(objects, verb, source) if objects else []
+    if not objects:
+        return []
+    if "prep" in cue.frames:
+        # accused Trump of using divisive rhetoric: the charge belongs with the person charged
+        objects += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.i > objects[0].i]
+    return _subtree_span(objects, verb, source)
 
 
 def _prep(verb: Token, cue: Cue, source: Token | None) -> Spans:

@@ -57,7 +57,7 @@ class ClaimExtractor:
     assigns=["doc._.claims", "doc._.people"],
     requires=["token.dep", "token.lemma", "token.pos", "doc.ents"],
     default_config={
-        "cue_classes": "speech,belief,knowledge",
+        "cue_classes": "speech,belief,knowledge,stance",
         "min_content_chars": 8,
         "continuation_reach": 2,
         "keep_unsourced": True,
