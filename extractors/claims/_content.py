@@ -7,7 +7,7 @@ A cue's *frames* (``data/cue_verbs.tsv``) say where its content may sit:
 - ``object``    a direct object (``denied the report``, ``trumpeted China's participation``);
 - ``xcomp``     an infinitive (``urged X to ...``, ``vowed to ...``);
 - ``oprd``      an object with its predicate (``called X "Y"``, ``considered X a success``, ``framed X as Y``);
-- ``prep``      a prepositional object (``called for ...``, ``warned against ...``, ``pointed to ...``).
+- ``prep``      the object of a listed preposition (``called for ...``, ``warned against ...``, ``pointed to ...``).
 
 When no frame yields content, a quote right beside the attribution is the content (``“…,” X said``;
 ``X said: “…”``; ``X told reporters on Monday, “…”``).
@@ -36,8 +36,6 @@ _CLAUSE_BREAKS = frozenset({";"})
 _QUESTION_WORDS = frozenset({"whether", "if", "how", "what", "when", "why", "who", "where", "which"})
 #: Objects that carry no statement ("said so", "denied it").
 EMPTY_CONTENT = frozenset({"so", "it", "this", "that", "nothing", "something", "anything", "yes", "no", "otherwise"})
-#: Prepositions that introduce content for ``prep``-frame cues (``call for``, ``warn against``, ``point to``).
-_CONTENT_PREPS = frozenset({"for", "on", "against", "of", "about", "to"})
 #: Subordinators of adverbial clauses that are the reporter's aside, not part of the report ("..., although he").
 _ASIDE_MARKERS = frozenset({"although", "though", "while", "whereas", "even"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
@@ -133,12 +131,12 @@ def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
         return []
     if "prep" in cue.frames:
         # accused Trump of using divisive rhetoric: the charge belongs with the person charged
-        objects += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.i > objects[0].i]
+        objects += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > objects[0].i]
     return _subtree_span(objects, verb, source)
 
 
 def _prep(verb: Token, cue: Cue, source: Token | None) -> Spans:
-    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.i > verb.i]
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > verb.i]
     objects = [p for prep in preps[:1] for p in prep.children if p.dep_ in ("pobj", "pcomp")]
     return _subtree_span(objects, verb, source) if objects else []
 

@@ -18,6 +18,8 @@ class Cue:
     lemma: str
     cue_class: str
     frames: frozenset[str]
+    #: Prepositions whose object is content, for the ``prep`` frame (``call for``, ``warn against``).
+    preps: frozenset[str] = frozenset()
 
 
 def _data_path(name: str) -> Path:
@@ -35,14 +37,21 @@ def load_cues(path: Path | None = None) -> dict[str, Cue]:
         if len(parts) != 3:
             raise ConfigError(f"{path}:{number}: expected 'lemma<TAB>class<TAB>frames', got {line!r}")
         lemma, cue_class, frames_text = (p.strip() for p in parts)
-        frames = frozenset(f.strip() for f in frames_text.split(","))
-        if cue_class not in CUE_CLASSES or not frames <= FRAMES:
+        frames: set[str] = set()
+        preps: set[str] = set()
+        for frame in (f.strip() for f in frames_text.split(",")):
+            name, _, words = frame.partition(":")
+            frames.add(name)
+            preps.update(w for w in words.split("|") if w)
+        if cue_class not in CUE_CLASSES or not frames <= FRAMES or ("prep" in frames) != bool(preps):
             raise ConfigError(
-                f"{path}:{number}: class must be one of {sorted(CUE_CLASSES)} and frames from {sorted(FRAMES)}"
+                f"{path}:{number}: class must be one of {sorted(CUE_CLASSES)}, frames from {sorted(FRAMES)}, "
+                "and a prep frame names its prepositions (prep:for|on)"
             )
         if lemma in cues:
-            frames = frames | cues[lemma].frames
-        cues[lemma] = Cue(lemma, cue_class, frames)
+            frames |= cues[lemma].frames
+            preps |= cues[lemma].preps
+        cues[lemma] = Cue(lemma, cue_class, frozenset(frames), frozenset(preps))
     return cues
 
 
