@@ -70,7 +70,7 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
 
 
 def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
-    source_ids = {t.i for t in source.subtree} if source is not None else set()
+    source_ids = _mention_ids(source)
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ in ("ccomp", "csubj") and c.i not in source_ids]
     if not clauses:
@@ -195,12 +195,17 @@ def _tokens_of(heads: Iterable[Token], exclude: set[int]) -> list[Token]:
     return [tokens[i] for i in sorted(tokens)]
 
 
+def _mention_ids(source: Token | None) -> set[int]:
+    """The speaker mention's tokens (not its whole subtree: "X, who said Y" has the cue inside X's subtree)."""
+    return {t.i for t in mention_tokens(source)} if source is not None else set()
+
+
 def _span(tokens: Sequence[Token]) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
 def _subtree_span(heads: Sequence[Token], verb: Token, source: Token | None) -> Spans:
-    exclude = ({t.i for t in source.subtree} if source is not None else set()) | {verb.i}
+    exclude = _mention_ids(source) | {verb.i}
     tokens = drop_trailing_asides(_strip_that(_tokens_of(heads, exclude)))
     return [_span(tokens)] if tokens else []
 

@@ -29,6 +29,8 @@ MAX_INHERIT_STEPS = 4
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 #: Passive cues that report without a source (``X is said to``, ``is believed to``, ``was reported``).
 _UNSOURCED_PASSIVES = frozenset({"report", "say", "believe", "think", "expect", "rumor", "rumour", "understand"})
+#: Entity types that "who" cannot refer to.
+_PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
 #: Finite verb tags: a coordinated cue in one of these agrees in tense with another finite cue.
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
@@ -57,7 +59,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
             return Source(current.head, "noun")
         if current.dep_ == "relcl":
-            return Source(current.head, "subject")
+            return Source(_antecedent(current.head, None), "subject")
         if current.dep_ == "conj":
             outer = _outer_cue(current, cue_lemmas)
             if outer is not None:
@@ -89,7 +91,7 @@ def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
                 return Source(agents[0], "agent")
     if subject is not None:
         if subject.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
-            return Source(current.head, "subject")
+            return Source(_antecedent(current.head, subject), "subject")
         if subject.lower_ in EXPLETIVES and subject.dep_ != "nsubj":
             return Source(None, "unsourced")
         return Source(subject, "subject")
@@ -101,6 +103,16 @@ def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
         unsourced = is_cue and verb.lemma_.lower() in _UNSOURCED_PASSIVES
         return Source(None, "unsourced" if unsourced else "none")
     return None
+
+
+def _antecedent(noun: Token, pronoun: Token | None) -> Token:
+    """What a relative clause's pronoun stands for. "who" means a person, so a place the parser hung the clause
+    on ("Alan Berger, a gynecologist from Englewood, who said") gives way to the noun it belongs to."""
+    if pronoun is None or pronoun.lower_ != "who":
+        return noun
+    while noun.dep_ == "pobj" and noun.ent_type_ in _PLACE_ENTITIES and noun.head.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head.head
+    return noun
 
 
 def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
