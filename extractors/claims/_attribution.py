@@ -60,6 +60,9 @@ _NON_SPEECH_PENALTY = 0.15
 _UNSOURCED_PENALTY = 0.2
 #: A pronoun speaker must be resolved, which may go wrong.
 _PRONOUN_PENALTY = 0.1
+#: Most words between an attribution and the next sentence's quote for that quote to continue it
+#: (“A,” X said on Monday. “B.”); more words mean the reporter has moved on (“A,” X said, and Y cut in. “B.”).
+MAX_SPLIT_GAP_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:–—-"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 
@@ -428,7 +431,8 @@ def _split_quote_owner(
         draft = before[-1]
         claimed_end = max(e for _, e in draft.spans)
         between = [q for q in quotes.overlapping(claimed_end, start) if q.start >= claimed_end]
-        if not between and _starts_sentence(text, start, para_start):
+        gap = text[max(claimed_end, draft.core[1] if draft.core else claimed_end) : start]
+        if not between and _starts_sentence(text, start, para_start) and len(gap.split()) <= MAX_SPLIT_GAP_WORDS:
             return draft  # “A,” X said. “B.”
     return None
 

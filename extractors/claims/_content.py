@@ -38,6 +38,8 @@ _QUESTION_WORDS = frozenset({"whether", "if", "how", "what", "when", "why", "who
 EMPTY_CONTENT = frozenset({"so", "it", "this", "that", "nothing", "something", "anything", "yes", "no", "otherwise"})
 #: Subordinators of adverbial clauses that are the reporter's aside, not part of the report ("..., although he").
 _ASIDE_MARKERS = frozenset({"although", "though", "while", "whereas", "even"})
+#: Subordinators of clauses about the circumstances of an act, not its content (refused to speak as she left).
+_EVENT_MARKERS = frozenset({"as", "after", "before", "when", "because", "since", "until"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
 #: Fewest tokens an object must have before it may be a misparsed reported clause.
@@ -57,12 +59,17 @@ def attribution_core(verb: Token, source: Token | None) -> tuple[int, int]:
 
 def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex) -> tuple[Spans, str]:
     """The content spans of ``verb`` and the frame that produced them (``("", [])`` when none)."""
+    before, after = adjacent_quotes(verb, source, quotes)
+    core_start = verb.doc[attribution_core(verb, source)[0]].idx
     for frame, finder in _FRAME_ORDER:
         if frame in cue.frames or (frame == "clause" and "question" in cue.frames):
             spans = finder(verb, cue, source)
+            if spans and before is not None and spans[-1][1] <= core_start and _opens_statement(before, verb.doc.text):
+                # “…,” X said: the quote is what was said, whatever the parser hung on it
+                return [(before.start, before.end)], "quote"
             if spans:
                 return spans, frame
-    quote = adjacent_quote(verb, source, quotes)
+    quote = before or after
     if quote is not None:
         return [(quote.start, quote.end)], "quote"
     if "quote" not in cue.frames:
@@ -86,6 +93,8 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         clauses = [c for c in children if c.dep_ == "dep" and c.i < verb.i and _comma_before(verb, source)]
     if "question" not in cue.frames:
         clauses = [c for c in clauses if not _is_question(c)]
+    if clauses and any(c.i > verb.i for c in clauses):
+        clauses = [c for c in clauses if c.i > verb.i]  # "A; Iran insists B": B is what Iran insists
     if clauses:
         tokens = _tokens_of(clauses, exclude=source_ids | {verb.i})
         after = all(c.i > verb.i for c in clauses)
@@ -176,8 +185,8 @@ _FRAME_ORDER = (("clause", _clause), ("oprd", _oprd), ("xcomp", _xcomp), ("objec
 # -- quotes beside the attribution -------------------------------------------------------------------------------
 
 
-def adjacent_quote(verb: Token, source: Token | None, quotes: QuoteIndex) -> Quote | None:
-    """The quote directly before (“…,” X said) or after (X said: “…”) the attribution, in its paragraph."""
+def adjacent_quotes(verb: Token, source: Token | None, quotes: QuoteIndex) -> tuple[Quote | None, Quote | None]:
+    """The quotes directly before (“…,” X said) and after (X said: “…”) the attribution, in its paragraph."""
     doc = verb.doc
     text = doc.text
     first_i, last_i = attribution_core(verb, source)
@@ -186,12 +195,18 @@ def adjacent_quote(verb: Token, source: Token | None, quotes: QuoteIndex) -> Quo
     para_end = text.find("\n", last)
     para_end = len(text) if para_end < 0 else para_end
     before = [q for q in quotes.overlapping(para_start, first) if q.end <= first]
-    if before and only_glue(text[before[-1].end : first]):
-        return before[-1]
     after = [q for q in quotes.overlapping(last, para_end) if q.start >= last]
-    if after and _leads_to(verb, last_i, after[0]):
-        return after[0]
-    return None
+    return (
+        before[-1] if before and only_glue(text[before[-1].end : first]) else None,
+        after[0] if after and _leads_to(verb, last_i, after[0]) else None,
+    )
+
+
+def _opens_statement(quote: Quote, text: str) -> bool:
+    """Does the quote start a statement of its own (after a sentence end, a dash or a colon), rather than close
+    a partly quoted sentence (``... a resolution of the “Ukraine crisis,” the ministry added``)?"""
+    before = text[: quote.start].rstrip(" \t\u00a0")
+    return not before or before[-1] in "\n.!?:—–-”\"'"
 
 
 def only_glue(gap: str) -> bool:
@@ -234,42 +249,54 @@ def _span(tokens: Sequence[Token]) -> tuple[int, int]:
 
 
 def _subtree_span(heads: Sequence[Token], verb: Token, source: Token | None) -> Spans:
-    exclude = _mention_ids(source) | {verb.i}
-    tokens = drop_trailing_asides(_strip_that(_tokens_of(heads, exclude)))
-    return [_span(tokens)] if tokens else []
+    """The heads' subtrees without the attribution: one span, or several where the source and cue sit inside
+    (``what former employees have called a “fraudulent scheme”`` -> ``what`` + ``a “fraudulent scheme”``)."""
+    exclude = _mention_ids(source) | {verb.i} | {c.i for c in verb.children if c.dep_ in _CUE_PARTS}
+    tokens = drop_trailing_asides(_strip_that(_tokens_of(heads, exclude)), reported_clause=False)
+    return runs(tokens)
 
 
-def drop_trailing_asides(tokens: list[Token]) -> list[Token]:
-    """Cut a reported clause before a closing aside set off by a comma: a non-restrictive relative clause
-    (``, which forced her to leave``), an appositive (``, the existing military alliance``), a concessive clause
-    (``, although he again refused``) or a participle clause (``, implicitly putting his name on the line``)."""
+def drop_trailing_asides(tokens: list[Token], *, reported_clause: bool = True) -> list[Token]:
+    """Cut content before a closing aside set off by a comma: a non-restrictive relative clause (``, which forced
+    her to leave``), an appositive (``, the existing military alliance``), a concessive clause (``, although he
+    again refused``) or a participle clause (``, implicitly putting his name on the line``). Outside reported
+    clauses (``refused to speak to reporters as she left``) temporal and causal clauses are asides too."""
     if len(tokens) < 4:
         return tokens
+    markers = _ASIDE_MARKERS if reported_clause else _ASIDE_MARKERS | _EVENT_MARKERS
     last = tokens[-1].i
-    positions = {t.i: n for n, t in enumerate(tokens)}
     for n, token in enumerate(tokens[1:-1], start=1):
-        if tokens[n - 1].text != "," or tokens[n - 1].i != token.i - 1:
+        comma = n - 1
+        while comma > 0 and tokens[comma].text in _CLOSING_MARKS:
+            comma -= 1  # ..., the party,” claiming that ...
+        after_comma = tokens[comma].text == "," and tokens[comma].i >= token.i - 2
+        if not after_comma and not (not reported_clause and _opens_event_clause(token)):
             continue
-        head = _aside_head(token)
-        if head is None or head.right_edge.i < last - 1 or head.left_edge.i != token.i:
+        head = _aside_head(token, markers)
+        if head is None or head.right_edge.i < last - 1:
             continue
-        if head.i not in positions:
-            continue
-        return tokens[: n - 1]
+        return tokens[:comma] if after_comma else tokens[:n]
     return tokens
 
 
-def _aside_head(first: Token) -> Token | None:
+def _opens_event_clause(token: Token) -> bool:
+    return token.lower_ in _EVENT_MARKERS and token.dep_ in ("mark", "advmod")
+
+
+def _aside_head(first: Token, markers: frozenset[str]) -> Token | None:
     """The head of the aside that ``first`` opens, or None when ``first`` opens no aside."""
     for head in [first, *first.ancestors]:
         if head.left_edge.i != first.i:
             return None
-        if head.dep_ == "relcl" and first.lower_ in _ASIDE_RELATIVES:
-            return head
+        if head.dep_ == "relcl" and (
+            first.lower_ in _ASIDE_RELATIVES
+            or (first.dep_ == "prep" and first.i + 1 < len(first.doc) and first.nbor(1).lower_ in _ASIDE_RELATIVES)
+        ):
+            return head  # ..., which forced her / ..., for whom he was scheduled
         if head.dep_ == "appos":
             return head
         if head.dep_ == "advcl" and (
-            any(c.dep_ == "mark" and c.lower_ in _ASIDE_MARKERS for c in head.children) or head.tag_ == "VBG"
+            any(c.dep_ in ("mark", "advmod") and c.lower_ in markers for c in head.children) or head.tag_ == "VBG"
         ):
             return head
     return None
@@ -294,8 +321,10 @@ def _one_side(tokens: list[Token], verb: Token, source: Token | None, *, after: 
     if after:
         kept = [t for t in tokens if t.i > last]
         for n, token in enumerate(kept):
-            if token.text in _CLAUSE_BREAKS:
-                return kept[:n]
+            if token.text in _CLAUSE_BREAKS or (
+                token.text == ":" and n + 1 < len(kept) and kept[n + 1].is_title and n > 0
+            ):
+                return kept[:n]  # "..., polls show X: A Quinnipiac poll found Y" -- a new statement starts
         return kept
     kept = [t for t in tokens if t.i < first]
     for n in range(len(kept) - 1, -1, -1):
@@ -321,12 +350,12 @@ def _comma_before(verb: Token, source: Token | None) -> bool:
 
 
 def runs(tokens: Iterable[Token]) -> Spans:
-    """Character spans of the runs of consecutive tokens."""
+    """Character spans of the runs of consecutive tokens (a gap of only punctuation does not break a run)."""
     ordered = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
     spans: Spans = []
     previous: Token | None = None
     for token in ordered:
-        if previous is not None and token.i == previous.i + 1:
+        if previous is not None and all(t.is_punct or t.is_space for t in token.doc[previous.i + 1 : token.i]):
             spans[-1] = (spans[-1][0], token.idx + len(token))
         else:
             spans.append((token.idx, token.idx + len(token)))
