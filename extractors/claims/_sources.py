@@ -81,8 +81,8 @@ def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
     """The source a verb names itself (subject, agent, expletive), or None to keep climbing."""
     subject = passive = None
     for child in current.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            subject = child
+        if child.dep_ in ("nsubj", "csubj") and (subject is None or child.pos_ != "DET"):
+            subject = child  # "Republican figures -- ... -- both suggested": the noun, not the quantifier
         elif child.dep_ == "nsubjpass":
             passive = child
         elif child.dep_ == "agent":
