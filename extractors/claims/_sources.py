@@ -9,6 +9,8 @@ Rules, tried from the cue verb upwards (the first that applies wins):
 - ``inherited``  a verb without subject takes the subject of the verb it hangs from: coordination
                  (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
                  (``..., saying that``), gerunds after a preposition (``aside from saying``);
+- ``adjacent``   a finite cue whose subject the parser lost after a long opener: the noun phrase right before it
+                 (``Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...``);
 - ``reattached`` a coordinated cue that the parser hung inside another cue's reported clause but that agrees in
                  tense with that outer cue (``May said the country would leave and suggested ...``): the outer
                  cue's subject.
@@ -73,8 +75,28 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
             current = current.head.head
             continue
-        return NO_SOURCE
+        break
+    if verb.tag_ in _FINITE_TAGS and verb.dep_ == "ROOT":
+        adjacent = _noun_right_before(verb)
+        if adjacent is not None:
+            return Source(adjacent, "adjacent")
     return NO_SOURCE
+
+
+def _noun_right_before(verb: Token) -> Token | None:
+    """The noun phrase right before a subjectless finite cue: the parser lost the subject after a long opener
+    ("Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...")."""
+    i = verb.i - 1
+    while i >= verb.sent.start and (verb.doc[i].pos_ == "ADV" or verb.doc[i].text == ","):
+        i -= 1
+    if i < verb.sent.start:
+        return None
+    token = verb.doc[i]
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "poss"):
+        return None
+    while token.dep_ == "appos" and token.head.dep_ not in ("pobj", "dobj"):
+        token = token.head
+    return token
 
 
 def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
