@@ -30,7 +30,7 @@ from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, default_cues, default_noun_cues
 from extractors.claims._mentions import mention_span, speaker_head, speaker_name
 from extractors.claims._model import Claim, ClaimKind
-from extractors.claims._quotes import QuoteIndex, find_quotes, paragraphs
+from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims._sources import source_of
 
 Span = tuple[int, int]
@@ -110,12 +110,14 @@ def attribute(
 ) -> list[Claim]:
     """All claims in ``doc``, in text order, speakers not yet resolved across the document."""
     cues = cues if cues is not None else default_cues()
-    text = doc.text
-    quotes = QuoteIndex(find_quotes(text))
+    quotes = QuoteIndex.of(doc.text)
+    text = quotes.text
     paras = paragraphs(text)
-    drafts = _cue_drafts(doc, cues, quotes, options)
-    drafts += _noun_drafts(doc, quotes, options)
-    _according_to(doc, drafts, quotes)
+    verbs, nouns, accordings = _scan(doc, cues)
+    drafts = _cue_drafts(verbs, cues, quotes, options)
+    drafts += _noun_drafts(nouns, quotes, options)
+    for according in accordings:
+        _apply_according(according, drafts, quotes)
     drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras)]
     _trim_siblings(drafts)
     drafts = _drop_overlaps(drafts)
@@ -129,9 +131,30 @@ def attribute(
 # -- 2. cues -----------------------------------------------------------------------------------------------------
 
 
-def _cue_drafts(doc: Doc, cues: dict[str, Cue], quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
-    drafts = []
+def _scan(doc: Doc, cues: dict[str, Cue]) -> tuple[list[Token], list[Token], list[Token]]:
+    """One pass over the tokens (each pass builds every ``Token`` object anew): candidate cue verbs, reporting
+    nouns, and the ``according`` of ``according to``."""
+    nouns = default_noun_cues()
+    verbs: list[Token] = []
+    noun_cues: list[Token] = []
+    accordings: list[Token] = []
+    last = len(doc) - 1
     for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma in cues and token.pos_ in ("VERB", "AUX"):
+            verbs.append(token)
+        elif lemma in nouns and token.pos_ == "NOUN":
+            noun_cues.append(token)
+        elif token.lower_ == "according" and token.i < last and doc[token.i + 1].lower_ == "to":
+            accordings.append(token)
+    return verbs, noun_cues, accordings
+
+
+def _cue_drafts(
+    verbs: list[Token], cues: dict[str, Cue], quotes: QuoteIndex, options: AttributionOptions
+) -> list[_Draft]:
+    drafts = []
+    for token in verbs:
         cue = _cue_for(token, cues, quotes, options)
         if cue is not None:
             draft = _draft_from_cue(token, cue, quotes, cues)
@@ -180,7 +203,7 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
     doc = verb.doc
     return _Draft(
         cue_token=verb,
-        cue_text=doc.text[cue_start:cue_end],
+        cue_text=quotes.text[cue_start:cue_end],
         cue_span=(cue_start, cue_end),
         cue_class=cue.cue_class,
         source=source.head,
@@ -194,13 +217,13 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
 # -- 3. reporting nouns ------------------------------------------------------------------------------------------
 
 
-def _noun_drafts(doc: Doc, quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
+def _noun_drafts(candidates: list[Token], quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
     """``Russia's claim that the drone was Ukrainian``: the possessor said the that-clause."""
     nouns = default_noun_cues()
     drafts = []
-    for token in doc:
-        cue_class = nouns.get(token.lemma_.lower())
-        if token.pos_ != "NOUN" or cue_class is None or cue_class not in options.cue_classes:
+    for token in candidates:
+        cue_class = nouns[token.lemma_.lower()]
+        if cue_class not in options.cue_classes:
             continue
         if quotes.inside(token.idx):
             continue
@@ -245,12 +268,6 @@ def _opens_with_that(clause: Token, noun: Token) -> bool:
 # -- 4. according to ---------------------------------------------------------------------------------------------
 
 
-def _according_to(doc: Doc, drafts: list[_Draft], quotes: QuoteIndex) -> None:
-    for token in doc:
-        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-            _apply_according(token, drafts, quotes)
-
-
 def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex) -> None:
     doc = according.doc
     to = doc[according.i + 1]
@@ -277,7 +294,7 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
     drafts.append(
         _Draft(
             cue_token=according,
-            cue_text=doc.text[according.idx : to.idx + len(to)],
+            cue_text=quotes.text[according.idx : to.idx + len(to)],
             cue_span=(according.idx, to.idx + len(to)),
             cue_class="speech",
             source=source,

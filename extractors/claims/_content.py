@@ -64,7 +64,7 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
     for frame, finder in _FRAME_ORDER:
         if frame in cue.frames or (frame == "clause" and "question" in cue.frames):
             spans = finder(verb, cue, source)
-            if spans and before is not None and spans[-1][1] <= core_start and _opens_statement(before, verb.doc.text):
+            if spans and before is not None and spans[-1][1] <= core_start and _opens_statement(before, quotes.text):
                 # “…,” X said: the quote is what was said, whatever the parser hung on it
                 return [(before.start, before.end)], "quote"
             if spans:
@@ -188,7 +188,7 @@ _FRAME_ORDER = (("clause", _clause), ("oprd", _oprd), ("xcomp", _xcomp), ("objec
 def adjacent_quotes(verb: Token, source: Token | None, quotes: QuoteIndex) -> tuple[Quote | None, Quote | None]:
     """The quotes directly before (“…,” X said) and after (X said: “…”) the attribution, in its paragraph."""
     doc = verb.doc
-    text = doc.text
+    text = quotes.text
     first_i, last_i = attribution_core(verb, source)
     first, last = doc[first_i].idx, doc[last_i].idx + len(doc[last_i])
     para_start = text.rfind("\n", 0, first) + 1
@@ -218,7 +218,11 @@ def _leads_to(verb: Token, last_i: int, quote: Quote) -> bool:
     """Does the attribution run straight into the quote? Only the cue's own dependents may sit in between
     (``told his radio audience on Monday, “…”``, ``said that “…”``)."""
     doc = verb.doc
-    gap = [t for t in doc[last_i + 1 :] if t.idx < quote.start]
+    gap = []
+    for token in doc[last_i + 1 : last_i + 2 + MAX_LEAD_TOKENS]:
+        if token.idx >= quote.start:
+            break
+        gap.append(token)
     if len(gap) > MAX_LEAD_TOKENS:
         return False
     for token in gap:

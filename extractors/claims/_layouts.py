@@ -72,13 +72,13 @@ class LayoutAttribution:
 
 def layout_attributions(doc: Doc, quotes: QuoteIndex, paras: list[Span]) -> list[LayoutAttribution]:
     found = []
-    text = doc.text
+    text = quotes.text
     for index, (start, end) in enumerate(paras):
         byline = _byline(text, quotes, paras, index)
         if byline is not None:
             found.append(byline)
             continue
-        label = _transcript_label(doc, start, end)
+        label = _transcript_label(doc, text, start, end)
         if label is not None:
             found.append(label)
     return found
@@ -118,8 +118,7 @@ def _byline(text: str, quotes: QuoteIndex, paras: list[Span], index: int) -> Lay
     )
 
 
-def _transcript_label(doc: Doc, start: int, end: int) -> LayoutAttribution | None:
-    text = doc.text
+def _transcript_label(doc: Doc, text: str, start: int, end: int) -> LayoutAttribution | None:
     match = _LABEL.match(text[start:end])
     if match is None:
         return None

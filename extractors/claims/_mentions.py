@@ -48,11 +48,10 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
     mention = doc.char_span(span[0], span[1], alignment_mode="expand")
     if mention is None:
         return None
-    for ent in mention.ents:
-        if ent.label_ == "PERSON":
-            words = [t for t in ent if t.lower_ not in titles() and not t.is_punct and t.tag_ != "POS"]
-            if words:
-                return " ".join(t.text for t in words)
+    for ent in _person_runs(mention):
+        words = [t for t in ent if t.lower_ not in titles() and not t.is_punct and t.tag_ != "POS"]
+        if words:
+            return " ".join(t.text for t in words)
     best: list[Token] = []
     run: list[Token] = []
     for token in mention:
@@ -76,4 +75,18 @@ def speaker_head(doc: Doc | Span, span: tuple[int, int]) -> tuple[str | None, bo
     mention = doc.char_span(span[0], span[1], alignment_mode="expand")
     if mention is None:
         return None, False
-    return mention.root.lower_, any(e.label_ == "PERSON" for e in mention.ents)
+    return mention.root.lower_, any(t.ent_type_ == "PERSON" for t in mention)
+
+
+def _person_runs(mention: Span) -> list[list[Token]]:
+    """The PERSON entities inside a mention, from the token annotations (``Span.ents`` rebuilds every entity of
+    the document on each call)."""
+    runs: list[list[Token]] = []
+    for token in mention:
+        if token.ent_type_ != "PERSON":
+            continue
+        if token.ent_iob_ == "B" or not runs or runs[-1][-1].i != token.i - 1:
+            runs.append([token])
+        else:
+            runs[-1].append(token)
+    return runs

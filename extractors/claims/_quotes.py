@@ -20,6 +20,7 @@ Rules, in order:
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ CLOSE_SINGLE = frozenset("’›")
 STRAIGHT_SINGLE = frozenset("'")
 #: Two apostrophes standing for one straight double mark (newswire and NYT archives).
 DOUBLE_APOSTROPHE = "''"
+_DOUBLE_MARKS = re.compile("''|[" + re.escape("".join(sorted(OPEN_DOUBLE | CLOSE_DOUBLE | STRAIGHT_DOUBLE))) + "]")
+_SINGLE_MARKS = re.compile("[" + re.escape("".join(sorted(OPEN_SINGLE | CLOSE_SINGLE | STRAIGHT_SINGLE))) + "]")
 QUOTE_CHARS = OPEN_DOUBLE | CLOSE_DOUBLE | STRAIGHT_DOUBLE | OPEN_SINGLE | CLOSE_SINGLE | STRAIGHT_SINGLE
 
 #: Shortest quoted passage (inside the marks) worth calling a quote; shorter ones are scare quotes or titles
@@ -87,11 +90,10 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
     found: list[Quote] = []
     double_open: int | None = None
     double_width = 1
-    i = start - 1
-    while i + 1 < end:
-        i += 1
+    for mark in _DOUBLE_MARKS.finditer(text, start, end):
+        i = mark.start()
         ch = text[i]
-        if text.startswith(DOUBLE_APOSTROPHE, i) and i + 2 <= end:
+        if mark.group() == DOUBLE_APOSTROPHE:
             # Direction from the neighbours: ``''Word`` opens, ``word,''`` closes.
             closes = i > start and not text[i - 1].isspace() and text[i - 1] not in "([{“‘"
             if double_open is not None and closes:
@@ -101,7 +103,6 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
                 if double_open is not None:
                     found.append(Quote(double_open, i, open_ended=True, mark_chars=double_width))
                 double_open, double_width = i, 2
-            i += 1
             continue
         if ch in OPEN_DOUBLE:
             if double_open is not None:
@@ -129,10 +130,9 @@ def _single_quotes(text: str, start: int, end: int, doubles: list[Quote]) -> lis
     """Single-mark quotes outside double quotes; apostrophes are told apart by their neighbours."""
     found: list[Quote] = []
     single_open: int | None = None
-    for i in range(start, end):
+    for mark in _SINGLE_MARKS.finditer(text, start, end):
+        i = mark.start()
         ch = text[i]
-        if ch not in OPEN_SINGLE and ch not in CLOSE_SINGLE and ch not in STRAIGHT_SINGLE:
-            continue
         if any(q.contains(i) for q in doubles) or text.startswith(DOUBLE_APOSTROPHE, i - 1):
             continue
         before = text[i - 1] if i > start else " "
@@ -154,11 +154,20 @@ def _single_quotes(text: str, start: int, end: int, doubles: list[Quote]) -> lis
 
 
 class QuoteIndex:
-    """Sorted quotes with fast "which quote holds this offset" lookups."""
+    """The quotes of one text, sorted, with fast "which quote holds this offset" lookups.
 
-    def __init__(self, quotes: Sequence[Quote]) -> None:
+    It also keeps the text itself: ``Doc.text`` rebuilds the string from every token on each access, so the rules
+    read it once, here.
+    """
+
+    def __init__(self, quotes: Sequence[Quote], text: str = "") -> None:
+        self.text = text
         self.items = list(quotes)
         self.starts = [q.start for q in self.items]
+
+    @classmethod
+    def of(cls, text: str) -> QuoteIndex:
+        return cls(find_quotes(text), text)
 
     def at(self, position: int) -> Quote | None:
         i = bisect.bisect_right(self.starts, position) - 1
