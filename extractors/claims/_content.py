@@ -40,6 +40,8 @@ EMPTY_CONTENT = frozenset({"so", "it", "this", "that", "nothing", "something", "
 _ASIDE_MARKERS = frozenset({"although", "though", "while", "whereas", "even"})
 #: Subordinators of clauses about the circumstances of an act, not its content (refused to speak as she left).
 _EVENT_MARKERS = frozenset({"as", "after", "before", "when", "because", "since", "until"})
+#: The event markers that place even a reported clause in time, never part of what was said.
+_SEQUENCE_MARKERS = frozenset({"after", "before"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
 #: Fewest tokens an object must have before it may be a misparsed reported clause.
@@ -267,14 +269,14 @@ def drop_trailing_asides(tokens: list[Token], *, reported_clause: bool = True) -
     clauses (``refused to speak to reporters as she left``) temporal and causal clauses are asides too."""
     if len(tokens) < 4:
         return tokens
-    markers = _ASIDE_MARKERS if reported_clause else _ASIDE_MARKERS | _EVENT_MARKERS
+    markers = _ASIDE_MARKERS | _EVENT_MARKERS
     last = tokens[-1].i
     for n, token in enumerate(tokens[1:-1], start=1):
         comma = n - 1
         while comma > 0 and tokens[comma].text in _CLOSING_MARKS:
             comma -= 1  # ..., the party,” claiming that ...
         after_comma = tokens[comma].text == "," and tokens[comma].i >= token.i - 2
-        if not after_comma and not (not reported_clause and _opens_event_clause(token)):
+        if not after_comma and not _opens_event_clause(token, reported_clause):
             continue
         head = _aside_head(token, markers)
         if head is None or head.right_edge.i < last - 1:
@@ -283,8 +285,11 @@ def drop_trailing_asides(tokens: list[Token], *, reported_clause: bool = True) -
     return tokens
 
 
-def _opens_event_clause(token: Token) -> bool:
-    return token.lower_ in _EVENT_MARKERS and token.dep_ in ("mark", "advmod")
+def _opens_event_clause(token: Token, reported_clause: bool) -> bool:
+    """``after``/``before`` place the act in time (reassured Moscow it remains impartial after China played a
+    role); in a non-reported complement, ``as``, ``when``, ``because`` ... do so too."""
+    markers = _SEQUENCE_MARKERS if reported_clause else _EVENT_MARKERS
+    return token.lower_ in markers and token.dep_ in ("mark", "advmod")
 
 
 def _aside_head(first: Token, markers: frozenset[str]) -> Token | None:
