@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from extractors.claims._content import EMPTY_CONTENT, attribution_core, content_for, only_glue
+from extractors.claims._content import EMPTY_CONTENT, attribution_core, content_for, only_glue, runs
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, default_cues, default_noun_cues
 from extractors.claims._mentions import mention_span, speaker_head, speaker_name
@@ -50,8 +50,9 @@ _FRAME_CONFIDENCE = {
     "prep": 0.55,
     "noun": 0.6,
     "according": 0.75,
-    "byline": 0.8,
-    "transcript": 0.75,
+    # Layout attributions are outermost: cues inside a transcript turn are the speaker's own words.
+    "byline": 0.92,
+    "transcript": 0.92,
     "continuation": 0.6,
 }
 #: Beliefs and knowledge are inferred states, less sure as statements than speech.
@@ -64,6 +65,7 @@ _PRONOUN_PENALTY = 0.1
 #: (“A,” X said on Monday. “B.”); more words mean the reporter has moved on (“A,” X said, and Y cut in. “B.”).
 MAX_SPLIT_GAP_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:–—-"
+_CLOSING_MARKS = "”\"’»'"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 
 
@@ -288,6 +290,8 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
         if len(clause) >= 3:
             tokens = clause
     tokens = [t for t in tokens if t.i not in phrase]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+        tokens = tokens[:-1]
     if not tokens:
         return
     phrase_end = max(phrase)
@@ -298,7 +302,7 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
             cue_span=(according.idx, to.idx + len(to)),
             cue_class="speech",
             source=source,
-            spans=[(tokens[0].idx, tokens[-1].idx + len(tokens[-1]))],
+            spans=runs(tokens),
             frame="according",
             core=(according.idx, doc[phrase_end].idx + len(doc[phrase_end])),
             according=True,

@@ -302,8 +302,8 @@ def _aside_head(first: Token, markers: frozenset[str]) -> Token | None:
             or (first.dep_ == "prep" and first.i + 1 < len(first.doc) and first.nbor(1).lower_ in _ASIDE_RELATIVES)
         ):
             return head  # ..., which forced her / ..., for whom he was scheduled
-        if head.dep_ == "appos":
-            return head
+        if head.dep_ == "appos" or (head.dep_ == "advcl" and first.lower_ in _ASIDE_RELATIVES):
+            return head  # ..., the existing alliance / ..., which the opposition called illegal
         if head.dep_ == "advcl" and (
             any(c.dep_ in ("mark", "advmod") and c.lower_ in markers for c in head.children) or head.tag_ == "VBG"
         ):

@@ -134,6 +134,8 @@ def _transcript_label(doc: Doc, text: str, start: int, end: int) -> LayoutAttrib
             return None
     colon = text.index(":", name_end)
     content_start = start + match.start("rest")
+    while end > content_start and text[end - 1] in ". \u00a0":
+        end -= 1  # like reported clauses, the turn's content stops before its final full stop
     return LayoutAttribution(
         layout="transcript",
         content_spans=((content_start, end),),

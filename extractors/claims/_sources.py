@@ -12,8 +12,8 @@ Rules, tried from the cue verb upwards (the first that applies wins):
 - ``adjacent``   a finite cue whose subject the parser lost after a long opener: the noun phrase right before it
                  (``Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...``);
 - ``reattached`` a coordinated cue that the parser hung inside another cue's reported clause but that agrees in
-                 tense with that outer cue (``May said the country would leave and suggested ...``): the outer
-                 cue's subject.
+                 tense with that outer cue (``May said the country would leave and suggested ...``, ``said the
+                 talks were constructive and warned ...``): the outer cue's subject.
 """
 
 from __future__ import annotations
@@ -139,8 +139,8 @@ def _antecedent(noun: Token, pronoun: Token | None) -> Token:
 
 def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
     """For a coordinated finite cue hung inside a reported clause, the outer cue it agrees with in tense."""
-    if conj.tag_ not in _FINITE_TAGS or conj.head.tag_ == conj.tag_:
-        return None
+    if conj.tag_ not in _FINITE_TAGS or conj.head.lemma_.lower() in cue_lemmas:
+        return None  # "told X and stressed Y": the head is a cue itself, its subject is ours anyway
     node = conj.head
     while node.dep_ != "ROOT" and node.head.i != node.i:
         parent = node.head

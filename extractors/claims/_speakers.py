@@ -8,7 +8,7 @@ Rules, tried in order for each claim (document order):
 3. ``he``/``she`` resolve to the nearest earlier person speaker; ``they``/``we`` to the nearest earlier
    group speaker;
 4. a definite description (``the spokesman``, ``the ministry``) resolves to the nearest earlier speaker
-   whose mention had the same head word;
+   whose mention holds all its words (``A spokesman for the German foreign ministry``);
 5. anything else (``China's foreign ministry``, ``a Kremlin spokesman``) is canonical as written, minus its
    article, with one spelling per document.
 """
@@ -96,12 +96,13 @@ def _resolve_one(
                 return replace(claim, speaker_canonical=previous.speaker_canonical, speaker_resolution="pronoun")
         return claim
     if lowered.startswith("the ") and claim.speaker_head:
+        words = set(lowered.split()[1:])
         for previous in reversed(earlier):
             if (
                 previous.speaker_canonical
                 and previous.speaker
-                and previous.speaker_head != claim.speaker_head
-                and claim.speaker_head in previous.speaker.lower().split()
+                and previous.speaker_span != claim.speaker_span
+                and words <= set(previous.speaker.lower().split())
             ):
                 return replace(
                     claim,
