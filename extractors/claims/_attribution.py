@@ -66,6 +66,7 @@ _PRONOUN_PENALTY = 0.1
 MAX_SPLIT_GAP_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:–—-"
 _CLOSING_MARKS = "”\"’»'"
+_OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 
 
@@ -399,6 +400,8 @@ def _attach_leftover_quotes(
         para_start, para_end = paras[p]
         in_para = [d for d in result if para_start <= d.spans[0][0] < para_end and d.frame != "according"]
         owner = _split_quote_owner(quote.start, quote.end, in_para, quotes, text, para_start)
+        if owner is None and quote.open_ended and not in_para:
+            owner = _closing_paragraph_owner(p, paras, quotes, result, text)
         if owner is not None:
             owner.spans.append((quote.start, quote.end))
             claimed.append((quote.start, quote.end))
@@ -407,7 +410,7 @@ def _attach_leftover_quotes(
             continue
         # Continuation: a paragraph that is (mostly) a quote, after a paragraph whose speaker was talking.
         paragraph = text[para_start:para_end]
-        if paragraph.lstrip()[:1] not in "“\"«'‘" or (quote.end - quote.start) < 0.6 * (para_end - para_start):
+        if paragraph.lstrip()[:1] not in _OPENING_MARKS or (quote.end - quote.start) < 0.6 * (para_end - para_start):
             continue
         previous = _last_speaking_draft(result, para_starts, p, options.continuation_reach)
         if previous is None:
@@ -455,6 +458,23 @@ def _split_quote_owner(
         gap = text[max(claimed_end, draft.core[1] if draft.core else claimed_end) : start]
         if not between and _starts_sentence(text, start, para_start) and len(gap.split()) <= MAX_SPLIT_GAP_WORDS:
             return draft  # “A,” X said. “B.”
+    return None
+
+
+def _closing_paragraph_owner(
+    p: int, paras: list[Span], quotes: QuoteIndex, drafts: list[_Draft], text: str
+) -> _Draft | None:
+    """A multi-paragraph quote attributed only at its end: every paragraph but the last opens a quote and leaves
+    it open (“A ⏎ “B ⏎ “C,” the minister said). The open paragraphs belong to the claim of the closing one."""
+    for start, end in paras[p + 1 :]:
+        opening = [q for q in quotes.overlapping(start, end) if not q.single]
+        if not opening or text[start:end].lstrip()[:1] not in _OPENING_MARKS:
+            return None
+        first = opening[0]
+        if first.open_ended:
+            continue  # the quote runs on into the next paragraph
+        owners = [d for d in drafts if d.frame == "quote" and any(s <= first.start < e for s, e in d.spans)]
+        return owners[0] if owners else None
     return None
 
 

@@ -44,6 +44,8 @@ _EVENT_MARKERS = frozenset({"as", "after", "before", "when", "because", "since",
 _SEQUENCE_MARKERS = frozenset({"after", "before"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
+#: Entity types that say when, never what (commented on Monday).
+_WHEN = frozenset({"DATE", "TIME"})
 #: Fewest tokens an object must have before it may be a misparsed reported clause.
 _MIN_MISPARSED_TOKENS = 4
 #: Most tokens allowed between an attribution and the quote it introduces (``told reporters on Monday, “…”``).
@@ -158,7 +160,9 @@ def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
 
 def _prep(verb: Token, cue: Cue, source: Token | None) -> Spans:
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > verb.i]
-    objects = [p for prep in preps[:1] for p in prep.children if p.dep_ in ("pobj", "pcomp")]
+    objects = [
+        p for prep in preps[:1] for p in prep.children if p.dep_ in ("pobj", "pcomp") and p.ent_type_ not in _WHEN
+    ]
     return _subtree_span(objects, verb, source) if objects else []
 
 

@@ -15,6 +15,7 @@ Rules, tried in order for each claim (document order):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
@@ -27,6 +28,7 @@ FUZZY_NAME_RATIO = 0.8
 #: Shortest single name we try to match fuzzily (short names collide too easily).
 FUZZY_MIN_CHARS = 4
 _ARTICLES = ("the ", "a ", "an ")
+_WORD = re.compile(r"[\w’'-]+")
 
 
 def resolve_speakers(claims: Sequence[Claim], people: Sequence[tuple[int, str]] = ()) -> list[Claim]:
@@ -96,13 +98,13 @@ def _resolve_one(
                 return replace(claim, speaker_canonical=previous.speaker_canonical, speaker_resolution="pronoun")
         return claim
     if lowered.startswith("the ") and claim.speaker_head:
-        words = set(lowered.split()[1:])
+        words = set(_WORD.findall(lowered)[1:])
         for previous in reversed(earlier):
             if (
                 previous.speaker_canonical
                 and previous.speaker
                 and previous.speaker_span != claim.speaker_span
-                and words <= set(previous.speaker.lower().split())
+                and words <= set(_WORD.findall(previous.speaker.lower()))
             ):
                 return replace(
                     claim,
