@@ -33,7 +33,10 @@ MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
 }
 #: Texts longer than this are processed in chunks cut at paragraph breaks (memory stays bounded).
 MAX_CHUNK_CHARS = 100_000
-CLAIMS_EXTRACTOR_VERSION = "claims/1"
+CLAIMS_EXTRACTOR_VERSION = "claims/2"
+#: Marks that open a quote paragraph (chunks are never cut right before one).
+QUOTE_OPENERS = "“\"«‘'„"
+QUOTE_CLOSERS = "”\"»’'"
 
 
 def resolve_model(model: str) -> str:
@@ -85,11 +88,34 @@ def chunk_text(text: str, limit: int | None = None) -> list[tuple[int, str]]:
     while start < len(text):
         end = min(start + limit, len(text))
         if end < len(text):
-            cut = text.rfind("\n", start + limit // 2, end)
+            cut = _paragraph_cut(text, start + limit // 2, end)
             end = cut + 1 if cut > start else end
         chunks.append((start, text[start:end]))
         start = end
     return chunks
+
+
+def _paragraph_cut(text: str, lowest: int, end: int) -> int:
+    """The last line break in ``[lowest, end)`` that does not start a quote-only paragraph (one that may continue
+    the speaker of the paragraph before it, so it must stay in the same chunk); -1 when there is none."""
+    fallback = cut = text.rfind("\n", lowest, end)
+    while cut > 0:
+        if not _quote_only_paragraph(text, cut + 1):
+            return cut
+        cut = text.rfind("\n", lowest, cut)
+    return fallback
+
+
+def _quote_only_paragraph(text: str, start: int) -> bool:
+    """Does the paragraph at ``start`` open with a quote that runs to its end (no attribution of its own)?"""
+    line_end = text.find("\n", start)
+    paragraph = text[start : line_end if line_end >= 0 else len(text)].strip()
+    if not paragraph:
+        return True  # a blank line: look at the paragraph after it
+    if paragraph[0] not in QUOTE_OPENERS:
+        return False
+    closing = min((i for i in (paragraph.find(c, 1) for c in QUOTE_CLOSERS) if i >= 0), default=-1)
+    return closing < 0 or closing >= len(paragraph) - 2
 
 
 def extract_claims(
