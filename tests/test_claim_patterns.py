@@ -130,7 +130,10 @@ def test_long_document_is_chunked_and_offsets_stay_true(nlp: Language, monkeypat
 
 
 def test_quote_said_speaker_with_split_quote_in_the_next_sentence(nlp: Language) -> None:
-    text = "“Our door remains open,” the Saudi foreign minister said in a statement. “But we will not negotiate under fire.”"
+    text = (
+        "“Our door remains open,” the Saudi foreign minister said in a statement. "
+        "“But we will not negotiate under fire.”"
+    )
     claim = only(nlp, text)
     assert claim.kind == "direct" and claim.government == "SAU"
     assert [text[s:e] for s, e in claim.content_spans] == [
@@ -258,7 +261,8 @@ def test_told_without_that(nlp: Language) -> None:
 def test_partial_quote_inside_indirect_speech(nlp: Language) -> None:
     claim = only(
         nlp,
-        "The Chinese foreign ministry spokesman, Wang Wenbin, said that Beijing “firmly opposes” the new export controls.",
+        "The Chinese foreign ministry spokesman, Wang Wenbin, said that Beijing “firmly opposes” "
+        "the new export controls.",
     )
     assert claim.kind == "mixed" and claim.content == "Beijing “firmly opposes” the new export controls"
     assert claim.speaker_canonical == "Wang Wenbin" and claim.government == "CHN"
