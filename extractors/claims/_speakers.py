@@ -98,13 +98,13 @@ def _resolve_one(
                 return replace(claim, speaker_canonical=previous.speaker_canonical, speaker_resolution="pronoun")
         return claim
     if lowered.startswith("the ") and claim.speaker_head:
-        words = set(_WORD.findall(lowered)[1:])
+        description = set(_WORD.findall(lowered)[1:])
         for previous in reversed(earlier):
             if (
                 previous.speaker_canonical
                 and previous.speaker
                 and previous.speaker_span != claim.speaker_span
-                and words <= set(_WORD.findall(previous.speaker.lower()))
+                and description <= set(_WORD.findall(previous.speaker.lower()))
             ):
                 return replace(
                     claim,
