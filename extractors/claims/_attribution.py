@@ -31,7 +31,7 @@ from extractors.claims._lexicon import PRONOUNS, Cue, default_cues, default_noun
 from extractors.claims._mentions import mention_span, speaker_head, speaker_name
 from extractors.claims._model import Claim, ClaimKind
 from extractors.claims._quotes import QuoteIndex, paragraphs
-from extractors.claims._sources import source_of
+from extractors.claims._sources import source_between, source_of
 
 Span = tuple[int, int]
 
@@ -188,7 +188,13 @@ def _negated(verb: Token, quotes: QuoteIndex) -> bool:
 def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:
     source = source_of(verb, cues)
     if source.head is not None and quotes.inside(source.head.idx):
-        return None
+        quote = quotes.at(source.head.idx)
+        assert quote is not None
+        if quote.end > verb.idx:
+            return None  # the cue is the speaker's own word inside the quote
+        source = source_between(verb, quote.end)
+        if source.head is None:
+            return None
     if source.head is None and not source.unsourced:
         return None
     spans, frame = content_for(verb, cue, source.head, quotes)

@@ -44,6 +44,8 @@ _EVENT_MARKERS = frozenset({"as", "after", "before", "when", "because", "since",
 _SEQUENCE_MARKERS = frozenset({"after", "before"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
+#: Prepositions after an object that give the reason of praise or blame (criticized X for Y, over Y).
+_REASON_PREPS = frozenset({"for", "over"})
 #: Entity types that say when, never what (commented on Monday).
 _WHEN = frozenset({"DATE", "TIME"})
 #: Fewest tokens an object must have before it may be a misparsed reported clause.
@@ -152,9 +154,9 @@ def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
     objects = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ not in EMPTY_CONTENT and c.pos_ != "PRON"]
     if not objects:
         return []
-    if "prep" in cue.frames:
-        # accused Trump of using divisive rhetoric: the charge belongs with the person charged
-        objects += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > objects[0].i]
+    # accused Trump of using divisive rhetoric, criticised Trump over his call: the charge goes with its target
+    reasons = cue.preps | _REASON_PREPS
+    objects += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in reasons and c.i > objects[0].i]
     return _subtree_span(objects, verb, source)
 
 

@@ -83,6 +83,19 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
     return NO_SOURCE
 
 
+def source_between(verb: Token, start: int) -> Source:
+    """“…,” Mr. Daniloff, now 81, said: when the parser took the speaker from inside the quote, the speaker is the
+    first noun phrase between the quote's end (character ``start``) and the cue."""
+    for token in verb.doc[verb.sent.start : verb.i]:
+        if token.idx < start or token.pos_ not in ("PROPN", "NOUN", "PRON"):
+            continue
+        head = token
+        while head.dep_ in ("compound", "flat") and head.head.i < verb.i and head.head.idx >= start:
+            head = head.head
+        return Source(head, "adjacent")
+    return NO_SOURCE
+
+
 def _noun_right_before(verb: Token) -> Token | None:
     """The noun phrase right before a subjectless finite cue: the parser lost the subject after a long opener
     ("Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...")."""
