@@ -77,7 +77,7 @@ class AttributionOptions:
     #: Cue classes to extract: ``speech`` always; ``belief`` (thinks, considers) and ``knowledge`` (knew, found).
     cue_classes: frozenset[str] = frozenset({"speech", "belief", "knowledge", "stance"})
     #: Shortest content worth keeping, in characters.
-    min_content_chars: int = 8
+    min_content_chars: int = 4
     #: How many paragraphs a quote-only paragraph may reach back for its speaker.
     continuation_reach: int = 2
     #: Keep statements with no named source (``it was reported that ...``).

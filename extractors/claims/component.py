@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.claims._attribution import AttributionOptions, attribute
+from extractors.claims._attribution import DEFAULT_OPTIONS, AttributionOptions, attribute
 from extractors.claims._lexicon import default_cues
 from extractors.claims._model import Claim
 from extractors.claims._speakers import resolve_speakers
@@ -57,10 +57,10 @@ class ClaimExtractor:
     assigns=["doc._.claims", "doc._.people"],
     requires=["token.dep", "token.lemma", "token.pos", "doc.ents"],
     default_config={
-        "cue_classes": "speech,belief,knowledge,stance",
-        "min_content_chars": 8,
-        "continuation_reach": 2,
-        "keep_unsourced": True,
+        "cue_classes": ",".join(sorted(DEFAULT_OPTIONS.cue_classes)),
+        "min_content_chars": DEFAULT_OPTIONS.min_content_chars,
+        "continuation_reach": DEFAULT_OPTIONS.continuation_reach,
+        "keep_unsourced": DEFAULT_OPTIONS.keep_unsourced,
     },
 )
 def make_claim_extractor(
