@@ -229,3 +229,17 @@ def test_continuation_claims_fold_into_the_statement_they_continue() -> None:
     other = Claim(kind="indirect", content="D", content_spans=((40, 50),))
     folded = fold_continuations([first, second, third, other])
     assert [c.content_spans for c in folded] == [((0, 4), (20, 24), (30, 34)), ((40, 50),)]
+
+
+def test_relative_pronoun_sources_are_wrong_but_counted_apart() -> None:
+    text = "Maria Zakharova, the spokeswoman, who said the sanctions were illegal, left."
+    gold = [
+        Attribution(content_spans=(span_of(text, "the sanctions were illegal"),), speaker_spans=(span_of(text, "who"),))
+    ]
+    named = Attribution(
+        content_spans=gold[0].content_spans, speaker_spans=(span_of(text, "Maria Zakharova, the spokeswoman"),)
+    )
+    scores = score_document(text, [named], gold).scores
+    assert scores.speaker_correct == 0 and scores.speaker_relative == 1
+    elsewhere = Attribution(content_spans=gold[0].content_spans, speaker_spans=(span_of(text, "Maria"),))
+    assert score_document(text, [elsewhere], gold).scores.speaker_relative == 0

@@ -5,7 +5,8 @@ Rules, tried from the cue verb upwards (the first that applies wins):
 - ``subject``    its subject (``Wang said``); a relative pronoun stands for its antecedent (``Lavrov, who said``);
 - ``unsourced``  an expletive or passive without agent (``it was reported that``, ``is said to``): no source;
 - ``agent``      the passive agent (``was told by officials``);
-- ``noun``       a participle modifying a noun (``a statement announcing ...``, ``postings saying ...``): that noun;
+- ``noun``       a participle modifying a noun (``a statement announcing ...``, ``postings saying ...``): that noun,
+                 or whoever issued it (``the Council issued a statement calling ...``: the Council);
 - ``inherited``  a verb without subject takes the subject of the verb it hangs from: coordination
                  (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
                  (``..., saying that``), gerunds after a preposition (``aside from saying``);
@@ -59,7 +60,14 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if found is not None:
             return found if step == 0 or found.head is None else Source(found.head, "inherited")
         if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
-            return Source(current.head, "noun")
+            noun = current.head
+            if noun.dep_ in ("dobj", "pobj"):
+                # "the Council issued a statement calling ...", "Trump sent tweets criticizing ...": whoever issued
+                # the statement speaks through it
+                issuer = _issuer(noun)
+                if issuer is not None:
+                    return Source(issuer, "inherited")
+            return Source(noun, "noun")
         if current.dep_ == "relcl":
             return Source(_antecedent(current.head, None), "subject")
         if current.dep_ == "conj":
@@ -81,6 +89,15 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if adjacent is not None:
             return Source(adjacent, "adjacent")
     return NO_SOURCE
+
+
+def _issuer(noun: Token) -> Token | None:
+    """The subject of the verb that governs ``noun`` as its object (directly or through a preposition)."""
+    verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in _RELATIVE_PRONOUNS]
+    return subjects[0] if subjects else None
 
 
 def source_between(verb: Token, start: int) -> Source:

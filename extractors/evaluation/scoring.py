@@ -8,7 +8,9 @@ Definitions (also in the README's Attribution section):
 - **kind** (``direct`` / ``mixed`` / ``indirect``) of gold *and* predicted content is derived the same way, from
   the quote marks around and inside the content: all words quoted, some, none.
 - **speaker accuracy** on matched pairs: the predicted speaker span overlaps the gold Source span, or both have
-  no source (``it was reported that ...``).
+  no source (``it was reported that ...``). PolNeAR marks the relative pronoun as the source of ``X, who said``
+  while we name X; such pairs count as wrong, and are also counted apart (``speaker_relative``) so the report can
+  say how many of the misses are only that.
 - **exact**: the same alphanumeric characters are covered by the predicted and the gold content (edge punctuation,
   quote marks and spaces do not count).
 """
@@ -91,6 +93,8 @@ class Scores:
     #: Matched pairs where gold has a source and the prediction none, and the other way round.
     speaker_missing: int = 0
     speaker_spurious: int = 0
+    #: Wrong by the strict rule only because gold marks a relative pronoun and we name the noun right before it.
+    speaker_relative: int = 0
 
     @property
     def speaker_accuracy(self) -> float:
@@ -105,6 +109,7 @@ class Scores:
         self.speaker_correct += other.speaker_correct
         self.speaker_missing += other.speaker_missing
         self.speaker_spurious += other.speaker_spurious
+        self.speaker_relative += other.speaker_relative
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +122,7 @@ class Scores:
                 "accuracy": round(self.speaker_accuracy, 4),
                 "missing": self.speaker_missing,
                 "spurious": self.speaker_spurious,
+                "relative_pronoun_resolved": self.speaker_relative,
             },
         }
 
@@ -223,6 +229,20 @@ def _speaker_ok(pred: Attribution, gold: Attribution) -> bool:
     return _overlap(pred.speaker_spans, gold.speaker_spans) > 0
 
 
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+
+
+def _antecedent_of_relative(text: str, pred: Attribution, gold: Attribution) -> bool:
+    """Gold's source is a relative pronoun ("who") and the predicted speaker is the noun phrase right before it."""
+    if len(gold.speaker_spans) != 1 or not pred.speaker_spans:
+        return False
+    start, end = gold.speaker_spans[0]
+    if text[start:end].strip().lower() not in _RELATIVE_PRONOUNS:
+        return False
+    speaker_end = max(e for _, e in pred.speaker_spans)
+    return speaker_end <= start and not text[speaker_end:start].strip(" ,\t\n\u00a0")
+
+
 def score_document(text: str, predicted: Sequence[Attribution], gold: Sequence[Attribution]) -> DocumentResult:
     scores = Scores()
     pairs = match(predicted, gold)
@@ -245,6 +265,8 @@ def score_document(text: str, predicted: Sequence[Attribution], gold: Sequence[A
             scores.speaker_missing += 1
         elif predicted[p].speaker_spans and not gold[g].speaker_spans:
             scores.speaker_spurious += 1
+        elif _antecedent_of_relative(text, predicted[p], gold[g]):
+            scores.speaker_relative += 1
     gold_exact = [_alnum_positions(text, g.content_spans) for g in gold]
     free = set(range(len(gold)))
     exact_hits = 0
