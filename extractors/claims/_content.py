@@ -66,6 +66,11 @@ def attribution_core(verb: Token, source: Token | None) -> tuple[int, int]:
 def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex) -> tuple[Spans, str]:
     """The content spans of ``verb`` and the frame that produced them (``("", [])`` when none)."""
     before, after = adjacent_quotes(verb, source, quotes)
+    if "object" in cue.frames and any(c.dep_ == "agent" for c in verb.children):
+        # "The move was criticized by economists": what the agent criticized is the passive subject
+        subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if subjects and subjects[0].lower_ not in EMPTY_CONTENT:
+            return _subtree_span(subjects, verb, source), "object"
     core_start = verb.doc[attribution_core(verb, source)[0]].idx
     for frame, finder in _FRAME_ORDER:
         if frame in cue.frames or (frame == "clause" and "question" in cue.frames):
@@ -99,6 +104,9 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         clauses = [c for c in children if c.dep_ == "dep" and c.i < verb.i and _comma_before(verb, source)]
     if "question" not in cue.frames:
         clauses = [c for c in clauses if not _is_question(c)]
+    elif not clauses:
+        # "asked the students if they were serious": the parser reads the if-clause as a condition
+        clauses = [c for c in children if c.dep_ == "advcl" and c.i > verb.i and _is_question(c)]
     if clauses and any(c.i > verb.i for c in clauses):
         clauses = [c for c in clauses if c.i > verb.i]  # "A; Iran insists B": B is what Iran insists
     if clauses:
@@ -173,6 +181,9 @@ def _misparsed_complement(verb: Token, cue: Cue, source: Token | None) -> Spans:
     file lawsuits``) or an object as a clause (``assailed Clinton's paid speeches``). A complement right after
     the cue that holds a verb of its own is taken as the content."""
     after = [c for c in verb.children if c.i > verb.i and c.dep_ in ("dobj", "ccomp", "oprd")]
+    if not after and "object" in cue.frames:
+        # "supports squeezing out undocumented immigrants": a gerund clause is the object
+        after = [c for c in verb.children if c.i > verb.i and c.dep_ == "xcomp" and c.tag_ == "VBG"]
     if not after:
         return []
     first = after[0]
