@@ -140,9 +140,10 @@ def _oprd(verb: Token, cue: Cue, source: Token | None) -> Spans:
     predicates = [c for c in children if c.dep_ in ("oprd", "ccomp", "xcomp")]
     predicates += [c for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "as"]
     predicates += [c for c in children if c.dep_ == "prep" and c.lower_ == "as"]
-    if not predicates:
+    if not predicates and cue.cue_class == "speech":
         # "deemed the release of a few sanctions-busters a reasonable trade-off": the parser folded the
-        # predicate into the object, which then carries the whole statement.
+        # predicate into the object, which then carries the whole statement (perception verbs -- "saw the
+        # same thing" -- have no statement to fold).
         predicates = [t for t in objects if sum(1 for _ in t.subtree) >= _MIN_MISPARSED_TOKENS]
     return _subtree_span(objects + predicates, verb, source) if predicates else []
 
