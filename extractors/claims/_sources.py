@@ -9,7 +9,8 @@ Rules, tried from the cue verb upwards (the first that applies wins):
                  or whoever issued it (``the Council issued a statement calling ...``: the Council);
 - ``inherited``  a verb without subject takes the subject of the verb it hangs from: coordination
                  (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
-                 (``..., saying that``), gerunds after a preposition (``aside from saying``);
+                 (``..., saying that``; one hung inside another cue's reported clause takes that cue's subject:
+                 ``Perdue said he doubted X, arguing that Y``), gerunds after a preposition (``aside from saying``);
 - ``adjacent``   a finite cue whose subject the parser lost after a long opener: the noun phrase right before it
                  (``Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...``);
 - ``reattached`` a coordinated cue that the parser hung inside another cue's reported clause but that agrees in
@@ -77,7 +78,14 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
                 return Source(found.head, "reattached") if found is not None and found.head is not None else NO_SOURCE
             current = current.head
             continue
-        if current.dep_ == "xcomp" or (current.dep_ == "advcl" and current.tag_ == "VBG"):
+        if current.dep_ == "advcl" and current.tag_ == "VBG":
+            outer = _outer_cue_of_participle(current, cue_lemmas)
+            if outer is not None:
+                current = outer
+                continue
+            current = current.head
+            continue
+        if current.dep_ == "xcomp":
             current = current.head
             continue
         if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
@@ -154,6 +162,20 @@ def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
             return Source(passive, "subject")
         unsourced = is_cue and verb.lemma_.lower() in _UNSOURCED_PASSIVES
         return Source(None, "unsourced" if unsourced else "none")
+    return None
+
+
+def _outer_cue_of_participle(participle: Token, cue_lemmas: Container[str]) -> Token | None:
+    """``Perdue said he didn't believe X, arguing that Y``: a participle set off by a comma and hung inside another
+    cue's reported clause reports the same speaker as that cue, not the clause's own subject."""
+    if participle.i == 0 or participle.doc[participle.i - 1].text not in (",", "—", "–", "-"):
+        return None
+    node = participle.head
+    while node.head.i != node.i:
+        parent = node.head
+        if node.dep_ in ("ccomp", "parataxis") and parent.lemma_.lower() in cue_lemmas:
+            return parent
+        node = parent
     return None
 
 
