@@ -31,7 +31,7 @@ from extractors.claims._lexicon import PRONOUNS, Cue, default_cues, default_noun
 from extractors.claims._mentions import mention_span, speaker_head, speaker_name
 from extractors.claims._model import Claim, ClaimKind
 from extractors.claims._quotes import QuoteIndex, paragraphs
-from extractors.claims._sources import source_between, source_of
+from extractors.claims._sources import issuer_of, source_between, source_of
 
 Span = tuple[int, int]
 
@@ -243,8 +243,7 @@ def _noun_drafts(candidates: list[Token], quotes: QuoteIndex, options: Attributi
         ]
         if not clauses:
             continue
-        owners = [c for c in token.children if c.dep_ == "poss"]
-        source = owners[0] if owners else None
+        source = _noun_cue_source(token)
         tokens = [t for t in clauses[0].subtree if t.i > token.i]
         if tokens and tokens[0].lower_ == "that":
             tokens = tokens[1:]
@@ -266,6 +265,23 @@ def _noun_drafts(candidates: list[Token], quotes: QuoteIndex, options: Attributi
             )
         )
     return drafts
+
+
+def _noun_cue_source(noun: Token) -> Token | None:
+    """Who made the claim: the possessor (``Russia's claim``), else whoever made it (``Democrats persisted in
+    arguments that``, ``said in a statement that``), else a name the tagger glued to a verb it read as a noun
+    (``Trump claims that ...`` tagged as a noun phrase)."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    if owners:
+        return owners[0]
+    if noun.dep_ in ("dobj", "pobj"):
+        issuer = issuer_of(noun)
+        if issuer is not None:
+            return issuer
+    names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
+    if names and noun.tag_ == "NNS" and noun.dep_ == "ROOT":
+        return names[-1]
+    return None
 
 
 def _opens_with_that(clause: Token, noun: Token) -> bool:

@@ -65,7 +65,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
             if noun.dep_ in ("dobj", "pobj"):
                 # "the Council issued a statement calling ...", "Trump sent tweets criticizing ...": whoever issued
                 # the statement speaks through it
-                issuer = _issuer(noun)
+                issuer = issuer_of(noun)
                 if issuer is not None:
                     return Source(issuer, "inherited")
             return Source(noun, "noun")
@@ -99,7 +99,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
     return NO_SOURCE
 
 
-def _issuer(noun: Token) -> Token | None:
+def issuer_of(noun: Token) -> Token | None:
     """The subject of the verb that governs ``noun`` as its object (directly or through a preposition)."""
     verb = noun.head if noun.dep_ == "dobj" else noun.head.head
     if verb.pos_ not in ("VERB", "AUX"):
