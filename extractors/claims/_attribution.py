@@ -25,9 +25,16 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from extractors.claims._content import EMPTY_CONTENT, attribution_core, content_for, only_glue, runs
+from extractors.claims._content import (
+    EMPTY_CONTENT,
+    attribution_core,
+    content_for,
+    drop_trailing_asides,
+    only_glue,
+    runs,
+)
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
-from extractors.claims._lexicon import PRONOUNS, Cue, default_cues, default_noun_cues
+from extractors.claims._lexicon import PRONOUNS, Cue, NounCue, default_cues, default_noun_cues
 from extractors.claims._mentions import mention_span, speaker_head, speaker_name
 from extractors.claims._model import Claim, ClaimKind
 from extractors.claims._quotes import QuoteIndex, paragraphs
@@ -227,38 +234,29 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
 
 
 def _noun_drafts(candidates: list[Token], quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
-    """``Russia's claim that the drone was Ukrainian``: the possessor said the that-clause."""
+    """Reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that the drone was Ukrainian``, ``his support for
+    the deal``, ``in Beijing's view, the dispute ...``."""
     nouns = default_noun_cues()
     drafts = []
     for token in candidates:
-        cue_class = nouns[token.lemma_.lower()]
-        if cue_class not in options.cue_classes:
+        cue = nouns[token.lemma_.lower()]
+        if cue.cue_class not in options.cue_classes or quotes.inside(token.idx):
             continue
-        if quotes.inside(token.idx):
-            continue
-        clauses = [
-            c
-            for c in token.children
-            if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _opens_with_that(c, token)
-        ]
-        if not clauses:
-            continue
-        source = _noun_cue_source(token)
-        tokens = [t for t in clauses[0].subtree if t.i > token.i]
-        if tokens and tokens[0].lower_ == "that":
-            tokens = tokens[1:]
-        if not tokens:
+        that_clause = "that" in cue.frames and _that_clause(token) is not None
+        source = _noun_cue_source(token, that_clause)
+        spans = _noun_content(token, cue, source)
+        if not spans:
             continue
         confidence = _FRAME_CONFIDENCE["noun"] - (_UNSOURCED_PENALTY if source is None else 0.0)
-        start = source.idx if source is not None else token.idx
+        start = min(source.idx, token.idx) if source is not None else token.idx
         drafts.append(
             _Draft(
                 cue_token=token,
                 cue_text=token.text,
                 cue_span=(token.idx, token.idx + len(token)),
-                cue_class=cue_class,
+                cue_class=cue.cue_class,
                 source=source,
-                spans=[(tokens[0].idx, tokens[-1].idx + len(tokens[-1]))],
+                spans=spans,
                 frame="noun",
                 core=(start, token.idx + len(token)),
                 confidence=confidence,
@@ -267,21 +265,56 @@ def _noun_drafts(candidates: list[Token], quotes: QuoteIndex, options: Attributi
     return drafts
 
 
-def _noun_cue_source(noun: Token) -> Token | None:
-    """Who made the claim: the possessor (``Russia's claim``), else whoever made it (``Democrats persisted in
-    arguments that``, ``said in a statement that``), else a name the tagger glued to a verb it read as a noun
-    (``Trump claims that ...`` tagged as a noun phrase)."""
+def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]:
+    clause = _that_clause(noun) if "that" in cue.frames else None
+    if clause is not None:
+        tokens = [t for t in clause.subtree if t.i > noun.i]
+        if tokens and tokens[0].lower_ == "that":
+            tokens = tokens[1:]
+        return runs(tokens)
+    if source is None or not any(c.dep_ == "poss" for c in noun.children):
+        return []  # "the attack on the embassy", "faced questions about": nobody's own claim
+    if "prep" in cue.frames:
+        preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > noun.i]
+        objects = [o for p in preps[:1] for o in p.children if o.dep_ in ("pobj", "pcomp")]
+        if objects:
+            return runs(drop_trailing_asides(list(objects[0].subtree), reported_clause=False))
+    if "in" in cue.frames and noun.dep_ == "pobj" and noun.head.lower_ == "in" and source.dep_ == "poss":
+        # "In Professor Knittel's view, the only other necessary action would be ...": the rest of the sentence
+        phrase = {t.i for t in noun.head.subtree}
+        tokens = [t for t in noun.sent if t.i not in phrase and not t.is_space]
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+            tokens = tokens[:-1]
+        while tokens and tokens[0].is_punct:
+            tokens = tokens[1:]
+        return runs(tokens)
+    return []
+
+
+def _noun_cue_source(noun: Token, that_clause: bool) -> Token | None:
+    """Who made the claim: the possessor (``Russia's claim``; for ``his``/``their``, the subject of the verb that
+    governs the noun when it names someone: ``Trump is doubling down on his support for``), else whoever made it
+    (``Democrats persisted in arguments that``, ``said in a statement that``), else a name the tagger glued to a
+    verb it read as a noun (``Trump claims that ...`` tagged as a noun phrase)."""
     owners = [c for c in noun.children if c.dep_ == "poss"]
+    issuer = issuer_of(noun) if noun.dep_ in ("dobj", "pobj") else None
     if owners:
-        return owners[0]
-    if noun.dep_ in ("dobj", "pobj"):
-        issuer = issuer_of(noun)
-        if issuer is not None:
+        if owners[0].pos_ == "PRON" and issuer is not None and issuer.pos_ in ("PROPN", "NOUN") and not that_clause:
             return issuer
+        return owners[0]
+    if issuer is not None:
+        return issuer
     names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
     if names and noun.tag_ == "NNS" and noun.dep_ == "ROOT":
         return names[-1]
     return None
+
+
+def _that_clause(noun: Token) -> Token | None:
+    clauses = [
+        c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i and _opens_with_that(c, noun)
+    ]
+    return clauses[0] if clauses else None
 
 
 def _opens_with_that(clause: Token, noun: Token) -> bool:

@@ -60,22 +60,42 @@ def default_cues() -> dict[str, Cue]:
     return load_cues()
 
 
-def load_noun_cues(path: Path | None = None) -> dict[str, str]:
-    """Read a reporting-noun TSV (``lemma<TAB>class``): ``{lemma: cue class}``."""
+NOUN_FRAMES = frozenset({"that", "prep", "in"})
+
+
+@dataclass(frozen=True, slots=True)
+class NounCue:
+    lemma: str
+    cue_class: str
+    frames: frozenset[str]
+    preps: frozenset[str] = frozenset()
+
+
+def load_noun_cues(path: Path | None = None) -> dict[str, NounCue]:
+    """Read a reporting-noun TSV (``lemma<TAB>class<TAB>frames``, frames ``that``, ``prep:for|of``, ``in``)."""
     path = path or _data_path("cue_nouns.tsv")
-    nouns: dict[str, str] = {}
+    nouns: dict[str, NounCue] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = [p.strip() for p in line.split("\t")]
-        if len(parts) != 2 or parts[1] not in CUE_CLASSES:
-            raise ConfigError(f"{path}:{number}: expected 'lemma<TAB>class' with class one of {sorted(CUE_CLASSES)}")
-        nouns[parts[0]] = parts[1]
+        frames: set[str] = set()
+        preps: set[str] = set()
+        for frame in parts[2].split(",") if len(parts) == 3 else []:
+            name, _, words = frame.strip().partition(":")
+            frames.add(name)
+            preps.update(w for w in words.split("|") if w)
+        if len(parts) != 3 or parts[1] not in CUE_CLASSES or not frames or not frames <= NOUN_FRAMES:
+            raise ConfigError(
+                f"{path}:{number}: expected 'lemma<TAB>class<TAB>frames' with class one of {sorted(CUE_CLASSES)} "
+                f"and frames from {sorted(NOUN_FRAMES)}"
+            )
+        nouns[parts[0]] = NounCue(parts[0], parts[1], frozenset(frames), frozenset(preps))
     return nouns
 
 
 @cache
-def default_noun_cues() -> dict[str, str]:
+def default_noun_cues() -> dict[str, NounCue]:
     return load_noun_cues()
 
 
