@@ -401,3 +401,10 @@ def test_long_document_memory_stays_bounded(nlp: Language, monkeypatch: pytest.M
     # Continuation links point at the right claim across chunk borders.
     assert all(claims[c.continues].content == "“We will rebuild,”" for c in continuations)
     assert all(text[c.start_char : c.end_char] == c.content for c in claims)
+
+
+def test_negated_cue_keeps_its_negation(nlp: Language) -> None:
+    claim = only(nlp, "Beijing has not condemned the invasion.")
+    assert claim.cue == "has not condemned" and claim.content == "the invasion"
+    plain = only(nlp, "Beijing condemned the invasion.")
+    assert plain.cue == "condemned" and claim.confidence < plain.confidence

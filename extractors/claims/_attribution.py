@@ -44,8 +44,8 @@ Span = tuple[int, int]
 
 #: Dependency labels under which a verb is used as a noun modifier or argument, never as a reporting cue.
 _NON_CUE_DEPS = frozenset({"amod", "compound", "nmod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"})
-#: Cues that keep their meaning under negation ("denied that", "rejected the claim").
-_NEGATIVE_CUES = frozenset({"deny", "reject"})
+#: A negated cue ("did not say that") reports a non-statement, less sure as a claim.
+_NEGATED_PENALTY = 0.15
 #: How sure each way of finding content is (a quote beside a named speaker is the surest).
 _FRAME_CONFIDENCE = {
     "quote": 0.9,
@@ -181,8 +181,6 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
         return None
     if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx):
         return None
-    if _negated(token, quotes) and token.lemma_.lower() not in _NEGATIVE_CUES:
-        return None
     return cue
 
 
@@ -208,9 +206,13 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
     if not spans:
         return None
     cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    negated = _negated(verb, quotes)
+    if negated:
+        # "did not deny", "has not commented on": the cue keeps its negation, so nobody reads it as a yes
+        cue_tokens += [c for c in verb.children if c.dep_ in ("aux", "neg") and verb.i - 4 < c.i < verb.i]
     cue_start = min(t.idx for t in cue_tokens)
     cue_end = max(t.idx + len(t) for t in cue_tokens)
-    confidence = _FRAME_CONFIDENCE[frame]
+    confidence = _FRAME_CONFIDENCE[frame] - (_NEGATED_PENALTY if negated else 0.0)
     if cue.cue_class != "speech":
         confidence -= _NON_SPEECH_PENALTY
     if source.head is None:
