@@ -21,6 +21,7 @@ Speaker canonicalisation across the whole document is ``_speakers.resolve_speake
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
@@ -72,6 +73,10 @@ _PRONOUN_PENALTY = 0.1
 #: (“A,” X said on Monday. “B.”); more words mean the reporter has moved on (“A,” X said, and Y cut in. “B.”).
 MAX_SPLIT_GAP_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:–—-"
+#: A wire dateline opening a sentence: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ".
+_DATELINE = re.compile(
+    r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w.]*)*(?:,?\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?\s*(?:\([A-Za-z ]{2,20}\))?\s*[—–-]+\s*"
+)
 _CLOSING_MARKS = "”\"’»'"
 _OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
@@ -391,22 +396,25 @@ def _layout_draft(found: LayoutAttribution) -> _Draft:
 
 
 def _trim_siblings(drafts: list[_Draft]) -> None:
-    """``said A and warned B`` / ``said A, adding B``: A stops where the same speaker's next cue starts."""
-    by_source: dict[int, list[_Draft]] = {}
+    """A claim's content stops where a sibling claim starts: the same speaker's next cue (``said A and warned B``,
+    ``said A, adding B``) or a coordinated attribution of someone else (``A said X, and more than 4 in 10 said
+    Y``). A cue nested in the content (``said that B claimed Y``) is part of what was said and stays."""
+    cues = [d for d in drafts if d.cue_token is not None and not d.according and d.frame != "noun"]
     for draft in drafts:
-        if draft.source is not None and draft.cue_token is not None and not draft.according:
-            by_source.setdefault(draft.source.i, []).append(draft)
-    for group in by_source.values():
-        for draft in group:
-            start, end = draft.spans[0]
-            for other in group:
-                cue = other.cue_token
-                if other is draft or cue is None or not (start < cue.idx < end):
-                    continue
-                cut = _left_edge_before(cue)
-                if cut.idx > start:
-                    end = min(end, cut.idx)
-            draft.spans[0] = (start, end)
+        if draft.cue_token is None or draft.according:
+            continue
+        start, end = draft.spans[0]
+        for other in cues:
+            cue = other.cue_token
+            if other is draft or cue is None or not (start < cue.idx < end):
+                continue
+            same_speaker = draft.source is not None and other.source is not None and other.source.i == draft.source.i
+            if not same_speaker and cue.dep_ != "conj":
+                continue
+            cut = _left_edge_before(cue)
+            if cut.idx > start:
+                end = min(end, cut.idx)
+        draft.spans[0] = (start, end)
 
 
 def _left_edge_before(cue: Token) -> Token:
@@ -560,6 +568,10 @@ def _last_speaking_draft(drafts: list[_Draft], para_starts: list[int], p: int, r
 def _finish(draft: _Draft, quotes: QuoteIndex, text: str, doc: Doc) -> Claim | None:
     spans = [_snap(s, e, quotes, text) for s, e in draft.spans]
     spans = sorted({s for s in spans if s[1] > s[0]})
+    if spans:
+        dateline = _DATELINE.match(text, spans[0][0], spans[0][1])
+        if dateline is not None:
+            spans[0] = (dateline.end(), spans[0][1])  # "WASHINGTON (AP) — ..." is the agency's, not the speaker's
     if not spans:
         return None
     kind = _kind_of(spans, quotes, draft.according)

@@ -277,7 +277,7 @@ def _subtree_span(heads: Sequence[Token], verb: Token, source: Token | None) -> 
     (``what former employees have called a “fraudulent scheme”`` -> ``what`` + ``a “fraudulent scheme”``)."""
     exclude = _mention_ids(source) | {verb.i} | {c.i for c in verb.children if c.dep_ in _CUE_PARTS}
     tokens = drop_trailing_asides(_strip_that(_tokens_of(heads, exclude)), reported_clause=False)
-    return runs(tokens)
+    return runs(_before_sibling_predicate(tokens, verb))
 
 
 def drop_trailing_asides(tokens: list[Token], *, reported_clause: bool = True) -> list[Token]:
@@ -327,6 +327,20 @@ def _aside_head(first: Token, markers: frozenset[str]) -> Token | None:
         ):
             return head
     return None
+
+
+def _before_sibling_predicate(tokens: list[Token], verb: Token) -> list[Token]:
+    """``urged the party to unite and tried to make the case``: a finite verb in the cue's own tense, coordinated
+    inside an object or infinitive (which hold no finite verbs of their own), is the speaker's next act."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return tokens
+    for n, token in enumerate(tokens[1:], start=1):
+        if token.dep_ == "conj" and token.tag_ == verb.tag_ and not any(c.dep_ == "nsubj" for c in token.children):
+            cut = n
+            while cut > 0 and (tokens[cut - 1].is_punct or tokens[cut - 1].lower_ in ("and", "but", "or")):
+                cut -= 1
+            return tokens[:cut]
+    return tokens
 
 
 def _strip_that(tokens: list[Token]) -> list[Token]:
