@@ -75,7 +75,9 @@ MAX_SPLIT_GAP_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:–—-"
 #: A wire dateline opening a sentence: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ".
 _DATELINE = re.compile(
-    r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w.]*)*(?:,?\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?\s*(?:\([A-Za-z ]{2,20}\))?\s*[—–-]+\s*"
+    r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w.]*)*"  # place: WASHINGTON / CAMBRIDGE, Mass.
+    r"(?:,?\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?"  # date: Dec. 11
+    r"\s*(?:\([A-Za-z ]{2,20}\))?\s*[—–-]+\s*"  # agency and dash: (AP) —
 )
 _CLOSING_MARKS = "”\"’»'"
 _OPENING_MARKS = "“\"«'‘"
