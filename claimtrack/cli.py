@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
     extract.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    extract.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
+    extract.add_argument("--batch-size", type=int, default=32, help="texts per nlp.pipe batch (default 32)")
 
     evaluation = commands.add_parser(
         "eval",
@@ -247,7 +249,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             continue
         files.append((path, offset))
         items.append(TextItem(text, published.date() if published else None))
-    for (path, offset), claims in zip(files, extract_claims(nlp, items), strict=True):
+    stream = extract_claims(nlp, items, batch_size=args.batch_size, n_process=args.n_process)
+    for (path, offset), claims in zip(files, stream, strict=True):
         for claim in claims:
             if offset:
                 claim = claim.shifted(offset)
