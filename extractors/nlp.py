@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 
 import extractors.claims.component
-import extractors.docpack  # noqa: F401  (Doc extensions survive n_process > 1)
+import extractors.docpack  # registers msgpack encoders: Doc extensions survive n_process > 1
 import extractors.governments  # noqa: F401  (registers the linker component)
 from claimtrack.errors import ConfigError
 from claimtrack.settings import DEFAULT_MODEL
