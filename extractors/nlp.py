@@ -9,6 +9,7 @@ very long texts are cut at paragraph breaks into chunks and their claims put bac
 from __future__ import annotations
 
 import importlib.util
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -123,21 +124,30 @@ def _quote_only_paragraph(text: str, start: int) -> bool:
 def extract_claims(
     nlp: Language, items: Iterable[TextItem], *, batch_size: int = 32, n_process: int = 1
 ) -> Iterator[list[Claim]]:
-    """Claims of each text, in input order, via ``nlp.pipe`` (``n_process`` > 1 uses several cores)."""
+    """Claims of each text, in input order, via ``nlp.pipe`` (``n_process`` > 1 uses several cores).
 
-    def docs() -> Iterator[spacy.tokens.Doc]:
-        for index, item in enumerate(items):
+    Where each chunk came from travels beside the pipe, in input order (``nlp.pipe`` keeps it), not inside the
+    ``Doc``: with several processes a text without a date goes to the workers as a plain string, which costs less to
+    ship than a tokenized ``Doc`` and is tokenized there, in parallel.
+    """
+    origins: deque[tuple[int, bool]] = deque()
+
+    def inputs() -> Iterator[str | spacy.tokens.Doc]:
+        for item in items:
             pieces = chunk_text(item.text)
             for number, (offset, chunk) in enumerate(pieces):
+                origins.append((offset, number == len(pieces) - 1))
+                if n_process > 1 and item.published_on is None:
+                    yield chunk
+                    continue
                 doc = nlp.make_doc(chunk)
                 doc._.published_on = item.published_on
-                doc.user_data["claimtrack"] = (index, offset, number == len(pieces) - 1)
                 doc.user_data[TEXT_KEY] = chunk
                 yield doc
 
     pending: list[Claim] = []
-    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
-        _, offset, last = doc.user_data["claimtrack"]
+    for doc in nlp.pipe(inputs(), batch_size=batch_size, n_process=n_process):
+        offset, last = origins.popleft()
         base = len(pending)
         pending.extend(c.shifted(offset, base) if offset or base else c for c in doc._.claims or [])
         if last:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from spacy.language import Language
 
 from extractors.claims.component import TEXT_KEY, text_of
@@ -16,9 +18,14 @@ TEXTS = [
 ]
 
 
+def items() -> list[TextItem]:
+    # One dated text: it travels to the workers as a Doc carrying its date, the others as plain strings.
+    return [TextItem(t, date(2023, 8, 8) if n == 1 else None) for n, t in enumerate(TEXTS)]
+
+
 def test_two_processes_and_small_batches_match_one_process(nlp: Language) -> None:
-    single = list(extract_claims(nlp, [TextItem(t) for t in TEXTS], batch_size=32, n_process=1))
-    several = list(extract_claims(nlp, [TextItem(t) for t in TEXTS], batch_size=1, n_process=2))
+    single = list(extract_claims(nlp, items(), batch_size=32, n_process=1))
+    several = list(extract_claims(nlp, items(), batch_size=1, n_process=2))
     assert [len(c) for c in single] == [1, len(single[1]), 0, 1] and len(single[1]) >= 16
     assert [[c.to_json() for c in claims] for claims in several] == [[c.to_json() for c in claims] for claims in single]
 
