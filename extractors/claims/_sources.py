@@ -140,7 +140,12 @@ def _noun_right_before(verb: Token) -> Token | None:
 def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
     """The source a verb names itself (subject, agent, expletive), or None to keep climbing."""
     subject = passive = None
+    # "Obama and his wife are expected to visit": the parser may label a passive subject as nsubj
+    passive_voice = current.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in current.children)
     for child in current.children:
+        if child.dep_ == "nsubj" and passive_voice:
+            passive = child
+            continue
         if child.dep_ in ("nsubj", "csubj") and (subject is None or child.pos_ != "DET"):
             subject = child  # "Republican figures -- ... -- both suggested": the noun, not the quantifier
         elif child.dep_ == "nsubjpass":
