@@ -65,13 +65,33 @@ lint: $(VENV)/.dev-installed  ## ruff and mypy only
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Evaluations read their corpora from ../shared at run time (never copied into the repo) and write JSON to EVAL_OUT.
+# `make eval` runs every target listed in EVALS: a new evaluation adds its own eval-* target and appends it here.
+POLNEAR ?= ../shared/benchmarks/attribution/polnear
+EVAL_OUT ?= bench/out
+EVALS := eval-attribution eval-linking
+
+.PHONY: eval
+eval: $(EVALS)  ## run every evaluation on its test split and print the tables
+
+.PHONY: eval-attribution
+eval-attribution: $(VENV)/.installed  ## claims vs PolNeAR test: overlap P/R/F1 by kind, speakers, exact spans
+	@mkdir -p $(EVAL_OUT)
+	@if [ -d "$(POLNEAR)/data/test" ]; then \
+		$(BIN)/claimtrack eval polnear $(POLNEAR) --split test --json-out $(EVAL_OUT)/eval-polnear-test.json; \
+	else \
+		echo "eval-attribution: skipped, PolNeAR not found at $(POLNEAR) (set POLNEAR=DIR)"; \
+	fi
+
 .PHONY: clean
 clean:  ## remove the virtualenv, Prefect state and the local database
 	rm -rf $(VENV) .prefect data .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: eval
-eval: $(VENV)/.installed  ## evaluations on ../shared benchmarks: speaker -> government linking accuracy
-	$(BIN)/claimtrack eval linking
+.PHONY: eval-linking
+eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated ../shared benchmark pages
+	@mkdir -p $(EVAL_OUT)
+	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
+
 .PHONY: bench-crawl
 bench-crawl: $(VENV)/.installed  ## crawler benchmark: 2,000 pages over 20 local hosts, then all-304 (bench/results-crawl.json)
 	$(BIN)/python bench/crawl_bench.py

@@ -24,6 +24,7 @@ EPILOG = """examples:
   claimtrack extract seeds/articles/         claims of saved .txt/.html files as JSON lines
   claimtrack reprocess                       re-extract stored articles after the rules, model or seeds changed
   claimtrack eval linking                    speaker -> government accuracy on annotated benchmark pages
+  claimtrack eval polnear ../shared/benchmarks/attribution/polnear --split dev
   claimtrack rebuild                         recompute statements and position changes from the articles
   claimtrack positions --government CHN --topic ukraine-war --by month
   claimtrack report --government CHN --out report.html
@@ -84,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
     extract.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    extract.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
+    extract.add_argument("--batch-size", type=int, default=32, help="texts per nlp.pipe batch (default 32)")
 
     reprocess = commands.add_parser(
         "reprocess",
@@ -117,6 +120,25 @@ def build_parser() -> argparse.ArgumentParser:
     linking.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     linking.add_argument("--show", action="store_true", help="print every failure with its speaker mention")
     linking.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    polnear = targets.add_parser(
+        "polnear",
+        help="claims vs PolNeAR attributions (overlap P/R/F1, by kind, speaker accuracy, exact spans)",
+        description="Run the claims extractor over a PolNeAR split and score it: a prediction matches a gold "
+        "attribution when at least half of its content characters lie in the gold content (one-to-one, greedy). "
+        "DIR is the corpus folder (holding data/<split>/text and .../attributions).",
+    )
+    polnear.add_argument("directory", type=Path, metavar="DIR")
+    polnear.add_argument("--split", choices=("train", "dev", "test"), required=True)
+    polnear.add_argument("--limit", type=int, default=None, help="score only the first N articles (sorted by name)")
+    polnear.add_argument("--json-out", type=Path, default=None, help="also write the scores as JSON to FILE")
+    polnear.add_argument("--errors-out", type=Path, default=None, help="write missed/spurious claims as JSON to FILE")
+    polnear.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    polnear.add_argument(
+        "--cue-classes",
+        default=None,
+        help="comma-separated cue classes to extract: speech,belief,knowledge (default: the pipeline's)",
+    )
+    polnear.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
     rebuild = commands.add_parser(
         "rebuild",
         help="recompute everything derived from the articles (claims of stale versions, statements, positions)",
@@ -222,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_reprocess(args)
         if args.command == "eval" and args.target == "linking":
             return cmd_eval_linking(args)
+        if args.command == "eval" and args.target == "polnear":
+            return cmd_eval_polnear(args)
         if args.command == "rebuild":
             return cmd_rebuild(args)
         if args.command == "positions":
@@ -364,7 +388,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             continue
         files.append((path, offset))
         items.append(TextItem(text, published.date() if published else None))
-    for (path, offset), claims in zip(files, extract_claims(nlp, items), strict=True):
+    stream = extract_claims(nlp, items, batch_size=args.batch_size, n_process=args.n_process)
+    for (path, offset), claims in zip(files, stream, strict=True):
         for claim in claims:
             if offset:
                 claim = claim.shifted(offset)
@@ -517,6 +542,27 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2, default=str))
     else:
         print(format_summary(summary))
+    return 0
+
+
+def cmd_eval_polnear(args: argparse.Namespace) -> int:
+    from extractors.evaluation.polnear import EvalSettings, evaluate, format_report, load_split, print_progress
+    from extractors.nlp import load_pipeline
+
+    articles = load_split(args.directory, args.split, args.limit)
+    model = args.model or default_model()
+    cue_classes = args.cue_classes.replace(" ", "") if args.cue_classes else None
+    settings = EvalSettings(model=model, n_process=args.n_process)
+    print(f"claimtrack: scoring {len(articles)} PolNeAR {args.split} articles with {model}", file=sys.stderr)
+    nlp = load_pipeline(model, cue_classes=cue_classes)
+    report = evaluate(nlp, articles, split=args.split, settings=settings, progress=print_progress)
+    print(format_report(report))
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    if args.errors_out:
+        args.errors_out.parent.mkdir(parents=True, exist_ok=True)
+        args.errors_out.write_text(json.dumps(report.errors, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 

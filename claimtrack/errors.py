@@ -19,6 +19,7 @@ ClaimtrackError
 ├── DiscoveryError              bad_listing: a feed, sitemap or URL list that cannot be read
 ├── ExtractError                a page was fetched but yields no usable article text
 ├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
+├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
     └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
@@ -124,6 +125,8 @@ class ExtractError(ClaimtrackError):
 class BackfillIncomplete(ClaimtrackError):
     """Some backfill batches failed after their retries; the rest is committed. Running the same backfill again
     does only what is missing."""
+class EvaluationDataError(ClaimtrackError):
+    """An evaluation corpus (e.g. PolNeAR) is missing or malformed; the message names the file and line."""
 
 
 class WarehouseError(ClaimtrackError):

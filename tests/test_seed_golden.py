@@ -83,3 +83,14 @@ def test_full_speaker_mentions_and_resolution(seed_claims: tuple[str, list[Claim
     assert by_start["“On the Ukra"].speaker_resolution == "name"
     continuation = by_start["“We had an e"]
     assert continuation.continues is not None and claims[continuation.continues].speaker_canonical == "Andriy Yermak"
+
+
+def test_cue_classes_and_where_contents_end(seed_claims: tuple[str, list[Claim]]) -> None:
+    _, claims = seed_claims
+    # H15 ("While Kyiv considered the Jeddah talks a success") is a belief, every other statement is speech.
+    assert [c.cue for c in claims if c.cue_class != "speech"] == ["considered"]
+    # H1 stops where the reporter takes over ("... after China played a prominent role ...").
+    assert claims[0].content == "it remains “impartial” in the Ukraine war"
+    # H8 is the borderline one: a stance reported with no words quoted, kept as an indirect claim.
+    trumpeted = next(c for c in claims if c.cue == "trumpeted")
+    assert trumpeted.kind == "indirect" and trumpeted.content == "China’s participation"

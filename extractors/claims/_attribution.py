@@ -1,15 +1,21 @@
 """Rules that turn one parsed ``Doc`` into claims. No state, no I/O: ``attribute(doc, options)``.
 
-The cascade, in order (each step only adds what earlier steps did not cover):
+The cascade, in order (each stage only adds what earlier stages did not cover):
 
-1. quotes   find quoted passages per paragraph (``_quotes``), so no odd mark can spoil the document;
-2. cues     every reporting verb outside quotes (lemma list in ``data/cue_verbs.tsv``) gets a source
-            (its subject, an inherited subject for ``told ... and stressed``, a passive agent) and a content
-            (the complement its frame allows, or the quote right beside it);
-3. according ``according to X, ...`` claims, or a ``via`` on the claim it relays (nested sources);
-4. leftovers quotes nobody claimed: split quotes join the claim before them in the paragraph, quote-only
-            paragraphs continue the last speaker;
-5. kinds    direct / mixed / indirect from how much of the content sits inside quote marks.
+1. quotes     quoted passages per paragraph (``_quotes``), so no odd mark can spoil the document;
+2. cues       every reporting verb outside quotes (``data/cue_verbs.tsv``) with a source (``_sources``) and a
+              content (``_content``: the complement its frames allow, or the quote right beside it);
+3. nouns      reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that ...``, ``his support for ...``,
+              ``in Beijing's view, ...``;
+4. according  ``according to X, ...`` claims, or a ``via`` on the claim it relays (nested sources);
+5. layouts    attributions made by layout, not syntax (``_layouts``): ``“…” ― Name`` bylines and
+              ``NAME: ...`` transcript labels;
+6. tidy       a claim's content stops where a sibling claim starts (``said A and warned B``; ``A said X, and
+              others said Y``); of two claims over the same words the surer one stays;
+7. leftovers  quotes nobody claimed: split quotes (``“A,” X said, “B.”``) join their claim, quote-only
+              paragraphs continue the last speaker, open quote paragraphs join the claim that closes them;
+8. finish     snap spans to whole quotes, drop wire datelines, kinds (direct / mixed / indirect from the quote
+              marks), speaker mentions.
 
 Speaker canonicalisation across the whole document is ``_speakers.resolve_speakers``.
 """
@@ -17,23 +23,68 @@ Speaker canonicalisation across the whole document is ``_speakers.resolve_speake
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+import re
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span, Token
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.tokens import Doc, Token
 
-from extractors.claims._lexicon import EXPLETIVES, PRONOUNS, Cue, default_cues, titles
+from extractors.claims._content import (
+    EMPTY_CONTENT,
+    attribution_core,
+    content_for,
+    drop_trailing_asides,
+    only_glue,
+    runs,
+)
+from extractors.claims._layouts import LayoutAttribution, layout_attributions
+from extractors.claims._lexicon import PRONOUNS, Cue, NounCue, default_cues, default_noun_cues
+from extractors.claims._mentions import mention_span, speaker_head, speaker_name
 from extractors.claims._model import Claim, ClaimKind
-from extractors.claims._quotes import Quote, find_quotes, paragraphs
+from extractors.claims._quotes import QuoteIndex, paragraphs
+from extractors.claims._sources import issuer_of, source_between, source_of
 
-#: Dependency labels under which a verb is used as a noun modifier, never a reporting cue.
-_NON_CLAUSE_DEPS = frozenset({"amod", "compound", "nmod", "pobj", "dobj", "nsubj", "nsubjpass", "attr", "acl"})
-#: Subordinators that turn a complement into a question, not a statement ("did not say whether ...").
-_QUESTION_MARKERS = frozenset({"whether", "if", "how", "what", "when", "why", "who", "where", "which"})
-#: Trivial contents that carry no statement ("said so", "denied it").
-_EMPTY_CONTENT = frozenset({"so", "it", "this", "that", "nothing", "something", "anything", "yes", "no", "otherwise"})
+Span = tuple[int, int]
+
+#: Dependency labels under which a verb is used as a noun modifier or argument, never as a reporting cue.
+_NON_CUE_DEPS = frozenset({"amod", "compound", "nmod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"})
+#: A negated cue ("did not say that") reports a non-statement, less sure as a claim.
+_NEGATED_PENALTY = 0.15
+#: How sure each way of finding content is (a quote beside a named speaker is the surest).
+_FRAME_CONFIDENCE = {
+    "quote": 0.9,
+    "clause": 0.85,
+    "question": 0.6,
+    "oprd": 0.7,
+    "xcomp": 0.65,
+    "object": 0.6,
+    "prep": 0.55,
+    "noun": 0.6,
+    "according": 0.75,
+    # Layout attributions are outermost: cues inside a transcript turn are the speaker's own words.
+    "byline": 0.92,
+    "transcript": 0.92,
+    "continuation": 0.6,
+}
+#: Beliefs and knowledge are inferred states, less sure as statements than speech.
+_NON_SPEECH_PENALTY = 0.15
+#: A claim with no named source is less sure.
+_UNSOURCED_PENALTY = 0.2
+#: A pronoun speaker must be resolved, which may go wrong.
+_PRONOUN_PENALTY = 0.1
+#: Most words between an attribution and the next sentence's quote for that quote to continue it
+#: (“A,” X said on Monday. “B.”); more words mean the reporter has moved on (“A,” X said, and Y cut in. “B.”).
+MAX_SPLIT_GAP_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:–—-"
+#: A wire dateline opening a sentence: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ".
+_DATELINE = re.compile(
+    r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w.]*)*"  # place: WASHINGTON / CAMBRIDGE, Mass.
+    r"(?:,?\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?"  # date: Dec. 11
+    r"\s*(?:\([A-Za-z ]{2,20}\))?\s*[—–-]+\s*"  # agency and dash: (AP) —
+)
 _CLOSING_MARKS = "”\"’»'"
+_OPENING_MARKS = "“\"«'‘"
+_CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,9 +92,9 @@ class AttributionOptions:
     """Knobs of the rule cascade; defaults were tuned on PolNeAR train/dev."""
 
     #: Cue classes to extract: ``speech`` always; ``belief`` (thinks, considers) and ``knowledge`` (knew, found).
-    cue_classes: frozenset[str] = frozenset({"speech", "belief", "knowledge"})
+    cue_classes: frozenset[str] = frozenset({"speech", "belief", "knowledge", "stance"})
     #: Shortest content worth keeping, in characters.
-    min_content_chars: int = 8
+    min_content_chars: int = 4
     #: How many paragraphs a quote-only paragraph may reach back for its speaker.
     continuation_reach: int = 2
     #: Keep statements with no named source (``it was reported that ...``).
@@ -59,244 +110,255 @@ class _Draft:
 
     cue_token: Token | None
     cue_text: str | None
-    cue_span: tuple[int, int] | None
+    cue_span: Span | None
     cue_class: str
     source: Token | None
-    spans: list[tuple[int, int]]
+    spans: list[Span]
     frame: str
+    #: Character range of the attribution itself (source and cue), for quotes that lead into or follow it.
+    core: Span | None = None
     via: Token | None = None
     according: bool = False
     continues: _Draft | None = None
+    #: For layout attributions, the speaker span found without a parse (``― Francisco Herrero``).
+    speaker_span: Span | None = None
     confidence: float = 0.7
 
 
-class _Quotes:
-    """Sorted quotes with fast "which quote holds this offset" lookups."""
-
-    def __init__(self, quotes: Sequence[Quote]) -> None:
-        self.items = list(quotes)
-        self.starts = [q.start for q in self.items]
-
-    def at(self, position: int) -> Quote | None:
-        i = bisect.bisect_right(self.starts, position) - 1
-        if i >= 0 and self.items[i].contains(position):
-            return self.items[i]
-        return None
-
-    def inside(self, token: Token) -> bool:
-        """True when the token sits strictly inside a quote (the marks themselves do not count)."""
-        quote = self.at(token.idx)
-        return quote is not None and quote.start < token.idx
-
-    def overlapping(self, start: int, end: int) -> list[Quote]:
-        i = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        found = []
-        for quote in self.items[i:]:
-            if quote.start >= end:
-                break
-            if quote.end > start:
-                found.append(quote)
-        return found
-
-
 def attribute(
-    doc: Doc, options: AttributionOptions = DEFAULT_OPTIONS, cues: dict[str, Cue] | None = None
+    doc: Doc,
+    options: AttributionOptions = DEFAULT_OPTIONS,
+    cues: dict[str, Cue] | None = None,
+    text: str | None = None,
 ) -> list[Claim]:
-    """All claims in ``doc``, in text order, speakers not yet resolved across the document."""
+    """All claims in ``doc``, in text order, speakers not yet resolved across the document.
+
+    ``text`` is ``doc.text`` when the caller has it already (``Doc.text`` is rebuilt from the tokens on each call).
+    """
     cues = cues if cues is not None else default_cues()
-    text = doc.text
-    quotes = _Quotes(find_quotes(text))
+    quotes = QuoteIndex.of(text if text is not None else doc.text)
+    text = quotes.text
     paras = paragraphs(text)
-    drafts: list[_Draft] = []
-    # 2. cues
-    for token in doc:
-        cue = _cue_for(token, cues, quotes, options)
-        if cue is not None:
-            draft = _draft_from_cue(token, cue, quotes, text)
-            if draft is not None:
-                drafts.append(draft)
-    # 3. according to
-    for token in doc:
-        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-            _apply_according(token, drafts, quotes, text)
+    verbs, nouns, accordings = _scan(doc, cues)
+    drafts = _cue_drafts(verbs, cues, quotes, options)
+    drafts += _noun_drafts(nouns, quotes, options)
+    for according in accordings:
+        _apply_according(according, drafts, quotes)
+    drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras)]
+    _trim_siblings(drafts)
     drafts = _drop_overlaps(drafts)
-    # 4. leftover quotes
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options)
-    # 5. claims
     finished = [(d, _finish(d, quotes, text, doc)) for d in drafts]
     kept = [(d, c) for d, c in finished if c is not None and _keep(c, options)]
     position = {id(d): i for i, (d, _) in enumerate(kept)}
     return [replace(c, continues=position.get(id(d.continues))) if d.continues is not None else c for d, c in kept]
 
 
-# -- 2. cues ----------------------------------------------------------------------------------------------------
+# -- 2. cues -----------------------------------------------------------------------------------------------------
 
 
-def _cue_for(token: Token, cues: dict[str, Cue], quotes: _Quotes, options: AttributionOptions) -> Cue | None:
+def _scan(doc: Doc, cues: dict[str, Cue]) -> tuple[list[Token], list[Token], list[Token]]:
+    """Candidate cue verbs, reporting nouns, and the ``according`` of ``according to``.
+
+    Reads lemma and part-of-speech ids as arrays and builds ``Token`` objects only for the candidates: building one
+    per token costs more than all the rules together.
+    """
+    nouns = default_noun_cues()
+    strings = doc.vocab.strings
+    verb_lemmas = {strings.add(lemma) for lemma in cues} | {strings.add(lemma.capitalize()) for lemma in cues}
+    noun_lemmas = {strings.add(lemma) for lemma in nouns} | {strings.add(lemma.capitalize()) for lemma in nouns}
+    verb_pos = {strings.add("VERB"), strings.add("AUX")}
+    noun_pos = strings.add("NOUN")
+    according = strings.add("according")
+    to = strings.add("to")
+    rows = doc.to_array([LEMMA, POS, LOWER])
+    verbs: list[Token] = []
+    noun_cues: list[Token] = []
+    accordings: list[Token] = []
+    last = len(doc) - 1
+    for i, (lemma, pos, lower) in enumerate(rows.tolist()):
+        if lemma in verb_lemmas and pos in verb_pos:
+            verbs.append(doc[i])
+        elif lemma in noun_lemmas and pos == noun_pos:
+            noun_cues.append(doc[i])
+        elif lower == according and i < last and rows[i + 1][2] == to:
+            accordings.append(doc[i])
+    return verbs, noun_cues, accordings
+
+
+def _cue_drafts(
+    verbs: list[Token], cues: dict[str, Cue], quotes: QuoteIndex, options: AttributionOptions
+) -> list[_Draft]:
+    drafts = []
+    for token in verbs:
+        cue = _cue_for(token, cues, quotes, options)
+        if cue is not None:
+            draft = _draft_from_cue(token, cue, quotes, cues)
+            if draft is not None:
+                drafts.append(draft)
+    return drafts
+
+
+def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: AttributionOptions) -> Cue | None:
     if token.pos_ not in ("VERB", "AUX"):
         return None
     cue = cues.get(token.lemma_.lower())
     if cue is None or cue.cue_class not in options.cue_classes:
         return None
-    if token.dep_ in _NON_CLAUSE_DEPS or quotes.inside(token):
-        return None
-    if any(child.dep_ == "neg" for child in token.children) and token.lemma_.lower() not in ("deny", "reject"):
+    if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx):
         return None
     return cue
 
 
-def _draft_from_cue(verb: Token, cue: Cue, quotes: _Quotes, text: str) -> _Draft | None:
-    source, passive_unsourced = _source_of(verb)
-    if source is not None and quotes.inside(source):
-        return None
-    spans, frame = _content_from_frames(verb, cue, source)
-    if not spans:
-        adjacent = _adjacent_quote(verb, source, quotes, text)
-        if adjacent is None:
+def _negated(verb: Token, quotes: QuoteIndex) -> bool:
+    """Is the cue itself negated ("did not say")? A "not" inside the quote before it ("Probably not," he said)
+    negates the quote, not the cue."""
+    return any(c.dep_ == "neg" and not quotes.at(c.idx) and c.i > verb.i - 4 for c in verb.children)
+
+
+def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:
+    source = source_of(verb, cues)
+    if source.head is not None and quotes.inside(source.head.idx):
+        quote = quotes.at(source.head.idx)
+        assert quote is not None
+        if quote.end > verb.idx:
+            return None  # the cue is the speaker's own word inside the quote
+        source = source_between(verb, quote.end)
+        if source.head is None:
             return None
-        spans, frame = [(adjacent.start, adjacent.end)], "quote"
-    if source is None and not passive_unsourced:
+    if source.head is None and not source.unsourced:
+        return None
+    spans, frame = content_for(verb, cue, source.head, quotes)
+    if not spans:
         return None
     cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    negated = _negated(verb, quotes)
+    if negated:
+        # "did not deny", "has not commented on": the cue keeps its negation, so nobody reads it as a yes
+        cue_tokens += [c for c in verb.children if c.dep_ in ("aux", "neg") and verb.i - 4 < c.i < verb.i]
     cue_start = min(t.idx for t in cue_tokens)
     cue_end = max(t.idx + len(t) for t in cue_tokens)
-    confidence = {"clause": 0.85, "quote": 0.9, "oprd": 0.7, "xcomp": 0.65, "object": 0.6}[frame]
+    confidence = _FRAME_CONFIDENCE[frame] - (_NEGATED_PENALTY if negated else 0.0)
     if cue.cue_class != "speech":
-        confidence -= 0.15
-    if source is None:
-        confidence -= 0.2
+        confidence -= _NON_SPEECH_PENALTY
+    if source.head is None:
+        confidence -= _UNSOURCED_PENALTY
+    first, last = attribution_core(verb, source.head)
+    doc = verb.doc
     return _Draft(
         cue_token=verb,
-        cue_text=text[cue_start:cue_end],
+        cue_text=quotes.text[cue_start:cue_end],
         cue_span=(cue_start, cue_end),
         cue_class=cue.cue_class,
-        source=source,
+        source=source.head,
         spans=spans,
         frame=frame,
+        core=(doc[first].idx, doc[last].idx + len(doc[last])),
         confidence=confidence,
     )
 
 
-def _source_of(verb: Token) -> tuple[Token | None, bool]:
-    """The token heading the speaker mention, and whether the claim is a sourceless passive.
+# -- 3. reporting nouns ------------------------------------------------------------------------------------------
 
-    ``told ... and stressed``: a conjoined verb inherits its head's subject; ``tried to reassure``: so does an
-    infinitive complement; ``..., saying that``: so does a participle clause; ``X, who said``: the relative
-    clause's antecedent is the source; ``it was reported that``: no source at all.
-    """
-    current: Token | None = verb
-    for _ in range(4):
-        assert current is not None
-        subject = None
-        passive = None
-        for child in current.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                subject = child
-            elif child.dep_ == "nsubjpass":
-                passive = child
-            elif child.dep_ == "agent":
-                agents = [g for g in child.children if g.dep_ == "pobj"]
-                if agents:
-                    return agents[0], False
-        if subject is not None:
-            if subject.lower_ in ("who", "that", "which") and current.dep_ == "relcl":
-                return current.head, False
-            if subject.lower_ in EXPLETIVES and subject.dep_ != "nsubj":
-                return None, True
-            return subject, False
-        if passive is not None:
-            if passive.lower_ in EXPLETIVES:
-                return None, True
-            if current.lemma_ == "quote":  # X was quoted as saying
-                return passive, False
-            return None, current is verb and verb.lemma_ in ("report", "say", "believe", "think", "expect")
-        if current.dep_ in ("conj", "xcomp") or (current.dep_ == "advcl" and current.tag_ == "VBG"):
-            current = current.head
+
+def _noun_drafts(candidates: list[Token], quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
+    """Reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that the drone was Ukrainian``, ``his support for
+    the deal``, ``in Beijing's view, the dispute ...``."""
+    nouns = default_noun_cues()
+    drafts = []
+    for token in candidates:
+        cue = nouns[token.lemma_.lower()]
+        if cue.cue_class not in options.cue_classes or quotes.inside(token.idx):
             continue
-        if current.dep_ == "relcl":
-            return current.head, False
-        return None, False
-    return None, False
+        that_clause = "that" in cue.frames and _that_clause(token) is not None
+        source = _noun_cue_source(token, that_clause)
+        spans = _noun_content(token, cue, source)
+        if not spans:
+            continue
+        confidence = _FRAME_CONFIDENCE["noun"] - (_UNSOURCED_PENALTY if source is None else 0.0)
+        start = min(source.idx, token.idx) if source is not None else token.idx
+        drafts.append(
+            _Draft(
+                cue_token=token,
+                cue_text=token.text,
+                cue_span=(token.idx, token.idx + len(token)),
+                cue_class=cue.cue_class,
+                source=source,
+                spans=spans,
+                frame="noun",
+                core=(start, token.idx + len(token)),
+                confidence=confidence,
+            )
+        )
+    return drafts
 
 
-def _content_from_frames(verb: Token, cue: Cue, source: Token | None) -> tuple[list[tuple[int, int]], str]:
-    children = list(verb.children)
-    source_ids = {t.i for t in source.subtree} if source is not None else set()
-
-    def span_of(heads: Iterable[Token]) -> list[tuple[int, int]]:
-        tokens = [t for head in heads for t in head.subtree if t.i not in source_ids and t.i != verb.i]
-        if not tokens:
-            return []
-        tokens.sort(key=lambda t: t.i)
-        start_tok = tokens[0]
-        while start_tok.dep_ == "mark" and start_tok.lower_ == "that" and start_tok.i < tokens[-1].i:
+def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]:
+    clause = _that_clause(noun) if "that" in cue.frames else None
+    if clause is not None:
+        tokens = [t for t in clause.subtree if t.i > noun.i]
+        if tokens and tokens[0].lower_ == "that":
             tokens = tokens[1:]
-            start_tok = tokens[0]
-        return [(tokens[0].idx, tokens[-1].idx + len(tokens[-1]))]
-
-    if "clause" in cue.frames:
-        clauses = [c for c in children if c.dep_ in ("ccomp", "csubj") and c.i not in source_ids]
-        if not clauses:
-            clauses = [c for c in children if c.dep_ == "parataxis" and c.i < verb.i]
-        clauses = [c for c in clauses if not _is_question(c)]
-        if clauses:
-            return span_of(clauses), "clause"
-    objects = [c for c in children if c.dep_ == "dobj"]
-    if "oprd" in cue.frames and objects:
-        predicates = [c for c in children if c.dep_ in ("oprd", "ccomp", "xcomp")]
-        predicates += [c for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "as"]
-        predicates += [c for c in children if c.dep_ == "prep" and c.lower_ == "as"]
-        if predicates:
-            return span_of(objects + predicates), "oprd"
-    if "xcomp" in cue.frames:
-        infinitives = [c for c in children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)]
-        preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("for", "on") and verb.lemma_ == "call"]
-        if infinitives or preps:
-            return span_of(objects + infinitives + preps if verb.lemma_ != "tell" else infinitives), "xcomp"
-    if "object" in cue.frames and objects:
-        meaningful = [o for o in objects if o.lower_ not in _EMPTY_CONTENT and o.pos_ != "PRON"]
-        if meaningful:
-            return span_of(meaningful), "object"
-    return [], ""
+        return runs(tokens)
+    if source is None or not any(c.dep_ == "poss" for c in noun.children):
+        return []  # "the attack on the embassy", "faced questions about": nobody's own claim
+    if "prep" in cue.frames:
+        preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > noun.i]
+        objects = [o for p in preps[:1] for o in p.children if o.dep_ in ("pobj", "pcomp")]
+        if objects:
+            return runs(drop_trailing_asides(list(objects[0].subtree), reported_clause=False))
+    if "in" in cue.frames and noun.dep_ == "pobj" and noun.head.lower_ == "in" and source.dep_ == "poss":
+        # "In Professor Knittel's view, the only other necessary action would be ...": the rest of the sentence
+        phrase = {t.i for t in noun.head.subtree}
+        tokens = [t for t in noun.sent if t.i not in phrase and not t.is_space]
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+            tokens = tokens[:-1]
+        while tokens and tokens[0].is_punct:
+            tokens = tokens[1:]
+        return runs(tokens)
+    return []
 
 
-def _is_question(clause: Token) -> bool:
-    first = clause.left_edge
-    return (first.lower_ in _QUESTION_MARKERS and first.i < clause.i) or any(
-        c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children
-    )
-
-
-def _adjacent_quote(verb: Token, source: Token | None, quotes: _Quotes, text: str) -> Quote | None:
-    """The quote directly before (“…,” X said) or after (X said: “…”) the attribution, in its paragraph."""
-    attribution = [verb] + (list(source.subtree) if source is not None else [])
-    first = min(t.idx for t in attribution)
-    last = max(t.idx + len(t) for t in attribution)
-    para_start = text.rfind("\n", 0, first) + 1
-    para_end = text.find("\n", last)
-    para_end = len(text) if para_end < 0 else para_end
-    before = [q for q in quotes.overlapping(para_start, first) if q.end <= first]
-    if before and _only_glue(text[before[-1].end : first]):
-        return before[-1]
-    after = [q for q in quotes.overlapping(last, para_end) if q.start >= last]
-    if after and _only_glue(text[last : after[0].start], allow_words=verb.i < (source.i if source else verb.i)):
-        return after[0]
+def _noun_cue_source(noun: Token, that_clause: bool) -> Token | None:
+    """Who made the claim: the possessor (``Russia's claim``; for ``his``/``their``, the subject of the verb that
+    governs the noun when it names someone: ``Trump is doubling down on his support for``), else whoever made it
+    (``Democrats persisted in arguments that``, ``said in a statement that``), else a name the tagger glued to a
+    verb it read as a noun (``Trump claims that ...`` tagged as a noun phrase)."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    issuer = issuer_of(noun) if noun.dep_ in ("dobj", "pobj") else None
+    if owners:
+        if owners[0].pos_ == "PRON" and issuer is not None and issuer.pos_ in ("PROPN", "NOUN") and not that_clause:
+            return issuer
+        return owners[0]
+    if issuer is not None:
+        return issuer
+    names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
+    if names and noun.tag_ == "NNS" and noun.dep_ == "ROOT":
+        return names[-1]
     return None
 
 
-def _only_glue(gap: str, allow_words: bool = False) -> bool:
-    """Is the text between a quote and its attribution only punctuation (and, for "said X:", nothing more)?"""
-    stripped = gap.strip(" \t,:;–—-")
-    return not stripped or (allow_words and len(stripped.split()) <= 3 and stripped.endswith(("that",)))
+def _that_clause(noun: Token) -> Token | None:
+    clauses = [
+        c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i and _opens_with_that(c, noun)
+    ]
+    return clauses[0] if clauses else None
 
 
-# -- 3. according to --------------------------------------------------------------------------------------------
+def _opens_with_that(clause: Token, noun: Token) -> bool:
+    """A complement clause (``claim that X``), not a relative one (``claim that he made``): "that" is a marker."""
+    first = clause.left_edge
+    return first.i == noun.i + 1 and first.lower_ == "that" and first.dep_ == "mark"
 
 
-def _apply_according(according: Token, drafts: list[_Draft], quotes: _Quotes, text: str) -> None:
-    to = according.doc[according.i + 1]
+# -- 4. according to ---------------------------------------------------------------------------------------------
+
+
+def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex) -> None:
+    doc = according.doc
+    to = doc[according.i + 1]
     objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in according.children if c.dep_ == "pobj"]
-    if not objects or quotes.inside(according):
+    if not objects or quotes.inside(according.idx):
         return
     source = objects[0]
     phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree}
@@ -312,26 +374,77 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: _Quotes, te
         if len(clause) >= 3:
             tokens = clause
     tokens = [t for t in tokens if t.i not in phrase]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+        tokens = tokens[:-1]
     if not tokens:
         return
-    start = tokens[0].idx
-    end = tokens[-1].idx + len(tokens[-1])
+    phrase_end = max(phrase)
     drafts.append(
         _Draft(
             cue_token=according,
-            cue_text=text[according.idx : to.idx + len(to)],
+            cue_text=quotes.text[according.idx : to.idx + len(to)],
             cue_span=(according.idx, to.idx + len(to)),
             cue_class="speech",
             source=source,
-            spans=[(start, end)],
+            spans=runs(tokens),
             frame="according",
+            core=(according.idx, doc[phrase_end].idx + len(doc[phrase_end])),
             according=True,
-            confidence=0.75,
+            confidence=_FRAME_CONFIDENCE["according"],
         )
     )
 
 
-# -- overlaps and leftovers -------------------------------------------------------------------------------------
+# -- 5. layouts --------------------------------------------------------------------------------------------------
+
+
+def _layout_draft(found: LayoutAttribution) -> _Draft:
+    return _Draft(
+        cue_token=None,
+        cue_text=found.cue,
+        cue_span=found.cue_span,
+        cue_class="speech",
+        source=None,
+        spans=list(found.content_spans),
+        frame=found.layout,
+        core=found.cue_span,
+        speaker_span=found.speaker_span,
+        confidence=_FRAME_CONFIDENCE[found.layout],
+    )
+
+
+# -- 6. tidy -----------------------------------------------------------------------------------------------------
+
+
+def _trim_siblings(drafts: list[_Draft]) -> None:
+    """A claim's content stops where a sibling claim starts: the same speaker's next cue (``said A and warned B``,
+    ``said A, adding B``) or a coordinated attribution of someone else (``A said X, and more than 4 in 10 said
+    Y``). A cue nested in the content (``said that B claimed Y``) is part of what was said and stays."""
+    cues = [d for d in drafts if d.cue_token is not None and not d.according and d.frame != "noun"]
+    for draft in drafts:
+        if draft.cue_token is None or draft.according:
+            continue
+        start, end = draft.spans[0]
+        for other in cues:
+            cue = other.cue_token
+            if other is draft or cue is None or not (start < cue.idx < end):
+                continue
+            same_speaker = draft.source is not None and other.source is not None and other.source.i == draft.source.i
+            if not same_speaker and cue.dep_ != "conj":
+                continue
+            cut = _left_edge_before(cue)
+            if cut.idx > start:
+                end = min(end, cut.idx)
+        draft.spans[0] = (start, end)
+
+
+def _left_edge_before(cue: Token) -> Token:
+    """Where a sibling clause starts, taking the conjunction and comma before it along."""
+    edge = cue.left_edge
+    doc = cue.doc
+    while edge.i > 0 and (doc[edge.i - 1].is_punct or doc[edge.i - 1].lower_ in _CONJUNCTIONS):
+        edge = doc[edge.i - 1]
+    return edge
 
 
 def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
@@ -340,6 +453,8 @@ def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     kept: list[_Draft] = []
     for draft in drafts:
         s, e = draft.spans[0]
+        if e <= s:
+            continue
         clash = False
         for other in kept:
             os_, oe = other.spans[0]
@@ -353,40 +468,35 @@ def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-def _covered(draft_spans: Iterable[tuple[int, int]], quote: Quote) -> bool:
-    return any(s < quote.end and quote.start < e for s, e in draft_spans)
+# -- 7. leftover quotes ------------------------------------------------------------------------------------------
 
 
 def _attach_leftover_quotes(
-    drafts: list[_Draft], quotes: _Quotes, paras: list[tuple[int, int]], text: str, options: AttributionOptions
+    drafts: list[_Draft], quotes: QuoteIndex, paras: list[Span], text: str, options: AttributionOptions
 ) -> list[_Draft]:
-    all_spans = [s for d in drafts for s in d.spans]
+    claimed = [s for d in drafts for s in d.spans]
     para_starts = [p[0] for p in paras]
     result = list(drafts)
     for quote in quotes.items:
-        if _covered(all_spans, quote) or quote.single:
+        if quote.single or any(s < quote.end and quote.start < e for s, e in claimed):
             continue
         p = bisect.bisect_right(para_starts, quote.start) - 1
         if p < 0:
             continue
         para_start, para_end = paras[p]
         in_para = [d for d in result if para_start <= d.spans[0][0] < para_end and d.frame != "according"]
-        before = [d for d in in_para if d.spans[0][0] < quote.start and d.source is not None]
-        if before:
-            # Split quote: “A,” X said. “B.”: B is more of the same claim when nothing else intervenes.
-            draft = before[-1]
-            claimed_end = max(e for _, e in draft.spans)
-            between = [q for q in quotes.overlapping(claimed_end, quote.start) if q.start >= claimed_end]
-            if draft.frame in ("quote", "clause") and not between and _starts_sentence(text, quote.start, para_start):
-                draft.spans.append((quote.start, quote.end))
-                all_spans.append((quote.start, quote.end))
+        owner = _split_quote_owner(quote.start, quote.end, in_para, quotes, text, para_start)
+        if owner is None and quote.open_ended and not in_para:
+            owner = _closing_paragraph_owner(p, paras, quotes, result, text)
+        if owner is not None:
+            owner.spans.append((quote.start, quote.end))
+            claimed.append((quote.start, quote.end))
             continue
         if in_para:
             continue
         # Continuation: a paragraph that is (mostly) a quote, after a paragraph whose speaker was talking.
-        if text[para_start:para_end].lstrip()[:1] not in '“"«' or (quote.end - quote.start) < 0.6 * (
-            para_end - para_start
-        ):
+        paragraph = text[para_start:para_end]
+        if paragraph.lstrip()[:1] not in _OPENING_MARKS or (quote.end - quote.start) < 0.6 * (para_end - para_start):
             continue
         previous = _last_speaking_draft(result, para_starts, p, options.continuation_reach)
         if previous is None:
@@ -402,12 +512,56 @@ def _attach_leftover_quotes(
                 frame="continuation",
                 via=previous.via,
                 continues=previous if previous.continues is None else previous.continues,
-                confidence=0.6,
+                speaker_span=previous.speaker_span,
+                confidence=_FRAME_CONFIDENCE["continuation"],
             )
         )
-        all_spans.append((quote.start, quote.end))
+        claimed.append((quote.start, quote.end))
     result.sort(key=lambda d: d.spans[0][0])
     return result
+
+
+def _split_quote_owner(
+    start: int, end: int, in_para: list[_Draft], quotes: QuoteIndex, text: str, para_start: int
+) -> _Draft | None:
+    """The claim an unclaimed quote of the same paragraph belongs to.
+
+    ``“A,” X said, “B.”`` and ``“A,” X said. “B.”``: B belongs to X; ``“A,” X said`` where X's cue found its
+    content elsewhere: A leads into the attribution.
+    """
+    talking = [d for d in in_para if d.frame in ("quote", "clause", "byline", "transcript") and d.core is not None]
+    for draft in talking:
+        assert draft.core is not None
+        if draft.core[0] >= end and only_glue(text[end : draft.core[0]]):
+            return draft  # “A,” X said ...: A leads into the attribution
+        if draft.core[1] <= start and only_glue(text[draft.core[1] : start]):
+            return draft  # ... X said, “B”
+    before = [d for d in talking if d.spans[0][0] < start and (d.source is not None or d.speaker_span is not None)]
+    if before:
+        draft = before[-1]
+        claimed_end = max(e for _, e in draft.spans)
+        between = [q for q in quotes.overlapping(claimed_end, start) if q.start >= claimed_end]
+        gap = text[max(claimed_end, draft.core[1] if draft.core else claimed_end) : start]
+        if not between and _starts_sentence(text, start, para_start) and len(gap.split()) <= MAX_SPLIT_GAP_WORDS:
+            return draft  # “A,” X said. “B.”
+    return None
+
+
+def _closing_paragraph_owner(
+    p: int, paras: list[Span], quotes: QuoteIndex, drafts: list[_Draft], text: str
+) -> _Draft | None:
+    """A multi-paragraph quote attributed only at its end: every paragraph but the last opens a quote and leaves
+    it open (“A ⏎ “B ⏎ “C,” the minister said). The open paragraphs belong to the claim of the closing one."""
+    for start, end in paras[p + 1 :]:
+        opening = [q for q in quotes.overlapping(start, end) if not q.single]
+        if not opening or text[start:end].lstrip()[:1] not in _OPENING_MARKS:
+            return None
+        first = opening[0]
+        if first.open_ended:
+            continue  # the quote runs on into the next paragraph
+        owners = [d for d in drafts if d.frame == "quote" and any(s <= first.start < e for s, e in d.spans)]
+        return owners[0] if owners else None
+    return None
 
 
 def _starts_sentence(text: str, position: int, para_start: int) -> bool:
@@ -418,32 +572,36 @@ def _starts_sentence(text: str, position: int, para_start: int) -> bool:
 def _last_speaking_draft(drafts: list[_Draft], para_starts: list[int], p: int, reach: int) -> _Draft | None:
     lower = para_starts[max(p - reach, 0)]
     upper = para_starts[p]
-    candidates = [d for d in drafts if lower <= d.spans[0][0] < upper and d.source is not None]
+    candidates = [
+        d for d in drafts if lower <= d.spans[0][0] < upper and (d.source is not None or d.speaker_span is not None)
+    ]
     if not candidates:
         return None
     last = max(candidates, key=lambda d: d.spans[0][0])
-    if last.frame not in ("quote", "clause", "continuation"):
+    if last.frame not in ("quote", "clause", "continuation", "transcript"):
         return None
-    # Only continue across paragraphs that themselves were this speaker's (no other claim in between).
     return last
 
 
-# -- 5. finishing -----------------------------------------------------------------------------------------------
+# -- 8. finishing ------------------------------------------------------------------------------------------------
 
 
-def _finish(draft: _Draft, quotes: _Quotes, text: str, doc: Doc) -> Claim | None:
+def _finish(draft: _Draft, quotes: QuoteIndex, text: str, doc: Doc) -> Claim | None:
     spans = [_snap(s, e, quotes, text) for s, e in draft.spans]
-    spans = [s for s in spans if s[1] > s[0]]
+    spans = sorted({s for s in spans if s[1] > s[0]})
+    if spans:
+        dateline = _DATELINE.match(text, spans[0][0], spans[0][1])
+        if dateline is not None:
+            spans[0] = (dateline.end(), spans[0][1])  # "WASHINGTON (AP) — ..." is the agency's, not the speaker's
     if not spans:
         return None
-    spans.sort()
     kind = _kind_of(spans, quotes, draft.according)
-    content = " … ".join(text[s:e] for s, e in spans) if len(spans) > 1 else text[spans[0][0] : spans[0][1]]
-    speaker_span = _mention_span(draft.source) if draft.source is not None else None
-    via_span = _mention_span(draft.via) if draft.via is not None else None
+    content = " … ".join(text[s:e] for s, e in spans)
+    speaker_span = mention_span(draft.source) if draft.source is not None else draft.speaker_span
+    via_span = mention_span(draft.via) if draft.via is not None else None
     confidence = draft.confidence
     if draft.source is not None and draft.source.lower_ in PRONOUNS:
-        confidence -= 0.1
+        confidence -= _PRONOUN_PENALTY
     name = speaker_name(doc, speaker_span) if speaker_span else None
     head, is_person = speaker_head(doc, speaker_span) if speaker_span else (None, False)
     return Claim(
@@ -464,7 +622,7 @@ def _finish(draft: _Draft, quotes: _Quotes, text: str, doc: Doc) -> Claim | None
     )
 
 
-def _snap(start: int, end: int, quotes: _Quotes, text: str) -> tuple[int, int]:
+def _snap(start: int, end: int, quotes: QuoteIndex, text: str) -> Span:
     """Trim edge punctuation, then grow to whole quotes where the content starts or ends inside one."""
     while start < end and text[start] in _EDGE_PUNCT:
         start += 1
@@ -473,24 +631,21 @@ def _snap(start: int, end: int, quotes: _Quotes, text: str) -> tuple[int, int]:
     opening = quotes.at(start)
     if opening is not None and opening.start < start:
         start = opening.start
-    elif start > 0 and (q := quotes.at(start - 1)) is not None and q.start == start - 1:
-        start -= 1
+    elif start > 0 and (q := quotes.at(start - 1)) is not None and q.start == start - q.mark_chars:
+        start = q.start
     closing = quotes.at(max(end - 1, start))
     if closing is not None and closing.end > end:
         end = closing.end
-    while end > start and text[end - 1] in " \t\n,;:–—-":
+    while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
     return start, end
 
 
-def _kind_of(spans: list[tuple[int, int]], quotes: _Quotes, according: bool) -> ClaimKind:
+def _kind_of(spans: list[Span], quotes: QuoteIndex, according: bool) -> ClaimKind:
     if according:
         return "according_to"
     total = sum(e - s for s, e in spans)
-    quoted = 0
-    for s, e in spans:
-        for q in quotes.overlapping(s, e):
-            quoted += max(0, min(e, q.end) - max(s, q.start))
+    quoted = sum(quotes.quoted_chars(s, e) for s, e in spans)
     if quoted == 0:
         return "indirect"
     if quoted >= total - 2:
@@ -498,74 +653,8 @@ def _kind_of(spans: list[tuple[int, int]], quotes: _Quotes, according: bool) -> 
     return "mixed"
 
 
-def _mention_span(head: Token) -> tuple[int, int]:
-    """The full speaker mention: titles, possessives and appositives, but no relative clause or verb."""
-    keep = [head]
-    for child in head.children:
-        if child.dep_ in ("relcl", "acl", "parataxis", "advcl", "ccomp") or (
-            child.dep_ == "advmod" and child.i > head.i
-        ):
-            continue
-        keep.extend(child.subtree)
-    tokens = sorted({t.i: t for t in keep}.values(), key=lambda t: t.i)
-    # A mention never swallows a verb of the sentence (parse errors can make that happen).
-    tokens = [t for t in tokens if not (t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj"))]
-    # Keep the contiguous stretch around the head.
-    ids = [t.i for t in tokens]
-    lo = hi = ids.index(head.i)
-    while lo > 0 and ids[lo - 1] == ids[lo] - 1:
-        lo -= 1
-    while hi < len(ids) - 1 and ids[hi + 1] == ids[hi] + 1:
-        hi += 1
-    tokens = tokens[lo : hi + 1]
-    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens = tokens[:-1]
-    while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
-        tokens = tokens[1:]
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-
-
 def _keep(claim: Claim, options: AttributionOptions) -> bool:
     if claim.speaker is None and not options.keep_unsourced:
         return False
     stripped = claim.content.strip(" “”\"'‘’.,")
-    return len(stripped) >= options.min_content_chars and stripped.lower() not in _EMPTY_CONTENT
-
-
-def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
-    """The person-name part of a speaker mention (``Kremlin spokesman Dmitry Peskov`` -> ``Dmitry Peskov``).
-
-    Uses the parse (runs of proper nouns) before the entity labels, because NER mislabels rare names.
-    """
-    mention = doc.char_span(span[0], span[1], alignment_mode="expand")
-    if mention is None:
-        return None
-    for ent in mention.ents:
-        if ent.label_ == "PERSON":
-            words = [t for t in ent if t.lower_ not in titles() and not t.is_punct and t.tag_ != "POS"]
-            if words:
-                return " ".join(t.text for t in words)
-    best: list[Token] = []
-    run: list[Token] = []
-    for token in mention:
-        if token.pos_ == "PROPN" and token.lower_ not in titles() and token.ent_type_ not in ("GPE", "NORP"):
-            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-            if nxt is not None and nxt.tag_ == "POS":
-                run = []  # a possessive (Zelenskyy's office) names someone else
-                continue
-            run.append(token)
-            if len(run) > len(best):
-                best = list(run)
-        else:
-            run = []
-    if best:
-        return " ".join(t.text for t in best)
-    return None
-
-
-def speaker_head(doc: Doc | Span, span: tuple[int, int]) -> tuple[str | None, bool]:
-    """The lower-cased head word of a speaker mention and whether a PERSON entity is in it."""
-    mention = doc.char_span(span[0], span[1], alignment_mode="expand")
-    if mention is None:
-        return None, False
-    return mention.root.lower_, any(e.label_ == "PERSON" for e in mention.ents)
+    return len(stripped) >= options.min_content_chars and stripped.lower() not in EMPTY_CONTENT

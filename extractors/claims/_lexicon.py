@@ -9,8 +9,8 @@ from pathlib import Path
 
 from claimtrack.errors import ConfigError
 
-FRAMES = frozenset({"clause", "object", "xcomp", "oprd"})
-CUE_CLASSES = frozenset({"speech", "belief", "knowledge"})
+FRAMES = frozenset({"clause", "question", "object", "xcomp", "oprd", "prep", "quote"})
+CUE_CLASSES = frozenset({"speech", "belief", "knowledge", "stance"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,8 @@ class Cue:
     lemma: str
     cue_class: str
     frames: frozenset[str]
+    #: Prepositions whose object is content, for the ``prep`` frame (``call for``, ``warn against``).
+    preps: frozenset[str] = frozenset()
 
 
 def _data_path(name: str) -> Path:
@@ -35,20 +37,66 @@ def load_cues(path: Path | None = None) -> dict[str, Cue]:
         if len(parts) != 3:
             raise ConfigError(f"{path}:{number}: expected 'lemma<TAB>class<TAB>frames', got {line!r}")
         lemma, cue_class, frames_text = (p.strip() for p in parts)
-        frames = frozenset(f.strip() for f in frames_text.split(","))
-        if cue_class not in CUE_CLASSES or not frames <= FRAMES:
+        frames: set[str] = set()
+        preps: set[str] = set()
+        for frame in (f.strip() for f in frames_text.split(",")):
+            name, _, words = frame.partition(":")
+            frames.add(name)
+            preps.update(w for w in words.split("|") if w)
+        if cue_class not in CUE_CLASSES or not frames <= FRAMES or ("prep" in frames) != bool(preps):
             raise ConfigError(
-                f"{path}:{number}: class must be one of {sorted(CUE_CLASSES)} and frames from {sorted(FRAMES)}"
+                f"{path}:{number}: class must be one of {sorted(CUE_CLASSES)}, frames from {sorted(FRAMES)}, "
+                "and a prep frame names its prepositions (prep:for|on)"
             )
         if lemma in cues:
-            frames = frames | cues[lemma].frames
-        cues[lemma] = Cue(lemma, cue_class, frames)
+            frames |= cues[lemma].frames
+            preps |= cues[lemma].preps
+        cues[lemma] = Cue(lemma, cue_class, frozenset(frames), frozenset(preps))
     return cues
 
 
 @cache
 def default_cues() -> dict[str, Cue]:
     return load_cues()
+
+
+NOUN_FRAMES = frozenset({"that", "prep", "in"})
+
+
+@dataclass(frozen=True, slots=True)
+class NounCue:
+    lemma: str
+    cue_class: str
+    frames: frozenset[str]
+    preps: frozenset[str] = frozenset()
+
+
+def load_noun_cues(path: Path | None = None) -> dict[str, NounCue]:
+    """Read a reporting-noun TSV (``lemma<TAB>class<TAB>frames``, frames ``that``, ``prep:for|of``, ``in``)."""
+    path = path or _data_path("cue_nouns.tsv")
+    nouns: dict[str, NounCue] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        frames: set[str] = set()
+        preps: set[str] = set()
+        for frame in parts[2].split(",") if len(parts) == 3 else []:
+            name, _, words = frame.strip().partition(":")
+            frames.add(name)
+            preps.update(w for w in words.split("|") if w)
+        if len(parts) != 3 or parts[1] not in CUE_CLASSES or not frames or not frames <= NOUN_FRAMES:
+            raise ConfigError(
+                f"{path}:{number}: expected 'lemma<TAB>class<TAB>frames' with class one of {sorted(CUE_CLASSES)} "
+                f"and frames from {sorted(NOUN_FRAMES)}"
+            )
+        nouns[parts[0]] = NounCue(parts[0], parts[1], frozenset(frames), frozenset(preps))
+    return nouns
+
+
+@cache
+def default_noun_cues() -> dict[str, NounCue]:
+    return load_noun_cues()
 
 
 def _word_set(name: str) -> frozenset[str]:

@@ -77,6 +77,18 @@ class Claim:
             continues=None if self.continues is None else self.continues + index_base,
         )
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Claim:
+        """The inverse of :meth:`to_json` (lists back to tuples)."""
+        values = dict(data)
+        values["content_spans"] = tuple(tuple(s) for s in values["content_spans"])
+        for key in ("speaker_span", "cue_span", "via_span"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        values["subjects"] = tuple(tuple(s) for s in values.get("subjects", ()))
+        values["topics"] = tuple(tuple(t) for t in values.get("topics", ()))
+        return cls(**values)
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["content_spans"] = [list(s) for s in self.content_spans]

@@ -11,12 +11,17 @@ Rules, in order:
 2. Curly/angled double marks pair by direction; a straight ``"`` toggles.
 3. A mark left open at the end of a paragraph closes there (``open_ended``): the usual multi-paragraph
    quote convention. A closing mark with nothing open is ignored.
-4. Single marks (‘ ’ and ') count as quotes only outside double quotes and only where they cannot be an
+4. Two straight apostrophes (``''``), the double mark of older newswire and NYT archive text, act as one
+   straight ``"``.
+5. Single marks (‘ ’ and ') count as quotes only outside double quotes and only where they cannot be an
    apostrophe (a letter on both sides means an apostrophe: ``Russia’s``).
 """
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 OPEN_DOUBLE = frozenset("“„«‟〝")
@@ -25,6 +30,10 @@ STRAIGHT_DOUBLE = frozenset('"＂')
 OPEN_SINGLE = frozenset("‘‚‹")
 CLOSE_SINGLE = frozenset("’›")
 STRAIGHT_SINGLE = frozenset("'")
+#: Two apostrophes standing for one straight double mark (newswire and NYT archives).
+DOUBLE_APOSTROPHE = "''"
+_DOUBLE_MARKS = re.compile("''|[" + re.escape("".join(sorted(OPEN_DOUBLE | CLOSE_DOUBLE | STRAIGHT_DOUBLE))) + "]")
+_SINGLE_MARKS = re.compile("[" + re.escape("".join(sorted(OPEN_SINGLE | CLOSE_SINGLE | STRAIGHT_SINGLE))) + "]")
 QUOTE_CHARS = OPEN_DOUBLE | CLOSE_DOUBLE | STRAIGHT_DOUBLE | OPEN_SINGLE | CLOSE_SINGLE | STRAIGHT_SINGLE
 
 #: Shortest quoted passage (inside the marks) worth calling a quote; shorter ones are scare quotes or titles
@@ -41,11 +50,13 @@ class Quote:
     end: int
     open_ended: bool = False
     single: bool = False
+    #: Characters in each mark: 1, or 2 for ``''``.
+    mark_chars: int = 1
 
     @property
     def inner(self) -> tuple[int, int]:
-        close = 0 if self.open_ended else 1
-        return (self.start + 1, self.end - close)
+        close = 0 if self.open_ended else self.mark_chars
+        return (self.start + self.mark_chars, self.end - close)
 
     def contains(self, position: int) -> bool:
         return self.start <= position < self.end
@@ -78,25 +89,38 @@ def _is_word_char(ch: str) -> bool:
 def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
     found: list[Quote] = []
     double_open: int | None = None
-    for i in range(start, end):
+    double_width = 1
+    for mark in _DOUBLE_MARKS.finditer(text, start, end):
+        i = mark.start()
         ch = text[i]
+        if mark.group() == DOUBLE_APOSTROPHE:
+            # Direction from the neighbours: ``''Word`` opens, ``word,''`` closes.
+            closes = i > start and not text[i - 1].isspace() and text[i - 1] not in "([{“‘"
+            if double_open is not None and closes:
+                found.append(Quote(double_open, i + 2, mark_chars=double_width))
+                double_open, double_width = None, 1
+            elif not closes:
+                if double_open is not None:
+                    found.append(Quote(double_open, i, open_ended=True, mark_chars=double_width))
+                double_open, double_width = i, 2
+            continue
         if ch in OPEN_DOUBLE:
             if double_open is not None:
                 # A second opener while one is open: the first lost its closing mark. Close it here.
-                found.append(Quote(double_open, i, open_ended=True))
-            double_open = i
+                found.append(Quote(double_open, i, open_ended=True, mark_chars=double_width))
+            double_open, double_width = i, 1
         elif ch in CLOSE_DOUBLE:
             if double_open is not None:
-                found.append(Quote(double_open, i + 1))
-                double_open = None
+                found.append(Quote(double_open, i + 1, mark_chars=double_width))
+                double_open, double_width = None, 1
         elif ch in STRAIGHT_DOUBLE:
             if double_open is None:
                 double_open = i
             else:
-                found.append(Quote(double_open, i + 1))
-                double_open = None
+                found.append(Quote(double_open, i + 1, mark_chars=double_width))
+                double_open, double_width = None, 1
     if double_open is not None:
-        found.append(Quote(double_open, end, open_ended=True))
+        found.append(Quote(double_open, end, open_ended=True, mark_chars=double_width))
     found.extend(_single_quotes(text, start, end, found))
     found.sort(key=lambda q: q.start)
     return [q for q in found if q.inner[1] - q.inner[0] >= MIN_QUOTE_CHARS]
@@ -106,11 +130,10 @@ def _single_quotes(text: str, start: int, end: int, doubles: list[Quote]) -> lis
     """Single-mark quotes outside double quotes; apostrophes are told apart by their neighbours."""
     found: list[Quote] = []
     single_open: int | None = None
-    for i in range(start, end):
+    for mark in _SINGLE_MARKS.finditer(text, start, end):
+        i = mark.start()
         ch = text[i]
-        if ch not in OPEN_SINGLE and ch not in CLOSE_SINGLE and ch not in STRAIGHT_SINGLE:
-            continue
-        if any(q.contains(i) for q in doubles):
+        if any(q.contains(i) for q in doubles) or text.startswith(DOUBLE_APOSTROPHE, i - 1):
             continue
         before = text[i - 1] if i > start else " "
         after = text[i + 1] if i + 1 < end else " "
@@ -128,3 +151,45 @@ def _single_quotes(text: str, start: int, end: int, doubles: list[Quote]) -> lis
         elif ch in STRAIGHT_SINGLE and opens:
             single_open = i
     return found
+
+
+class QuoteIndex:
+    """The quotes of one text, sorted, with fast "which quote holds this offset" lookups.
+
+    It also keeps the text itself: ``Doc.text`` rebuilds the string from every token on each access, so the rules
+    read it once, here.
+    """
+
+    def __init__(self, quotes: Sequence[Quote], text: str = "") -> None:
+        self.text = text
+        self.items = list(quotes)
+        self.starts = [q.start for q in self.items]
+
+    @classmethod
+    def of(cls, text: str) -> QuoteIndex:
+        return cls(find_quotes(text), text)
+
+    def at(self, position: int) -> Quote | None:
+        i = bisect.bisect_right(self.starts, position) - 1
+        if i >= 0 and self.items[i].contains(position):
+            return self.items[i]
+        return None
+
+    def inside(self, position: int) -> bool:
+        """True when ``position`` sits strictly inside a quote (the opening mark itself does not count)."""
+        quote = self.at(position)
+        return quote is not None and quote.start < position
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        i = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        found = []
+        for quote in self.items[i:]:
+            if quote.start >= end:
+                break
+            if quote.end > start:
+                found.append(quote)
+        return found
+
+    def quoted_chars(self, start: int, end: int) -> int:
+        """How many characters of ``[start, end)`` lie inside quotes (marks included)."""
+        return sum(max(0, min(end, q.end) - max(start, q.start)) for q in self.overlapping(start, end))

@@ -8,13 +8,14 @@ Rules, tried in order for each claim (document order):
 3. ``he``/``she`` resolve to the nearest earlier person speaker; ``they``/``we`` to the nearest earlier
    group speaker;
 4. a definite description (``the spokesman``, ``the ministry``) resolves to the nearest earlier speaker
-   whose mention had the same head word;
+   whose mention holds all its words (``A spokesman for the German foreign ministry``);
 5. anything else (``China's foreign ministry``, ``a Kremlin spokesman``) is canonical as written, minus its
    article, with one spelling per document.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
@@ -27,6 +28,7 @@ FUZZY_NAME_RATIO = 0.8
 #: Shortest single name we try to match fuzzily (short names collide too easily).
 FUZZY_MIN_CHARS = 4
 _ARTICLES = ("the ", "a ", "an ")
+_WORD = re.compile(r"[\w’'-]+")
 
 
 def resolve_speakers(claims: Sequence[Claim], people: Sequence[tuple[int, str]] = ()) -> list[Claim]:
@@ -96,12 +98,13 @@ def _resolve_one(
                 return replace(claim, speaker_canonical=previous.speaker_canonical, speaker_resolution="pronoun")
         return claim
     if lowered.startswith("the ") and claim.speaker_head:
+        description = set(_WORD.findall(lowered)[1:])
         for previous in reversed(earlier):
             if (
                 previous.speaker_canonical
                 and previous.speaker
-                and previous.speaker_head != claim.speaker_head
-                and claim.speaker_head in previous.speaker.lower().split()
+                and previous.speaker_span != claim.speaker_span
+                and description <= set(_WORD.findall(previous.speaker.lower()))
             ):
                 return replace(
                     claim,

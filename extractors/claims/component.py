@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.claims._attribution import AttributionOptions, attribute
+from extractors.claims._attribution import DEFAULT_OPTIONS, AttributionOptions, attribute
 from extractors.claims._lexicon import default_cues
 from extractors.claims._model import Claim
 from extractors.claims._speakers import resolve_speakers
@@ -26,11 +27,25 @@ Doc.set_extension("people", default=None, force=True)
 
 @Language.component("paragraph_sentences", assigns=["token.is_sent_start"])
 def paragraph_sentences(doc: Doc) -> Doc:
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if previous.is_space and "\n" in previous.text and not token.is_space:
-            token.is_sent_start = True
+    # Whitespace tokens read as an array: building a Token object for every token would cost more than the rest.
+    spaces = doc.to_array([IS_SPACE]).tolist()
+    last = len(doc) - 1
+    for i, is_space in enumerate(spaces):
+        if is_space and i < last and not spaces[i + 1] and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
+
+
+#: ``Doc.user_data`` key under which a caller that made the ``Doc`` from a string leaves that string.
+TEXT_KEY = "claimtrack_text"
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text: the string the caller left in ``user_data`` when it matches, else ``doc.text``."""
+    text = doc.user_data.get(TEXT_KEY)
+    if isinstance(text, str) and len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        return text
+    return doc.text
 
 
 class ClaimExtractor:
@@ -44,7 +59,7 @@ class ClaimExtractor:
     def __call__(self, doc: Doc) -> Doc:
         people = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
         doc._.people = people
-        doc._.claims = resolve_speakers(attribute(doc, self.options, self.cues), people)
+        doc._.claims = resolve_speakers(attribute(doc, self.options, self.cues, text_of(doc)), people)
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
@@ -57,10 +72,10 @@ class ClaimExtractor:
     assigns=["doc._.claims", "doc._.people"],
     requires=["token.dep", "token.lemma", "token.pos", "doc.ents"],
     default_config={
-        "cue_classes": "speech,belief,knowledge",
-        "min_content_chars": 8,
-        "continuation_reach": 2,
-        "keep_unsourced": True,
+        "cue_classes": ",".join(sorted(DEFAULT_OPTIONS.cue_classes)),
+        "min_content_chars": DEFAULT_OPTIONS.min_content_chars,
+        "continuation_reach": DEFAULT_OPTIONS.continuation_reach,
+        "keep_unsourced": DEFAULT_OPTIONS.keep_unsourced,
     },
 )
 def make_claim_extractor(

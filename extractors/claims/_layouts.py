@@ -1,0 +1,145 @@
+"""Attributions made by layout rather than syntax, found on the raw paragraphs.
+
+- ``byline``      a quote followed by a dash and a name, in the same paragraph or on the next line:
+                  ``“The most unqualified child to ever run.” ― Francisco Herrero`` (reader comments, pull quotes,
+                  letters; a trailing ``-Commissioner X`` is the same thing);
+- ``transcript``  a paragraph opening with a speaker label and a colon: ``WALLACE: Do you really see ...``,
+                  ``Sergey Lavrov: We are ready ...`` (interview and briefing transcripts).
+
+Labels that are not speakers (``UPDATE:``, ``Editor's note:``, ``Q:``) are ignored, and a title-case label must be
+parsed as a proper name of two words or more, so ``Washington: ...`` or ``Update: ...`` never count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from extractors.claims._quotes import QuoteIndex
+
+Span = tuple[int, int]
+
+#: ``― Name`` after a quote: a dash, then up to six capitalised words (initials and hyphens allowed).
+_BYLINE = re.compile(
+    r"^[\s\u00a0]*[―—–-]{1,2}[\s\u00a0]*(?P<name>[A-Z][\w.'’-]*(?:[\s\u00a0]+(?:[A-Z][\w.'’-]*|de|van|von|bin|al)){0,5})"
+    r"(?P<rest>[^\n]*)$"
+)
+#: Most characters after the name on a byline (``, a nurse from Ohio``); longer means it is prose.
+MAX_BYLINE_TAIL = 80
+#: ``NAME:`` at a paragraph start, in capitals (``WALLACE:``, ``SEN. KAINE:``) or in title case (``Sergey Lavrov:``).
+_LABEL = re.compile(r"^[\s\u00a0\"“]*(?P<name>[A-Z][A-Za-z.'’ -]{1,40}?)\s?:\s+(?P<rest>\S)")
+#: Labels that introduce something other than a speaker's words.
+_NOT_SPEAKERS = frozenset(
+    {
+        "update",
+        "updated",
+        "note",
+        "editor's note",
+        "editor’s note",
+        "watch",
+        "read more",
+        "related",
+        "photo",
+        "video",
+        "breaking",
+        "correction",
+        "source",
+        "sources",
+        "q",
+        "a",
+        "question",
+        "answer",
+        "warning",
+        "disclaimer",
+        "advertisement",
+        "the implication",
+    }
+)
+#: The fewest words a title-case label needs to count as a name (``Sergey Lavrov``, not ``Washington``).
+MIN_TITLE_CASE_WORDS = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayoutAttribution:
+    layout: str
+    content_spans: tuple[Span, ...]
+    speaker_span: Span
+    cue: str
+    cue_span: Span
+
+
+def layout_attributions(doc: Doc, quotes: QuoteIndex, paras: list[Span]) -> list[LayoutAttribution]:
+    found = []
+    text = quotes.text
+    for index, (start, end) in enumerate(paras):
+        byline = _byline(text, quotes, paras, index)
+        if byline is not None:
+            found.append(byline)
+            continue
+        label = _transcript_label(doc, text, start, end)
+        if label is not None:
+            found.append(label)
+    return found
+
+
+def _byline(text: str, quotes: QuoteIndex, paras: list[Span], index: int) -> LayoutAttribution | None:
+    start, end = paras[index]
+    in_para = [q for q in quotes.overlapping(start, end) if not q.single]
+    if in_para and in_para[-1].end < end:
+        last = in_para[-1]
+        tail_start = last.end
+        content = [(q.start, q.end) for q in in_para if q.start >= start]
+    elif not in_para and index > 0:
+        # The dash line is a paragraph of its own; the quote is the paragraph before it.
+        prev_start, prev_end = paras[index - 1]
+        before = [q for q in quotes.overlapping(prev_start, prev_end) if not q.single]
+        if not before or text[before[-1].end : prev_end].strip(" \u00a0.,"):
+            return None
+        tail_start = start
+        content = [(q.start, q.end) for q in before]
+    else:
+        return None
+    match = _BYLINE.match(text[tail_start:end])
+    if match is None or len(match.group("rest").strip()) > MAX_BYLINE_TAIL:
+        return None
+    dash = tail_start + len(text[tail_start:end]) - len(text[tail_start:end].lstrip(" \u00a0"))
+    name_start = tail_start + match.start("name")
+    name_end = tail_start + match.end("name")
+    while name_end > name_start and text[name_end - 1] in ".,":
+        name_end -= 1
+    return LayoutAttribution(
+        layout="byline",
+        content_spans=tuple(content),
+        speaker_span=(name_start, name_end),
+        cue=text[dash : dash + 1],
+        cue_span=(dash, dash + 1),
+    )
+
+
+def _transcript_label(doc: Doc, text: str, start: int, end: int) -> LayoutAttribution | None:
+    match = _LABEL.match(text[start:end])
+    if match is None:
+        return None
+    name = match.group("name").strip()
+    if name.lower() in _NOT_SPEAKERS or len(name) < 2:
+        return None
+    name_start = start + match.start("name")
+    name_end = name_start + len(name)
+    if not name.isupper():
+        label = doc.char_span(name_start, name_end, alignment_mode="expand")
+        words = [t for t in label] if label is not None else []
+        if len(words) < MIN_TITLE_CASE_WORDS or any(t.pos_ != "PROPN" for t in words if t.is_alpha):
+            return None
+    colon = text.index(":", name_end)
+    content_start = start + match.start("rest")
+    while end > content_start and text[end - 1] in ". \u00a0":
+        end -= 1  # like reported clauses, the turn's content stops before its final full stop
+    return LayoutAttribution(
+        layout="transcript",
+        content_spans=((content_start, end),),
+        speaker_span=(name_start, name_end),
+        cue=":",
+        cue_span=(colon, colon + 1),
+    )

@@ -1,0 +1,92 @@
+"""Speaker mentions: from the token heading a source to the full mention, its person name and its head word."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from extractors.claims._lexicon import titles
+
+#: Dependents of a mention head that start a clause about the speaker, never part of the mention.
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis", "advcl", "ccomp"})
+
+
+def mention_tokens(head: Token) -> list[Token]:
+    """The full speaker mention: titles, possessives and appositives, but no relative clause or verb."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in _CLAUSE_DEPS or (child.dep_ == "advmod" and child.i > head.i):
+            continue
+        keep.extend(child.subtree)
+    tokens = sorted({t.i: t for t in keep}.values(), key=lambda t: t.i)
+    # A mention never swallows a verb of the sentence (parse errors can make that happen).
+    tokens = [t for t in tokens if not (t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj"))]
+    # Keep the contiguous stretch around the head.
+    ids = [t.i for t in tokens]
+    lo = hi = ids.index(head.i)
+    while lo > 0 and ids[lo - 1] == ids[lo] - 1:
+        lo -= 1
+    while hi < len(ids) - 1 and ids[hi + 1] == ids[hi] + 1:
+        hi += 1
+    tokens = tokens[lo : hi + 1]
+    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].tag_ == "POS"):
+        tokens = tokens[:-1]  # also "Russia’s" (claim) -> Russia
+    while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    return tokens
+
+
+def mention_span(head: Token) -> tuple[int, int]:
+    tokens = mention_tokens(head)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
+    """The person-name part of a speaker mention (``Kremlin spokesman Dmitry Peskov`` -> ``Dmitry Peskov``).
+
+    Uses the parse (runs of proper nouns) before the entity labels, because NER mislabels rare names.
+    """
+    mention = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if mention is None:
+        return None
+    for ent in _person_runs(mention):
+        words = [t for t in ent if t.lower_ not in titles() and not t.is_punct and t.tag_ != "POS"]
+        if words:
+            return " ".join(t.text for t in words)
+    best: list[Token] = []
+    run: list[Token] = []
+    for token in mention:
+        if token.pos_ == "PROPN" and token.lower_ not in titles() and token.ent_type_ not in ("GPE", "NORP"):
+            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            if nxt is not None and nxt.tag_ == "POS":
+                run = []  # a possessive (Zelenskyy's office) names someone else
+                continue
+            run.append(token)
+            if len(run) > len(best):
+                best = list(run)
+        else:
+            run = []
+    if best:
+        return " ".join(t.text for t in best)
+    return None
+
+
+def speaker_head(doc: Doc | Span, span: tuple[int, int]) -> tuple[str | None, bool]:
+    """The lower-cased head word of a speaker mention and whether a PERSON entity is in it."""
+    mention = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if mention is None:
+        return None, False
+    return mention.root.lower_, any(t.ent_type_ == "PERSON" for t in mention)
+
+
+def _person_runs(mention: Span) -> list[list[Token]]:
+    """The PERSON entities inside a mention, from the token annotations (``Span.ents`` rebuilds every entity of
+    the document on each call)."""
+    runs: list[list[Token]] = []
+    for token in mention:
+        if token.ent_type_ != "PERSON":
+            continue
+        if token.ent_iob_ == "B" or not runs or runs[-1][-1].i != token.i - 1:
+            runs.append([token])
+        else:
+            runs[-1].append(token)
+    return runs

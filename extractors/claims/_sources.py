@@ -1,0 +1,207 @@
+"""Who is speaking: the token heading the source of a reporting cue, found through the parse.
+
+Rules, tried from the cue verb upwards (the first that applies wins):
+
+- ``subject``    its subject (``Wang said``); a relative pronoun stands for its antecedent (``Lavrov, who said``);
+- ``unsourced``  an expletive or passive without agent (``it was reported that``, ``is said to``): no source;
+- ``agent``      the passive agent (``was told by officials``);
+- ``noun``       a participle modifying a noun (``a statement announcing ...``, ``postings saying ...``): that noun,
+                 or whoever issued it (``the Council issued a statement calling ...``: the Council);
+- ``inherited``  a verb without subject takes the subject of the verb it hangs from: coordination
+                 (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
+                 (``..., saying that``; one hung inside another cue's reported clause takes that cue's subject:
+                 ``Perdue said he doubted X, arguing that Y``), gerunds after a preposition (``aside from saying``);
+- ``adjacent``   a finite cue whose subject the parser lost after a long opener: the noun phrase right before it
+                 (``Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...``);
+- ``reattached`` a coordinated cue that the parser hung inside another cue's reported clause but that agrees in
+                 tense with that outer cue (``May said the country would leave and suggested ...``, ``said the
+                 talks were constructive and warned ...``): the outer cue's subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from extractors.claims._lexicon import EXPLETIVES
+
+#: How many heads we climb looking for an inherited subject (deeper chains are parse noise).
+MAX_INHERIT_STEPS = 4
+#: Relative pronouns: as subjects of a relative clause they stand for the noun the clause modifies.
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
+#: Passive cues that report without a source (``X is said to``, ``is believed to``, ``was reported``).
+_UNSOURCED_PASSIVES = frozenset({"report", "say", "believe", "think", "expect", "rumor", "rumour", "understand"})
+#: Entity types that "who" cannot refer to.
+_PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
+#: Finite verb tags: a coordinated cue in one of these agrees in tense with another finite cue.
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The head token of the speaker mention (None when there is none) and the rule that found it."""
+
+    head: Token | None
+    rule: str
+
+    @property
+    def unsourced(self) -> bool:
+        return self.head is None and self.rule == "unsourced"
+
+
+NO_SOURCE = Source(None, "none")
+
+
+def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
+    current = verb
+    for step in range(MAX_INHERIT_STEPS):
+        found = _own_source(current, is_cue=step == 0, verb=verb)
+        if found is not None:
+            return found if step == 0 or found.head is None else Source(found.head, "inherited")
+        if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
+            noun = current.head
+            if noun.dep_ in ("dobj", "pobj"):
+                # "the Council issued a statement calling ...", "Trump sent tweets criticizing ...": whoever issued
+                # the statement speaks through it
+                issuer = issuer_of(noun)
+                if issuer is not None:
+                    return Source(issuer, "inherited")
+            return Source(noun, "noun")
+        if current.dep_ == "relcl":
+            return Source(_antecedent(current.head, None), "subject")
+        if current.dep_ == "conj":
+            outer = _outer_cue(current, cue_lemmas)
+            if outer is not None:
+                found = _own_source(outer, is_cue=False, verb=verb)
+                return Source(found.head, "reattached") if found is not None and found.head is not None else NO_SOURCE
+            current = current.head
+            continue
+        if current.dep_ == "advcl" and current.tag_ == "VBG":
+            outer = _outer_cue_of_participle(current, cue_lemmas)
+            if outer is not None:
+                current = outer
+                continue
+            current = current.head
+            continue
+        if current.dep_ == "xcomp":
+            current = current.head
+            continue
+        if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
+            current = current.head.head
+            continue
+        break
+    if verb.tag_ in _FINITE_TAGS and verb.dep_ == "ROOT":
+        adjacent = _noun_right_before(verb)
+        if adjacent is not None:
+            return Source(adjacent, "adjacent")
+    return NO_SOURCE
+
+
+def issuer_of(noun: Token) -> Token | None:
+    """The subject of the verb that governs ``noun`` as its object (directly or through a preposition)."""
+    verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in _RELATIVE_PRONOUNS]
+    return subjects[0] if subjects else None
+
+
+def source_between(verb: Token, start: int) -> Source:
+    """“…,” Mr. Daniloff, now 81, said: when the parser took the speaker from inside the quote, the speaker is the
+    first noun phrase between the quote's end (character ``start``) and the cue."""
+    for token in verb.doc[verb.sent.start : verb.i]:
+        if token.idx < start or token.pos_ not in ("PROPN", "NOUN", "PRON"):
+            continue
+        head = token
+        while head.dep_ in ("compound", "flat") and head.head.i < verb.i and head.head.idx >= start:
+            head = head.head
+        return Source(head, "adjacent")
+    return NO_SOURCE
+
+
+def _noun_right_before(verb: Token) -> Token | None:
+    """The noun phrase right before a subjectless finite cue: the parser lost the subject after a long opener
+    ("Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...")."""
+    i = verb.i - 1
+    while i >= verb.sent.start and (verb.doc[i].pos_ == "ADV" or verb.doc[i].text == ","):
+        i -= 1
+    if i < verb.sent.start:
+        return None
+    token = verb.doc[i]
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "poss"):
+        return None
+    while token.dep_ == "appos" and token.head.dep_ not in ("pobj", "dobj"):
+        token = token.head
+    return token
+
+
+def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
+    """The source a verb names itself (subject, agent, expletive), or None to keep climbing."""
+    subject = passive = None
+    # "Obama and his wife are expected to visit": the parser may label a passive subject as nsubj
+    passive_voice = current.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in current.children)
+    for child in current.children:
+        if child.dep_ == "nsubj" and passive_voice:
+            passive = child
+            continue
+        if child.dep_ in ("nsubj", "csubj") and (subject is None or child.pos_ != "DET"):
+            subject = child  # "Republican figures -- ... -- both suggested": the noun, not the quantifier
+        elif child.dep_ == "nsubjpass":
+            passive = child
+        elif child.dep_ == "agent":
+            agents = [g for g in child.children if g.dep_ == "pobj"]
+            if agents:
+                return Source(agents[0], "agent")
+    if subject is not None:
+        if subject.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
+            return Source(_antecedent(current.head, subject), "subject")
+        if subject.lower_ in EXPLETIVES and subject.dep_ != "nsubj":
+            return Source(None, "unsourced")
+        return Source(subject, "subject")
+    if passive is not None:
+        if passive.lower_ in EXPLETIVES:
+            return Source(None, "unsourced")
+        if current.lemma_ == "quote":  # X was quoted as saying
+            return Source(passive, "subject")
+        unsourced = is_cue and verb.lemma_.lower() in _UNSOURCED_PASSIVES
+        return Source(None, "unsourced" if unsourced else "none")
+    return None
+
+
+def _outer_cue_of_participle(participle: Token, cue_lemmas: Container[str]) -> Token | None:
+    """``Perdue said he didn't believe X, arguing that Y``: a participle set off by a comma and hung inside another
+    cue's reported clause reports the same speaker as that cue, not the clause's own subject."""
+    if participle.i == 0 or participle.doc[participle.i - 1].text not in (",", "—", "–", "-"):
+        return None
+    node = participle.head
+    while node.head.i != node.i:
+        parent = node.head
+        if node.dep_ in ("ccomp", "parataxis") and parent.lemma_.lower() in cue_lemmas:
+            return parent
+        node = parent
+    return None
+
+
+def _antecedent(noun: Token, pronoun: Token | None) -> Token:
+    """What a relative clause's pronoun stands for. "who" means a person, so a place the parser hung the clause
+    on ("Alan Berger, a gynecologist from Englewood, who said") gives way to the noun it belongs to."""
+    if pronoun is None or pronoun.lower_ != "who":
+        return noun
+    while noun.dep_ == "pobj" and noun.ent_type_ in _PLACE_ENTITIES and noun.head.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head.head
+    return noun
+
+
+def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
+    """For a coordinated finite cue hung inside a reported clause, the outer cue it agrees with in tense."""
+    if conj.tag_ not in _FINITE_TAGS or conj.head.lemma_.lower() in cue_lemmas:
+        return None  # "told X and stressed Y": the head is a cue itself, its subject is ours anyway
+    node = conj.head
+    while node.dep_ != "ROOT" and node.head.i != node.i:
+        parent = node.head
+        if node.dep_ in ("ccomp", "parataxis") and parent.tag_ == conj.tag_ and parent.lemma_.lower() in cue_lemmas:
+            return parent
+        node = parent
+    return None

@@ -1,0 +1,42 @@
+"""msgpack encoders so the ``Doc`` extensions claimtrack sets survive ``nlp.pipe(n_process > 1)``.
+
+With several processes spaCy ships each ``Doc`` back to the parent as msgpack, extensions included, and msgpack
+knows neither :class:`~extractors.claims.Claim` (``doc._.claims``) nor :class:`datetime.date`
+(``doc._.published_on``). Importing this module registers an encoder and decoder for each with srsly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import srsly
+
+from extractors.claims import Claim
+
+_CLAIM = "__claimtrack_claim__"
+_DATE = "__claimtrack_date__"
+
+Chain = Callable[[Any], Any] | None
+
+
+def encode(obj: Any, chain: Chain = None) -> Any:
+    if isinstance(obj, Claim):
+        return {_CLAIM: obj.to_json()}
+    if isinstance(obj, date):
+        return {_DATE: obj.isoformat()}
+    return obj if chain is None else chain(obj)
+
+
+def decode(obj: Any, chain: Chain = None) -> Any:
+    if isinstance(obj, dict):
+        if _CLAIM in obj:
+            return Claim.from_json(obj[_CLAIM])
+        if _DATE in obj:
+            return date.fromisoformat(obj[_DATE])
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("claimtrack", func=encode)
+srsly.msgpack_decoders.register("claimtrack", func=decode)
