@@ -125,6 +125,8 @@ class ExtractError(ClaimtrackError):
 class BackfillIncomplete(ClaimtrackError):
     """Some backfill batches failed after their retries; the rest is committed. Running the same backfill again
     does only what is missing."""
+
+
 class EvaluationDataError(ClaimtrackError):
     """An evaluation corpus (e.g. PolNeAR) is missing or malformed; the message names the file and line."""
 
