@@ -69,7 +69,7 @@ lint: $(VENV)/.dev-installed  ## ruff and mypy only
 # `make eval` runs every target listed in EVALS: a new evaluation adds its own eval-* target and appends it here.
 POLNEAR ?= ../shared/benchmarks/attribution/polnear
 EVAL_OUT ?= bench/out
-EVALS := eval-attribution eval-linking
+EVALS := eval-attribution eval-linking eval-extraction
 
 .PHONY: eval
 eval: $(EVALS)  ## run every evaluation on its test split and print the tables
@@ -91,6 +91,15 @@ clean:  ## remove the virtualenv, Prefect state and the local database
 eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated ../shared benchmark pages
 	@mkdir -p $(EVAL_OUT)
 	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
+
+.PHONY: bench
+bench: $(VENV)/.installed  ## pipeline benchmark: e2e backfill, stages alone, rerun, 10x scale, extraction F1 (bench/results.json)
+	$(BIN)/python bench/pipeline_bench.py $(BENCH_ARGS)
+
+.PHONY: eval-extraction
+eval-extraction: $(VENV)/.installed  ## main-text F1 of the article stage vs trafilatura defaults (scrapinghub-aeb)
+	@mkdir -p $(EVAL_OUT)
+	$(BIN)/claimtrack eval extraction --json $(EVAL_OUT)/eval-extraction.json
 
 .PHONY: bench-crawl
 bench-crawl: $(VENV)/.installed  ## crawler benchmark: 2,000 pages over 20 local hosts, then all-304 (bench/results-crawl.json)

@@ -40,6 +40,25 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_processes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--processes",
+        default=None,
+        metavar="N|auto",
+        help="extraction worker processes (default: $CLAIMTRACK_PROCESSES or auto = usable cores, up to 4; "
+        "1 = extract in this process)",
+    )
+
+
+def processes_option(value: str | None) -> int | None:
+    """``--processes`` as the flows take it: a checked number, or None for ``auto`` (the flow's machine decides)."""
+    from extractors.workers import resolve_processes
+
+    if value is None or value.strip().lower() == "auto":
+        return None
+    return resolve_processes(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimtrack",
@@ -61,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--sources", type=Path, default=None, help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)"
     )
     ingest.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL or en_core_web_sm)")
+    _add_processes(ingest)
     ingest.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
     sql = commands.add_parser(
@@ -120,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     linking.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     linking.add_argument("--show", action="store_true", help="print every failure with its speaker mention")
     linking.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    extraction = targets.add_parser(
+        "extraction",
+        help="main-text quality of the article stage (4-word-shingle P/R/F1) next to trafilatura defaults",
+        description="Extract the 181 pages of ../shared/benchmarks/extraction/scrapinghub-aeb (read in place, "
+        "never copied) with the product's article settings and with trafilatura's defaults, and score both "
+        "against the hand-checked article bodies with the corpus's published metric.",
+    )
+    extraction.add_argument(
+        "--corpus", type=Path, default=None, help="the scrapinghub-aeb folder (default: ../shared/...)"
+    )
+    extraction.add_argument("--limit", type=int, default=None, help="score only the first N pages (sorted by id)")
+    extraction.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     polnear = targets.add_parser(
         "polnear",
         help="claims vs PolNeAR attributions (overlap P/R/F1, by kind, speaker accuracy, exact spans)",
@@ -209,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backfill.add_argument("--batch-size", type=int, default=None, help="pages per task (default 25)")
     backfill.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    _add_processes(backfill)
     backfill.add_argument(
         "--deployment",
         nargs="?",
@@ -244,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_reprocess(args)
         if args.command == "eval" and args.target == "linking":
             return cmd_eval_linking(args)
+        if args.command == "eval" and args.target == "extraction":
+            return cmd_eval_extraction(args)
         if args.command == "eval" and args.target == "polnear":
             return cmd_eval_polnear(args)
         if args.command == "rebuild":
@@ -268,7 +303,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     db = args.db or default_db()
     sources = args.sources or default_sources()
-    summary = ingest(sources=str(sources), db=str(db), model=args.model or default_model())
+    summary = ingest(
+        sources=str(sources),
+        db=str(db),
+        model=args.model or default_model(),
+        processes=processes_option(args.processes),
+    )
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
     else:
@@ -460,6 +500,25 @@ def cmd_eval_linking(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_extraction(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from evals.maintext import default_corpus, evaluate, format_runs, load_corpus, ours, trafilatura_defaults
+
+    corpus = args.corpus or default_corpus()
+    pages = load_corpus(corpus, args.limit)
+    print(f"main-text extraction: {len(pages)} pages of {corpus}", file=sys.stderr)
+    runs = [
+        evaluate(pages, "claimtrack settings", ours()),
+        evaluate(pages, "trafilatura defaults", trafilatura_defaults),
+    ]
+    print(format_runs(runs))
+    if args.json:
+        rows = [{"name": r.name, **asdict(r.quality), "seconds": round(r.seconds, 2)} for r in runs]
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
+
+
 def cmd_rebuild(args: argparse.Namespace) -> int:
     from claimtrack.rebuild import rebuild
     from claimtrack.settings import default_archive
@@ -521,6 +580,7 @@ def backfill_parameters(args: argparse.Namespace) -> dict[str, Any]:
         "allow_private": args.allow_private,
         "db": absolute(args.db),
         "model": args.model,
+        "processes": processes_option(args.processes),
     }
     if args.batch_size is not None:
         parameters["batch_size"] = args.batch_size

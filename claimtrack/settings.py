@@ -12,6 +12,7 @@ variable               default                     what
 ``CLAIMTRACK_ARCHIVE`` ``<db folder>/raw``         the content-addressed archive of fetched bodies
 ``CLAIMTRACK_ACTORS``  ``seeds/actors.csv``        curated people and bodies (speaker -> government)
 ``CLAIMTRACK_TOPICS``  ``seeds/topics.toml``       topics claims are tagged with
+``CLAIMTRACK_PROCESSES`` ``auto``                  extraction worker processes (``auto``: usable cores, up to 4)
 =====================  ==========================  =================================================
 """
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from extractors.workers import resolve_processes
 
 #: The folder holding the product's own seed files (sources, actors, topics, sample article).
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -49,6 +52,10 @@ def default_topics_file() -> Path:
     return Path(os.environ.get("CLAIMTRACK_TOPICS") or SEEDS_DIR / "topics.toml")
 
 
+def default_processes() -> str:
+    return os.environ.get("CLAIMTRACK_PROCESSES") or "auto"
+
+
 def default_archive(db: Path) -> Path:
     env = os.environ.get("CLAIMTRACK_ARCHIVE")
     return Path(env) if env else db.parent / "raw"
@@ -62,16 +69,24 @@ class Settings:
     sources: Path = field(default_factory=default_sources)
     model: str = field(default_factory=default_model)
     archive: Path | None = None
+    #: Processes that extract pages (``extractors.workers``); 1 extracts in the flow's own process.
+    processes: int = field(default_factory=lambda: resolve_processes(default_processes()))
 
     @classmethod
     def resolve(
-        cls, *, db: str | Path | None = None, sources: str | Path | None = None, model: str | None = None
+        cls,
+        *,
+        db: str | Path | None = None,
+        sources: str | Path | None = None,
+        model: str | None = None,
+        processes: int | str | None = None,
     ) -> Settings:
         """Explicit values where given (flow parameters, CLI flags), environment defaults for the rest."""
         return cls(
             db=Path(db) if db else default_db(),
             sources=Path(sources) if sources else default_sources(),
             model=model or default_model(),
+            processes=resolve_processes(processes if processes is not None else default_processes()),
         )
 
     @property

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from spacy.language import Language
 
@@ -13,7 +12,8 @@ from extractors.article import DEFAULT_ARTICLE_SETTINGS, Article, ArticleSetting
 from extractors.claims import Claim
 from extractors.crawl import FetchedPage
 from extractors.encoding import decode_body
-from extractors.nlp import TextItem, extract_claims, extractor_version
+from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
+from extractors.workers import extraction_pool, split_jobs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,15 +94,49 @@ def extract_pages(
 
 
 def extract_by_source(
-    pages: Sequence[FetchedPage], outlets: Mapping[str, str | None], nlp: Language, **options: Any
+    pages: Sequence[FetchedPage],
+    outlets: Mapping[str, str | None],
+    nlp: Language,
+    *,
+    processes: int = 1,
+    model: str | None = None,
 ) -> Extraction:
-    """:func:`extract_pages` for a batch that mixes sources (the crawler interleaves hosts and sources)."""
-    result = Extraction()
+    """:func:`extract_pages` for a batch that mixes sources (the crawler interleaves hosts and sources).
+
+    With ``processes`` > 1 (and the ``model`` name ``nlp`` was loaded from, for the workers to load), the pages
+    go to a pool of worker processes (``extractors.workers``) in chunks, each chunk through both stages there.
+    """
     groups: dict[str, list[FetchedPage]] = {}
     for page in pages:
         groups.setdefault(page.source, []).append(page)
-    for name, group in groups.items():
-        part = extract_pages(group, name, outlets.get(name), nlp, **options)
+    parts: list[Extraction]
+    if processes > 1 and model is not None and len(pages) > 1:
+        pool = extraction_pool(model, processes, extractor_version(nlp))
+        jobs = [
+            ExtractionJob(chunk, name, outlets.get(name), model)
+            for name, group in groups.items()
+            for chunk in split_jobs(group, processes)
+        ]
+        parts = pool.map(run_extraction_job, jobs)
+    else:
+        parts = [extract_pages(group, name, outlets.get(name), nlp) for name, group in groups.items()]
+    result = Extraction()
+    for part in parts:
         result.articles.extend(part.articles)
         result.errors.update(part.errors)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionJob:
+    """Pages of one source for a worker process, with the model it extracts them with."""
+
+    pages: Sequence[FetchedPage]
+    source: str
+    outlet: str | None
+    model: str
+
+
+def run_extraction_job(job: ExtractionJob) -> Extraction:
+    """In a worker: :func:`extract_pages` with the worker's own pipeline (loaded once per process)."""
+    return extract_pages(job.pages, job.source, job.outlet, load_pipeline(job.model))

@@ -109,6 +109,7 @@ def backfill(
     batch_size: int = DEFAULT_BATCH_SIZE,
     db: str | None = None,
     model: str | None = None,
+    processes: int | None = None,
 ) -> dict[str, Any]:
     """Backfill a period or an archive, or re-extract stored pages. Modes combine; with none of ``urls_file``,
     ``warc`` and ``reprocess`` given, the configured ``sources`` are backfilled.
@@ -120,7 +121,7 @@ def backfill(
     - ``reprocess``: extract stored articles again where an extractor version changed (text from the raw archive,
       no network; ``source_names`` and ``since``/``until`` on publication dates narrow it).
     """
-    settings = Settings.resolve(db=db, sources=sources, model=model)
+    settings = Settings.resolve(db=db, sources=sources, model=model, processes=processes)
     logger = get_run_logger()
     window = Window.parse(since, until)
     run_id = current_run_id()
@@ -135,6 +136,7 @@ def backfill(
         "batch_size": batch_size,
         "db": str(settings.db),
         "model": settings.model,
+        "processes": settings.processes,
     }
     ensure_writer_limit()
     with writer_slot():
@@ -347,7 +349,7 @@ def _import_one(
 ) -> None:
     try:
         fetched = read_warc(batch, str(settings.db))
-        extraction = extract(fetched, {batch.source: None}, settings.model)
+        extraction = extract(fetched, {batch.source: None}, settings.model, settings.processes)
         counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
     except Exception as exc:  # recorded; the next run with the same parameters retries this batch
         reports.fail(batch.source, label, exc)

@@ -97,10 +97,10 @@ def fetch(batch: list[PageTask], settings: FetchSettings, hosts: HostBook) -> Fe
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
-def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str) -> Extraction:
+def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str, processes: int = 1) -> Extraction:
     if not fetched.pages:
         return Extraction()
-    return extract_by_source(fetched.pages, outlets, load_pipeline(model))
+    return extract_by_source(fetched.pages, outlets, load_pipeline(model), processes=processes, model=model)
 
 
 @task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -125,11 +125,21 @@ def refresh(db: str, model: str) -> dict[str, Any]:
 
 
 @flow(name="ingest")
-def ingest(sources: str | None = None, db: str | None = None, model: str | None = None) -> dict[str, Any]:
-    """Poll every source once and store what is new. Returns the run summary (also in ``runs.summary``)."""
-    settings = Settings.resolve(db=db, sources=sources, model=model)
+def ingest(
+    sources: str | None = None, db: str | None = None, model: str | None = None, processes: int | None = None
+) -> dict[str, Any]:
+    """Poll every source once and store what is new. Returns the run summary (also in ``runs.summary``).
+
+    ``processes``: extraction worker processes (default ``$CLAIMTRACK_PROCESSES``, else every usable core up to 4).
+    """
+    settings = Settings.resolve(db=db, sources=sources, model=model, processes=processes)
     run_id = current_run_id()
-    parameters = {"sources": str(settings.sources), "db": str(settings.db), "model": settings.model}
+    parameters = {
+        "sources": str(settings.sources),
+        "db": str(settings.db),
+        "model": settings.model,
+        "processes": settings.processes,
+    }
     ensure_writer_limit()
     with writer_slot():
         begin_run(settings.db, run_id, "ingest", parameters)
@@ -198,7 +208,7 @@ def crawl_batches(
         if number < total:  # fetch the next batch while this one is extracted and stored
             pending = fetch.submit(crawl.batches[number], crawler, done.hosts)
         try:
-            extraction = extract(fetched, outlets, settings.model)
+            extraction = extract(fetched, outlets, settings.model, settings.processes)
             counts = store(fetched, extraction, db_path, archive, run_id)
         except Exception as exc:
             done.open_urls |= {result.url for _, result in fetched.fetches}

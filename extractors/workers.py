@@ -1,0 +1,137 @@
+"""Extraction on several cores: worker processes that each load the claims pipeline once, then take pages.
+
+Page -> article (trafilatura) -> claims (spaCy and our rules) is CPU-bound Python, so threads cannot spread it
+over cores, and ``nlp.pipe(n_process=N)`` starts new processes on every call (one per batch) and leaves
+trafilatura on one core. A pool started once per process and kept for the run does both stages in parallel
+and pays the model load once per worker.
+
+Workers are *spawned*, not forked: the parent is a Prefect flow process with threads of its own (API client,
+log shipping), and forking a threaded process can deadlock the child. A worker inherits the environment at
+spawn time, so the pool is keyed by the model and the extractor version the parent computed (which covers
+``CLAIMTRACK_ACTORS``/``CLAIMTRACK_TOPICS``): a different one starts a new pool, and claims never mix versions.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from claimtrack.errors import ConfigError, ExtractError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: ``processes = "auto"`` uses every usable core up to this many (each worker holds a model: ~250 MB for _sm).
+MAX_AUTO_PROCESSES = 4
+#: Jobs per worker a batch is cut into: small enough to balance uneven pages, large enough for nlp.pipe batching.
+JOBS_PER_WORKER = 3
+
+
+def usable_cpus() -> int:
+    """Cores this process may run on (CPU affinity, e.g. a container's cpuset), not the machine's total."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_processes(value: int | str | None) -> int:
+    """Worker processes for extraction: a positive number, or ``auto`` (every usable core, at most
+    :data:`MAX_AUTO_PROCESSES`). ``1`` extracts in the calling process, with no pool."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
+        return max(1, min(usable_cpus(), MAX_AUTO_PROCESSES))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"processes must be a positive number or 'auto', got {value!r}") from None
+    if number < 1:
+        raise ConfigError(f"processes must be at least 1, got {number}")
+    return number
+
+
+def _warm(model: str) -> None:
+    """Worker initializer: load the pipeline before the first job arrives."""
+    from extractors.nlp import load_pipeline
+
+    load_pipeline(model)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class ExtractionPool:
+    """``processes`` spawned workers with ``model`` loaded. :meth:`map` runs a module-level function over jobs."""
+
+    def __init__(self, model: str, processes: int) -> None:
+        self.model = model
+        self.processes = processes
+        self._executor = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm,
+            initargs=(model,),
+        )
+        # Start every worker now, so the model loads while the caller is still discovering and fetching.
+        self._warming: list[Future[int]] = [self._executor.submit(_ready) for _ in range(processes)]
+
+    def map(self, function: Callable[[T], R], jobs: Iterable[T]) -> list[R]:
+        """``function(job)`` for every job, spread over the workers; results in job order."""
+        try:
+            return list(self._executor.map(function, jobs))
+        except BrokenProcessPool as exc:
+            raise ExtractError(
+                f"an extraction worker process died ({exc}); the batch is left for the next run. If this repeats, "
+                "look for an out-of-memory kill (dmesg) or run with CLAIMTRACK_PROCESSES=1 to see the error in-process"
+            ) from exc
+
+    def wait_ready(self) -> list[int]:
+        """Block until every worker has its model loaded; their process ids."""
+        return [future.result() for future in self._warming]
+
+    @property
+    def broken(self) -> bool:
+        return bool(getattr(self._executor, "_broken", False))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_pools: dict[tuple[str, int, str], ExtractionPool] = {}
+_lock = threading.Lock()
+
+
+def extraction_pool(model: str, processes: int, version: str) -> ExtractionPool:
+    """The process's pool for this model, size and extractor version; started on first use, kept until exit.
+    A pool of another version, or one whose worker died, is shut down and replaced."""
+    key = (model, processes, version)
+    with _lock:
+        pool = _pools.get(key)
+        if pool is not None and not pool.broken:
+            return pool
+        for other in [k for k in _pools if k[0] == model]:
+            _pools.pop(other).close()
+        pool = _pools[key] = ExtractionPool(model, processes)
+        return pool
+
+
+@atexit.register
+def close_pools() -> None:
+    with _lock:
+        while _pools:
+            _pools.popitem()[1].close()
+
+
+def split_jobs(items: Sequence[T], workers: int, per_worker: int = JOBS_PER_WORKER) -> list[list[T]]:
+    """``items`` cut into consecutive chunks, about ``per_worker`` chunks per worker (order kept)."""
+    if not items:
+        return []
+    size = max(1, math.ceil(len(items) / (workers * per_worker)))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
