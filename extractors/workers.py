@@ -18,6 +18,7 @@ import math
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -56,11 +57,22 @@ def resolve_processes(value: int | str | None) -> int:
     return number
 
 
-def _warm(model: str) -> None:
-    """Worker initializer: load the pipeline before the first job arrives."""
+def _warm(model: str, parent: int) -> None:
+    """Worker initializer: leave with the parent, then load the pipeline before the first job arrives."""
+    # The parent's pid comes from the parent: a worker that starts after its parent was killed would read its
+    # new parent (init) from os.getppid() and wait for it forever.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
     from extractors.nlp import load_pipeline
 
     load_pipeline(model)
+
+
+def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
+    # A parent killed with SIGKILL (a cancelled or crashed run) cannot shut the pool down, and an idle worker
+    # would wait for jobs forever holding its model in memory: once the parent is gone, the worker goes too.
+    while os.getppid() == parent:
+        time.sleep(interval_s)
+    os._exit(0)
 
 
 def _ready() -> int:
@@ -77,7 +89,7 @@ class ExtractionPool:
             max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm,
-            initargs=(model,),
+            initargs=(model, os.getpid()),
         )
         # Start every worker now, so the model loads while the caller is still discovering and fetching.
         self._warming: list[Future[int]] = [self._executor.submit(_ready) for _ in range(processes)]

@@ -71,7 +71,7 @@ def serve_site(server: LocalServer) -> None:
 def test_ingest_end_to_end_and_idempotent(tmp_path: Path, server: LocalServer, db: Path) -> None:
     serve_site(server)
     sources = sources_file(tmp_path, server)
-    summary = ingest(sources=str(sources), db=str(db))
+    summary = ingest(sources=str(sources), db=str(db), processes=2)  # extraction in two worker processes
 
     by_source = {s["source"]: s for s in summary["sources"]}
     assert by_source["example-feed"]["articles"] == 1 and by_source["example-feed"]["failed"] == 1

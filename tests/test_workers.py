@@ -1,0 +1,134 @@
+"""Extraction worker processes: same results as in-process, clear errors, a dead worker replaced."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from spacy.language import Language
+
+from claimtrack.cli import main
+from claimtrack.errors import ConfigError, ExtractError
+from extractors.crawl import FetchedPage
+from extractors.discover import PageRef
+from extractors.fetch import FetchResult
+from extractors.nlp import extractor_version
+from extractors.pipeline import extract_by_source
+from extractors.workers import extraction_pool, resolve_processes, split_jobs, usable_cpus
+from tests.conftest import FIXTURES, SEED_ARTICLE
+
+MODEL = "en_core_web_sm"
+
+
+def page(url: str, body: bytes, content_type: str, source: str) -> FetchedPage:
+    fetch = FetchResult(
+        url=url, final_url=url, fetched_at=datetime.now(UTC), status=200, body=body, content_type=content_type
+    )
+    return FetchedPage(PageRef(url=url), fetch, source=source)
+
+
+def pages() -> list[FetchedPage]:
+    html = "text/html; charset=utf-8"
+    return [
+        page("http://a.test/kyiv", (FIXTURES / "pages" / "kyiv-talks.html").read_bytes(), html, "a"),
+        page("http://b.test/seed", SEED_ARTICLE.read_bytes(), "text/plain; charset=utf-8", "b"),
+        page("http://a.test/empty", b"<html><body><p>Cookies.</p></body></html>", html, "a"),
+        page("http://a.test/gaza", (FIXTURES / "pages" / "gaza-aid.html").read_bytes(), html, "a"),
+        page("http://b.test/wire", (FIXTURES / "articles" / "jeddah-wire-rewrite-2023-08-09.txt").read_bytes(),
+             "text/plain", "b"),  # fmt: skip
+    ]
+
+
+def test_processes_setting() -> None:
+    assert resolve_processes("auto") == resolve_processes(None) == min(usable_cpus(), 4)
+    assert resolve_processes("3") == resolve_processes(3) == 3
+    with pytest.raises(ConfigError, match="at least 1"):
+        resolve_processes("0")
+    with pytest.raises(ConfigError, match="positive number or 'auto'"):
+        resolve_processes("two")
+
+
+def test_split_jobs_keeps_order_and_balances() -> None:
+    jobs = split_jobs(list(range(25)), workers=2)
+    assert [x for job in jobs for x in job] == list(range(25))
+    assert len(jobs) == 5 and {len(job) for job in jobs} == {5}  # 25 items / (2 workers x 3 jobs) -> 5 per job
+    assert len(split_jobs(list(range(26)), workers=2)) == 6
+    assert split_jobs([1], workers=4) == [[1]]
+    assert split_jobs([], workers=2) == []
+
+
+def test_worker_pool_gives_what_one_process_gives(nlp: Language) -> None:
+    batch = pages()
+    outlets = {"a": "Outlet A", "b": None}
+    alone = extract_by_source(batch, outlets, nlp)
+    spread = extract_by_source(batch, outlets, nlp, processes=2, model=MODEL)
+    assert [a.article.url for a in spread.articles] == [a.article.url for a in alone.articles]
+    assert len(spread.articles) == 4
+    assert spread.errors == alone.errors and list(spread.errors) == ["http://a.test/empty"]
+    for ours, theirs in zip(spread.articles, alone.articles, strict=True):
+        assert ours.claims == theirs.claims
+        assert ours.claims_version == theirs.claims_version == extractor_version(nlp)
+        assert ours.outlet == theirs.outlet
+    seed = next(a for a in spread.articles if a.article.url == "http://b.test/seed")
+    assert len(seed.claims) == 16 and {c.government for c in seed.claims} >= {"CHN", "RUS", "UKR"}
+    # The pool stays for the next batch: the same worker processes answer.
+    pool = extraction_pool(MODEL, 2, extractor_version(nlp))
+    assert pool.wait_ready() == pool.wait_ready() and os.getpid() not in pool.wait_ready()
+
+
+def die(_: object) -> None:
+    os._exit(3)
+
+
+def test_a_dead_worker_is_a_clear_error_and_the_pool_is_replaced(nlp: Language) -> None:
+    version = extractor_version(nlp)
+    pool = extraction_pool(MODEL, 2, version)
+    with pytest.raises(ExtractError, match="worker process died"):
+        pool.map(die, [1, 2])
+    assert pool.broken
+    fresh = extraction_pool(MODEL, 2, version)
+    assert fresh is not pool and not fresh.broken
+    again = extract_by_source(pages()[:2], {}, nlp, processes=2, model=MODEL)
+    assert len(again.articles) == 2 and again.articles[1].claims
+
+
+def test_cli_rejects_a_bad_process_count(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--processes", "0", "--sources", "/nonexistent.toml"]) == 2
+    assert "processes must be at least 1" in capsys.readouterr().err
+
+
+KILLED_PARENT = """
+import os, signal, sys
+from extractors.workers import ExtractionPool
+pool = ExtractionPool("en_core_web_sm", 2)
+if sys.argv[1] == "ready":
+    print(" ".join(map(str, pool.wait_ready())), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("when", ["ready", "starting"])
+def test_workers_leave_when_their_parent_is_killed(when: str) -> None:
+    """A run killed with SIGKILL (by an operator, the OOM killer or a cancelled flow) leaves no worker behind,
+    whether its workers were serving or still starting: the pipe they inherited closes, so whoever reads the
+    run's output sees its end instead of waiting forever."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_PARENT, when], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    output, errors = child.communicate(timeout=120)  # returns only when every holder of the pipes has exited
+    assert child.returncode == -signal.SIGKILL, errors
+    if when == "ready":
+        workers = [int(pid) for pid in output.split()]
+        assert len(workers) == 2 and not any(alive(pid) for pid in workers)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
