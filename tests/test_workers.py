@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from spacy.language import Language
@@ -39,7 +40,7 @@ def pages() -> list[FetchedPage]:
         page("http://a.test/empty", b"<html><body><p>Cookies.</p></body></html>", html, "a"),
         page("http://a.test/gaza", (FIXTURES / "pages" / "gaza-aid.html").read_bytes(), html, "a"),
         page("http://b.test/wire", (FIXTURES / "articles" / "jeddah-wire-rewrite-2023-08-09.txt").read_bytes(),
-             "text/plain", "b"),  # fmt: skip
+             "text/plain", "b"),
     ]
 
 
@@ -128,7 +129,7 @@ def test_workers_leave_when_their_parent_is_killed(when: str) -> None:
 
 def alive(pid: int) -> bool:
     try:
-        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return False
     return state != "Z"
