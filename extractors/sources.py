@@ -160,6 +160,25 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
+def _check_web_url(url: str, where: str) -> None:
+    """Refuse a configured URL the crawler could never fetch, now rather than as ``malformed_url`` at run time.
+
+    The same checks as the fetcher's own (``extractors.fetch``): parseable, http or https, a host. Saved files
+    are read by ``directory`` sources, never through ``file:`` URLs.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError as exc:
+        raise ConfigError(f"{where} is not a parseable URL ({exc}): {url!r}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        hint = " (files on disk are read by kind = \"directory\" with a 'path')" if scheme == "file" else ""
+        raise ConfigError(f"{where} must be an http:// or https:// URL, got {url!r}{hint}")
+    if not parts.hostname:
+        raise ConfigError(f"{where} has no host: {url!r}")
+
+
 def _parse_source(entry: Any, index: int, path: Path) -> Source:
     where = f"{path}: [[source]] #{index}"
     if not isinstance(entry, dict):
@@ -186,10 +205,12 @@ def _parse_source(entry: Any, index: int, path: Path) -> Source:
         if kind == "urls" and urls:
             if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
                 raise ConfigError(f"{where}: 'urls' must be a list of strings")
+            for number, listed in enumerate(urls, start=1):
+                _check_web_url(listed, f"{where}: 'urls' entry #{number}")
         elif not isinstance(url, str) or not url.strip():
             raise ConfigError(f"{where}: kind {kind!r} needs 'url'")
-        elif not url.startswith(("http://", "https://", "file:")):
-            raise ConfigError(f"{where}: 'url' must start with http:// or https://, got {url!r}")
+        else:
+            _check_web_url(url, f"{where}: 'url'")
     private_hosts = entry.get("private_hosts", [])
     if not isinstance(private_hosts, list) or not all(isinstance(h, str) and h.strip() for h in private_hosts):
         raise ConfigError(f"{where}: 'private_hosts' must be a list of host or host:port strings")

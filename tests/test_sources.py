@@ -36,7 +36,7 @@ def test_relative_paths_resolve_against_the_file(tmp_path: Path) -> None:
         ('[[source]]\nkind = "feed"\nurl = "https://x.org/f"\n', "'name' is required"),
         ('[[source]]\nname = "a"\nkind = "rss"\nurl = "https://x.org/f"\n', "'kind' must be one of"),
         ('[[source]]\nname = "a"\nkind = "feed"\n', "needs 'url'"),
-        ('[[source]]\nname = "a"\nkind = "feed"\nurl = "ftp://x.org/f"\n', "must start with http"),
+        ('[[source]]\nname = "a"\nkind = "feed"\nurl = "ftp://x.org/f"\n', "must be an http:// or https:// URL"),
         ('[[source]]\nname = "a"\nkind = "feed"\nurl = "https://x.org/f"\nallow_private = "yes"\n', "true or false"),
         ('[[source]]\nname = "a"\nkind = "feed"\nurl = "https://x.org/f"\ncolour = "red"\n', "unknown field"),
         (
@@ -58,3 +58,41 @@ def test_bad_entries_say_what_and_where(tmp_path: Path, body: str, message: str)
 def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--sources"):
         load_sources(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        # file: URLs used to pass here and fail at run time as malformed_url; the crawler fetches http(s) only.
+        (
+            'kind = "feed"\nurl = "file:///srv/feeds/un.xml"',
+            "source 'a': 'url' must be an http:// or https:// URL, got 'file:///srv/feeds/un.xml' "
+            "(files on disk are read by kind = \"directory\" with a 'path')",
+        ),
+        (
+            'kind = "urls"\nurls = ["https://x.org/1", "file:/tmp/page.html"]',
+            "source 'a': 'urls' entry #2 must be an http:// or https:// URL, got 'file:/tmp/page.html'",
+        ),
+        ('kind = "urls"\nurls = ["/relative/page"]', "source 'a': 'urls' entry #1 must be an http:// or https://"),
+        ('kind = "page"\nurl = "https:///no-host"', "source 'a': 'url' has no host: 'https:///no-host'"),
+        ('kind = "page"\nurl = "http://[::1/x"', "source 'a': 'url' is not a parseable URL"),
+        ('kind = "page"\nurl = "http://x.org:99999/"', "source 'a': 'url' is not a parseable URL"),
+    ],
+)
+def test_only_fetchable_urls_are_accepted(tmp_path: Path, fields: str, message: str) -> None:
+    path = write(tmp_path, f'[[source]]\nname = "a"\n{fields}\n')
+    with pytest.raises(ConfigError) as error:
+        load_sources(path)
+    assert str(error.value).startswith(f"{path}: {message}")  # names the file, the source and the field
+
+
+def test_http_and_https_urls_in_any_case_are_accepted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[source]]\nname = "a"\nkind = "feed"\nurl = "HTTPS://X.org/feed"\n'
+        '[[source]]\nname = "b"\nkind = "urls"\nurls = ["http://x.org/1", "https://x.org:8443/2"]\n',
+    )
+    assert [s.own_urls() for s in load_sources(path)] == [
+        ["HTTPS://X.org/feed"],
+        ["http://x.org/1", "https://x.org:8443/2"],
+    ]
