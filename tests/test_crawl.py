@@ -7,10 +7,14 @@ asserts what the database holds, what was recorded, and what the servers saw.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
+import os
+import socket
+import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -105,6 +109,78 @@ def test_429_retry_after_pauses_the_host_then_succeeds(server: LocalServer, db: 
     assert fetch_rows(db, "/busy") == [(server.url("/busy"), 200, None, None, 2, "page")]
     times = [t for path, t in server.arrivals if path == "/busy"]
     assert times[1] - times[0] >= 0.95  # Retry-After: 1 was waited out (a lower bound, never flaky)
+
+
+def test_503_retry_after_within_the_limit_is_waited_out_then_succeeds(server: LocalServer, db: Path) -> None:
+    calls = {"n": 0}
+    body = article("Back", "The service is back.")
+
+    def unavailable_once(request: BaseHTTPRequestHandler) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            request.send_response(503)
+            request.send_header("Retry-After", "1")  # below FAST.max_retry_after_s (5)
+            request.send_header("Content-Length", "0")
+            request.end_headers()
+            return
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    server.handler("/unavailable", unavailable_once)
+    server.route("/feed.xml", rss("/unavailable"), content_type="application/rss+xml")
+    outcome = run_once([feed_source(server)], db)
+    assert fetch_rows(db, "/unavailable") == [(server.url("/unavailable"), 200, None, None, 2, "page")]
+    stored = query(db, "select content_sha256 from fetches where url = ?", [server.url("/unavailable")])
+    assert stored == [(hashlib.sha256(body).hexdigest(),)]
+    times = [t for path, t in server.arrivals if path == "/unavailable"]
+    assert len(times) == 2 and times[1] - times[0] >= 0.95  # the Retry-After was waited out
+    assert outcome.hosts.skipped() == {}  # unlike a Retry-After above the limit (next test)
+
+
+def reset_connection(request: BaseHTTPRequestHandler) -> None:
+    """Drop the connection abortively: SO_LINGER 0 then close sends a TCP RST, not an orderly FIN."""
+    sock = request.connection
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    request.close_connection = True  # the handler must not read the next request from the dead socket
+    os.close(sock.detach())  # detach: the handler's file objects still reference the socket, close() would wait
+
+
+def test_connection_reset_mid_response_is_retried_and_stored_once(server: LocalServer, db: Path, nlp: Language) -> None:
+    def half_then_reset(resets: int) -> Callable[[BaseHTTPRequestHandler], None]:
+        """Send the headers and half the body, then reset the connection; the first ``resets`` times only."""
+        calls = {"n": 0}
+
+        def answer(request: BaseHTTPRequestHandler) -> None:
+            calls["n"] += 1
+            request.send_response(200)
+            request.send_header("Content-Type", "text/html")
+            request.send_header("Content-Length", str(len(KYIV)))
+            request.end_headers()
+            if calls["n"] <= resets:
+                request.wfile.write(KYIV[: len(KYIV) // 2])
+                reset_connection(request)
+                return
+            request.wfile.write(KYIV)
+
+        return answer
+
+    server.handler("/reset-once", half_then_reset(1))
+    server.handler("/reset-always", half_then_reset(1_000))
+    server.route("/feed.xml", rss("/reset-once", "/reset-always"), content_type="application/rss+xml")
+    run_once([feed_source(server)], db, nlp=nlp)
+
+    # Retried once, then stored once: one fetch row, the whole body (not the half read before the reset).
+    assert fetch_rows(db, "/reset-once") == [(server.url("/reset-once"), 200, None, None, 2, "page")]
+    stored = query(db, "select content_sha256 from fetches where url = ?", [server.url("/reset-once")])
+    assert stored == [(hashlib.sha256(KYIV).hexdigest(),)]
+    assert article_urls(db) == [server.url("/reset-once")]
+    # A server that always resets: retried max_retries times, then recorded as a network error.
+    [(_, status, error, _, attempts, _)] = fetch_rows(db, "/reset-always")
+    assert status is None and error.startswith("network: ") and attempts == 1 + FAST.max_retries
+    assert server.hits("/reset-always") == 1 + FAST.max_retries
 
 
 def test_retry_after_beyond_the_limit_leaves_the_host_alone(server: LocalServer, db: Path) -> None:
@@ -245,6 +321,26 @@ def test_redirect_loop_and_redirect_to_a_private_host_are_refused(
     assert final == [(server.url("/final"), server.url("/final"))]
 
 
+def test_a_redirect_chain_longer_than_max_redirects_is_refused(server: LocalServer, db: Path) -> None:
+    """Not a loop: every hop is new. max_redirects hops are followed, one more is a ``redirect`` error."""
+    for i in range(3):
+        server.route(f"/long{i}", "", status=302, headers={"Location": f"/long{i + 1}"})
+    server.route("/long3", article("Too far", "Three redirects away."))
+    for i in range(2):
+        server.route(f"/short{i}", "", status=301, headers={"Location": f"/short{i + 1}"})
+    server.route("/short2", article("Near enough", "Two redirects away."))
+    server.route("/feed.xml", rss("/long0", "/short0"), content_type="application/rss+xml")
+    run_once([feed_source(server)], db, replace(FAST, max_redirects=2))
+    assert fetch_rows(db, "/long0") == [
+        (server.url("/long0"), None, "redirect: more than 2 redirects (max_redirects)", None, 1, "page")
+    ]
+    # Each hop asked once (a redirect error is permanent: no retry), and the page past the limit never.
+    assert [server.hits(f"/long{i}") for i in range(4)] == [1, 1, 1, 0]
+    assert query(db, "select status, error, final_url from fetches where url = ?", [server.url("/short0")]) == [
+        (200, None, server.url("/short2"))
+    ]
+
+
 def test_robots_disallow_and_crawl_delay_are_obeyed(server: LocalServer, db: Path) -> None:
     server.route(
         "/robots.txt",
@@ -267,6 +363,27 @@ def test_robots_disallow_and_crawl_delay_are_obeyed(server: LocalServer, db: Pat
     starts = sorted(t for path, t in server.arrivals if path != "/robots.txt")
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(starts) == 4 and min(gaps) >= 0.25  # feed + 3 pages, spaced by the Crawl-delay (0.3 s) at least
+
+
+def test_per_host_delay_spaces_every_request_to_a_host(server: LocalServer, db: Path) -> None:
+    """No robots.txt (404), so no Crawl-delay: the gap is our setting alone. Two slots per host are free, so
+    only the delay can hold the second request back."""
+    delay = 0.4
+    pages = [f"/p{i}" for i in range(4)]
+    for path in pages:
+        server.route(path, article(path, "A page."))
+    server.route("/feed.xml", rss(*pages), content_type="application/rss+xml")
+    outcome = run_once([feed_source(server)], db, replace(FAST, per_host_delay_s=delay, per_host_concurrency=2))
+    assert outcome.hosts.hosts[server.base.split("//", 1)[1]].delay_s == delay
+    assert {r[0] for r in query(db, "select url from fetches where role = 'page' and status = 200")} == {
+        server.url(path) for path in pages
+    }
+    # Every request the host saw (robots.txt, the feed, four pages), timed at the server as it arrived.
+    starts = sorted(t for _, t in server.arrivals)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(starts) == 6
+    # 50 ms of slack for the one side of a gap that opened a new connection; without the delay, gaps are ~1 ms.
+    assert min(gaps) >= delay - 0.05, gaps
 
 
 def test_crawl_delay_above_the_limit_skips_the_host(server: LocalServer, db: Path) -> None:
