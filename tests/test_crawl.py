@@ -16,6 +16,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -687,6 +688,112 @@ def test_json_feed_and_url_list(server: LocalServer, db: Path) -> None:
     run_once(sources, db)
     stored = {r[0] for r in query(db, "select url from fetches where role = 'page' and status = 200")}
     assert stored == {server.url("/j1"), server.url("/l1"), server.url("/l2")}
+
+
+def atom(base: str) -> str:
+    # The first entry's first link is rel="replies": only the rel="alternate" link is the article. Its
+    # <published> carries an offset (+02:00) and must come out in UTC; the second entry has only <updated>
+    # and a relative link (resolved against the feed's URL).
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        "<id>urn:feed</id><updated>2024-03-06T00:00:00Z</updated>"
+        f'<entry><title>A1</title><id>urn:a1</id><link rel="replies" href="{base}/comments"/>'
+        f'<link rel="alternate" type="text/html" href="{base}/a1"/>'
+        "<published>2024-03-04T12:00:00+02:00</published><updated>2024-03-06T00:00:00Z</updated></entry>"
+        '<entry><title>A2</title><id>urn:a2</id><link href="/a2"/><updated>2024-03-01T09:30:00Z</updated></entry>'
+        "</feed>"
+    )
+
+
+def rss10(base: str) -> str:
+    return (
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<channel rdf:about="{base}/feed.xml"><title>t</title><link>{base}/</link><description>d</description>'
+        f'<items><rdf:Seq><rdf:li rdf:resource="{base}/r1"/><rdf:li rdf:resource="{base}/r2"/></rdf:Seq></items>'
+        f'</channel><item rdf:about="{base}/r1"><title>R1</title><link>{base}/r1</link>'
+        "<dc:date>2024-02-01T08:15:00Z</dc:date></item>"
+        f'<item rdf:about="{base}/r2"><title>R2</title><link>{base}/r2</link>'
+        "<dc:date>2024-02-02T23:45:00-05:00</dc:date></item></rdf:RDF>"
+    )
+
+
+def rss090(base: str) -> str:
+    # Netscape's RDF-based RSS 0.90: no dates at all.
+    return (
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://my.netscape.com/rdf/simple/0.9/">'
+        f"<channel><title>t</title><link>{base}/</link><description>d</description></channel>"
+        f"<item><title>N1</title><link>{base}/n1</link></item><item><title>N2</title><link>/n2</link></item>"
+        "</rdf:RDF>"
+    )
+
+
+def rss09x(version: str) -> Callable[[str], str]:
+    # RSS 0.91 and 0.92 items have no date element (pubDate came with 2.0); the channel's date is not an item's.
+    def body(base: str) -> str:
+        return (
+            f'<?xml version="1.0"?><rss version="{version}"><channel><title>t</title><link>{base}/</link>'
+            "<description>d</description><language>en</language><pubDate>Mon, 04 Mar 2024 10:00:00 GMT</pubDate>"
+            f"<item><title>U1</title><link>{base}/u1</link><description>x</description></item>"
+            "<item><title>U2</title><link>/u2</link><description>y</description></item></channel></rss>"
+        )
+
+    return body
+
+
+@pytest.mark.parametrize(
+    "build, content_type, expected",
+    [
+        pytest.param(
+            atom,
+            "application/atom+xml",
+            {
+                "/a1": ("A1", datetime(2024, 3, 4, 10, tzinfo=UTC)),
+                "/a2": ("A2", datetime(2024, 3, 1, 9, 30, tzinfo=UTC)),
+            },
+            id="atom",
+        ),
+        pytest.param(
+            rss10,
+            "application/rdf+xml",
+            {
+                "/r1": ("R1", datetime(2024, 2, 1, 8, 15, tzinfo=UTC)),
+                "/r2": ("R2", datetime(2024, 2, 3, 4, 45, tzinfo=UTC)),
+            },
+            id="rss-1.0",
+        ),
+        pytest.param(rss090, "application/rss+xml", {"/n1": ("N1", None), "/n2": ("N2", None)}, id="rss-0.90"),
+        pytest.param(rss09x("0.91"), "text/xml", {"/u1": ("U1", None), "/u2": ("U2", None)}, id="rss-0.91"),
+        pytest.param(rss09x("0.92"), "application/rss+xml", {"/u1": ("U1", None), "/u2": ("U2", None)}, id="rss-0.92"),
+    ],
+)
+def test_atom_rss10_and_rss09x_feeds_are_read_fetched_and_dated(
+    server: LocalServer,
+    db: Path,
+    nlp: Language,
+    build: Callable[[str], str],
+    content_type: str,
+    expected: dict[str, tuple[str, datetime | None]],
+) -> None:
+    server.route("/feed.xml", build(server.base), content_type=content_type)
+    for path in expected:
+        server.route(path, article(path, "A page from the feed."))  # the page itself names no date
+    outcome = run_once([feed_source(server)], db, nlp=nlp)
+
+    # Discovery: every entry, in feed order, with its title and (where the format has one) its date in UTC.
+    refs = outcome.discovery.sources[0].refs
+    assert [(r.url, r.title, r.published_at) for r in refs] == [
+        (server.url(path), title, published) for path, (title, published) in expected.items()
+    ]
+    assert fetch_rows(db, "/feed.xml") == [(server.url("/feed.xml"), 200, None, None, 1, "listing")]
+    # Fetched once each and stored as articles, carrying the feed's date (the pages give none).
+    assert all(server.hits(path) == 1 for path in expected)
+    assert server.hits("/comments") == 0
+    stored = query(db, "select url, epoch(published_at) from articles order by url")
+    assert stored == sorted(
+        (server.url(path), published.timestamp() if published else None) for path, (_, published) in expected.items()
+    )
 
 
 def test_every_successful_body_is_archived_with_its_metadata(server: LocalServer, db: Path) -> None:
