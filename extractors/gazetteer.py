@@ -163,6 +163,18 @@ def default_places(path: Path = DEFAULT_COUNTRIES) -> TermIndex[Place]:
     return load_places(path)
 
 
+@cache
+def known_codes(path: Path = DEFAULT_COUNTRIES) -> frozenset[str]:
+    """Every government code the countries table names, plus the international bodies: a code outside it is a typo
+    (``CHM``) that would otherwise link claims to a government no query asks for."""
+    codes = set(IGO_CODES)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#"):
+            codes.add(parts[1].strip())
+    return frozenset(codes)
+
+
 def fingerprint(paths: Iterable[Path], salt: str = "") -> str:
     """Short hash of files' bytes: part of the extractor version, so an edited seed file yields new claims."""
     digest = hashlib.sha256(salt.encode())
