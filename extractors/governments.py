@@ -198,6 +198,12 @@ class GovernmentLinker:
                     mention_type or actor.actor_type,
                     actor,
                 )
+        if decided and link is not None and link.actor is None and link.government and claim.speaker_canonical:
+            # The article's words decided the government ("Japan's Chief Cabinet Secretary Minoru Kihara"); the
+            # actors file still says who the person is, when it agrees on the government.
+            known = self.actors.lookup(claim.speaker_canonical, when)
+            if known is not None and known.government == link.government:
+                link = replace(link, actor=known)
         if (
             link is not None
             and canonical

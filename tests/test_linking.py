@@ -76,6 +76,14 @@ def test_evidence_in_the_article_beats_the_gazetteer(nlp: Language) -> None:
     # Liz Truss was foreign secretary in 2022: the mention's own words decide, with their evidence kind.
     claim = only(nlp, "British Foreign Secretary Liz Truss said she was appalled.", date(2022, 4, 29))
     assert claim.government == "GBR" and claim.link_evidence.startswith("demonym:")  # type: ignore[union-attr]
+    # The words decide the government; the actors file still says who spoke, when it agrees.
+    assert claim.actor_id == "liz-truss"
+    kihara = only(nlp, "Japan's Chief Cabinet Secretary Minoru Kihara said Tokyo would respond.", date(2025, 11, 15))
+    assert (kihara.government, kihara.actor_id) == ("JPN", "minoru-kihara")
+    assert kihara.link_evidence is not None and kihara.link_evidence.startswith("possessive:")
+    # A row that disagrees with the words is not attached: Kihara was not in office in 2024.
+    assert only(nlp, "Japan's Chief Cabinet Secretary Minoru Kihara said Tokyo would respond.",
+                date(2024, 3, 1)).actor_id is None  # fmt: skip
 
 
 def test_context_places_generic_state_speakers_of_a_domestic_story(nlp: Language) -> None:
