@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     polnear.add_argument(
         "--cue-classes",
         default=None,
-        help="comma-separated cue classes to extract: speech,belief,knowledge (default: the pipeline's)",
+        help="comma-separated cue classes to extract: speech,belief,knowledge,stance (default: the pipeline's)",
     )
     polnear.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
     rebuild = commands.add_parser(

@@ -199,7 +199,7 @@ def evaluate_linking(nlp: Language, *, gold: Path = DEFAULT_GOLD, shared: Path |
             gzip.decompress(page_path(shared, corpus, page).read_bytes()), urls.get((corpus, page), "")
         )
         published = article.published_at.date() if article.published_at else None
-        claims = next(extract_claims(nlp, [TextItem(article.text, published)]))
+        claims = next(extract_claims(nlp, [TextItem(article.text, published, urls.get((corpus, page)))]))
         for item in page_items:
             content = locate(article.text, item.content, item.content_sha)
             speaker = locate(article.text, item.speaker, item.speaker_sha)

@@ -29,7 +29,7 @@ from spacy.tokens import Token
 
 from claimtrack.errors import ConfigError
 from claimtrack.settings import SEEDS_DIR
-from extractors.gazetteer import IGO_CODES, TermIndex, normalise, valid_code
+from extractors.gazetteer import IGO_CODES, TermIndex, known_codes, normalise, valid_code
 from extractors.roles import ACTOR_TYPES, STATE_TYPES
 
 DEFAULT_ACTORS = SEEDS_DIR / "actors.csv"
@@ -199,6 +199,11 @@ def _row(row: dict[str, str]) -> tuple[Actor, list[str]]:
     government = row["government"] or None
     if government is not None and not valid_code(government):
         raise ValueError(f"government {government!r}: use an ISO 3166-1 alpha-3 code or an X.. body code")
+    if government is not None and government not in known_codes():
+        raise ValueError(
+            f"government {government!r} is not a code of seeds/countries.tsv (ISO 3166-1 alpha-3) nor an "
+            "international body's X.. code (README 'Government codes'): check for a typo"
+        )
     if actor_type == "igo" and government not in IGO_CODES:
         raise ValueError(f"an igo actor needs one of the body codes {', '.join(IGO_CODES)} as government")
     if actor_type in STATE_TYPES and government is None:

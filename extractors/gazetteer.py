@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Generic, TypeVar
+from urllib.parse import urlsplit
 
 from spacy.tokens import Token
 
@@ -22,6 +23,7 @@ from claimtrack.settings import SEEDS_DIR
 T = TypeVar("T")
 
 DEFAULT_COUNTRIES = SEEDS_DIR / "countries.tsv"
+DEFAULT_TLDS = SEEDS_DIR / "cctlds.tsv"
 PLACE_KINDS = ("name", "demonym", "capital", "metonym")
 #: International bodies: claimtrack's codes from ISO 3166's user-assigned ``X..`` range (README "Government codes").
 IGO_CODES: dict[str, str] = {
@@ -161,6 +163,42 @@ def load_places(path: Path) -> TermIndex[Place]:
 @cache
 def default_places(path: Path = DEFAULT_COUNTRIES) -> TermIndex[Place]:
     return load_places(path)
+
+
+@cache
+def load_tlds(path: Path = DEFAULT_TLDS) -> dict[str, str]:
+    """``tld<TAB>code`` lines (``#`` comments): country-code domains (``.uk``) -> alpha-3."""
+    tlds: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[0].startswith(".") or not valid_code(parts[1].strip()):
+            raise ConfigError(f"{path}:{number}: expected '.tld<TAB>code', got {line!r}")
+        tlds[parts[0].strip().lower()] = parts[1].strip()
+    return tlds
+
+
+def outlet_country(url: str | None, tlds: dict[str, str]) -> str | None:
+    """The country of an outlet's country-code domain (``https://www.standard.co.uk/...`` -> GBR), if any."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if "." not in host:
+        return None
+    return tlds.get("." + host.rsplit(".", 1)[1].lower())
+
+
+@cache
+def known_codes(path: Path = DEFAULT_COUNTRIES) -> frozenset[str]:
+    """Every government code the countries table names, plus the international bodies: a code outside it is a typo
+    (``CHM``) that would otherwise link claims to a government no query asks for."""
+    codes = set(IGO_CODES)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#"):
+            codes.add(parts[1].strip())
+    return frozenset(codes)
 
 
 def fingerprint(paths: Iterable[Path], salt: str = "") -> str:

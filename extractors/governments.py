@@ -36,11 +36,20 @@ from spacy.tokens import Doc, Span, Token
 from claimtrack.settings import default_actors_file
 from extractors.actors import DEFAULT_ACTORS, Actor, ActorDirectory, default_actors
 from extractors.claims import Claim
-from extractors.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
+from extractors.gazetteer import (
+    DEFAULT_COUNTRIES,
+    DEFAULT_TLDS,
+    Place,
+    TermIndex,
+    default_places,
+    fingerprint,
+    load_tlds,
+    outlet_country,
+)
 from extractors.roles import DEFAULT_ROLES, STATE_TYPES, Role, default_roles
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/2"
+LINKER_VERSION = "link/3"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
 #: Dependency labels that may sit between a speaker's head and the words that say whom they speak for.
@@ -83,11 +92,13 @@ class GovernmentLinker:
         actors: ActorDirectory,
         roles: TermIndex[Role] | None = None,
         *,
+        tlds: dict[str, str] | None = None,
         fingerprint: str = "",
     ) -> None:
         self.places = places
         self.actors = actors
         self.roles = roles if roles is not None else TermIndex()
+        self.tlds = tlds or {}
         self.fingerprint = fingerprint
 
     def link(self, doc: Doc, claims: Sequence[Claim], when: date | None = None) -> list[Claim]:
@@ -150,25 +161,25 @@ class GovernmentLinker:
         ]
 
     def _dominant(self, doc: Doc, claims: list[Claim]) -> str | None:
-        """The article's own government: most explicitly linked state speakers (>= 60%), else most country names
-        in the text (>= 60% of them and at least 3 mentions)."""
-        counts: dict[str, int] = {}
+        """The article's own government, for its generic state speakers, from the strongest signal there is:
+        1. the explicitly linked state speakers, when at least 2 and one government has >= 60% of them;
+        2. the country names in the text, when one country has >= 60% of them and at least 3 mentions;
+        3. the outlet's country-code domain (standard.co.uk -> GBR);
+        4. a single explicitly linked state speaker.
+        The domain goes before a lone linked speaker: one misread attribution ("Poland ... 25.9 new cases") must
+        not hand its country every generic speaker of a British story about travel to Poland."""
+        linked: dict[str, int] = {}
         for claim in claims:
             kind = (claim.link_evidence or "").split(":", 1)[0]
             if claim.government and kind not in ("", "coref", "context") and claim.actor_type in STATE_TYPES:
-                counts[claim.government] = counts.get(claim.government, 0) + 1
-        minimum = 1
-        if not counts:
-            for _, _, place in self.places.matches(list(doc)):
-                if place.kind in ("name", "demonym") and not place.is_igo:
-                    counts[place.code] = counts.get(place.code, 0) + 1
-            minimum = 3
-        if not counts:
-            return None
-        top, top_count = max(counts.items(), key=lambda item: item[1])
-        if top_count < minimum or top_count < 0.6 * sum(counts.values()):
-            return None
-        return top
+                linked[claim.government] = linked.get(claim.government, 0) + 1
+        if sum(linked.values()) >= 2:
+            return _leader(linked, minimum=2)
+        named: dict[str, int] = {}
+        for _, _, place in self.places.matches(list(doc)):
+            if place.kind in ("name", "demonym") and not place.is_igo:
+                named[place.code] = named.get(place.code, 0) + 1
+        return _leader(named, minimum=3) or outlet_country(doc._.source_url, self.tlds) or _leader(linked, minimum=1)
 
     def speaker_link(
         self, doc: Doc, claim: Claim, when: date | None, by_canonical: dict[str, Link] | None = None
@@ -198,6 +209,12 @@ class GovernmentLinker:
                     mention_type or actor.actor_type,
                     actor,
                 )
+        if decided and link is not None and link.actor is None and link.government and claim.speaker_canonical:
+            # The article's words decided the government ("Japan's Chief Cabinet Secretary Minoru Kihara"); the
+            # actors file still says who the person is, when it agrees on the government.
+            known = self.actors.lookup(claim.speaker_canonical, when)
+            if known is not None and known.government == link.government:
+                link = replace(link, actor=known)
         if (
             link is not None
             and canonical
@@ -479,19 +496,35 @@ def _named_body(tokens: list[Token]) -> bool:
     return False
 
 
+def _leader(counts: dict[str, int], *, minimum: int) -> str | None:
+    """The key with the most counts, if it has at least ``minimum`` and 60% of all."""
+    if not counts:
+        return None
+    top, top_count = max(counts.items(), key=lambda item: item[1])
+    if top_count < minimum or top_count < 0.6 * sum(counts.values()):
+        return None
+    return top
+
+
 @cache
 def default_linker(
-    countries: Path = DEFAULT_COUNTRIES, actors: Path = DEFAULT_ACTORS, roles: Path = DEFAULT_ROLES
+    countries: Path = DEFAULT_COUNTRIES,
+    actors: Path = DEFAULT_ACTORS,
+    roles: Path = DEFAULT_ROLES,
+    tlds: Path = DEFAULT_TLDS,
 ) -> GovernmentLinker:
     return GovernmentLinker(
         default_places(countries),
         default_actors(actors),
         default_roles(roles),
-        fingerprint=fingerprint([countries, actors, roles], salt=LINKER_VERSION),
+        tlds=load_tlds(tlds),
+        fingerprint=fingerprint([countries, actors, roles, tlds], salt=LINKER_VERSION),
     )
 
 
 Doc.set_extension("published_on", default=None, force=True)
+#: The page's URL, when the caller knows it: its country-code domain places a domestic story's generic speakers.
+Doc.set_extension("source_url", default=None, force=True)
 
 
 @Language.factory(

@@ -88,6 +88,8 @@ class TextItem:
 
     text: str
     published_on: date | None = None
+    #: The page's URL, if any: its country-code domain tells a domestic story's government (extractors.governments).
+    url: str | None = None
 
 
 def chunk_text(text: str, limit: int | None = None) -> list[tuple[int, str]]:
@@ -146,11 +148,12 @@ def extract_claims(
             pieces = chunk_text(item.text)
             for number, (offset, chunk) in enumerate(pieces):
                 origins.append((offset, number == len(pieces) - 1))
-                if n_process > 1 and item.published_on is None:
+                if n_process > 1 and item.published_on is None and item.url is None:
                     yield chunk
                     continue
                 doc = nlp.make_doc(chunk)
                 doc._.published_on = item.published_on
+                doc._.source_url = item.url
                 doc.user_data[TEXT_KEY] = chunk
                 yield doc
 

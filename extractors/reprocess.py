@@ -184,8 +184,8 @@ def reprocess_articles(
 
 def _text_item(row: StoredArticle, fresh: Article | None) -> TextItem:
     if fresh is not None:
-        return TextItem(fresh.text, fresh.published_at.date() if fresh.published_at else None)
-    return TextItem(row.text, row.published_at.date() if row.published_at else None)
+        return TextItem(fresh.text, fresh.published_at.date() if fresh.published_at else None, row.url)
+    return TextItem(row.text, row.published_at.date() if row.published_at else None, row.url)
 
 
 def article_from_raw(row: StoredArticle, archive: RawArchive) -> Article:

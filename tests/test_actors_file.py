@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import pytest
 
 from claimtrack.errors import ConfigError
 from claimtrack.settings import SEEDS_DIR
-from extractors.actors import COLUMNS, ActorDirectory, read_actors
+from extractors.actors import COLUMNS, Actor, ActorDirectory, read_actors
 from extractors.gazetteer import load_places
 from extractors.roles import STATE_TYPES, load_roles
+from tests.conftest import ROOT
 
 HEADER = ",".join(COLUMNS)
 GOOD = "wang-yi,person,Wang Yi,,CHN,diplomat,Minister of Foreign Affairs,2023-07-25,,https://www.fmprc.gov.cn/eng/"
@@ -32,6 +34,7 @@ def write(tmp_path: Path, *rows: str) -> Path:
         (GOOD.replace(",CHN,", ",,"), "a diplomat actor needs a government code"),
         (GOOD.replace(",diplomat,", ",minister,"), "actor_type 'minister' is not one of"),
         (GOOD.replace(",CHN,", ",China,"), "government 'China'"),
+        (GOOD.replace(",CHN,", ",CHM,"), "government 'CHM' is not a code of seeds/countries.tsv"),
         (GOOD.replace(",CHN,diplomat,", ",CHN,media,"), "a media actor speaks for no government"),
         (GOOD.replace(",CHN,diplomat,", ",CHN,igo,"), "an igo actor needs one of the body codes"),
         (GOOD.replace("Minister of Foreign Affairs", "Minister, Foreign Affairs"), "expected 10 fields, got 11"),
@@ -57,15 +60,28 @@ def test_missing_column_and_duplicate_office(tmp_path: Path) -> None:
 
 
 def test_shipped_file_loads_and_covers_the_g20_ukraine_and_international_bodies() -> None:
-    rows = read_actors(SEEDS_DIR / "actors.csv")
+    rows = [actor for actor, _ in read_actors(SEEDS_DIR / "actors.csv")]
     assert len(rows) >= 300
-    by_government: dict[str | None, set[str]] = {}
-    for actor, _ in rows:
-        by_government.setdefault(actor.government, set()).add(actor.actor_type)
+
+    def has(code: str, test: Callable[[Actor], bool], *, now: bool = False) -> bool:
+        return any(a.government == code and test(a) and (a.valid_to is None or not now) for a in rows)
+
+    def foreign_minister(a: Actor) -> bool:
+        role = a.role.lower()
+        return a.kind == "person" and a.actor_type == "diplomat" and "spokes" not in role and "press" not in role and (
+            "foreign" in role or "external" in role or "international relations" in role or "secretary of state" in role
+        )
+
+    def ministry_voice(a: Actor) -> bool:  # a named spokesperson, or the ministry itself where it names none
+        role = a.role.lower()
+        return a.actor_type == "diplomat" and ("spokes" in role or "press secretary" in role or a.kind == "body")
+
     for code in (*G20, "UKR"):
-        assert {"head_of_state", "diplomat"} <= by_government[code], code
+        assert has(code, lambda a: a.actor_type == "head_of_state", now=True), f"{code}: no head in office"
+        assert has(code, foreign_minister, now=True), f"{code}: no foreign minister in office"
+        assert has(code, ministry_voice), f"{code}: no foreign-ministry spokesperson or ministry row"
     for body in ("XUN", "XEU", "XNT", "XAU"):
-        assert "igo" in by_government[body], body
+        assert has(body, lambda a: a.actor_type == "igo", now=True), body
 
 
 def test_a_name_maps_to_the_office_held_on_the_date() -> None:
@@ -110,3 +126,17 @@ def test_bad_table_lines_name_the_file_and_line(tmp_path: Path) -> None:
     path.write_text("analyst\tpundit\town\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r":1: actor_type 'pundit'"):
         load_roles(path)
+
+
+def test_the_readme_example_rows_extend_the_shipped_file(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The actors file") :]
+    example = section[section.index("```csv\n") + 7 : section.index("\n```", section.index("```csv"))]
+    assert len(example.splitlines()) == 2
+    extended = tmp_path / "actors.csv"
+    extended.write_text((SEEDS_DIR / "actors.csv").read_text(encoding="utf-8") + example + "\n", encoding="utf-8")
+    actors = ActorDirectory.from_csv(extended)
+    spokesperson = actors.lookup("Paweł Wroński", date(2025, 3, 1))
+    assert spokesperson is not None and spokesperson.government == "POL"
+    outlet = actors.lookup("The Kyiv Independent", date(2025, 3, 1))
+    assert outlet is not None and outlet.actor_type == "media" and outlet.government is None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,17 @@ def test_extract_prints_jsonl_with_file_offsets(capsys: pytest.CaptureFixture[st
         }
     gaza = [r for r in records if r["file"].endswith("gaza-aid.html")]
     assert any(r["government"] == "EGY" for r in gaza)
+
+
+def test_extract_takes_a_directory_of_txt_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "mixed"
+    (folder / "nested").mkdir(parents=True)
+    shutil.copy(SEED_ARTICLE, folder / "seed.txt")
+    shutil.copy(FIXTURES / "pages" / "gaza-aid.html", folder / "nested" / "gaza.html")
+    (folder / "notes.md").write_text("Not an article: skipped.", encoding="utf-8")
+    assert main(["extract", str(folder)]) == 0
+    files = {json.loads(line)["file"] for line in capsys.readouterr().out.splitlines()}
+    assert files == {str(folder / "seed.txt"), str(folder / "nested" / "gaza.html")}
 
 
 def test_every_command_has_help() -> None:

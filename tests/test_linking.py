@@ -8,6 +8,7 @@ import pytest
 from spacy.language import Language
 
 from extractors.claims import Claim
+from extractors.gazetteer import load_tlds, outlet_country
 from extractors.nlp import TextItem, extract_claims
 
 
@@ -76,6 +77,14 @@ def test_evidence_in_the_article_beats_the_gazetteer(nlp: Language) -> None:
     # Liz Truss was foreign secretary in 2022: the mention's own words decide, with their evidence kind.
     claim = only(nlp, "British Foreign Secretary Liz Truss said she was appalled.", date(2022, 4, 29))
     assert claim.government == "GBR" and claim.link_evidence.startswith("demonym:")  # type: ignore[union-attr]
+    # The words decide the government; the actors file still says who spoke, when it agrees.
+    assert claim.actor_id == "liz-truss"
+    kihara = only(nlp, "Japan's Chief Cabinet Secretary Minoru Kihara said Tokyo would respond.", date(2025, 11, 15))
+    assert (kihara.government, kihara.actor_id) == ("JPN", "minoru-kihara")
+    assert kihara.link_evidence is not None and kihara.link_evidence.startswith("possessive:")
+    # A row that disagrees with the words is not attached: Kihara was not in office in 2024.
+    assert only(nlp, "Japan's Chief Cabinet Secretary Minoru Kihara said Tokyo would respond.",
+                date(2024, 3, 1)).actor_id is None  # fmt: skip
 
 
 def test_context_places_generic_state_speakers_of_a_domestic_story(nlp: Language) -> None:
@@ -86,6 +95,37 @@ def test_context_places_generic_state_speakers_of_a_domestic_story(nlp: Language
     first, second = claims_of(nlp, text)
     assert first.government == "USA"
     assert second.government == "USA" and second.link_evidence == "context:USA"
+
+
+def test_an_outlets_country_domain_places_generic_speakers_before_a_lone_linked_one(nlp: Language) -> None:
+    # A British story about travel from Poland: the one explicitly linked "speaker" is Poland (a statistic read as
+    # a statement), and no country has most of the mentions. The outlet's .co.uk domain decides, not Poland.
+    text = (
+        "The Transport Secretary said travellers arriving in the UK from Poland, Turkey and Italy must self-isolate."
+        "\n\nPoland said its rate was 25.9 new cases per 100,000 people.\n\n"
+        "Arrivals from Denmark and Iceland to the UK would also have to quarantine, ministers said."
+    )
+
+    def governments(url: str | None) -> list[tuple[str | None, str | None]]:
+        claims = next(extract_claims(nlp, [TextItem(text, date(2020, 10, 30), url)]))
+        return [(c.government, c.link_evidence) for c in claims]
+
+    british = governments("https://www.standard.co.uk/news/uk/travel-corridors.html")
+    assert british[0] == ("GBR", "context:GBR") and british[-1] == ("GBR", "context:GBR")
+    assert british[1] == ("POL", "country:Poland")
+    # Without a country-code domain (.com), the lone linked speaker is all there is.
+    assert governments("https://www.example.com/travel")[0] == ("POL", "context:POL")
+    assert governments(None)[0] == ("POL", "context:POL")
+
+
+def test_outlet_country_reads_country_code_domains_only() -> None:
+    tlds = load_tlds()
+    assert outlet_country("https://www.standard.co.uk/news", tlds) == "GBR"
+    assert outlet_country("https://www.irishtimes.ie/a", tlds) == "IRL"
+    assert outlet_country("https://www.spiegel.de/politik", tlds) == "DEU"
+    # Generic top-level domains, and country codes sold for their letters, say nothing of the outlet's country.
+    for url in ("https://www.bbc.com/news", "https://news.example.io/x", "https://a.tv/b", "http://localhost/x", None):
+        assert outlet_country(url, tlds) is None, url
 
 
 def test_a_lawyer_does_not_lend_his_type_to_his_client(nlp: Language) -> None:

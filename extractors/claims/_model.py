@@ -23,7 +23,7 @@ class Claim:
     content_spans: tuple[Span, ...]
     cue: str | None = None
     cue_span: Span | None = None
-    #: Cue class from the reporting-verb list: ``speech``, ``belief`` or ``knowledge``.
+    #: Cue class from the reporting-verb list: ``speech``, ``belief``, ``knowledge`` or ``stance``.
     cue_class: str = "speech"
     speaker: str | None = None
     speaker_span: Span | None = None
