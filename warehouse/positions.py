@@ -75,7 +75,11 @@ def read_claim_topics(db: Path) -> list[tuple[str, str]]:
 
 
 def read_feature_cache(db: Path, version: str) -> dict[tuple[str, str | None], Features]:
-    """Stored features of this ``version``, keyed by (content sha256, government): re-used when unchanged."""
+    """Stored features of this ``version``, keyed by (features key, government): re-used when unchanged.
+
+    The features key (stored in ``statement_features.content_sha256``) hashes the statement's words and its
+    reporting cue (``positions.features.StatementText.features_key``); ``version`` covers the model, word lists
+    and seed files."""
     with reader(db) as con:
         features = con.execute(
             """
@@ -119,7 +123,7 @@ class ComparisonRow:
 @dataclass(kw_only=True)
 class DerivedRows:
     statements: Sequence[Statement]
-    #: statement_id -> (content sha256, features)
+    #: statement_id -> (features key: sha256 of cue and words, features)
     features: Mapping[str, tuple[str, Features]]
     features_version: str
     dedup_version: str

@@ -34,16 +34,18 @@ create table statements (
     dedup_version varchar not null
 );
 
--- statement_features: what the polarity and lexical steps read from a statement (cached by content hash).
+-- statement_features: what the polarity and lexical steps read from a statement (cached by the hash of its words
+-- and reporting cue, its government and features_version).
 create table statement_features (
     statement_id varchar primary key,
-    content_sha256 varchar not null,     -- sha256 of statements.content: features are reused while it is unchanged
+    content_sha256 varchar not null,     -- cache key: sha256 of the reporting cue and statements.content
+                                         -- (positions.features.StatementText.features_key; features/1: content only)
     government varchar,
     lemmas varchar[] not null,           -- content lemmas, the government's own names dropped (lexical similarity)
     polarity integer not null,           -- +1 affirmative, -1 negated (parity of negators and negative cues)
     polarity_cues varchar[] not null,    -- the words that decided polarity (auditable)
     modality varchar[] not null,         -- condition | possibility | obligation | future markers present
-    features_version varchar not null
+    features_version varchar not null    -- features/N + model + word-list and seed-file hashes
 );
 
 -- statement_terms: key phrases of a statement. Grain: statement x term x kind.
