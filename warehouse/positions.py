@@ -291,14 +291,14 @@ def _since_clause(since: date | None, column: str = "stated_at") -> tuple[str, l
 
 
 def timeline(db: Path, government: str, topic: str, *, grain: str = "month", since: date | None = None) -> list[dict]:
-    clause, params = _since_clause(since, "period_start")
+    """Periods of ``position_timeline`` counted over the statements :func:`changes` lists for the same ``since``
+    (made on or after that UTC day): the period containing ``since`` stays, with only those statements."""
     with reader(db) as con:
         return _dicts(
             con,
-            "select * from position_timeline where government = ? and topic = ? and grain = ?"
-            + clause.replace("timezone('UTC', period_start)::date", "period_start")
-            + " order by period_start",
-            [government, topic, grain, *params],
+            "select * from position_timeline_since(?::date) where government = ? and topic = ? and grain = ?"
+            " order by period_start",
+            [since, government, topic, grain],
         )
 
 
@@ -339,14 +339,18 @@ def terms(
     return found
 
 
-def pairs(db: Path, government: str | None = None, topic: str | None = None) -> list[tuple[str, str, int]]:
-    """``(government, topic, statements)`` with at least one dated statement, most statements first."""
+def pairs(
+    db: Path, government: str | None = None, topic: str | None = None, *, since: date | None = None
+) -> list[tuple[str, str, int]]:
+    """``(government, topic, statements)`` with at least one dated statement (made on or after ``since``, as
+    :func:`changes` and :func:`timeline` count them), most statements first."""
     filters, values = _gov_topic(government, topic)
+    clause, params = _since_clause(since)
     with reader(db) as con:
         rows = con.execute(
-            f"select government, topic, count(*) from position_statements where true{filters}"
+            f"select government, topic, count(*) from position_statements where true{filters}{clause}"
             " group by all order by 3 desc, 1, 2",
-            values,
+            [*values, *params],
         ).fetchall()
     return [(r[0], r[1], int(r[2])) for r in rows]
 
