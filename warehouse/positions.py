@@ -355,6 +355,26 @@ def pairs(
     return [(r[0], r[1], int(r[2])) for r in rows]
 
 
+def comparison_labels(db: Path, method: str) -> dict[str, int]:
+    """How many ``statement_comparisons`` of ``method`` got each label."""
+    with reader(db) as con:
+        rows = con.execute(
+            "select label, count(*) from statement_comparisons where method = ? group by 1", [method]
+        ).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def comparison_agreement(db: Path, method_a: str, method_b: str) -> list[tuple[str, str, int]]:
+    """``(label by method_a, label by method_b, comparisons)`` over the statement x topic rows both compared."""
+    with reader(db) as con:
+        rows = con.execute(
+            "select a.label, b.label, count(*) from statement_comparisons a join statement_comparisons b"
+            " using (statement_id, topic) where a.method = ? and b.method = ? group by all",
+            [method_a, method_b],
+        ).fetchall()
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
 def statement_reports(db: Path, statement_ids: Iterable[str]) -> dict[str, list[dict]]:
     ids = sorted(set(statement_ids))
     if not ids:

@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.positions.series import SERIES
+from warehouse.positions import comparison_labels
 from warehouse.queries import run_sql
 
 
 def test_labels_follow_the_series(series_db: Path) -> None:
     rows = run_sql(series_db, "select stated_at::date, label from position_changes order by stated_at").rows
     assert [r[1] for r in rows] == ["new", "reiteration", "reversal", "new"]
+
+
+def test_comparison_labels_count_one_method(series_db: Path) -> None:
+    assert comparison_labels(series_db, "lexical") == {"new": 2, "reiteration": 1, "reversal": 1}
+    assert comparison_labels(series_db, "minilm-onnx") == {}  # never computed on this database
 
 
 def test_position_as_of_drops_what_was_reversed(series_db: Path) -> None:
