@@ -39,7 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import duckdb
+import duckdb  # only for its version in the results: tables are read through warehouse/
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from claimtrack.settings import DEFAULT_MODEL  # noqa: E402
 from evals.maintext import GoldPage, default_corpus, evaluate, load_corpus, ours, trafilatura_defaults  # noqa: E402
 from extractors.workers import JOBS_PER_WORKER, ExtractionPool  # noqa: E402
+from warehouse.queries import pipeline_counts  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 CLAIMTRACK = Path(sys.executable).parent / "claimtrack"
@@ -180,23 +181,16 @@ def run_command(argv: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
 
 
 def warehouse_counts(db: Path) -> dict[str, Any]:
-    with duckdb.connect(str(db), read_only=True) as con:
-
-        def one(sql: str) -> Any:
-            row = con.execute(sql).fetchone()
-            return row[0] if row else None
-
-        flow_s = one(
-            "select epoch(finished_at) - epoch(started_at) from runs where flow = 'backfill' "
-            "order by started_at desc limit 1"
-        )
-        return {
-            "flow_s": float(flow_s),
-            "fetches": one("select count(*) from fetches where role = 'page'"),
-            "articles": one("select count(*) from articles"),
-            "claims": one("select count(*) from claims"),
-            "claim_records": one("select count(*) from claim_records"),
-        }
+    counts = pipeline_counts(db, "backfill")
+    if counts.flow_s is None:
+        raise SystemExit(f"bench: no finished backfill run recorded in {db}")
+    return {
+        "flow_s": counts.flow_s,
+        "fetches": counts.fetches,
+        "articles": counts.articles,
+        "claims": counts.claims,
+        "claim_records": counts.claim_records,
+    }
 
 
 def backfill(sources: Path, db: Path, processes: int, env: dict[str, str], pages: int) -> dict[str, Any]:

@@ -10,20 +10,25 @@ that says "Beijing" instead of "China" look different (``position-change-anchors
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from claimtrack.settings import default_actors_file
 from extractors.actors import ActorDirectory, default_actors
-from extractors.gazetteer import Place, TermIndex, default_places
+from extractors.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
+from positions import polarity as polarity_rules
 from positions.polarity import Polarity, is_stance_word, polarity_of
 
-FEATURES_VERSION = "features/1"
+#: Bump when the code that reads features changes. features/2: the cache key includes the reporting cue (rows
+#: of features/1 were keyed on the words alone, so they cannot tell "said X" from "denied X" and are not reused).
+FEATURES_VERSION = "features/2"
 #: Parts of speech whose lemmas carry content (the rest are function words).
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 #: What an own-government name becomes in ``normalized_text`` (read naturally by sentence encoders).
@@ -42,8 +47,12 @@ class StatementText:
     cue: str | None = None
 
     @property
-    def content_sha256(self) -> str:
-        return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
+    def features_key(self) -> str:
+        """What this statement's features are cached under (with its government): a hash of every per-statement
+        input of :func:`analyse_doc` besides the government, i.e. the words *and* the reporting cue, because
+        polarity reads the cue ("denied that X" negates X, "said X" does not)."""
+        cue = (self.cue or "").lower()  # polarity_of reads the cue lower-cased, and None like ""
+        return hashlib.sha256(f"{cue}\x1f{self.content}".encode()).hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +173,33 @@ def analyse_doc(doc: Doc, government: str | None, cue: str | None, own: OwnNames
     for chunk in _noun_chunks(doc, mask):
         terms[(chunk, "noun_chunk")] += 1
     return Features.from_polarity(polarity_of(doc, cue), sorted(set(lemmas)), _normalized_text(doc, mask), dict(terms))
+
+
+def _rules_digest() -> str:
+    """A hash of the word lists and settings features are read with: editing one changes ``features_version``."""
+    rules = {
+        "negators": sorted(polarity_rules.NEGATORS),
+        "negative": sorted(polarity_rules.NEGATIVE_CUES),
+        "positive": sorted(polarity_rules.POSITIVE_CUES),
+        "reporting": list(polarity_rules.NEGATIVE_REPORTING_CUES),
+        "chain": sorted(polarity_rules.MAIN_CHAIN_DEPS),
+        "arguments": sorted(polarity_rules.NEGATED_ARGUMENT_DEPS),
+        "modality": {k: sorted(v) for k, v in sorted(polarity_rules.MODALITY_MARKERS.items())},
+        "content_pos": sorted(CONTENT_POS),
+        "placeholder": GOVERNMENT_PLACEHOLDER,
+        "pipes": list(NEEDED_PIPES),
+    }
+    return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def features_version(model_meta: Mapping[str, Any]) -> str:
+    """The version stored features are reused under: :data:`FEATURES_VERSION` plus the other inputs that shape
+    every statement's features, so changing one recomputes them all instead of mixing old and new features:
+    the spaCy model (name and version; its lemmas and parses), the polarity word lists, and the seed files the
+    government's own names come from (``countries.tsv`` and the actors file, as ``default_own_names`` reads)."""
+    model = f"{model_meta.get('lang', 'xx')}_{model_meta.get('name', 'model')}-{model_meta.get('version', '0')}"
+    seeds = fingerprint([DEFAULT_COUNTRIES, default_actors_file()])
+    return f"{FEATURES_VERSION}+{model}+rules-{_rules_digest()}+seeds-{seeds}"
 
 
 def analyse(

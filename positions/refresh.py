@@ -2,7 +2,7 @@
 
 1. group claims into statements (``positions.dedup``);
 2. read each statement's features with spaCy (``positions.features``), re-using stored ones whose text,
-   government and features version are unchanged;
+   reporting cue, government and features version (model, word lists, seed files) are unchanged;
 3. for each government x topic, compare every statement with the earlier ones under each similarity method
    (``positions.changes``);
 4. replace the derived tables (``warehouse.positions.replace_derived``).
@@ -18,12 +18,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
 from positions.changes import Dated, compare_series
 from positions.dedup import DEDUP_VERSION, DEFAULT_DEDUP_SETTINGS, DedupSettings, Statement, group_reports
-from positions.features import FEATURES_VERSION, Features, StatementText, analyse
+from positions.features import Features, StatementText, analyse, features_version
 from positions.similarity import Similarity, similarity_for
 from warehouse.positions import (
     ComparisonRow,
@@ -96,9 +97,9 @@ def _features_for(
     result: dict[str, tuple[str, Features]] = {}
     missing: list[StatementText] = []
     for item in items:
-        cached = cache.get((item.content_sha256, item.government))
+        cached = cache.get((item.features_key, item.government))
         if cached is not None and not need_text:
-            result[item.statement_id] = (item.content_sha256, cached)
+            result[item.statement_id] = (item.features_key, cached)
         else:
             missing.append(item)
     if missing:
@@ -108,10 +109,23 @@ def _features_for(
 
             nlp = load_pipeline(default_model())
         for item, features in zip(missing, analyse(nlp, missing, batch_size=batch_size), strict=True):
-            result[item.statement_id] = (item.content_sha256, features)
+            result[item.statement_id] = (item.features_key, features)
     summary.features_computed = len(missing)
     summary.features_reused = len(items) - len(missing)
     return result
+
+
+def model_meta(nlp: Language | None) -> dict[str, Any]:
+    """Name and version of the model features are read with: ``nlp``'s, or the default model's read from its
+    package's ``meta.json`` without loading it (a refresh that re-uses every stored feature loads no model)."""
+    if nlp is not None:
+        return dict(nlp.meta)
+    import spacy.util
+
+    from claimtrack.settings import default_model
+    from extractors.nlp import resolve_model
+
+    return spacy.util.get_model_meta(spacy.util.get_package_path(resolve_model(default_model())))
 
 
 def _series(
@@ -155,7 +169,8 @@ def refresh_positions(
     clock = time.perf_counter()
     methods = list(similarities) if similarities is not None else [similarity_for(m) for m in settings.methods]
     need_text = any(m.name != "lexical" for m in methods)
-    cache = read_feature_cache(db, FEATURES_VERSION)
+    version = features_version(model_meta(nlp))
+    cache = read_feature_cache(db, version)
     features = _features_for(statements, nlp, cache, settings.batch_size, summary, need_text)
     summary.seconds["statement_features"] = time.perf_counter() - clock
     say(f"features: {summary.features_computed} computed, {summary.features_reused} re-used")
@@ -203,7 +218,7 @@ def refresh_positions(
         DerivedRows(
             statements=statements,
             features=features,
-            features_version=FEATURES_VERSION,
+            features_version=version,
             dedup_version=DEDUP_VERSION,
             comparisons=comparisons,
             methods=[m.name for m in methods],

@@ -218,7 +218,7 @@ def _section(db: Path, government: str, topic: str, options: ReportOptions) -> s
 
 def render_report(db: Path, options: ReportOptions) -> tuple[str, int]:
     """The report's HTML and how many government/topic sections it has."""
-    pairs = store.pairs(db, options.government, options.topic)
+    pairs = store.pairs(db, options.government, options.topic, since=options.since)
     filters = ", ".join(
         f"{k} {v}"
         for k, v in (("government", options.government), ("topic", options.topic), ("since", options.since))

@@ -202,3 +202,24 @@ def test_subjects_and_topics_are_stored_once(db: Path) -> None:
     store_batch(db, b)
     assert run_sql(db, "select government, evidence from claim_subjects").rows == [("USA", "country:US")]
     assert run_sql(db, "select topic, term from claim_topics").rows == [("summits", "summit")]
+
+
+def test_pipeline_counts_take_the_latest_run_of_the_flow_and_page_fetches_only(db: Path) -> None:
+    from dataclasses import replace
+
+    from warehouse.queries import pipeline_counts
+
+    b = batch()
+    listing = replace(b.fetches[0], url="https://news.example.org/sitemap.xml", role="listing")
+    store_batch(db, replace(b, fetches=[*b.fetches, listing]))
+    with writer(db) as con:
+        con.execute(
+            "insert into runs (run_id, flow, started_at, finished_at, status) values"
+            " ('r1', 'backfill', '2024-01-01 00:00:00+00', '2024-01-01 00:01:00+00', 'completed'),"
+            " ('r2', 'backfill', '2024-01-02 00:00:00+00', '2024-01-02 00:00:30+00', 'completed'),"
+            " ('r3', 'ingest', '2024-01-03 00:00:00+00', '2024-01-03 00:00:05+00', 'completed')"
+        )
+    counts = pipeline_counts(db, "backfill")
+    assert counts.flow_s == 30.0
+    assert (counts.fetches, counts.articles, counts.claims, counts.claim_records) == (1, 1, 1, 1)
+    assert pipeline_counts(db, "reprocess").flow_s is None

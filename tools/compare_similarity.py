@@ -22,7 +22,7 @@ from extractors.nlp import load_pipeline  # noqa: E402
 from positions.probe import load_pairs, run_pairs, summarise  # noqa: E402
 from positions.refresh import PositionSettings, refresh_positions  # noqa: E402
 from positions.similarity import METHODS, similarity_for  # noqa: E402
-from warehouse.queries import run_sql  # noqa: E402
+from warehouse.positions import comparison_agreement, comparison_labels  # noqa: E402
 
 
 def main() -> int:
@@ -46,23 +46,11 @@ def main() -> int:
         clock = time.perf_counter()
         refresh_positions(args.db, nlp=nlp, settings=PositionSettings(methods=METHODS))
         print(f"\nrefreshed {args.db} with {', '.join(METHODS)} in {time.perf_counter() - clock:.2f}s")
-        rows = run_sql(
-            args.db,
-            "select a.label, b.label, count(*) from statement_comparisons a join statement_comparisons b"
-            " using (statement_id, topic) where a.method = 'lexical' and b.method = 'minilm-onnx' group by all",
-        ).rows
+        rows = comparison_agreement(args.db, "lexical", "minilm-onnx")
         agree = sum(n for a, b, n in rows if a == b)
         total = sum(n for _, _, n in rows)
         for method in METHODS:
-            labels = Counter(
-                {
-                    r[0]: r[1]
-                    for r in run_sql(
-                        args.db,
-                        f"select label, count(*) from statement_comparisons where method = '{method}' group by 1",
-                    ).rows
-                }
-            )
+            labels = Counter(comparison_labels(args.db, method))
             print(f"  {method}: {dict(sorted(labels.items()))}")
         print(f"  same label on {agree}/{total} comparisons")
         for a, b, n in sorted(rows, key=lambda r: -r[2]):

@@ -75,7 +75,11 @@ def read_claim_topics(db: Path) -> list[tuple[str, str]]:
 
 
 def read_feature_cache(db: Path, version: str) -> dict[tuple[str, str | None], Features]:
-    """Stored features of this ``version``, keyed by (content sha256, government): re-used when unchanged."""
+    """Stored features of this ``version``, keyed by (features key, government): re-used when unchanged.
+
+    The features key (stored in ``statement_features.content_sha256``) hashes the statement's words and its
+    reporting cue (``positions.features.StatementText.features_key``); ``version`` covers the model, word lists
+    and seed files."""
     with reader(db) as con:
         features = con.execute(
             """
@@ -119,7 +123,7 @@ class ComparisonRow:
 @dataclass(kw_only=True)
 class DerivedRows:
     statements: Sequence[Statement]
-    #: statement_id -> (content sha256, features)
+    #: statement_id -> (features key: sha256 of cue and words, features)
     features: Mapping[str, tuple[str, Features]]
     features_version: str
     dedup_version: str
@@ -287,14 +291,14 @@ def _since_clause(since: date | None, column: str = "stated_at") -> tuple[str, l
 
 
 def timeline(db: Path, government: str, topic: str, *, grain: str = "month", since: date | None = None) -> list[dict]:
-    clause, params = _since_clause(since, "period_start")
+    """Periods of ``position_timeline`` counted over the statements :func:`changes` lists for the same ``since``
+    (made on or after that UTC day): the period containing ``since`` stays, with only those statements."""
     with reader(db) as con:
         return _dicts(
             con,
-            "select * from position_timeline where government = ? and topic = ? and grain = ?"
-            + clause.replace("timezone('UTC', period_start)::date", "period_start")
-            + " order by period_start",
-            [government, topic, grain, *params],
+            "select * from position_timeline_since(?::date) where government = ? and topic = ? and grain = ?"
+            " order by period_start",
+            [since, government, topic, grain],
         )
 
 
@@ -335,14 +339,38 @@ def terms(
     return found
 
 
-def pairs(db: Path, government: str | None = None, topic: str | None = None) -> list[tuple[str, str, int]]:
-    """``(government, topic, statements)`` with at least one dated statement, most statements first."""
+def pairs(
+    db: Path, government: str | None = None, topic: str | None = None, *, since: date | None = None
+) -> list[tuple[str, str, int]]:
+    """``(government, topic, statements)`` with at least one dated statement (made on or after ``since``, as
+    :func:`changes` and :func:`timeline` count them), most statements first."""
     filters, values = _gov_topic(government, topic)
+    clause, params = _since_clause(since)
     with reader(db) as con:
         rows = con.execute(
-            f"select government, topic, count(*) from position_statements where true{filters}"
+            f"select government, topic, count(*) from position_statements where true{filters}{clause}"
             " group by all order by 3 desc, 1, 2",
-            values,
+            [*values, *params],
+        ).fetchall()
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def comparison_labels(db: Path, method: str) -> dict[str, int]:
+    """How many ``statement_comparisons`` of ``method`` got each label."""
+    with reader(db) as con:
+        rows = con.execute(
+            "select label, count(*) from statement_comparisons where method = ? group by 1", [method]
+        ).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def comparison_agreement(db: Path, method_a: str, method_b: str) -> list[tuple[str, str, int]]:
+    """``(label by method_a, label by method_b, comparisons)`` over the statement x topic rows both compared."""
+    with reader(db) as con:
+        rows = con.execute(
+            "select a.label, b.label, count(*) from statement_comparisons a join statement_comparisons b"
+            " using (statement_id, topic) where a.method = ? and b.method = ? group by all",
+            [method_a, method_b],
         ).fetchall()
     return [(r[0], r[1], int(r[2])) for r in rows]
 

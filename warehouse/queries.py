@@ -208,3 +208,41 @@ def run_position_changes(db: Path, run_id: str, *, method: str = "lexical", limi
         names = [d[0] for d in cursor.description or []]
         rows = cursor.fetchall()
     return [RunChange(**dict(zip(names, row, strict=True))) for row in rows]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PipelineCounts:
+    """How long the latest run of a flow took and how many rows the tables a run fills hold (``make bench``)."""
+
+    #: ``runs.finished_at - started_at`` of the latest run of the flow, seconds (None: no finished run).
+    flow_s: float | None
+    #: Page fetches (feed and sitemap fetches left out).
+    fetches: int
+    articles: int
+    #: Current claims (the ``claims`` view) and every stored claim version (``claim_records``).
+    claims: int
+    claim_records: int
+
+
+def pipeline_counts(db: Path, flow: str) -> PipelineCounts:
+    """The latest ``flow`` run's duration and the row counts of fetches, articles and claims."""
+    with reader(db) as con:
+        row = con.execute(
+            """
+            select (select epoch(finished_at) - epoch(started_at) from runs where flow = ?
+                    order by started_at desc limit 1),
+                   (select count(*) from fetches where role = 'page'),
+                   (select count(*) from articles),
+                   (select count(*) from claims),
+                   (select count(*) from claim_records)
+            """,
+            [flow],
+        ).fetchone()
+    assert row is not None  # a select without from returns one row
+    return PipelineCounts(
+        flow_s=None if row[0] is None else float(row[0]),
+        fetches=int(row[1]),
+        articles=int(row[2]),
+        claims=int(row[3]),
+        claim_records=int(row[4]),
+    )

@@ -1,7 +1,11 @@
 -- 003_positions: statements (one per statement, however many outlets reported it) and position tracking.
 --
--- Tables here are *derived*: `claimtrack rebuild` (warehouse.positions.replace_derived) recomputes them from
--- `claims` + `claim_topics`, so they can be dropped and rebuilt at any time. The evidence stays in
+-- The *rows* of these tables are derived: `claimtrack rebuild` and the refresh after each ingest
+-- (warehouse.positions.replace_derived) delete them and write them again from `claims` + `claim_topics`, in one
+-- transaction, so anything written into them by hand is lost on the next refresh. `statement_comparisons` keeps
+-- the rows of similarity methods a refresh did not recompute (while both statements exist); `derived_builds`
+-- is upserted. The tables themselves are schema, not derived: do not drop them, because no migration or
+-- rebuild creates them again (this migration runs once) and the views below read them. The evidence stays in
 -- `claim_records` / `articles`. Every derived row reaches back: statement -> claim ids -> article URL ->
 -- raw page hash (`articles.content_sha256`) and character offsets (`claims.start_char` / `end_char`).
 -- Views follow house style: import CTEs, logic CTEs, `final`; each states the question it answers and its grain.
@@ -30,16 +34,18 @@ create table statements (
     dedup_version varchar not null
 );
 
--- statement_features: what the polarity and lexical steps read from a statement (cached by content hash).
+-- statement_features: what the polarity and lexical steps read from a statement (cached by the hash of its words
+-- and reporting cue, its government and features_version).
 create table statement_features (
     statement_id varchar primary key,
-    content_sha256 varchar not null,     -- sha256 of statements.content: features are reused while it is unchanged
+    content_sha256 varchar not null,     -- cache key: sha256 of the reporting cue and statements.content
+                                         -- (positions.features.StatementText.features_key; features/1: content only)
     government varchar,
     lemmas varchar[] not null,           -- content lemmas, the government's own names dropped (lexical similarity)
     polarity integer not null,           -- +1 affirmative, -1 negated (parity of negators and negative cues)
     polarity_cues varchar[] not null,    -- the words that decided polarity (auditable)
     modality varchar[] not null,         -- condition | possibility | obligation | future markers present
-    features_version varchar not null
+    features_version varchar not null    -- features/N + model + word-list and seed-file hashes
 );
 
 -- statement_terms: key phrases of a statement. Grain: statement x term x kind.
