@@ -32,7 +32,15 @@ from extractors.hosts import HostBook
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_by_source
 from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
-from flows.common import current_run_id, ensure_writer_limit, publish_run_artifacts, writer_slot
+from flows.common import (
+    LOCAL_RETRY,
+    NETWORK_RETRY,
+    WRITE_RETRY,
+    current_run_id,
+    ensure_writer_limit,
+    publish_run_artifacts,
+    writer_slot,
+)
 from positions.refresh import refresh_positions
 from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.queries import governments_seen
@@ -78,44 +86,48 @@ class IngestSummary:
         return asdict(self)
 
 
-@task(name="discover", cache_policy=NO_CACHE)
+@task(name="discover", cache_policy=NO_CACHE, retries=NETWORK_RETRY.retries, retry_delay_seconds=NETWORK_RETRY.delays)
 def discover(sources: list[Source], db: str, archive: str, settings: FetchSettings) -> Discovery:
     robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
     return discover_sync(sources, partial(known_pages, Path(db)), settings, robots=robots)
 
 
-@task(name="plan-crawl", cache_policy=NO_CACHE)
+@task(name="plan-crawl", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays)
 def plan(discovery: Discovery, db: str, archive: str, settings: FetchSettings) -> CrawlPlan:
     urls = [ref.url for found in discovery.sources for ref in found.refs]
     robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
     return plan_crawl(discovery, known_pages(Path(db), urls), settings, robots=robots)
 
 
-@task(name="fetch-batch", cache_policy=NO_CACHE)
+@task(
+    name="fetch-batch", cache_policy=NO_CACHE, retries=NETWORK_RETRY.retries, retry_delay_seconds=NETWORK_RETRY.delays
+)
 def fetch(batch: list[PageTask], settings: FetchSettings, hosts: HostBook) -> FetchedBatch:
     return fetch_batch_sync(batch, settings, hosts)
 
 
-@task(name="extract-claims", cache_policy=NO_CACHE)
+@task(name="extract-claims", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays)
 def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str, processes: int = 1) -> Extraction:
     if not fetched.pages:
         return Extraction()
     return extract_by_source(fetched.pages, outlets, load_pipeline(model), processes=processes, model=model)
 
 
-@task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+@task(name="store-batch", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays)
 def store(fetched: FetchedBatch, extraction: Extraction, db: str, archive: str, run_id: str) -> dict[str, BatchCounts]:
     with writer_slot():
         return store_fetched(fetched, extraction, Path(db), Path(archive), run_id)
 
 
-@task(name="store-listings", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+@task(name="store-listings", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays)
 def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: str, archive: str, run_id: str) -> None:
     with writer_slot():
         store_listings(discovery, crawl, open_urls, Path(db), Path(archive), run_id)
 
 
-@task(name="refresh-positions", cache_policy=NO_CACHE)
+@task(
+    name="refresh-positions", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays
+)
 def refresh(db: str, model: str) -> dict[str, Any]:
     """Statements and position changes from the claims now stored (``positions.refresh``)."""
     nlp = load_pipeline(model)

@@ -335,7 +335,10 @@ def store_batches(db: Path, batches: Sequence[Batch]) -> dict[str, BatchCounts]:
             counts = results.setdefault(batch.source, BatchCounts())
             fetch_rows.extend(_store_one(con, batch, counts, now))
             counts.fetches += len(batch.fetches)
-        insert_rows(con, "fetches", FETCH_COLUMNS, fetch_rows)  # one statement for the whole batch
+        # One statement for the whole batch. Keyed: a store task retried after its commit went through (the
+        # writer slot's release failed, say) must not record every fetch twice; articles and claims are keyed by
+        # content already. Measured: +22 ms per 25-row batch against 1M stored fetches.
+        insert_rows(con, "fetches", FETCH_COLUMNS, fetch_rows, key=("url", "fetched_at"))
     return results
 
 
