@@ -365,7 +365,7 @@ def _import_one(
 ) -> None:
     try:
         fetched = read_warc(batch, str(settings.db))
-        extraction = extract(fetched, {batch.source: None}, settings.model, settings.processes)
+        extraction = extract(fetched, {batch.source: None}, str(settings.db), settings.model, settings.processes)
         counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
     except Exception as exc:  # recorded; the next run with the same parameters retries this batch
         reports.fail(batch.source, label, exc)

@@ -44,7 +44,7 @@ from flows.common import (
 from positions.refresh import refresh_positions
 from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.queries import governments_seen
-from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, table_counts
+from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, prior_extractions, table_counts
 
 EXAMPLE_QUERY = "SELECT government, count(*) AS claims FROM claims GROUP BY 1 ORDER BY 2 DESC"
 #: Problems listed per source in the run summary (the fetches table has them all).
@@ -60,6 +60,9 @@ class SourceReport:
     failed: int = 0
     articles: int = 0
     claims: int = 0
+    #: Pages run through the extractors, and pages whose body's stored extraction was reused instead.
+    extracted: int = 0
+    reused: int = 0
     errors: list[str] = field(default_factory=list)
     #: Our own code raised while handling this source (as opposed to the site being unreachable).
     crashed: bool = False
@@ -107,10 +110,21 @@ def fetch(batch: list[PageTask], settings: FetchSettings, hosts: HostBook) -> Fe
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays)
-def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str, processes: int = 1) -> Extraction:
+def extract(
+    fetched: FetchedBatch, outlets: dict[str, str | None], db: str, model: str, processes: int = 1
+) -> Extraction:
+    """Articles and claims of the batch's pages; a body already extracted by the current extractors (under any
+    URL) is taken from the warehouse instead (``extractors.pipeline.reuse_prior``)."""
     if not fetched.pages:
         return Extraction()
-    return extract_by_source(fetched.pages, outlets, load_pipeline(model), processes=processes, model=model)
+    return extract_by_source(
+        fetched.pages,
+        outlets,
+        load_pipeline(model),
+        processes=processes,
+        model=model,
+        prior=partial(prior_extractions, Path(db)),
+    )
 
 
 @task(name="store-batch", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays)
@@ -220,7 +234,7 @@ def crawl_batches(
         if number < total:  # fetch the next batch while this one is extracted and stored
             pending = fetch.submit(crawl.batches[number], crawler, done.hosts)
         try:
-            extraction = extract(fetched, outlets, settings.model, settings.processes)
+            extraction = extract(fetched, outlets, db_path, settings.model, settings.processes)
             counts = store(fetched, extraction, db_path, archive, run_id)
         except Exception as exc:
             done.open_urls |= {result.url for _, result in fetched.fetches}
@@ -230,7 +244,11 @@ def crawl_batches(
         else:
             done.open_urls |= transient_failures(fetched)
             report_batch(fetched, extraction, counts, reports)
-            logger.info("batch %d/%d stored: %d pages fetched", number, total, len(fetched.fetches))
+            logger.info(
+                "batch %d/%d stored: %d pages fetched, %d extracted, %d extractions reused (same body stored)",
+                number, total, len(fetched.fetches), sum(extraction.extracted.values()),
+                sum(extraction.reused().values()),
+            )  # fmt: skip
         if on_batch is not None:
             on_batch(f"batch {number}/{total}: {len(fetched.pages)} pages")
     return done
@@ -287,6 +305,10 @@ def report_batch(
         reports[name].unchanged += number
     for name, number in fetched.failed.items():
         reports[name].failed += number
+    for name, number in extraction.extracted.items():
+        reports[name].extracted += number
+    for name, number in extraction.reused().items():
+        reports[name].reused += number
     for url, error in extraction.errors.items():
         page = next((p for p in fetched.pages if p.ref.url == url), None)
         if page is not None:
