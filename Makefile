@@ -53,7 +53,7 @@ test: $(VENV)/.dev-installed browser  ## run the whole test suite (lint and type
 	$(BIN)/python -m pytest
 
 .PHONY: serve
-serve: $(VENV)/.installed  ## local Prefect server + pool + deployments + worker on 127.0.0.1:4200 (Ctrl-C stops all)
+serve: $(VENV)/.installed  ## local Prefect server + pool + deployments + worker + one ingest run on 127.0.0.1:4200 (Ctrl-C stops all)
 	@BIN=$(BIN) bash tools/serve.sh
 
 .PHONY: deploy

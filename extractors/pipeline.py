@@ -1,14 +1,28 @@
-"""Fetched pages -> articles with their claims: the extraction half of the pipeline, no I/O, no Prefect."""
+"""Fetched pages -> articles with their claims: the extraction half of the pipeline, no I/O, no Prefect.
+
+A page whose body was extracted before (same bytes, by the current article and claims extractors) is not run
+through trafilatura and spaCy again: :func:`reuse_prior` takes the stored text and claims from a lookup the
+caller passes (``warehouse.writes.prior_extractions``), so the same wire story under a new URL costs a query.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from spacy.language import Language
 
 from claimtrack.errors import ExtractError
-from extractors.article import DEFAULT_ARTICLE_SETTINGS, Article, ArticleSettings, extract_article, text_article
+from extractors.article import (
+    ARTICLE_EXTRACTOR_VERSION,
+    DEFAULT_ARTICLE_SETTINGS,
+    TEXT_EXTRACTOR_VERSION,
+    Article,
+    ArticleSettings,
+    extract_article,
+    text_article,
+)
 from extractors.claims import Claim
 from extractors.crawl import FetchedPage
 from extractors.encoding import decode_body
@@ -27,6 +41,8 @@ class ExtractedArticle:
     final_url: str | None
     claims: Sequence[Claim]
     claims_version: str
+    #: URL of the stored article whose text and claims were reused (same body), or None when extracted here.
+    reused_from: str | None = None
 
 
 @dataclass
@@ -34,14 +50,54 @@ class Extraction:
     articles: list[ExtractedArticle] = field(default_factory=list)
     #: URL -> why no article came out of the page (stored in ``fetches.extract_error``).
     errors: dict[str, str] = field(default_factory=dict)
+    #: Per source: pages run through the extractors (trafilatura, then spaCy); reused ones are not counted.
+    extracted: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: Extraction) -> None:
+        self.articles.extend(other.articles)
+        self.errors.update(other.errors)
+        for source, number in other.extracted.items():
+            self.extracted[source] = self.extracted.get(source, 0) + number
+
+    def reused(self) -> dict[str, int]:
+        """Per source: articles whose text and claims came from a stored extraction of the same body."""
+        counts: dict[str, int] = {}
+        for record in self.articles:
+            if record.reused_from is not None:
+                counts[record.source] = counts.get(record.source, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriorExtraction:
+    """A stored article extracted from some body, with its claims at the stored claims version."""
+
+    url: str
+    #: Text and metadata as stored (``url`` is the stored article's).
+    article: Article
+    claims: Sequence[Claim]
+
+
+#: ``(content sha256s, claims version)`` -> the stored extraction of each body, keyed by
+#: ``(content_sha256, article extractor version)`` (the same bytes give another text as plain text than as HTML).
+PriorLookup = Callable[[Sequence[str], str], Mapping[tuple[str, str], PriorExtraction]]
+
+
+def is_plain_text(page: FetchedPage) -> bool:
+    """Served (or saved) as ``text/plain``: stored as it is, not through trafilatura."""
+    return (page.fetch.content_type or "").split(";")[0].strip().lower() == "text/plain"
+
+
+def article_version_for(page: FetchedPage) -> str:
+    """The article extractor :func:`page_to_article` runs on this page."""
+    return TEXT_EXTRACTOR_VERSION if is_plain_text(page) else ARTICLE_EXTRACTOR_VERSION
 
 
 def page_to_article(page: FetchedPage, settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS) -> Article:
     """HTML through trafilatura; ``text/plain`` (saved ``.txt`` files) as is."""
     fetch = page.fetch
     assert fetch.body is not None
-    media = (fetch.content_type or "").split(";")[0].strip().lower()
-    if media == "text/plain":
+    if is_plain_text(page):
         article = text_article(decode_body(fetch.body, fetch.content_type)[0], page.ref.url, title=page.ref.title)
     else:
         article = extract_article(fetch.body, page.ref.url, content_type=fetch.content_type, settings=settings)
@@ -52,9 +108,48 @@ def page_to_article(page: FetchedPage, settings: ArticleSettings = DEFAULT_ARTIC
 
 
 def _with_date(article: Article, page: FetchedPage) -> Article:
-    from dataclasses import replace
-
     return replace(article, published_at=page.ref.published_at)
+
+
+def reuse_prior(
+    pages: Sequence[FetchedPage], outlets: Mapping[str, str | None], lookup: PriorLookup, version: str
+) -> tuple[list[ExtractedArticle], list[FetchedPage]]:
+    """Split ``pages`` into articles made from stored extractions of the same bodies (at claims ``version`` and
+    the article extractor the page would get now) and the pages left to extract.
+
+    The stored text, metadata and claims travel as they are, so claim offsets index the new row's text exactly.
+    Claims also depend on the publication date (who held an office on that day), so a page whose listing gives a
+    date on another day than the stored article's is extracted afresh.
+    """
+    shas = sorted({p.fetch.content_sha256 for p in pages if p.fetch.content_sha256})
+    found = lookup(shas, version) if shas else {}
+    reused: list[ExtractedArticle] = []
+    todo: list[FetchedPage] = []
+    for page in pages:
+        prior = found.get((page.fetch.content_sha256 or "", article_version_for(page)))
+        if prior is None or not _same_day(prior.article.published_at, page.ref.published_at):
+            todo.append(page)
+            continue
+        reused.append(
+            ExtractedArticle(
+                article=replace(prior.article, url=page.ref.url),
+                source=page.source,
+                outlet=outlets.get(page.source) or prior.article.sitename,
+                content_sha256=page.fetch.content_sha256,
+                final_url=page.fetch.final_url,
+                claims=prior.claims,
+                claims_version=version,
+                reused_from=prior.url,
+            )
+        )
+    return reused, todo
+
+
+def _same_day(stored: datetime | None, listed: datetime | None) -> bool:
+    """Would the page's own listing date leave the extraction's date as stored? (No listing date: it would.)"""
+    if listed is None:
+        return True
+    return stored is not None and stored.astimezone(UTC).date() == listed.astimezone(UTC).date()
 
 
 def extract_pages(
@@ -67,7 +162,7 @@ def extract_pages(
     batch_size: int = 32,
     n_process: int = 1,
 ) -> Extraction:
-    result = Extraction()
+    result = Extraction(extracted={source_name: len(pages)} if pages else {})
     ready: list[tuple[FetchedPage, Article]] = []
     for page in pages:
         try:
@@ -100,12 +195,17 @@ def extract_by_source(
     *,
     processes: int = 1,
     model: str | None = None,
+    prior: PriorLookup | None = None,
 ) -> Extraction:
     """:func:`extract_pages` for a batch that mixes sources (the crawler interleaves hosts and sources).
 
     With ``processes`` > 1 (and the ``model`` name ``nlp`` was loaded from, for the workers to load), the pages
     go to a pool of worker processes (``extractors.workers``) in chunks, each chunk through both stages there.
+    With ``prior``, pages whose body was extracted before are reused first (:func:`reuse_prior`).
     """
+    result = Extraction()
+    if prior is not None:
+        result.articles, pages = reuse_prior(pages, outlets, prior, extractor_version(nlp))
     groups: dict[str, list[FetchedPage]] = {}
     for page in pages:
         groups.setdefault(page.source, []).append(page)
@@ -120,10 +220,8 @@ def extract_by_source(
         parts = pool.map(run_extraction_job, jobs)
     else:
         parts = [extract_pages(group, name, outlets.get(name), nlp) for name, group in groups.items()]
-    result = Extraction()
     for part in parts:
-        result.articles.extend(part.articles)
-        result.errors.update(part.errors)
+        result.add(part)
     return result
 
 

@@ -37,7 +37,14 @@ from extractors.nlp import extractor_version, load_pipeline
 from extractors.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
 from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
 from extractors.warc import WarcScan, scan_warc, source_name_for, warc_batch
-from flows.common import current_run_id, ensure_writer_limit, publish_run_artifacts, writer_slot
+from flows.common import (
+    LOCAL_RETRY,
+    NETWORK_RETRY,
+    current_run_id,
+    ensure_writer_limit,
+    publish_run_artifacts,
+    writer_slot,
+)
 from flows.ingest import (
     IngestSummary,
     SourceReport,
@@ -63,7 +70,12 @@ class BackfillSummary(IngestSummary):
     outside_window: dict[str, int] = field(default_factory=dict)
 
 
-@task(name="discover-listings", retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
+@task(
+    name="discover-listings",
+    cache_policy=NO_CACHE,
+    retries=NETWORK_RETRY.retries,
+    retry_delay_seconds=NETWORK_RETRY.delays,
+)
 def discover(sources: list[Source], db: str, archive: str, settings: FetchSettings, window: Window) -> Discovery:
     """Every listing read in full, without conditional GET (a backfill wants entries a 304 would hide); child
     sitemaps last modified before the window are not read."""
@@ -71,17 +83,21 @@ def discover(sources: list[Source], db: str, archive: str, settings: FetchSettin
     return discover_sync(sources, lambda _urls: {}, settings, robots=robots, newer_than=window.start)
 
 
-@task(name="scan-warc", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="scan-warc", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays)
 def scan(path: str) -> WarcScan:
     return scan_warc(path)
 
 
-@task(name="read-warc-batch", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(
+    name="read-warc-batch", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays
+)
 def read_warc(batch: WarcBatch, db: str) -> FetchedBatch:
     return warc_batch(batch.path, batch.offsets, batch.source, partial(known_pages, Path(db)))
 
 
-@task(name="reprocess-batch", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(
+    name="reprocess-batch", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays
+)
 def reprocess_batch(article_ids: list[str], db: str, archive: str, model: str, run_id: str) -> ReprocessSummary:
     """Stored articles extracted again (text from the raw archive where its extractor changed, claims where
     theirs did): ``extractors.reprocess``, written in one transaction."""
@@ -349,7 +365,7 @@ def _import_one(
 ) -> None:
     try:
         fetched = read_warc(batch, str(settings.db))
-        extraction = extract(fetched, {batch.source: None}, settings.model, settings.processes)
+        extraction = extract(fetched, {batch.source: None}, str(settings.db), settings.model, settings.processes)
         counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
     except Exception as exc:  # recorded; the next run with the same parameters retries this batch
         reports.fail(batch.source, label, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,37 @@ WRITER_WAIT_S = 900.0
 #: A holder that dies (SIGKILL, OOM, power loss) keeps its slot until the lease runs out and the server's
 #: repossessor service frees it; a live holder renews its lease in the background.
 WRITER_LEASE_S = 120.0
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How often a task runs again after it raised, and how long Prefect waits before each new try."""
+
+    retries: int
+    delays_s: tuple[float, ...]
+
+    @property
+    def delays(self) -> list[float]:
+        return list(self.delays_s)
+
+
+# Every task's retries, here and nowhere else. A retry is only allowed where it cannot duplicate rows or fetch a
+# stored page again: reading tasks write nothing, fetch and extract tasks return data that is stored later by
+# another task, and each write is one transaction that skips rows already stored (a second try adds nothing).
+# Failures inside a batch that a task already absorbs (an HTTP error, a timeout, a page that gives no article)
+# are recorded, not raised, so these retries are for what a task does raise: a resolver or socket failure the
+# fetcher's own per-request retries did not absorb, a database lock held past its wait, an extraction worker
+# that died (its pool is replaced on the next try).
+
+#: discover, discover-listings, fetch-batch: network trouble of the whole task; late tries wait long enough for a
+#: resolver or an uplink to come back.
+NETWORK_RETRY = Retry(2, (5.0, 30.0))
+#: plan-crawl, extract-claims, scan-warc, read-warc-batch, reprocess-batch: local work that failed for a local
+#: reason (a killed worker process, a read lock). Once: a page that crashes a worker every time should not cost
+#: its batch three extractions before it is recorded as failed.
+LOCAL_RETRY = Retry(1, (2.0,))
+#: store-batch, store-listings, refresh-positions: one transaction each, rolled back whole when it fails.
+WRITE_RETRY = Retry(2, (2.0, 10.0))
 
 
 def uses_server() -> bool:

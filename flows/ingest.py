@@ -32,11 +32,19 @@ from extractors.hosts import HostBook
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_by_source
 from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
-from flows.common import current_run_id, ensure_writer_limit, publish_run_artifacts, writer_slot
+from flows.common import (
+    LOCAL_RETRY,
+    NETWORK_RETRY,
+    WRITE_RETRY,
+    current_run_id,
+    ensure_writer_limit,
+    publish_run_artifacts,
+    writer_slot,
+)
 from positions.refresh import refresh_positions
 from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.queries import governments_seen
-from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, table_counts
+from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, prior_extractions, table_counts
 
 EXAMPLE_QUERY = "SELECT government, count(*) AS claims FROM claims GROUP BY 1 ORDER BY 2 DESC"
 #: Problems listed per source in the run summary (the fetches table has them all).
@@ -52,6 +60,9 @@ class SourceReport:
     failed: int = 0
     articles: int = 0
     claims: int = 0
+    #: Pages run through the extractors, and pages whose body's stored extraction was reused instead.
+    extracted: int = 0
+    reused: int = 0
     errors: list[str] = field(default_factory=list)
     #: Our own code raised while handling this source (as opposed to the site being unreachable).
     crashed: bool = False
@@ -78,44 +89,59 @@ class IngestSummary:
         return asdict(self)
 
 
-@task(name="discover", cache_policy=NO_CACHE)
+@task(name="discover", cache_policy=NO_CACHE, retries=NETWORK_RETRY.retries, retry_delay_seconds=NETWORK_RETRY.delays)
 def discover(sources: list[Source], db: str, archive: str, settings: FetchSettings) -> Discovery:
     robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
     return discover_sync(sources, partial(known_pages, Path(db)), settings, robots=robots)
 
 
-@task(name="plan-crawl", cache_policy=NO_CACHE)
+@task(name="plan-crawl", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays)
 def plan(discovery: Discovery, db: str, archive: str, settings: FetchSettings) -> CrawlPlan:
     urls = [ref.url for found in discovery.sources for ref in found.refs]
     robots = partial(cached_robots, Path(db), Path(archive), max_age_s=settings.robots_cache_s)
     return plan_crawl(discovery, known_pages(Path(db), urls), settings, robots=robots)
 
 
-@task(name="fetch-batch", cache_policy=NO_CACHE)
+@task(
+    name="fetch-batch", cache_policy=NO_CACHE, retries=NETWORK_RETRY.retries, retry_delay_seconds=NETWORK_RETRY.delays
+)
 def fetch(batch: list[PageTask], settings: FetchSettings, hosts: HostBook) -> FetchedBatch:
     return fetch_batch_sync(batch, settings, hosts)
 
 
-@task(name="extract-claims", cache_policy=NO_CACHE)
-def extract(fetched: FetchedBatch, outlets: dict[str, str | None], model: str, processes: int = 1) -> Extraction:
+@task(name="extract-claims", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays)
+def extract(
+    fetched: FetchedBatch, outlets: dict[str, str | None], db: str, model: str, processes: int = 1
+) -> Extraction:
+    """Articles and claims of the batch's pages; a body already extracted by the current extractors (under any
+    URL) is taken from the warehouse instead (``extractors.pipeline.reuse_prior``)."""
     if not fetched.pages:
         return Extraction()
-    return extract_by_source(fetched.pages, outlets, load_pipeline(model), processes=processes, model=model)
+    return extract_by_source(
+        fetched.pages,
+        outlets,
+        load_pipeline(model),
+        processes=processes,
+        model=model,
+        prior=partial(prior_extractions, Path(db)),
+    )
 
 
-@task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+@task(name="store-batch", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays)
 def store(fetched: FetchedBatch, extraction: Extraction, db: str, archive: str, run_id: str) -> dict[str, BatchCounts]:
     with writer_slot():
         return store_fetched(fetched, extraction, Path(db), Path(archive), run_id)
 
 
-@task(name="store-listings", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+@task(name="store-listings", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays)
 def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: str, archive: str, run_id: str) -> None:
     with writer_slot():
         store_listings(discovery, crawl, open_urls, Path(db), Path(archive), run_id)
 
 
-@task(name="refresh-positions", cache_policy=NO_CACHE)
+@task(
+    name="refresh-positions", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays
+)
 def refresh(db: str, model: str) -> dict[str, Any]:
     """Statements and position changes from the claims now stored (``positions.refresh``)."""
     nlp = load_pipeline(model)
@@ -208,7 +234,7 @@ def crawl_batches(
         if number < total:  # fetch the next batch while this one is extracted and stored
             pending = fetch.submit(crawl.batches[number], crawler, done.hosts)
         try:
-            extraction = extract(fetched, outlets, settings.model, settings.processes)
+            extraction = extract(fetched, outlets, db_path, settings.model, settings.processes)
             counts = store(fetched, extraction, db_path, archive, run_id)
         except Exception as exc:
             done.open_urls |= {result.url for _, result in fetched.fetches}
@@ -218,7 +244,11 @@ def crawl_batches(
         else:
             done.open_urls |= transient_failures(fetched)
             report_batch(fetched, extraction, counts, reports)
-            logger.info("batch %d/%d stored: %d pages fetched", number, total, len(fetched.fetches))
+            logger.info(
+                "batch %d/%d stored: %d pages fetched, %d extracted, %d extractions reused (same body stored)",
+                number, total, len(fetched.fetches), sum(extraction.extracted.values()),
+                sum(extraction.reused().values()),
+            )  # fmt: skip
         if on_batch is not None:
             on_batch(f"batch {number}/{total}: {len(fetched.pages)} pages")
     return done
@@ -275,6 +305,10 @@ def report_batch(
         reports[name].unchanged += number
     for name, number in fetched.failed.items():
         reports[name].failed += number
+    for name, number in extraction.extracted.items():
+        reports[name].extracted += number
+    for name, number in extraction.reused().items():
+        reports[name].reused += number
     for url, error in extraction.errors.items():
         page = next((p for p in fetched.pages if p.ref.url == url), None)
         if page is not None:

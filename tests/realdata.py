@@ -71,7 +71,7 @@ def ingest_sources(db: Path, sources: list[Source], archive: Path, model: str = 
     for batch in crawl.batches:
         fetched = fetch.fn(batch, crawler, hosts)
         hosts = fetched.hosts
-        store.fn(fetched, extract.fn(fetched, outlets, model), str(db), str(archive), "test-run")
+        store.fn(fetched, extract.fn(fetched, outlets, str(db), model), str(db), str(archive), "test-run")
     listings.fn(found, crawl, set(), str(db), str(archive), "test-run")
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make serve`: a Prefect server on loopback, the `claimtrack` work pool, the deployments of prefect.yaml and one
-# worker, all from this checkout. Ctrl-C (or SIGTERM) stops the worker, then the server, by their process ids.
+# `make serve`: a Prefect server on loopback, the `claimtrack` work pool, the deployments of prefect.yaml, one
+# worker and one triggered ingest run, all from this checkout; it prints where to watch the run and keeps running
+# (the cron schedule goes on) until Ctrl-C (or SIGTERM) stops the worker, then the server, by their process ids.
 # These are the commands of README "Run on a Prefect server", in one script.
 set -euo pipefail
 # Job control: each background job gets its own process group and keeps its default SIGINT/SIGTERM handling.
@@ -79,12 +80,28 @@ echo "deployed: ingest/ingest (every 30 minutes, UTC) and backfill/backfill (ad 
 "$BIN/prefect" worker start --pool claimtrack &
 worker=$!
 
+# One run now, so there is something to look at without waiting for the schedule. Without --watch the command
+# returns once the run is created; the worker picks it up within its polling interval.
+if ! triggered=$("$BIN/prefect" deployment run ingest/ingest 2>&1); then
+    echo "serve: could not trigger an ingest run:" >&2
+    echo "$triggered" >&2
+    exit 1
+fi
+run_id=$(sed -nE 's/.*UUID: ([0-9a-f-]{36}).*/\1/p' <<<"$triggered" | head -1)
+if [[ -z $run_id ]]; then
+    echo "serve: no flow run id in the output of 'prefect deployment run':" >&2
+    echo "$triggered" >&2
+    exit 1
+fi
+
 cat <<EOF
 
-  UI:       http://$HOST:$PORT
-  run now:  PREFECT_API_URL=$PREFECT_API_URL $BIN/prefect deployment run ingest/ingest
-  backfill: PREFECT_API_URL=$PREFECT_API_URL $BIN/claimtrack backfill --reprocess --deployment
-  stop:     Ctrl-C
+  UI:         http://$HOST:$PORT
+  ingest run: http://$HOST:$PORT/runs/flow-run/$run_id
+              (its logs; the artifacts ingest-summary and position-changes once it is Completed)
+  run again:  PREFECT_API_URL=$PREFECT_API_URL $BIN/prefect deployment run ingest/ingest
+  backfill:   PREFECT_API_URL=$PREFECT_API_URL $BIN/claimtrack backfill --reprocess --deployment
+  stop:       Ctrl-C (stops the worker, then the server)
 
 EOF
 wait "$worker"

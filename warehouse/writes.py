@@ -1,4 +1,6 @@
-"""Every write the pipeline makes, each batch in one short transaction (see ``warehouse.connection``).
+"""Every write the pipeline makes, each batch in one short transaction (see ``warehouse.connection``), and the
+lookups it makes before writing: what is stored for a URL (``known_pages``) and for a body
+(``prior_extractions``).
 
 Idempotent by construction: ids are derived from content (``article_id`` from the URL, ``claim_id`` from the
 article, its text, the extractor version and the claim's offsets), and inserts skip ids already stored, so
@@ -13,16 +15,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
 from extractors.article import Article
-from extractors.claims import Claim
+from extractors.claims import Claim, ClaimKind
 from extractors.crawl import KnownPage
 from extractors.fetch import FetchResult
-from extractors.pipeline import ExtractedArticle
+from extractors.pipeline import ExtractedArticle, PriorExtraction
 from warehouse.connection import reader, writer
+from warehouse.queries import stored_articles
 
 
 def article_id_for(url: str) -> str:
@@ -335,7 +338,10 @@ def store_batches(db: Path, batches: Sequence[Batch]) -> dict[str, BatchCounts]:
             counts = results.setdefault(batch.source, BatchCounts())
             fetch_rows.extend(_store_one(con, batch, counts, now))
             counts.fetches += len(batch.fetches)
-        insert_rows(con, "fetches", FETCH_COLUMNS, fetch_rows)  # one statement for the whole batch
+        # One statement for the whole batch. Keyed: a store task retried after its commit went through (the
+        # writer slot's release failed, say) must not record every fetch twice; articles and claims are keyed by
+        # content already. Measured: +22 ms per 25-row batch against 1M stored fetches.
+        insert_rows(con, "fetches", FETCH_COLUMNS, fetch_rows, key=("url", "fetched_at"))
     return results
 
 
@@ -452,6 +458,112 @@ def known_pages(db: Path, urls: Iterable[str]) -> dict[str, KnownPage]:
         )
         for r in rows
     }
+
+
+def prior_extractions(
+    db: Path, content_shas: Sequence[str], claims_version: str
+) -> dict[tuple[str, str], PriorExtraction]:
+    """Stored extractions of these bodies whose claims are at ``claims_version``, keyed by ``(content_sha256,
+    article extractor version)``: what ``extractors.pipeline.reuse_prior`` gives a new URL serving the same
+    bytes instead of extracting them again. One article per key (the first by id), with its current claims."""
+    if not content_shas or not db.exists():
+        return {}
+    with reader(db) as con:
+        chosen = con.execute(
+            """
+            select content_sha256, extractor_version, min(article_id)
+            from articles
+            where content_sha256 in (select unnest(from_json($1::json, '["VARCHAR"]'))) and claims_version = $2
+            group by all
+            """,
+            [json.dumps(sorted(set(content_shas))), claims_version],
+        ).fetchall()
+    if not chosen:
+        return {}
+    rows = {row.article_id: row for row in stored_articles(db, [r[2] for r in chosen])}
+    claims = current_claims(db, list(rows))
+    found: dict[tuple[str, str], PriorExtraction] = {}
+    for sha, version, article_id in chosen:
+        row = rows.get(article_id)
+        if row is None or row.claims_version != claims_version:  # changed since the first query
+            continue
+        article = Article(
+            url=row.url,
+            text=row.text,
+            title=row.title,
+            author=row.author,
+            published_at=row.published_at,
+            sitename=row.sitename,
+            language=row.language,
+            extractor_version=row.extractor_version,
+        )
+        found[(sha, version)] = PriorExtraction(url=row.url, article=article, claims=claims.get(article_id, []))
+    return found
+
+
+def current_claims(db: Path, article_ids: Sequence[str]) -> dict[str, list[Claim]]:
+    """The current claims (the ``claims`` view's) of these articles as :class:`Claim` objects, in article order,
+    with their subjects and topics: every field ``warehouse.writes`` stores, so writing them again under another
+    article gives the same rows (with that article's ids)."""
+    if not article_ids:
+        return {}
+    with reader(db) as con:
+        cursor = con.execute(
+            """
+            with wanted as (select unnest(from_json($1::json, '["VARCHAR"]')) as article_id),
+            current as (
+                select r.* from claim_records r
+                join articles a on a.article_id = r.article_id and a.text_sha256 = r.text_sha256
+                                and a.claims_version = r.extractor_version
+                where r.article_id in (select article_id from wanted)
+            )
+            select c.*,
+                   (select list([s.government, s.evidence] order by s.government) from claim_subjects s
+                    where s.claim_id = c.claim_id) as subjects,
+                   (select list([t.topic, t.term] order by t.topic) from claim_topics t
+                    where t.claim_id = c.claim_id) as topics
+            from current c
+            order by c.article_id, c.ordinal
+            """,
+            [json.dumps(list(article_ids))],
+        )
+        names = [d[0] for d in cursor.description or []]
+        records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        by_article.setdefault(record["article_id"], []).append(record)
+    return {article_id: _claims_from_rows(group) for article_id, group in by_article.items()}
+
+
+def _claims_from_rows(records: list[dict[str, Any]]) -> list[Claim]:
+    ordinal_of = {r["claim_id"]: i for i, r in enumerate(records)}
+    claims = []
+    for r in records:
+        speaker = (r["speaker_start"], r["speaker_end"]) if r["speaker_start"] is not None else None
+        claims.append(
+            Claim(
+                kind=cast(ClaimKind, r["kind"]),
+                content=r["content"],
+                content_spans=tuple((int(s), int(e)) for s, e in json.loads(r["content_spans"])),
+                cue=r["cue"],
+                cue_class=r["cue_class"],
+                speaker=r["speaker"],
+                speaker_span=speaker,
+                speaker_canonical=r["speaker_canonical"],
+                speaker_resolution=r["speaker_resolution"],
+                via=r["via"],
+                confidence=r["confidence"],
+                continues=ordinal_of.get(r["continues_claim_id"]) if r["continues_claim_id"] else None,
+                government=r["government"],
+                actor_id=r["actor_id"],
+                actor_type=r["actor_type"],
+                link_evidence=r["link_evidence"],
+                via_government=r["via_government"],
+                subjects=tuple((code, evidence) for code, evidence in r["subjects"] or []),
+                topics=tuple((topic, term) for topic, term in r["topics"] or []),
+            )
+        )
+    return claims
 
 
 def begin_run(db: Path, run_id: str, flow: str, parameters: Mapping[str, Any]) -> None:
