@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
 from claimtrack.errors import ConfigError, ExtractError
@@ -113,6 +114,13 @@ class ExtractionPool:
         return bool(getattr(self._executor, "_broken", False))
 
     def close(self) -> None:
+        if self.broken:
+            # CPython's executor ends a broken pool's workers with SIGTERM and then waits for each; a worker that
+            # was still starting when the pool broke can miss it and idle forever, and the wait with it (seen in
+            # CI: a run hung replacing a pool whose worker the OOM killer took). SIGKILL cannot be missed.
+            processes: dict[int, BaseProcess] = getattr(self._executor, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.kill()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 

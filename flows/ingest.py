@@ -15,6 +15,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from claimtrack.settings import Settings
 from extractors.crawl import (
@@ -218,40 +219,76 @@ def crawl_batches(
     reports: dict[str, SourceReport],
     on_batch: Callable[[str], None] | None = None,
 ) -> CrawledBatches:
-    """Fetch, extract and store the plan's batches, the next one fetched while the current one is extracted.
-    One broken batch never fails the run: it is reported (its pages are fetched again next run) and the rest go
-    on. ``on_batch`` hears a note after each batch (the backfill's progress)."""
-    logger = get_run_logger()
-    db_path, archive = str(settings.db), str(settings.archive_dir)
+    """Fetch, extract and store the plan's batches as a pipeline: while batch N is extracted, batch N+1 is fetched
+    and, with worker processes, batch N-1 is stored, so the workers never wait for the database. One broken batch
+    never fails the run: it is reported (its pages are fetched again next run) and the rest go on. ``on_batch``
+    hears a note after each batch (the backfill's progress)."""
+    db_path = str(settings.db)
     outlets = {s.name: s.outlet for s in sources}
     done = CrawledBatches(open_urls=set(), hosts=hosts, failed=[])
     total = len(crawl.batches)
+    # With one process the extraction runs in this process: overlapping it with a store gains nothing and would
+    # share one spaCy pipeline between threads.
+    overlap = settings.processes > 1
     pending = fetch.submit(crawl.batches[0], crawler, hosts) if crawl.batches else None
+    previous: _InFlight | None = None
     for number in range(1, total + 1):
         assert pending is not None
         fetched = pending.result()
         done.hosts = fetched.hosts
         if number < total:  # fetch the next batch while this one is extracted and stored
             pending = fetch.submit(crawl.batches[number], crawler, done.hosts)
-        try:
-            extraction = extract(fetched, outlets, db_path, settings.model, settings.processes)
-            counts = store(fetched, extraction, db_path, archive, run_id)
-        except Exception as exc:
-            done.open_urls |= {result.url for _, result in fetched.fetches}
-            report_failed_batch(fetched, exc, reports)
-            done.failed.append(f"batch {number}/{total}: {type(exc).__name__}: {exc}")
-            logger.warning("batch %d/%d failed: %s", number, total, exc)
-        else:
-            done.open_urls |= transient_failures(fetched)
-            report_batch(fetched, extraction, counts, reports)
-            logger.info(
-                "batch %d/%d stored: %d pages fetched, %d extracted, %d extractions reused (same body stored)",
-                number, total, len(fetched.fetches), sum(extraction.extracted.values()),
-                sum(extraction.reused().values()),
-            )  # fmt: skip
-        if on_batch is not None:
-            on_batch(f"batch {number}/{total}: {len(fetched.pages)} pages")
+        current = _InFlight(
+            number, fetched, extract.submit(fetched, outlets, db_path, settings.model, settings.processes)
+        )
+        if not overlap:
+            _finish_batch(current, total, settings, run_id, reports, done, on_batch)
+            continue
+        if previous is not None:
+            _finish_batch(previous, total, settings, run_id, reports, done, on_batch)
+        previous = current
+    if previous is not None:
+        _finish_batch(previous, total, settings, run_id, reports, done, on_batch)
     return done
+
+
+@dataclass
+class _InFlight:
+    number: int
+    fetched: FetchedBatch
+    extraction: PrefectFuture[Extraction]
+
+
+def _finish_batch(
+    batch: _InFlight,
+    total: int,
+    settings: Settings,
+    run_id: str,
+    reports: dict[str, SourceReport],
+    done: CrawledBatches,
+    on_batch: Callable[[str], None] | None,
+) -> None:
+    """Wait for the batch's extraction, store it, report it; a failure is the batch's, never the run's."""
+    logger = get_run_logger()
+    number, fetched = batch.number, batch.fetched
+    try:
+        extraction = batch.extraction.result()
+        counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
+    except Exception as exc:
+        done.open_urls |= {result.url for _, result in fetched.fetches}
+        report_failed_batch(fetched, exc, reports)
+        done.failed.append(f"batch {number}/{total}: {type(exc).__name__}: {exc}")
+        logger.warning("batch %d/%d failed: %s", number, total, exc)
+    else:
+        done.open_urls |= transient_failures(fetched)
+        report_batch(fetched, extraction, counts, reports)
+        logger.info(
+            "batch %d/%d stored: %d pages fetched, %d extracted, %d extractions reused (same body stored)",
+            number, total, len(fetched.fetches), sum(extraction.extracted.values()),
+            sum(extraction.reused().values()),
+        )  # fmt: skip
+    if on_batch is not None:
+        on_batch(f"batch {number}/{total}: {len(fetched.pages)} pages")
 
 
 def refresh_and_total(summary: IngestSummary, settings: Settings) -> None:
