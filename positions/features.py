@@ -202,6 +202,14 @@ def features_version(model_meta: Mapping[str, Any]) -> str:
     return f"{FEATURES_VERSION}+{model}+rules-{_rules_digest()}+seeds-{seeds}"
 
 
+def analyse_job(job: tuple[str, Sequence[StatementText], int]) -> list[Features]:
+    """One chunk of :func:`analyse` in an extraction worker process, with the pipeline it already loaded."""
+    from extractors.nlp import load_pipeline
+
+    model, items, batch_size = job
+    return analyse(load_pipeline(model), items, batch_size=batch_size)
+
+
 def analyse(
     nlp: Language, items: Sequence[StatementText], *, batch_size: int = 64, own: OwnNames | None = None
 ) -> list[Features]:

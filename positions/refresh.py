@@ -24,7 +24,7 @@ from spacy.language import Language
 
 from positions.changes import Dated, compare_series
 from positions.dedup import DEDUP_VERSION, DEFAULT_DEDUP_SETTINGS, DedupSettings, Statement, group_reports
-from positions.features import Features, StatementText, analyse, features_version
+from positions.features import Features, StatementText, analyse, analyse_job, features_version
 from positions.similarity import Similarity, similarity_for
 from warehouse.positions import (
     ComparisonRow,
@@ -84,6 +84,7 @@ def _features_for(
     batch_size: int,
     summary: RefreshSummary,
     need_text: bool,
+    workers: Workers,
 ) -> dict[str, tuple[str, Features]]:
     items = [
         StatementText(
@@ -108,11 +109,40 @@ def _features_for(
             from extractors.nlp import load_pipeline
 
             nlp = load_pipeline(default_model())
-        for item, features in zip(missing, analyse(nlp, missing, batch_size=batch_size), strict=True):
+        if workers.processes > 1 and workers.model and len(missing) >= MIN_PARALLEL_FEATURES:
+            computed = _analyse_in_pool(nlp, missing, workers, batch_size)
+        else:
+            computed = analyse(nlp, missing, batch_size=batch_size)
+        for item, features in zip(missing, computed, strict=True):
             result[item.statement_id] = (item.features_key, features)
     summary.features_computed = len(missing)
     summary.features_reused = len(items) - len(missing)
     return result
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Where features are read: ``processes`` > 1 uses the run's extraction worker pool for ``model`` (each worker
+    has the pipeline loaded already), so a refresh after a large backfill takes every core, not one."""
+
+    processes: int = 1
+    model: str | None = None
+
+
+#: Fewer statements than this are read in this process: shipping them to workers would cost more than it saves.
+MIN_PARALLEL_FEATURES = 200
+
+
+def _analyse_in_pool(
+    nlp: Language, items: Sequence[StatementText], workers: Workers, batch_size: int
+) -> list[Features]:
+    from extractors.nlp import extractor_version
+    from extractors.workers import extraction_pool, split_jobs
+
+    assert workers.model is not None
+    pool = extraction_pool(workers.model, workers.processes, extractor_version(nlp))
+    jobs = [(workers.model, chunk, batch_size) for chunk in split_jobs(items, workers.processes)]
+    return [features for part in pool.map(analyse_job, jobs) for features in part]
 
 
 def model_meta(nlp: Language | None) -> dict[str, Any]:
@@ -149,6 +179,7 @@ def refresh_positions(
     settings: PositionSettings = DEFAULT_POSITION_SETTINGS,
     progress: Progress | None = None,
     similarities: Sequence[Similarity] | None = None,
+    workers: Workers | None = None,
 ) -> RefreshSummary:
     """Recompute statements, features and comparisons from the current claims and write them (one transaction)."""
     say = progress or (lambda _message: None)
@@ -171,7 +202,7 @@ def refresh_positions(
     need_text = any(m.name != "lexical" for m in methods)
     version = features_version(model_meta(nlp))
     cache = read_feature_cache(db, version)
-    features = _features_for(statements, nlp, cache, settings.batch_size, summary, need_text)
+    features = _features_for(statements, nlp, cache, settings.batch_size, summary, need_text, workers or Workers())
     summary.seconds["statement_features"] = time.perf_counter() - clock
     say(f"features: {summary.features_computed} computed, {summary.features_reused} re-used")
 
