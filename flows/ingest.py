@@ -42,7 +42,7 @@ from flows.common import (
     publish_run_artifacts,
     writer_slot,
 )
-from positions.refresh import refresh_positions
+from positions.refresh import Workers, refresh_positions
 from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.queries import governments_seen
 from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, prior_extractions, table_counts
@@ -143,11 +143,12 @@ def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: st
 @task(
     name="refresh-positions", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays
 )
-def refresh(db: str, model: str) -> dict[str, Any]:
-    """Statements and position changes from the claims now stored (``positions.refresh``)."""
+def refresh(db: str, model: str, processes: int = 1) -> dict[str, Any]:
+    """Statements and position changes from the claims now stored (``positions.refresh``), their features read
+    in the run's extraction workers."""
     nlp = load_pipeline(model)
     with writer_slot():  # it replaces the derived tables in one transaction
-        summary = refresh_positions(Path(db), nlp=nlp)
+        summary = refresh_positions(Path(db), nlp=nlp, workers=Workers(processes, model))
     return {"statements": summary.statements, "labels": summary.labels}
 
 
@@ -295,7 +296,7 @@ def refresh_and_total(summary: IngestSummary, settings: Settings) -> None:
     """The run's last steps: positions refreshed from the claims now stored, totals and per-source log lines."""
     logger = get_run_logger()
     try:  # derived data: a failure here is logged, never fails the run (`claimtrack rebuild` redoes it)
-        refresh(str(settings.db), settings.model)
+        refresh(str(settings.db), settings.model, settings.processes)
     except Exception as exc:
         logger.warning("refreshing positions failed (run `claimtrack rebuild`): %s", exc)
     counts_now = table_counts(settings.db)
