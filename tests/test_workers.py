@@ -133,3 +133,23 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_statement_features_read_in_the_workers_equal_those_read_here(nlp: Language) -> None:
+    from positions.features import StatementText, analyse
+    from positions.refresh import Workers, _analyse_in_pool
+
+    said = [
+        ("CHN", "said", "China supports a ceasefire and will not send weapons to Russia."),
+        ("CHN", "denied", "the talks helped to consolidate international consensus"),
+        ("UKR", "insisted", "Ukraine's territorial integrity must be respected"),
+        ("USA", None, "sanctions on Iran would stay until the nuclear programme is verified"),
+        ("RUS", "said", "the Kremlin rejects any talks on these terms"),
+    ]
+    items = [
+        StatementText(statement_id=f"s{i}", content=text, government=government, cue=cue)
+        for i, (government, cue, text) in enumerate(said)
+    ]
+    spread = _analyse_in_pool(nlp, items, Workers(2, MODEL), batch_size=2)
+    assert spread == analyse(nlp, items)
+    assert spread[1].polarity == -1 and len({f.normalized_text for f in spread}) == len(items)  # "denied" negates
