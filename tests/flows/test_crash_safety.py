@@ -101,10 +101,14 @@ allow_private = true
     )
     env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "claimtrack.cli", "ingest", "--sources", str(sources), "--db", str(db)]
+    command += ["--processes", "2"]  # the batch pipeline the kill points below are counted for
 
     stored: set[str] = set()
     hits_at: dict[str, int] = {}
-    for kill_at in (8, 5):
+    # Batches of 3 run as a pipeline (batch N-1 is stored while batch N is extracted and batch N+1 fetched): a kill
+    # while batch N+1 is fetched finds batches up to N-1 stored. Run 1 dies fetching its 4th batch (1 stored), run
+    # 2 fetching its 3rd (1 more stored).
+    for kill_at in (11, 8):
         child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         switch.arm(child.pid, kill_at)
         output, _ = child.communicate(timeout=300)
