@@ -328,6 +328,21 @@ def test_canonical_names_surname_description_and_pronoun(nlp: Language) -> None:
     assert pronoun.speaker == "He" and pronoun.speaker_canonical == "Dmitry Peskov"
 
 
+def test_a_possessor_or_modifier_is_not_the_speakers_name(nlp: Language) -> None:
+    # Sentences of a New York Times trade story (2019): the parser reads "’s" as part of the name, and the names
+    # of possessors and modifiers are someone else's.
+    text = (
+        "President Trump’s advisers suggested that Beijing resume buying American farm products.\n\n"
+        "The Trump administration planned to impose tariffs on another $160 billion of Chinese goods.\n\n"
+        "Mr. Trump’s announcement that the United States and China had reached a “historic” agreement "
+        "lifted markets."
+    )
+    advisers, administration, announcement = claims_of(nlp, text)
+    assert "Trump" not in (advisers.speaker_name or "") and advisers.speaker_canonical != "Trump"
+    assert administration.speaker_canonical != "Trump"
+    assert announcement.speaker_canonical == "Trump"  # the possessor of a reporting noun is its speaker
+
+
 def test_misspelt_repeat_resolves_to_the_full_name(nlp: Language) -> None:
     text = (
         "Igor Zhovkva, an aide to the Ukrainian president, spoke to reporters in Kyiv.\n\n"

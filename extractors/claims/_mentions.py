@@ -49,7 +49,9 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
     if mention is None:
         return None
     for ent in _person_runs(mention):
-        words = [t for t in ent if t.lower_ not in titles() and not t.is_punct and t.tag_ != "POS"]
+        if _names_another(ent, mention.root):
+            continue
+        words = [t for t in ent if t.lower_ not in titles() and not t.is_punct and not _possessive(t)]
         if words:
             return " ".join(t.text for t in words)
     best: list[Token] = []
@@ -57,8 +59,8 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
     for token in mention:
         if token.pos_ == "PROPN" and token.lower_ not in titles() and token.ent_type_ not in ("GPE", "NORP"):
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-            if nxt is not None and nxt.tag_ == "POS":
-                run = []  # a possessive (Zelenskyy's office) names someone else
+            if (nxt is not None and _possessive(nxt)) or (token.dep_ in _MODIFIER_DEPS and token.head.pos_ == "NOUN"):
+                run = []  # a possessor (Zelenskyy's office) or a modifier (the Trump administration): someone else
                 continue
             run.append(token)
             if len(run) > len(best):
@@ -68,6 +70,29 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
     if best:
         return " ".join(t.text for t in best)
     return None
+
+
+#: How a name hangs on another noun when it is not the speaker's own ("the *Trump* administration").
+_MODIFIER_DEPS = frozenset({"compound", "poss", "nmod", "amod"})
+#: The possessive marker, also where the tagger reads "’s" as a verb ("is") or leaves the bare apostrophe alone.
+_POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+
+
+def _possessive(token: Token) -> bool:
+    return token.tag_ == "POS" or token.lower_ in _POSSESSIVE_MARKS
+
+
+def _names_another(run: list[Token], root: Token) -> bool:
+    """Does this PERSON run name someone other than the speaker: a possessor ("President Trump’s *advisers*") or
+    a modifier ("the *Trump administration*") of a mention headed by another noun?"""
+    if any(t.i == root.i for t in run):
+        return False
+    after = run[-1].nbor(1) if run[-1].i + 1 < len(run[-1].doc) else None
+    if after is not None and _possessive(after):
+        return True
+    ids = {t.i for t in run}
+    top = next((t for t in run if t.head.i not in ids), run[-1])
+    return top.dep_ in _MODIFIER_DEPS and top.head.ent_type_ != "PERSON"
 
 
 def speaker_head(doc: Doc | Span, span: tuple[int, int]) -> tuple[str | None, bool]:
