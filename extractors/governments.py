@@ -195,7 +195,7 @@ class GovernmentLinker:
             link = Link(
                 earlier.government,
                 label,
-                (link.actor_type if link and link.actor_type else None) or earlier.actor_type,
+                earlier.actor_type or (link.actor_type if link else None),
                 earlier.actor,
             )
             decided = True

@@ -128,6 +128,20 @@ def test_outlet_country_reads_country_code_domains_only() -> None:
         assert outlet_country(url, tlds) is None, url
 
 
+def test_a_description_takes_the_type_of_the_speaker_it_resolves_to(nlp: Language) -> None:
+    # "The president" is Duvall, president of a farmers' group: not a state speaker for the story's context.
+    text = (
+        "U.S. Trade Representative Robert Lighthizer said the deal was close.\n\n"
+        "U.S. Treasury Secretary Steven Mnuchin said talks would continue.\n\n"
+        "Zippy Duvall, the president of the American Farm Bureau, said farmers were hurting.\n\n"
+        "The president said the deal must include farm purchases."
+    )
+    claims = claims_of(nlp, text, date(2019, 11, 18))
+    last = claims[-1]
+    assert claims[0].government == "USA" and last.speaker_canonical == "Zippy Duvall"
+    assert (last.government, last.actor_type) == (None, "non_state"), last.link_evidence
+
+
 def test_a_lawyer_does_not_lend_his_type_to_his_client(nlp: Language) -> None:
     text = (
         "Tim Morrison, a National Security Council official, said he feared the call would leak.\n\n"

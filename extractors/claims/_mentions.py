@@ -55,6 +55,7 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
         if words:
             return " ".join(t.text for t in words)
     best: list[Token] = []
+    head_run: list[Token] = []
     run: list[Token] = []
     for token in mention:
         if token.pos_ == "PROPN" and token.lower_ not in titles() and token.ent_type_ not in ("GPE", "NORP"):
@@ -63,10 +64,15 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
                 run = []  # a possessor (Zelenskyy's office) or a modifier (the Trump administration): someone else
                 continue
             run.append(token)
-            if len(run) > len(best):
+            if len(run) > len(best) or token.i == mention.root.i:
                 best = list(run)
+            if any(t.i == mention.root.i for t in best):
+                head_run = best  # the run that heads the mention is the speaker ("Zippy Duvall, the president of
+                # the American Farm Bureau"), however long the names after it
         else:
             run = []
+    if head_run:
+        return " ".join(t.text for t in head_run)
     if best:
         return " ".join(t.text for t in best)
     return None
