@@ -85,6 +85,17 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def claims_off_their_text(db: Path) -> int:
+    """Single-span claims whose offsets do not index their content in the article's stored text (0 when sound)."""
+    rows = query(
+        db,
+        "select count(*) from claims c join articles a using (article_id) "
+        "where substr(a.text, c.start_char + 1, c.end_char - c.start_char) <> c.content "
+        "and json_array_length(c.content_spans) = 1",
+    )
+    return int(rows[0][0])
+
+
 def errors_by_url(db: Path) -> dict[str, str]:
     return dict(query(db, "select url, error from fetches where error is not null"))
 
