@@ -64,18 +64,16 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
                 run = []  # a possessor (Zelenskyy's office) or a modifier (the Trump administration): someone else
                 continue
             run.append(token)
-            if len(run) > len(best) or token.i == mention.root.i:
+            if len(run) > len(best):
                 best = list(run)
-            if any(t.i == mention.root.i for t in best):
-                head_run = best  # the run that heads the mention is the speaker ("Zippy Duvall, the president of
-                # the American Farm Bureau"), however long the names after it
+            if any(t.i == mention.root.i for t in run):
+                head_run = list(run)
         else:
             run = []
-    if head_run:
-        return " ".join(t.text for t in head_run)
-    if best:
-        return " ".join(t.text for t in best)
-    return None
+    # The run that heads the mention is the speaker ("Zippy Duvall, the president of the American Farm Bureau"),
+    # however long the names after it; otherwise the longest.
+    chosen = head_run or best
+    return " ".join(t.text for t in chosen) if chosen else None
 
 
 #: How a name hangs on another noun when it is not the speaker's own ("the *Trump* administration").
