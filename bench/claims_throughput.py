@@ -25,7 +25,7 @@ import spacy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimtrack.settings import DEFAULT_MODEL, SEEDS_DIR  # noqa: E402
+from core.settings import DEFAULT_MODEL, SEEDS_DIR  # noqa: E402
 from extractors.nlp import TextItem, extract_claims, load_pipeline, resolve_model  # noqa: E402
 
 DEFAULT_TEXTS = ROOT.parent / "shared" / "benchmarks" / "attribution" / "polnear" / "data" / "dev" / "text"

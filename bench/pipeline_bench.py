@@ -45,7 +45,7 @@ import duckdb  # only for its version in the results: tables are read through wa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimtrack.settings import DEFAULT_MODEL  # noqa: E402
+from core.settings import DEFAULT_MODEL  # noqa: E402
 from evals.maintext import GoldPage, default_corpus, evaluate, load_corpus, ours, trafilatura_defaults  # noqa: E402
 from extractors.workers import JOBS_PER_WORKER, ExtractionPool  # noqa: E402
 from warehouse.queries import pipeline_counts  # noqa: E402
@@ -249,7 +249,7 @@ def prefect_startup(env: dict[str, str]) -> float:
 
 def stage_articles(job: tuple[list[tuple[str, bytes]], str]) -> list[tuple[str, str | None]]:
     """Trafilatura only: (text, ISO date) of each page that yields an article."""
-    from claimtrack.errors import ExtractError
+    from core.errors import ExtractError
     from extractors.article import extract_article
 
     pages, content_type = job

@@ -1,11 +1,11 @@
 """claimtrack: who said what, for which government, and how stated positions change over time.
 
-The product is split by job (see README "Layout"):
-
-- ``extractors``: html -> article, article -> claims, speaker -> government (plain Python, no Prefect).
-- ``warehouse``: the DuckDB schema, migrations, writes, views and queries.
-- ``flows``: thin Prefect orchestration over the two packages above.
-- ``claimtrack``: what they share (settings, errors) and the ``claimtrack`` command line.
+This package is the roof of the house: the ``claimtrack`` command line and the views it prints or writes
+(terminal timeline, HTML report). The stages live in their own packages, in the order a page travels:
+``crawler`` -> ``extractors`` -> ``warehouse`` -> ``positions``, with ``flows`` calling each and ``core`` beneath
+them all.
 """
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

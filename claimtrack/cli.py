@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from claimtrack.errors import ClaimtrackError
-from claimtrack.settings import default_db, default_model, default_sources
+from core.errors import ClaimtrackError
+from core.settings import default_db, default_model, default_sources
 
 EPILOG = """examples:
   claimtrack ingest                          poll seeds/sources.toml once into data/claimtrack.duckdb
@@ -52,7 +52,7 @@ def _add_processes(parser: argparse.ArgumentParser) -> None:
 
 def processes_option(value: str | None) -> int | None:
     """``--processes`` as the flows take it: a checked number, or None for ``auto`` (the flow's machine decides)."""
-    from extractors.workers import resolve_processes
+    from core.settings import resolve_processes
 
     if value is None or value.strip().lower() == "auto":
         return None
@@ -441,9 +441,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_reprocess(args: argparse.Namespace) -> int:
     import uuid
 
-    from claimtrack.settings import default_archive
+    from core.settings import default_archive
     from extractors.nlp import load_pipeline
-    from extractors.reprocess import ReprocessSummary, reprocess
+    from flows.reprocess import ReprocessSummary, reprocess
     from warehouse.writes import begin_run, finish_run
 
     db = Path(args.db or default_db())
@@ -520,9 +520,9 @@ def cmd_eval_extraction(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    from claimtrack.rebuild import rebuild
-    from claimtrack.settings import default_archive
+    from core.settings import default_archive
     from extractors.nlp import load_pipeline
+    from flows.rebuild import rebuild
     from positions.refresh import PositionSettings
 
     db = args.db or default_db()
@@ -542,7 +542,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_positions(args: argparse.Namespace) -> int:
-    from positions.timeline import render_positions
+    from claimtrack.timeline import render_positions
 
     print(
         render_positions(
@@ -553,7 +553,7 @@ def cmd_positions(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from positions.report import ReportOptions, write_report
+    from claimtrack.report import ReportOptions, write_report
 
     options = ReportOptions(
         government=args.government, topic=args.topic, since=args.since, grain=args.by, method=args.method
@@ -593,7 +593,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         from flows.trigger import trigger_deployment
 
         return trigger_deployment(args.deployment, parameters, wait=not args.no_wait)
-    from claimtrack.progress import TerminalBar, listening
+    from core.progress import TerminalBar, listening
     from flows.backfill import backfill
 
     with listening(TerminalBar()):
@@ -606,7 +606,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_polnear(args: argparse.Namespace) -> int:
-    from extractors.evaluation.polnear import EvalSettings, evaluate, format_report, load_split, print_progress
+    from evals.polnear import EvalSettings, evaluate, format_report, load_split, print_progress
     from extractors.nlp import load_pipeline
 
     articles = load_split(args.directory, args.split, args.limit)

@@ -30,7 +30,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from claimtrack.errors import ConfigError
+from core.errors import ConfigError
 from extractors.article import extract_article
 from extractors.claims import Claim
 from extractors.nlp import TextItem, extract_claims

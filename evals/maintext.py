@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimtrack.errors import EvaluationDataError, ExtractError
+from core.errors import EvaluationDataError, ExtractError
 from extractors.article import DEFAULT_ARTICLE_SETTINGS, ArticleSettings, extract_article
 
 CORPUS = "scrapinghub-aeb"

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import trafilatura
 
-from claimtrack.errors import ExtractError
+from core.errors import ExtractError
 from extractors.encoding import decode_body
 
 #: Bumped whenever the text we store for the same page could change (settings, post-filters).

@@ -20,11 +20,11 @@ from spacy.language import Language
 
 import extractors.claims.component
 import extractors.docpack  # registers msgpack encoders: Doc extensions survive n_process > 1
-import extractors.governments
+import extractors.linking.governments
 import extractors.subjects
 import extractors.topics  # noqa: F401  (registers the linker, subjects and topics components)
-from claimtrack.errors import ConfigError
-from claimtrack.settings import DEFAULT_MODEL
+from core.errors import ConfigError
+from core.settings import DEFAULT_MODEL
 from extractors.claims import Claim
 from extractors.claims.component import TEXT_KEY
 
@@ -88,7 +88,7 @@ class TextItem:
 
     text: str
     published_on: date | None = None
-    #: The page's URL, if any: its country-code domain tells a domestic story's government (extractors.governments).
+    #: The page's URL, if any: its country-code domain tells a domestic story's government (linking.governments).
     url: str | None = None
 
 

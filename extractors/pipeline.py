@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from spacy.language import Language
 
-from claimtrack.errors import ExtractError
+from core.errors import ExtractError
+from crawler.crawl import FetchedPage
 from extractors.article import (
     ARTICLE_EXTRACTOR_VERSION,
     DEFAULT_ARTICLE_SETTINGS,
@@ -24,7 +25,6 @@ from extractors.article import (
     text_article,
 )
 from extractors.claims import Claim
-from extractors.crawl import FetchedPage
 from extractors.encoding import decode_body
 from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
 from extractors.workers import extraction_pool, split_jobs

@@ -16,10 +16,10 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claimtrack.settings import default_actors_file
-from extractors.actors import ActorDirectory, default_actors
+from core.settings import default_actors_file
 from extractors.claims import Claim
-from extractors.gazetteer import Place, TermIndex, default_places
+from extractors.linking.actors import ActorDirectory, default_actors
+from extractors.linking.gazetteer import Place, TermIndex, default_places
 
 #: Prepositions after which a capital is where something happens, not who acts.
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "throughout", "to", "from"})

@@ -20,9 +20,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR, default_topics_file
-from extractors.gazetteer import fingerprint
+from core.errors import ConfigError
+from core.settings import SEEDS_DIR, default_topics_file
+from extractors.linking.gazetteer import fingerprint
 
 DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
 TOPICS_VERSION = "topics/1"

@@ -25,37 +25,13 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
-from claimtrack.errors import ConfigError, ExtractError
+from core.errors import ExtractError
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: ``processes = "auto"`` uses every usable core up to this many (each worker holds a model: ~250 MB for _sm).
-MAX_AUTO_PROCESSES = 4
 #: Jobs per worker a batch is cut into: small enough to balance uneven pages, large enough for nlp.pipe batching.
 JOBS_PER_WORKER = 3
-
-
-def usable_cpus() -> int:
-    """Cores this process may run on (CPU affinity, e.g. a container's cpuset), not the machine's total."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def resolve_processes(value: int | str | None) -> int:
-    """Worker processes for extraction: a positive number, or ``auto`` (every usable core, at most
-    :data:`MAX_AUTO_PROCESSES`). ``1`` extracts in the calling process, with no pool."""
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
-        return max(1, min(usable_cpus(), MAX_AUTO_PROCESSES))
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"processes must be a positive number or 'auto', got {value!r}") from None
-    if number < 1:
-        raise ConfigError(f"processes must be at least 1, got {number}")
-    return number
 
 
 def _warm(model: str, parent: int) -> None:

@@ -6,7 +6,7 @@ transaction:
 - ``sources`` (+ ``since``/``until``) and ``urls_file``: the scheduled crawl's own steps (``flows.ingest``:
   discover -> plan -> fetch/extract/store batches), with the listing entries narrowed to the window first;
 - ``warc``: records read back by offset, then extracted and stored like fetched pages;
-- ``reprocess``: ``extractors.reprocess`` (the code of ``claimtrack reprocess``/``rebuild``), from the raw archive.
+- ``reprocess``: ``flows.reprocess`` (the code of ``claimtrack reprocess``/``rebuild``), from the raw archive.
 
 Work already in the warehouse is left out of the plan (stored URLs, same WARC body, current extractor
 versions), so a repeated, retried or killed-and-restarted backfill with the same parameters does only what is
@@ -26,17 +26,16 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
-from claimtrack import progress
-from claimtrack.errors import BackfillIncomplete, ConfigError
-from claimtrack.settings import Settings
-from extractors.backfill import DEFAULT_BATCH_SIZE, WarcBatch, Window, keep_window, warc_batches
-from extractors.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
-from extractors.discover import parse_url_list
-from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
+from core import progress
+from core.errors import BackfillIncomplete, ConfigError
+from core.settings import Settings
+from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
+from crawler.discover import parse_url_list
+from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
+from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
+from crawler.window import DEFAULT_BATCH_SIZE, WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
-from extractors.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
-from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
-from extractors.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from flows.common import (
     LOCAL_RETRY,
     NETWORK_RETRY,
@@ -58,6 +57,7 @@ from flows.ingest import (
     report_plan,
     store,
 )
+from flows.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
 from warehouse.ingest import cached_robots
 from warehouse.writes import begin_run, finish_run, known_pages
 
@@ -100,7 +100,7 @@ def read_warc(batch: WarcBatch, db: str) -> FetchedBatch:
 )
 def reprocess_batch(article_ids: list[str], db: str, archive: str, model: str, run_id: str) -> ReprocessSummary:
     """Stored articles extracted again (text from the raw archive where its extractor changed, claims where
-    theirs did): ``extractors.reprocess``, written in one transaction."""
+    theirs did): ``flows.reprocess``, written in one transaction."""
     return reprocess_articles(
         Path(db),
         load_pipeline(model),

@@ -18,7 +18,7 @@ from prefect.context import get_run_context
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.settings import get_current_settings
 
-from claimtrack.runreport import notable_changes, source_table
+from flows.runreport import notable_changes, source_table
 
 #: Prefect global concurrency limit around every DuckDB write. DuckDB allows one writing process; two flow
 #: runs (a scheduled ingest and a backfill) are two processes under a process worker, so their writes take

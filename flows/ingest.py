@@ -17,8 +17,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from claimtrack.settings import Settings
-from extractors.crawl import (
+from core.settings import Settings
+from crawler.crawl import (
     CrawlPlan,
     Discovery,
     FetchedBatch,
@@ -28,11 +28,11 @@ from extractors.crawl import (
     plan_crawl,
     transient_failures,
 )
-from extractors.fetch import FetchSettings
-from extractors.hosts import HostBook
+from crawler.fetch import FetchSettings
+from crawler.hosts import HostBook
+from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_by_source
-from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
 from flows.common import (
     LOCAL_RETRY,
     NETWORK_RETRY,

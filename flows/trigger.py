@@ -11,7 +11,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.settings import get_current_settings
 
-from claimtrack.errors import ConfigError
+from core.errors import ConfigError
 
 #: How often the state of a triggered run is polled.
 POLL_S = 2.0

@@ -20,9 +20,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claimtrack.settings import default_actors_file
-from extractors.actors import ActorDirectory, default_actors
-from extractors.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
+from core.settings import default_actors_file
+from extractors.linking.actors import ActorDirectory, default_actors
+from extractors.linking.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
 from positions import polarity as polarity_rules
 from positions.polarity import Polarity, is_stance_word, polarity_of
 

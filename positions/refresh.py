@@ -105,7 +105,7 @@ def _features_for(
             missing.append(item)
     if missing:
         if nlp is None:
-            from claimtrack.settings import default_model
+            from core.settings import default_model
             from extractors.nlp import load_pipeline
 
             nlp = load_pipeline(default_model())
@@ -152,7 +152,7 @@ def model_meta(nlp: Language | None) -> dict[str, Any]:
         return dict(nlp.meta)
     import spacy.util
 
-    from claimtrack.settings import default_model
+    from core.settings import default_model
     from extractors.nlp import resolve_model
 
     return spacy.util.get_model_meta(spacy.util.get_package_path(resolve_model(default_model())))

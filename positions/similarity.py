@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from claimtrack.errors import ConfigError
+from core.errors import ConfigError
 from positions.features import FEATURES_VERSION, Features
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from extractors.crawl import (
+from crawler.crawl import (
     CrawlPlan,
     Discovery,
     discover_sync,
@@ -16,10 +16,10 @@ from extractors.crawl import (
     plan_crawl,
     transient_failures,
 )
-from extractors.fetch import FetchSettings
-from extractors.hosts import HostBook
+from crawler.fetch import FetchSettings
+from crawler.hosts import HostBook
+from crawler.sources import Source, with_private_hosts
 from extractors.pipeline import Extraction, extract_by_source
-from extractors.sources import Source, with_private_hosts
 from warehouse.connection import reader
 from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.writes import known_pages

@@ -13,8 +13,8 @@ import re
 import shutil
 from pathlib import Path
 
-from extractors.fetch import DEFAULT_FETCH_SETTINGS
-from extractors.sources import Source, with_private_hosts
+from crawler.fetch import DEFAULT_FETCH_SETTINGS
+from crawler.sources import Source, with_private_hosts
 from flows.ingest import discover, extract, fetch, listings, plan, store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR
-from extractors.actors import COLUMNS, Actor, ActorDirectory, read_actors
-from extractors.gazetteer import load_places
-from extractors.roles import STATE_TYPES, load_roles
+from core.errors import ConfigError
+from core.settings import SEEDS_DIR
+from extractors.linking.actors import COLUMNS, Actor, ActorDirectory, read_actors
+from extractors.linking.gazetteer import load_places
+from extractors.linking.roles import STATE_TYPES, load_roles
 from tests.conftest import ROOT
 
 HEADER = ",".join(COLUMNS)

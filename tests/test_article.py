@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimtrack.errors import ExtractError
+from core.errors import ExtractError
 from extractors.article import extract_article, split_date_header, text_article
 from extractors.encoding import decode_body
 

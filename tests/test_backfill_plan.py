@@ -10,22 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack.errors import ConfigError
-from claimtrack.progress import TerminalBar, listening, report
-from claimtrack.runreport import SOURCE_COLUMNS, new_claims_markdown, position_changes_markdown, source_table
-from extractors.archive import RawArchive
+from core.errors import ConfigError
+from core.progress import TerminalBar, listening, report
+from crawler.crawl import Discovery, KnownPage, SourceDiscovery, discover_sync
+from crawler.discover import PageRef, parse_listing
+from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
+from crawler.hosts import HostBook
+from crawler.sources import Source, with_private_hosts
+from crawler.warc import read_warc_records, scan_warc, source_name_for, warc_batch
+from crawler.window import Window, keep_window, warc_batches
 from extractors.article import ARTICLE_EXTRACTOR_VERSION, TEXT_EXTRACTOR_VERSION
-from extractors.backfill import Window, keep_window, warc_batches
-from extractors.crawl import Discovery, KnownPage, SourceDiscovery, discover_sync
-from extractors.discover import PageRef, parse_listing
-from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
-from extractors.hosts import HostBook
-from extractors.reprocess import article_from_raw, plan_reprocess
-from extractors.sources import Source, with_private_hosts
-from extractors.warc import read_warc_records, scan_warc, source_name_for, warc_batch
+from flows.reprocess import article_from_raw, plan_reprocess
+from flows.runreport import SOURCE_COLUMNS, new_claims_markdown, position_changes_markdown, source_table
 from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
 from tests.warcfiles import WarcPage, write_warc
+from warehouse.archive import RawArchive
 from warehouse.connection import writer
 from warehouse.queries import ClaimGroup, RunChange, stored_articles
 

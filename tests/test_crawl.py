@@ -24,7 +24,7 @@ import brotli
 import pytest
 from spacy.language import Language
 
-from extractors.sources import Source
+from crawler.sources import Source
 from tests.conftest import FIXTURES
 from tests.crawlrun import FAST, article_urls, errors_by_url, fetch_rows, query, run_once
 from tests.httpserver import LocalServer
@@ -800,7 +800,7 @@ def test_every_successful_body_is_archived_with_its_metadata(server: LocalServer
     server.route("/feed.xml", rss("/a"), content_type="application/rss+xml")
     server.route("/a", article("A", "Archived page."), headers={"X-Test": "yes"})
     run_once([feed_source(server)], db)
-    from extractors.archive import RawArchive
+    from warehouse.archive import RawArchive
 
     archive = RawArchive(db.parent / "raw")
     for url, sha in query(db, "select url, content_sha256 from fetches where content_sha256 is not null"):

@@ -9,14 +9,14 @@ from pathlib import Path
 import brotli
 import pytest
 
-from claimtrack.errors import BodyTooLarge, ConfigError, DecompressionBomb, MalformedURL
-from extractors.decompress import BoundedDecoder
-from extractors.fetch import DEFAULT_USER_AGENT, FetchSettings
-from extractors.hosts import HostBook, backoff_seconds, record_outcome, retry_after_seconds
-from extractors.netguard import is_public_address
-from extractors.robots import RobotsRules, product_token
-from extractors.sources import Source, load_crawl_settings, load_sources, with_private_hosts
-from extractors.urls import canonical_link, normalize_url
+from core.errors import BodyTooLarge, ConfigError, DecompressionBomb, MalformedURL
+from crawler.decompress import BoundedDecoder
+from crawler.fetch import DEFAULT_USER_AGENT, FetchSettings
+from crawler.hosts import HostBook, backoff_seconds, record_outcome, retry_after_seconds
+from crawler.netguard import is_public_address
+from crawler.robots import RobotsRules, product_token
+from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from crawler.urls import canonical_link, normalize_url
 
 
 @pytest.mark.parametrize(

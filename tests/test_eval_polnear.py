@@ -9,7 +9,7 @@ import pytest
 from spacy.language import Language
 
 from claimtrack.cli import main
-from extractors.evaluation.polnear import load_split
+from evals.polnear import load_split
 from tests.conftest import SHARED
 
 POLNEAR = SHARED / "benchmarks" / "attribution" / "polnear"

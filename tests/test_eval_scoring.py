@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack.errors import EvaluationDataError
-from extractors.evaluation.brat import parse_ann, parse_spans
-from extractors.evaluation.polnear import format_report, load_split
-from extractors.evaluation.scoring import Attribution, Counts, match, quote_kind, score_document
+from core.errors import EvaluationDataError
+from evals.brat import parse_ann, parse_spans
+from evals.polnear import format_report, load_split
+from evals.scoring import Attribution, Counts, match, quote_kind, score_document
 
 TEXT = (
     "The minister said the border would reopen soon.\n"  # 0..47
@@ -203,8 +203,8 @@ def test_load_split_errors_say_what_is_missing(tmp_path: Path) -> None:
 
 
 def test_report_table_has_every_row(tmp_path: Path) -> None:
-    from extractors.evaluation.polnear import EvalReport
-    from extractors.evaluation.scoring import Scores
+    from evals.polnear import EvalReport
+    from evals.scoring import Scores
 
     scores = score_document(
         TEXT,
@@ -220,8 +220,8 @@ def test_report_table_has_every_row(tmp_path: Path) -> None:
 
 
 def test_continuation_claims_fold_into_the_statement_they_continue() -> None:
+    from evals.polnear import fold_continuations
     from extractors.claims import Claim
-    from extractors.evaluation.polnear import fold_continuations
 
     first = Claim(kind="direct", content="“A.”", content_spans=((0, 4),), speaker="X", speaker_span=(10, 11))
     second = Claim(kind="direct", content="“B.”", content_spans=((20, 24),), continues=0)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from crawler.crawl import FetchedBatch, FetchedPage
+from crawler.discover import PageRef
+from crawler.fetch import FetchResult
 from extractors.article import TEXT_EXTRACTOR_VERSION
-from extractors.crawl import FetchedBatch, FetchedPage
-from extractors.discover import PageRef
-from extractors.fetch import FetchResult
 from extractors.nlp import extractor_version
 from extractors.pipeline import extract_by_source
 from tests.conftest import FIXTURES

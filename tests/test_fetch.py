@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
 
-from extractors.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from tests.httpserver import LocalServer
 
 FAST = FetchSettings(

@@ -8,7 +8,7 @@ import pytest
 from spacy.language import Language
 
 from extractors.claims import Claim
-from extractors.gazetteer import load_tlds, outlet_country
+from extractors.linking.gazetteer import load_tlds, outlet_country
 from extractors.nlp import TextItem, extract_claims
 
 

@@ -9,14 +9,14 @@ import pytest
 from spacy.language import Language
 
 from claimtrack.cli import main
-from claimtrack.settings import SEEDS_DIR
+from core.settings import SEEDS_DIR
+from crawler.crawl import FetchedBatch, FetchedPage
+from crawler.discover import PageRef
+from crawler.fetch import FetchResult
 from extractors.article import ARTICLE_EXTRACTOR_VERSION, text_article
-from extractors.crawl import FetchedBatch, FetchedPage
-from extractors.discover import PageRef
-from extractors.fetch import FetchResult
 from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
 from extractors.pipeline import ExtractedArticle, extract_pages
-from extractors.reprocess import reprocess
+from flows.reprocess import reprocess
 from tests.conftest import FIXTURES, SEED_ARTICLE
 from warehouse.connection import writer
 from warehouse.ingest import store_fetched

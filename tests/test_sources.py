@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import DEFAULT_SOURCES
-from extractors.sources import load_sources
+from core.errors import ConfigError
+from core.settings import DEFAULT_SOURCES
+from crawler.sources import load_sources
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR
+from core.errors import ConfigError
+from core.settings import SEEDS_DIR
 from extractors.article import split_date_header
 from extractors.claims import Claim
 from extractors.nlp import TextItem, extract_claims

@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claimtrack.errors import DatabaseLocked, WarehouseError
+from core.errors import DatabaseLocked, WarehouseError
+from crawler.fetch import FetchResult
 from extractors.article import Article
 from extractors.claims import Claim
-from extractors.fetch import FetchResult
 from extractors.pipeline import ExtractedArticle
 from warehouse.connection import connect, reader, writer
 from warehouse.migrate import latest_version, migrate

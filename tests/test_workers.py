@@ -13,13 +13,14 @@ import pytest
 from spacy.language import Language
 
 from claimtrack.cli import main
-from claimtrack.errors import ConfigError, ExtractError
-from extractors.crawl import FetchedPage
-from extractors.discover import PageRef
-from extractors.fetch import FetchResult
+from core.errors import ConfigError, ExtractError
+from core.settings import resolve_processes, usable_cpus
+from crawler.crawl import FetchedPage
+from crawler.discover import PageRef
+from crawler.fetch import FetchResult
 from extractors.nlp import extractor_version
 from extractors.pipeline import extract_by_source
-from extractors.workers import extraction_pool, resolve_processes, split_jobs, usable_cpus
+from extractors.workers import extraction_pool, split_jobs
 from tests.conftest import FIXTURES, SEED_ARTICLE
 
 MODEL = "en_core_web_sm"

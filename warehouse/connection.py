@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from claimtrack.errors import DatabaseLocked, WarehouseError
+from core.errors import DatabaseLocked, WarehouseError
 
 #: How long a writer waits for readers (or another writer) to let go of the file.
 WRITE_LOCK_TIMEOUT_S = 120.0

@@ -11,11 +11,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractors.archive import RawArchive
-from extractors.crawl import CrawlPlan, Discovery, FetchedBatch, settled_listings
-from extractors.fetch import FetchResult
+from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, settled_listings
+from crawler.fetch import FetchResult
+from crawler.robots import RobotsRules
 from extractors.pipeline import Extraction
-from extractors.robots import RobotsRules
+from warehouse.archive import RawArchive
 from warehouse.connection import reader
 from warehouse.writes import ROBOTS_SOURCE, Batch, BatchCounts, store_batches
 

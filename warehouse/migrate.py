@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from claimtrack.errors import WarehouseError
+from core.errors import WarehouseError
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 

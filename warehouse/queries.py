@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from claimtrack.errors import QueryError
+from core.errors import QueryError
 from warehouse.connection import reader
 
 
@@ -44,7 +44,7 @@ def governments_seen(db: Path) -> list[str]:
 
 @dataclass(frozen=True, kw_only=True)
 class ArticleVersions:
-    """Which extractors made a stored article's text and claims (what ``extractors.reprocess`` selects by)."""
+    """Which extractors made a stored article's text and claims (what ``flows.reprocess`` selects by)."""
 
     article_id: str
     source: str | None

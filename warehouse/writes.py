@@ -19,10 +19,10 @@ from typing import Any, cast
 
 import duckdb
 
+from crawler.crawl import KnownPage
+from crawler.fetch import FetchResult
 from extractors.article import Article
 from extractors.claims import Claim, ClaimKind
-from extractors.crawl import KnownPage
-from extractors.fetch import FetchResult
 from extractors.pipeline import ExtractedArticle, PriorExtraction
 from warehouse.connection import reader, writer
 from warehouse.queries import stored_articles
@@ -261,7 +261,7 @@ def _insert_claims(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[tuple[A
 
 @dataclass(frozen=True, kw_only=True)
 class Reprocessed:
-    """A stored article re-extracted with the current extractors (``extractors.reprocess``)."""
+    """A stored article re-extracted with the current extractors (``flows.reprocess``)."""
 
     article_id: str
     #: The text hash the re-extraction started from: if the stored text changed since, the item is skipped.

@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from claimtrack.errors import ConfigError
+from core.errors import ConfigError
 
 FRAMES = frozenset({"clause", "question", "object", "xcomp", "oprd", "prep", "quote"})
 CUE_CLASSES = frozenset({"speech", "belief", "knowledge", "stance"})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack.errors import WarehouseError
+from core.errors import WarehouseError
 from tests.conftest import FIXTURES, ROOT
 from tests.httpserver import LocalServer
 from warehouse.queries import run_sql

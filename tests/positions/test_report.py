@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from claimtrack.cli import main
+from claimtrack.report import ReportOptions, render_report
+from crawler.sources import Source
 from extractors.article import Article
 from extractors.claims import Claim
 from extractors.pipeline import ExtractedArticle
-from extractors.sources import Source
 from positions.refresh import refresh_positions
-from positions.report import ReportOptions, render_report
 from tests.realdata import ingest_sources
 from warehouse.writes import Batch, store_batch
 

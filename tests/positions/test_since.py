@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from claimtrack.report import ReportOptions, render_report
+from claimtrack.timeline import render_positions
 from positions.refresh import refresh_positions
-from positions.report import ReportOptions, render_report
-from positions.timeline import render_positions
 from tests.positions.series import store_series
 from warehouse import positions as store
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR
-from extractors.gazetteer import TermIndex
+from core.errors import ConfigError
+from core.settings import SEEDS_DIR
+from extractors.linking.gazetteer import TermIndex
 
 DEFAULT_ROLES = SEEDS_DIR / "roles.tsv"
 

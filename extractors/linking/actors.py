@@ -27,10 +27,10 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR
-from extractors.gazetteer import IGO_CODES, TermIndex, known_codes, normalise, valid_code
-from extractors.roles import ACTOR_TYPES, STATE_TYPES
+from core.errors import ConfigError
+from core.settings import SEEDS_DIR
+from extractors.linking.gazetteer import IGO_CODES, TermIndex, known_codes, normalise, valid_code
+from extractors.linking.roles import ACTOR_TYPES, STATE_TYPES
 
 DEFAULT_ACTORS = SEEDS_DIR / "actors.csv"
 COLUMNS = (

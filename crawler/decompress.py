@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import brotli
 
-from claimtrack.errors import BodyTooLarge, DecompressionBomb, UnsupportedContent
+from core.errors import BodyTooLarge, DecompressionBomb, UnsupportedContent
 
 #: What we tell servers we can decode (and so what we accept).
 ACCEPT_ENCODING = "gzip, deflate, br"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from claimtrack.errors import ConfigError
+from core.errors import ConfigError
 from positions.changes import Label, judge
 from positions.features import StatementText, analyse
 from positions.similarity import Similarity

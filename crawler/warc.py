@@ -19,12 +19,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
-from claimtrack.errors import ConfigError, MalformedURL
+from core.errors import ConfigError, MalformedURL
+from crawler.crawl import FetchedBatch, FetchedPage, KnownLookup, canonical_of
+from crawler.discover import PageRef
+from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
+from crawler.urls import normalize_url
 from extractors.article import parse_date
-from extractors.crawl import FetchedBatch, FetchedPage, KnownLookup, canonical_of
-from extractors.discover import PageRef
-from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
-from extractors.urls import normalize_url
 
 #: Media types worth extracting; everything else in a crawl (images, scripts, PDFs) is skipped.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -171,7 +171,7 @@ def read_warc_records(path: str | Path, offsets: Iterable[int]) -> list[FetchRes
 
 
 def warc_batch(path: str | Path, offsets: Sequence[int], source: str, lookup: KnownLookup) -> FetchedBatch:
-    """WARC records as a crawler batch (``extractors.crawl.FetchedBatch``), so they are extracted and stored exactly
+    """WARC records as a crawler batch (``crawler.crawl.FetchedBatch``), so they are extracted and stored exactly
     like fetched pages. URLs are normalised as the crawler does; a record whose URL already has an article made
     from the same body (``lookup``: what the warehouse holds) is unchanged and goes no further."""
     records = []

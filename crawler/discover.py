@@ -1,7 +1,7 @@
 """Feeds, sitemaps, URL lists and folders -> the page URLs a source offers (:class:`PageRef`).
 
-Parsing only: fetching the feed or sitemap itself is the crawler's job (``extractors.crawl``), so the same
-limits and SSRF guard apply to it as to pages. Every URL found is normalised (``extractors.urls``); one that
+Parsing only: fetching the feed or sitemap itself is the crawler's job (``crawler.crawl``), so the same
+limits and SSRF guard apply to it as to pages. Every URL found is normalised (``crawler.urls``); one that
 cannot be is kept in :attr:`Listing.rejected` so the crawler records it instead of dropping it silently.
 """
 
@@ -18,10 +18,10 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from lxml import etree
 
-from claimtrack.errors import DiscoveryError, MalformedURL
+from core.errors import DiscoveryError, MalformedURL
+from crawler.robots import parse_sitemap_lines
+from crawler.urls import normalize_url
 from extractors.article import parse_date
-from extractors.robots import parse_sitemap_lines
-from extractors.urls import normalize_url
 
 __all__ = [
     "DiscoveryError",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from positions.timeline import _period
+from claimtrack.timeline import _period
 from warehouse import positions as store
 
 LABEL_COLOURS = {"new": "#4e79a7", "reiteration": "#59a14f", "shift": "#f28e2b", "reversal": "#e15759"}

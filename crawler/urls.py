@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from courlan import normalize_url as courlan_normalize
 
-from claimtrack.errors import MalformedURL
+from core.errors import MalformedURL
 
 #: Longer URLs are refused (servers reject them, and they are almost always junk or attacks).
 MAX_URL_CHARS = 2048

@@ -2,9 +2,9 @@
 connect time, robots.txt, per-host concurrency and gaps, Retry-After, bounded retries and a circuit breaker.
 
 One :class:`Fetcher` per event loop owns one ``httpx.AsyncClient`` (connection pooling); the per-host state
-lives in a :class:`~extractors.hosts.HostBook` that outlives it. ``fetch`` never raises for a bad URL or a bad
+lives in a :class:`~crawler.hosts.HostBook` that outlives it. ``fetch`` never raises for a bad URL or a bad
 server: it returns a :class:`FetchResult` whose ``error`` says what went wrong (``kind: reason``, the text
-stored in ``fetches.error``; the kinds are the ``FetchError`` classes in ``claimtrack.errors``).
+stored in ``fetches.error``; the kinds are the ``FetchError`` classes in ``core.errors``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from claimtrack import __version__
-from claimtrack.errors import (
+from core import __version__
+from core.errors import (
     BlockedAddress,
     BodyTooLarge,
     DNSError,
@@ -36,11 +36,11 @@ from claimtrack.errors import (
     TLSError,
     UnsupportedContent,
 )
-from extractors.decompress import ACCEPT_ENCODING, BoundedDecoder
-from extractors.hosts import HostBook, HostState, backoff_seconds, pause_host, record_outcome, retry_after_seconds
-from extractors.netguard import AddressPolicy, GuardedTransport, tls_context
-from extractors.robots import MAX_ROBOTS_BYTES, RobotsRules
-from extractors.urls import host_key, robots_url
+from crawler.decompress import ACCEPT_ENCODING, BoundedDecoder
+from crawler.hosts import HostBook, HostState, backoff_seconds, pause_host, record_outcome, retry_after_seconds
+from crawler.netguard import AddressPolicy, GuardedTransport, tls_context
+from crawler.robots import MAX_ROBOTS_BYTES, RobotsRules
+from crawler.urls import host_key, robots_url
 
 #: Our User-Agent: product token (matched by robots.txt groups), version, and where to reach the operators.
 DEFAULT_USER_AGENT = f"claimtrack/{__version__} (+https://github.com/claimtrack/claimtrack; research crawler)"

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimtrack.errors import EvaluationDataError
+from core.errors import EvaluationDataError
 
 Span = tuple[int, int]
 

@@ -19,10 +19,10 @@ from typing import Any
 
 from spacy.language import Language
 
-from claimtrack.errors import EvaluationDataError
+from core.errors import EvaluationDataError
+from evals.brat import GoldAttribution, read_ann
+from evals.scoring import KINDS, Attribution, Scores, score_document
 from extractors.claims import Claim, ClaimExtractor
-from extractors.evaluation.brat import GoldAttribution, read_ann
-from extractors.evaluation.scoring import KINDS, Attribution, Scores, score_document
 
 SPLITS = ("train", "dev", "test")
 

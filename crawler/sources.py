@@ -15,7 +15,7 @@ An optional ``[crawler]`` table sets the fetching manners for the whole run (:fu
     user_agent = "claimtrack/0.1 (+https://example.org/contact)"
     per_host_delay_s = 2.0
 
-A bad entry raises :class:`~claimtrack.errors.ConfigError` naming the file, the entry and the field.
+A bad entry raises :class:`~core.errors.ConfigError` naming the file, the entry and the field.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 from urllib.parse import urlsplit
 
-from claimtrack.errors import ConfigError
-from extractors.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
+from core.errors import ConfigError
+from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
 
 SourceKind = Literal["feed", "sitemap", "urls", "page", "directory"]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
@@ -163,7 +163,7 @@ def load_sources(path: Path) -> list[Source]:
 def _check_web_url(url: str, where: str) -> None:
     """Refuse a configured URL the crawler could never fetch, now rather than as ``malformed_url`` at run time.
 
-    The same checks as the fetcher's own (``extractors.fetch``): parseable, http or https, a host. Saved files
+    The same checks as the fetcher's own (``crawler.fetch``): parseable, http or https, a host. Saved files
     are read by ``directory`` sources, never through ``file:`` URLs.
     """
     try:

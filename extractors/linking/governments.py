@@ -33,10 +33,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimtrack.settings import default_actors_file
-from extractors.actors import DEFAULT_ACTORS, Actor, ActorDirectory, default_actors
+from core.settings import default_actors_file
 from extractors.claims import Claim
-from extractors.gazetteer import (
+from extractors.linking.actors import DEFAULT_ACTORS, Actor, ActorDirectory, default_actors
+from extractors.linking.gazetteer import (
     DEFAULT_COUNTRIES,
     DEFAULT_TLDS,
     Place,
@@ -46,7 +46,7 @@ from extractors.gazetteer import (
     load_tlds,
     outlet_country,
 )
-from extractors.roles import DEFAULT_ROLES, STATE_TYPES, Role, default_roles
+from extractors.linking.roles import DEFAULT_ROLES, STATE_TYPES, Role, default_roles
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
 LINKER_VERSION = "link/3"

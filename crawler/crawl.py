@@ -9,7 +9,7 @@
 
 Nothing here raises for network trouble or bad input: each problem becomes a failed :class:`FetchResult`
 (a ``fetches`` row) and the crawl goes on. Per-host state (robots.txt, gaps, circuit breaker) travels from
-step to step in a :class:`~extractors.hosts.HostBook`.
+step to step in a :class:`~crawler.hosts.HostBook`.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import zip_longest
 
-from claimtrack.errors import DiscoveryError, MalformedURL
-from extractors.discover import Listing, PageRef, list_directory, parse_listing
-from extractors.fetch import DEFAULT_FETCH_SETTINGS, Fetcher, FetchResult, FetchSettings, adopt_robots
-from extractors.hosts import HostBook
-from extractors.robots import RobotsRules
-from extractors.sources import Source, with_private_hosts
-from extractors.urls import canonical_link, host_key, normalize_url, robots_url
+from core.errors import DiscoveryError, MalformedURL
+from crawler.discover import Listing, PageRef, list_directory, parse_listing
+from crawler.fetch import DEFAULT_FETCH_SETTINGS, Fetcher, FetchResult, FetchSettings, adopt_robots
+from crawler.hosts import HostBook
+from crawler.robots import RobotsRules
+from crawler.sources import Source, with_private_hosts
+from crawler.urls import canonical_link, host_key, normalize_url, robots_url
 
 #: Child sitemaps followed per source and run (a sitemap index can list thousands).
 MAX_CHILD_SITEMAPS = 50

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from extractors.fetch import FetchResult
+from crawler.fetch import FetchResult
 
 
 class RawArchive:

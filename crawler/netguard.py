@@ -23,7 +23,7 @@ from functools import cache
 import httpcore
 import httpx
 
-from claimtrack.errors import BlockedAddress, DNSError, NetworkError
+from core.errors import BlockedAddress, DNSError, NetworkError
 
 #: Addresses that are "global" by the IANA tables yet serve instance metadata in some clouds.
 METADATA_ADDRESSES = frozenset(

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from spacy.tokens import Token
 
-from claimtrack.errors import ConfigError
-from claimtrack.settings import SEEDS_DIR
+from core.errors import ConfigError
+from core.settings import SEEDS_DIR
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from extractors.robots import RobotsRules
+from crawler.robots import RobotsRules
 
 
 @dataclass

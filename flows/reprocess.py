@@ -26,14 +26,14 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from claimtrack.errors import ExtractError
-from extractors.archive import RawArchive
+from core.errors import ExtractError
+from crawler.crawl import FetchedPage
+from crawler.discover import PageRef
+from crawler.fetch import FetchResult
 from extractors.article import CURRENT_ARTICLE_VERSIONS, Article
-from extractors.crawl import FetchedPage
-from extractors.discover import PageRef
-from extractors.fetch import FetchResult
 from extractors.nlp import TextItem, extract_claims, extractor_version
 from extractors.pipeline import page_to_article
+from warehouse.archive import RawArchive
 from warehouse.queries import ArticleVersions, StoredArticle, article_versions, stored_articles
 from warehouse.writes import Reprocessed, store_reprocessed
 

@@ -22,7 +22,33 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.workers import resolve_processes
+from core.errors import ConfigError
+
+#: ``processes = "auto"`` uses every usable core up to this many (each worker holds a model: ~250 MB for _sm).
+MAX_AUTO_PROCESSES = 4
+
+
+def usable_cpus() -> int:
+    """Cores this process may run on (CPU affinity, e.g. a container's cpuset), not the machine's total."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_processes(value: int | str | None) -> int:
+    """Worker processes for extraction: a positive number, or ``auto`` (every usable core, at most
+    :data:`MAX_AUTO_PROCESSES`). ``1`` extracts in the calling process, with no pool."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
+        return max(1, min(usable_cpus(), MAX_AUTO_PROCESSES))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"processes must be a positive number or 'auto', got {value!r}") from None
+    if number < 1:
+        raise ConfigError(f"processes must be at least 1, got {number}")
+    return number
+
 
 #: The folder holding the product's own seed files (sources, actors, topics, sample article).
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"

@@ -1,8 +1,8 @@
 """Backfill planning that the scheduled crawl does not need: the publication-date window, and batches of WARC
 records. Plain functions, no Prefect, no I/O.
 
-Fetching itself is the crawler's (``extractors.crawl``: discover -> plan -> fetch batches), and re-extraction of
-stored pages is ``extractors.reprocess``; a backfill only narrows what they are given.
+Fetching itself is the crawler's (``crawler.crawl``: discover -> plan -> fetch batches), and re-extraction of
+stored pages is ``flows.reprocess``; a backfill only narrows what they are given.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
-from claimtrack.errors import ConfigError
-from extractors.crawl import Discovery
+from core.errors import ConfigError
+from crawler.crawl import Discovery
 
 #: Pages per batch: small enough that a killed run loses little, large enough to amortize per-task overhead.
 DEFAULT_BATCH_SIZE = 25

@@ -1,6 +1,6 @@
 """``claimtrack rebuild``: recompute everything derived from ``articles`` (and the raw archive).
 
-1. Re-extract stored articles (``extractors.reprocess``, the same code as ``claimtrack reprocess`` and the
+1. Re-extract stored articles (``flows.reprocess``, the same code as ``claimtrack reprocess`` and the
    backfill's ``reprocess`` mode): with ``--from-raw``, text of an older article extractor is made again from the
    archived raw page; claims of another claims extractor version (rules or model) get a new version, written
    atomically per batch (``claim_records`` keeps the old ones).
@@ -20,7 +20,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from extractors.nlp import extractor_version
-from extractors.reprocess import ReprocessSummary, reprocess
+from flows.reprocess import ReprocessSummary, reprocess
 from positions.refresh import DEFAULT_POSITION_SETTINGS, PositionSettings, RefreshSummary, refresh_positions
 
 #: Articles re-extracted per write transaction (keeps each hold on the write lock short).

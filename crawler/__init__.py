@@ -1,0 +1,1 @@
+"""Sources -> fetched pages: sources config, discovery, crawl planning, polite fetching, WARC reading."""

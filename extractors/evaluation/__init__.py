@@ -1,1 +1,0 @@
-"""Evaluations of the extractors against annotated corpora (read from ``../shared`` at run time, never shipped)."""
