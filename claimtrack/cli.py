@@ -133,9 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="speaker -> government accuracy on annotated news pages",
         description="Runs the pipeline over the annotated pages of ../shared/benchmarks/extraction (read at "
         "run time, never copied) and scores the government of every correctly extracted claim against "
-        "evals/linking_gold.jsonl. Prints accuracy and failure kinds.",
+        "evals/gold/linking.jsonl. Prints accuracy and failure kinds.",
     )
-    linking.add_argument("--gold", type=Path, default=None, help="annotations (default: evals/linking_gold.jsonl)")
+    linking.add_argument("--gold", type=Path, default=None, help="annotations (default: evals/gold/linking.jsonl)")
     linking.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared)")
     linking.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     linking.add_argument("--show", action="store_true", help="print every failure with its speaker mention")

@@ -1,7 +1,7 @@
 """``claimtrack eval linking``: speaker -> government accuracy on real news pages.
 
 The pages are the ``news-with-quotes.json`` lists of ``../shared/benchmarks/extraction/`` (internal-only: read
-at run time, never copied). ``evals/linking_gold.jsonl`` holds our annotations without page text: one line per
+at run time, never copied). ``evals/gold/linking.jsonl`` holds our annotations without page text: one line per
 attributed statement, with character offsets into the page's extracted article text and a short hash of the
 text at those offsets (so a changed article extractor is detected and the span found again):
 
@@ -36,7 +36,7 @@ from extractors.claims import Claim
 from extractors.nlp import TextItem, extract_claims
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_GOLD = ROOT / "evals" / "linking_gold.jsonl"
+DEFAULT_GOLD = ROOT / "evals" / "gold" / "linking.jsonl"
 CORPORA = ("scrapinghub-aeb", "trafilatura-eval-en")
 
 
