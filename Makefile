@@ -47,9 +47,10 @@ browser:  ## install Chromium (Debian package) for the report rendering test, if
 	  fi; }
 
 .PHONY: test
-test: $(VENV)/.dev-installed browser  ## run the whole test suite (lint and types first)
+test: $(VENV)/.dev-installed browser  ## run the whole test suite (lint, types and the layering contract first)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 .PHONY: serve
@@ -61,9 +62,10 @@ deploy: $(VENV)/.installed  ## (re)deploy prefect.yaml to the server at PREFECT_
 	PIPELINE_DIR=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
 
 .PHONY: lint
-lint: $(VENV)/.dev-installed  ## ruff and mypy only
+lint: $(VENV)/.dev-installed  ## ruff, mypy and the import-linter layering contract only
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Evaluations read their corpora from ../shared at run time (never copied into the repo) and write JSON to EVAL_OUT.
 # `make eval` runs every target listed in EVALS: a new evaluation adds its own eval-* target and appends it here.

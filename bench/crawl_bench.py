@@ -36,7 +36,7 @@ from crawler.crawl import discover_sync, fetch_batch_sync, plan_crawl  # noqa: E
 from crawler.fetch import FetchSettings  # noqa: E402
 from crawler.sources import Source, with_private_hosts  # noqa: E402
 from extractors.pipeline import Extraction, extract_by_source  # noqa: E402
-from warehouse.ingest import cached_robots, store_fetched, store_listings  # noqa: E402
+from flows.store import cached_robots, store_fetched, store_listings  # noqa: E402
 from warehouse.writes import known_pages  # noqa: E402
 
 HOSTS = 20

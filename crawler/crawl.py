@@ -22,11 +22,12 @@ from datetime import UTC, datetime
 from itertools import zip_longest
 
 from core.errors import DiscoveryError, MalformedURL
-from crawler.discover import Listing, PageRef, list_directory, parse_listing
-from crawler.fetch import DEFAULT_FETCH_SETTINGS, Fetcher, FetchResult, FetchSettings, adopt_robots
+from core.pages import FetchedPage, FetchResult, KnownPage, PageRef
+from crawler.discover import Listing, list_directory, parse_listing
+from crawler.fetch import DEFAULT_FETCH_SETTINGS, Fetcher, FetchSettings, adopt_robots
 from crawler.hosts import HostBook
 from crawler.robots import RobotsRules
-from crawler.sources import Source, with_private_hosts
+from crawler.sources import Source
 from crawler.urls import canonical_link, host_key, normalize_url, robots_url
 
 #: Child sitemaps followed per source and run (a sitemap index can list thousands).
@@ -38,33 +39,9 @@ PERMANENT_ERRORS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class KnownPage:
-    """What the warehouse already holds for a URL: validators for conditional GET and the body's hash."""
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    content_sha256: str | None = None
-    has_article: bool = False
-    #: A successful fetch is stored (even if no article came out of it: index pages, paywalls).
-    fetched_ok: bool = False
-
-    @property
-    def stored(self) -> bool:
-        return self.has_article or self.fetched_ok
-
-
 KnownLookup = Callable[[Sequence[str]], Mapping[str, KnownPage]]
 #: robots.txt URLs -> the rules an earlier run read (within ``robots_cache_s``).
 RobotsLookup = Callable[[Sequence[str]], Mapping[str, RobotsRules]]
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedPage:
-    ref: PageRef
-    fetch: FetchResult
-    source: str = ""
 
 
 @dataclass
@@ -442,56 +419,3 @@ def _permanent(fetch: FetchResult) -> bool:
     if fetch.error_kind == "http_status":
         return fetch.status is not None and fetch.status < 500 and fetch.status not in (408, 429)
     return fetch.error_kind in PERMANENT_ERRORS
-
-
-# --- all in one (tests, one-off use) ------------------------------------------------------------------
-
-
-@dataclass
-class CrawlResult:
-    """One source crawled end to end, without storing (see :func:`crawl_source`)."""
-
-    source: str
-    fetches: list[FetchResult] = field(default_factory=list)
-    pages: list[FetchedPage] = field(default_factory=list)
-    discovered: int = 0
-    skipped_known: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
-    hosts: HostBook = field(default_factory=HostBook)
-
-
-async def crawl_source(
-    source: Source, known: Mapping[str, KnownPage], settings: FetchSettings = DEFAULT_FETCH_SETTINGS
-) -> CrawlResult:
-    """Discover, plan and fetch one source against ``known`` (what the warehouse holds)."""
-    settings = with_private_hosts(settings, [source])
-    discovery = await discover([source], lambda urls: {u: known[u] for u in urls if u in known}, settings)
-    found = discovery.sources[0]
-    plan = plan_crawl(discovery, known, settings)
-    result = CrawlResult(
-        source=source.name,
-        discovered=len(found.refs),
-        skipped_known=plan.skipped_known.get(source.name, 0),
-        unchanged=found.unchanged,
-        failed=found.failed + len(found.rejected),
-        errors=list(found.errors),
-        hosts=discovery.hosts,
-    )
-    open_urls: set[str] = set()
-    for batch in plan.batches:
-        fetched = await fetch_batch(batch, settings, discovery.hosts)
-        result.fetches.extend(f for _, f in fetched.fetches)
-        result.pages.extend(fetched.pages)
-        result.unchanged += fetched.unchanged.get(source.name, 0)
-        result.failed += fetched.failed.get(source.name, 0)
-        open_urls |= transient_failures(fetched)
-    result.fetches[:0] = settled_listings(found, plan, open_urls)
-    return result
-
-
-def crawl_source_sync(
-    source: Source, known: Mapping[str, KnownPage], settings: FetchSettings = DEFAULT_FETCH_SETTINGS
-) -> CrawlResult:
-    return asyncio.run(crawl_source(source, known, settings))

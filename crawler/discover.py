@@ -13,15 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 from lxml import etree
 
+from core.dates import parse_date
 from core.errors import DiscoveryError, MalformedURL
+from core.pages import PageRef
 from crawler.robots import parse_sitemap_lines
 from crawler.urls import normalize_url
-from extractors.article import parse_date
 
 __all__ = [
     "DiscoveryError",
@@ -37,16 +38,6 @@ __all__ = [
 
 #: Files a ``directory`` source reads.
 PAGE_SUFFIXES = (".html", ".htm", ".txt")
-
-
-@dataclass(frozen=True, slots=True)
-class PageRef:
-    """A page a source points at. ``path`` is set for files on disk (``directory`` sources)."""
-
-    url: str
-    published_at: datetime | None = None
-    title: str | None = None
-    path: Path | None = None
 
 
 @dataclass
@@ -255,10 +246,6 @@ def list_directory(folder: Path, source_name: str) -> list[PageRef]:
             relative = path.relative_to(folder).as_posix()
             pages.append(PageRef(url=f"local:{source_name}/{relative}", path=path))
     return pages
-
-
-def same_site(url: str, other: str) -> bool:
-    return urlsplit(url).netloc.lower() == urlsplit(other).netloc.lower()
 
 
 def unique(pages: Iterable[PageRef]) -> list[PageRef]:

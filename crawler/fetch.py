@@ -10,7 +10,6 @@ stored in ``fetches.error``; the kinds are the ``FetchError`` classes in ``core.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import ssl
 import time
 from collections.abc import Mapping
@@ -36,6 +35,7 @@ from core.errors import (
     TLSError,
     UnsupportedContent,
 )
+from core.pages import FetchResult
 from crawler.decompress import ACCEPT_ENCODING, BoundedDecoder
 from crawler.hosts import HostBook, HostState, backoff_seconds, pause_host, record_outcome, retry_after_seconds
 from crawler.netguard import AddressPolicy, GuardedTransport, tls_context
@@ -113,47 +113,6 @@ class FetchSettings:
 
 
 DEFAULT_FETCH_SETTINGS = FetchSettings()
-
-
-@dataclass(frozen=True, kw_only=True)
-class FetchResult:
-    """One fetch, successful or not (one row of ``fetches``)."""
-
-    url: str
-    final_url: str
-    fetched_at: datetime
-    status: int | None = None
-    body: bytes | None = None
-    content_type: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    elapsed_ms: int = 0
-    error: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    #: HTTP attempts made (retries included).
-    attempts: int = 1
-    #: ``<link rel=canonical>`` (same site) or the normalised final URL; set by the crawler for pages.
-    canonical_url: str | None = None
-    #: ``listing`` (feed, sitemap, URL list), ``page`` or ``robots``.
-    role: str = "page"
-    #: sha256 of ``body`` (computed once).
-    content_sha256: str | None = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        if self.body is not None:
-            object.__setattr__(self, "content_sha256", hashlib.sha256(self.body).hexdigest())
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.body is not None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304 and self.error is None
-
-    @property
-    def error_kind(self) -> str | None:
-        return self.error.split(":", 1)[0] if self.error else None
 
 
 class _Retry(Exception):

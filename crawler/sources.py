@@ -21,13 +21,13 @@ A bad entry raises :class:`~core.errors.ConfigError` naming the file, the entry 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 from urllib.parse import urlsplit
 
+from core.config import read_toml
 from core.errors import ConfigError
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
 
@@ -99,14 +99,13 @@ def with_private_hosts(settings: FetchSettings, sources: Iterable[Source]) -> Fe
 _CRAWLER_COMPUTED = {"private_hosts"}
 
 
+def read_sources_file(path: Path) -> dict[str, Any]:
+    return read_toml(path, "sources file", hint="pass --sources FILE or set CLAIMTRACK_SOURCES")
+
+
 def load_crawl_settings(path: Path, base: FetchSettings = DEFAULT_FETCH_SETTINGS) -> FetchSettings:
     """The ``[crawler]`` table of a sources file over ``base``; ``CLAIMTRACK_USER_AGENT`` overrides the agent."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"sources file not found: {path} (pass --sources FILE or set CLAIMTRACK_SOURCES)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    raw = read_sources_file(path)
     table = raw.get("crawler", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [crawler] must be a table")
@@ -143,12 +142,7 @@ def load_crawl_settings(path: Path, base: FetchSettings = DEFAULT_FETCH_SETTINGS
 
 def load_sources(path: Path) -> list[Source]:
     """Read and validate a sources file. Relative ``path`` values resolve against the file's folder."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"sources file not found: {path} (pass --sources FILE or set CLAIMTRACK_SOURCES)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    raw = read_sources_file(path)
     entries = raw.get("source")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path}: no [[source]] entries found")

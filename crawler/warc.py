@@ -19,12 +19,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from core.dates import parse_date
 from core.errors import ConfigError, MalformedURL
-from crawler.crawl import FetchedBatch, FetchedPage, KnownLookup, canonical_of
-from crawler.discover import PageRef
-from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
+from core.pages import FetchedPage, FetchResult, PageRef
+from crawler.crawl import FetchedBatch, KnownLookup, canonical_of
+from crawler.fetch import DEFAULT_FETCH_SETTINGS
 from crawler.urls import normalize_url
-from extractors.article import parse_date
 
 #: Media types worth extracting; everything else in a crawl (images, scripts, PDFs) is skipped.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")

@@ -30,9 +30,9 @@ from typing import Any
 
 from spacy.language import Language
 
+from core.articles import Claim
 from core.errors import ConfigError
 from extractors.article import extract_article
-from extractors.claims import Claim
 from extractors.nlp import TextItem, extract_claims
 
 ROOT = Path(__file__).resolve().parent.parent

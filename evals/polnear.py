@@ -19,10 +19,11 @@ from typing import Any
 
 from spacy.language import Language
 
+from core.articles import Claim
 from core.errors import EvaluationDataError
 from evals.brat import GoldAttribution, read_ann
 from evals.scoring import KINDS, Attribution, Scores, score_document
-from extractors.claims import Claim, ClaimExtractor
+from extractors.claims import ClaimExtractor
 
 SPLITS = ("train", "dev", "test")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 import trafilatura
 
+from core.articles import Article
+from core.dates import parse_date
 from core.errors import ExtractError
 from extractors.encoding import decode_body
 
@@ -34,22 +35,6 @@ class ArticleSettings:
 
 
 DEFAULT_ARTICLE_SETTINGS = ArticleSettings()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Article:
-    url: str
-    text: str
-    title: str | None = None
-    author: str | None = None
-    published_at: datetime | None = None
-    sitename: str | None = None
-    language: str | None = None
-    extractor_version: str = ARTICLE_EXTRACTOR_VERSION
-
-    @property
-    def text_sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 def extract_article(
@@ -84,6 +69,7 @@ def extract_article(
         published_at=parse_date(getattr(document, "date", None)),
         sitename=getattr(document, "sitename", None),
         language=getattr(document, "language", None),
+        extractor_version=ARTICLE_EXTRACTOR_VERSION,
     )
 
 
@@ -115,16 +101,3 @@ def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
     )
 
 
-def parse_date(value: str | date | datetime | None) -> datetime | None:
-    """A timezone-aware UTC datetime from what trafilatura, feeds or headers give, or None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -13,7 +13,7 @@ from typing import Any
 
 import srsly
 
-from extractors.claims import Claim
+from core.articles import Claim
 
 _CLAIM = "__claimtrack_claim__"
 _DATE = "__claimtrack_date__"

@@ -23,9 +23,9 @@ import extractors.docpack  # registers msgpack encoders: Doc extensions survive 
 import extractors.linking.governments
 import extractors.subjects
 import extractors.topics  # noqa: F401  (registers the linker, subjects and topics components)
+from core.articles import Claim
 from core.errors import ConfigError
 from core.settings import DEFAULT_MODEL
-from extractors.claims import Claim
 from extractors.claims.component import TEXT_KEY
 
 #: Installable packages that provide each model name, in order of preference. ``en_core_web_sm`` is not on

@@ -13,36 +13,20 @@ from datetime import UTC, datetime
 
 from spacy.language import Language
 
+from core.articles import Article, ExtractedArticle, PriorExtraction
 from core.errors import ExtractError
-from crawler.crawl import FetchedPage
+from core.pages import FetchedPage
 from extractors.article import (
     ARTICLE_EXTRACTOR_VERSION,
     DEFAULT_ARTICLE_SETTINGS,
     TEXT_EXTRACTOR_VERSION,
-    Article,
     ArticleSettings,
     extract_article,
     text_article,
 )
-from extractors.claims import Claim
 from extractors.encoding import decode_body
 from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
 from extractors.workers import extraction_pool, split_jobs
-
-
-@dataclass(frozen=True, kw_only=True)
-class ExtractedArticle:
-    """An article with its claims, ready to store."""
-
-    article: Article
-    source: str
-    outlet: str | None
-    content_sha256: str | None
-    final_url: str | None
-    claims: Sequence[Claim]
-    claims_version: str
-    #: URL of the stored article whose text and claims were reused (same body), or None when extracted here.
-    reused_from: str | None = None
 
 
 @dataclass
@@ -66,16 +50,6 @@ class Extraction:
             if record.reused_from is not None:
                 counts[record.source] = counts.get(record.source, 0) + 1
         return counts
-
-
-@dataclass(frozen=True, kw_only=True)
-class PriorExtraction:
-    """A stored article extracted from some body, with its claims at the stored claims version."""
-
-    url: str
-    #: Text and metadata as stored (``url`` is the stored article's).
-    article: Article
-    claims: Sequence[Claim]
 
 
 #: ``(content sha256s, claims version)`` -> the stored extraction of each body, keyed by

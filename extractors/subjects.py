@@ -16,8 +16,8 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from core.articles import Claim
 from core.settings import default_actors_file
-from extractors.claims import Claim
 from extractors.linking.actors import ActorDirectory, default_actors
 from extractors.linking.gazetteer import Place, TermIndex, default_places
 

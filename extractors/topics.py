@@ -9,7 +9,6 @@ bad entry is a :class:`ConfigError` naming the topic.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -20,6 +19,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
+from core.config import read_toml
 from core.errors import ConfigError
 from core.settings import SEEDS_DIR, default_topics_file
 from extractors.linking.gazetteer import fingerprint
@@ -43,12 +43,7 @@ class Topic:
 
 
 def load_topics(path: Path) -> list[Topic]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the topics file {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "topics file", hint="set CLAIMTRACK_TOPICS to another file")
     entries = data.get("topic")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path}: no [[topic]] entries")

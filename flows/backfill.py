@@ -58,7 +58,7 @@ from flows.ingest import (
     store,
 )
 from flows.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
-from warehouse.ingest import cached_robots
+from flows.store import cached_robots
 from warehouse.writes import begin_run, finish_run, known_pages
 
 

@@ -42,8 +42,9 @@ from flows.common import (
     publish_run_artifacts,
     writer_slot,
 )
-from positions.refresh import Workers, refresh_positions
-from warehouse.ingest import cached_robots, store_fetched, store_listings
+from flows.refresh import refresh_positions
+from flows.store import cached_robots, store_fetched, store_listings
+from positions.refresh import Workers
 from warehouse.queries import governments_seen
 from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, prior_extractions, table_counts
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from spacy.language import Language
 
 from extractors.nlp import extractor_version
+from flows.refresh import refresh_positions
 from flows.reprocess import ReprocessSummary, reprocess
-from positions.refresh import DEFAULT_POSITION_SETTINGS, PositionSettings, RefreshSummary, refresh_positions
+from positions.refresh import DEFAULT_POSITION_SETTINGS, PositionSettings, RefreshSummary
 
 #: Articles re-extracted per write transaction (keeps each hold on the write lock short).
 REBUILD_BATCH = 25

@@ -26,11 +26,10 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from core.articles import Article
 from core.errors import ExtractError
-from crawler.crawl import FetchedPage
-from crawler.discover import PageRef
-from crawler.fetch import FetchResult
-from extractors.article import CURRENT_ARTICLE_VERSIONS, Article
+from core.pages import FetchedPage, FetchResult, PageRef
+from extractors.article import CURRENT_ARTICLE_VERSIONS
 from extractors.nlp import TextItem, extract_claims, extractor_version
 from extractors.pipeline import page_to_article
 from warehouse.archive import RawArchive

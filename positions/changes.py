@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from positions.features import Features
+from core.statements import StatementFeatures
 from positions.polarity import SHIFT_MODALITIES
 from positions.similarity import Similarity, Thresholds
 
@@ -38,14 +38,16 @@ class Verdict:
     cues: str
 
 
-def _describe(features: Features) -> str:
+def _describe(features: StatementFeatures) -> str:
     polarity = "+" if features.polarity > 0 else "-"
     cues = ",".join(features.polarity_cues)
     modality = ",".join(features.modality)
     return f"{polarity}[{cues}]{{{modality}}}"
 
 
-def judge(score: float | None, new: Features, earlier: Features | None, thresholds: Thresholds) -> Verdict:
+def judge(
+    score: float | None, new: StatementFeatures, earlier: StatementFeatures | None, thresholds: Thresholds
+) -> Verdict:
     """The label of ``new`` against its nearest ``earlier`` statement (None when it is the first)."""
     if earlier is None or score is None:
         return Verdict("new", "first_on_topic", False, _describe(new))
@@ -70,7 +72,7 @@ class Dated:
 
     statement_id: str
     stated_at: datetime
-    features: Features
+    features: StatementFeatures
 
 
 @dataclass(frozen=True, kw_only=True)

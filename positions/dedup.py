@@ -22,7 +22,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+
+from core.statements import Report, Statement
 
 DEDUP_VERSION = "dedup/1"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -43,46 +44,6 @@ class DedupSettings:
 
 
 DEFAULT_DEDUP_SETTINGS = DedupSettings()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Report:
-    """One current claim, with what grouping needs."""
-
-    claim_id: str
-    article_id: str
-    outlet: str | None
-    government: str | None
-    speaker_canonical: str | None
-    actor_id: str | None
-    content: str
-    published_at: datetime | None
-    confidence: float = 0.5
-    cue: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Statement:
-    statement_id: str
-    representative: Report
-    government: str | None
-    reports: tuple[Report, ...]
-    #: claim_id -> why it joined (``first``, ``same_text``, ``shingles:0.83``).
-    rules: dict[str, str]
-
-    @property
-    def stated_at(self) -> datetime | None:
-        dates = [r.published_at for r in self.reports if r.published_at is not None]
-        return min(dates) if dates else None
-
-    @property
-    def last_reported_at(self) -> datetime | None:
-        dates = [r.published_at for r in self.reports if r.published_at is not None]
-        return max(dates) if dates else None
-
-    @property
-    def outlets(self) -> int:
-        return len({r.outlet or r.article_id for r in self.reports})
 
 
 def words_of(text: str) -> list[str]:

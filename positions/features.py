@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from core.settings import default_actors_file
+from core.statements import StatementFeatures
 from extractors.linking.actors import ActorDirectory, default_actors
 from extractors.linking.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
 from positions import polarity as polarity_rules
@@ -53,30 +54,6 @@ class StatementText:
         polarity reads the cue ("denied that X" negates X, "said X" does not)."""
         cue = (self.cue or "").lower()  # polarity_of reads the cue lower-cased, and None like ""
         return hashlib.sha256(f"{cue}\x1f{self.content}".encode()).hexdigest()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Features:
-    lemmas: tuple[str, ...]
-    polarity: int
-    polarity_cues: tuple[str, ...]
-    modality: tuple[str, ...]
-    normalized_text: str
-    #: (term, kind) -> mentions, kind ``lemma`` or ``noun_chunk``.
-    terms: dict[tuple[str, str], int]
-
-    @classmethod
-    def from_polarity(
-        cls, polarity: Polarity, lemmas: Sequence[str], normalized: str, terms: dict[tuple[str, str], int]
-    ) -> Features:
-        return cls(
-            lemmas=tuple(lemmas),
-            polarity=polarity.value,
-            polarity_cues=polarity.cues,
-            modality=polarity.modality,
-            normalized_text=normalized,
-            terms=terms,
-        )
 
 
 class OwnNames:
@@ -155,7 +132,20 @@ def _noun_chunks(doc: Doc, mask: Sequence[bool]) -> Iterator[str]:
             yield " ".join(words)
 
 
-def analyse_doc(doc: Doc, government: str | None, cue: str | None, own: OwnNames | None = None) -> Features:
+def features_of(
+    polarity: Polarity, lemmas: Sequence[str], normalized: str, terms: dict[tuple[str, str], int]
+) -> StatementFeatures:
+    return StatementFeatures(
+        lemmas=tuple(lemmas),
+        polarity=polarity.value,
+        polarity_cues=polarity.cues,
+        modality=polarity.modality,
+        normalized_text=normalized,
+        terms=terms,
+    )
+
+
+def analyse_doc(doc: Doc, government: str | None, cue: str | None, own: OwnNames | None = None) -> StatementFeatures:
     own = own or default_own_names()
     mask = own.token_mask(list(doc), government)
     lemmas: list[str] = []
@@ -172,7 +162,7 @@ def analyse_doc(doc: Doc, government: str | None, cue: str | None, own: OwnNames
             terms[(lemma, "lemma")] += 1
     for chunk in _noun_chunks(doc, mask):
         terms[(chunk, "noun_chunk")] += 1
-    return Features.from_polarity(polarity_of(doc, cue), sorted(set(lemmas)), _normalized_text(doc, mask), dict(terms))
+    return features_of(polarity_of(doc, cue), sorted(set(lemmas)), _normalized_text(doc, mask), dict(terms))
 
 
 def _rules_digest() -> str:
@@ -202,7 +192,7 @@ def features_version(model_meta: Mapping[str, Any]) -> str:
     return f"{FEATURES_VERSION}+{model}+rules-{_rules_digest()}+seeds-{seeds}"
 
 
-def analyse_job(job: tuple[str, Sequence[StatementText], int]) -> list[Features]:
+def analyse_job(job: tuple[str, Sequence[StatementText], int]) -> list[StatementFeatures]:
     """One chunk of :func:`analyse` in an extraction worker process, with the pipeline it already loaded."""
     from extractors.nlp import load_pipeline
 
@@ -212,8 +202,8 @@ def analyse_job(job: tuple[str, Sequence[StatementText], int]) -> list[Features]
 
 def analyse(
     nlp: Language, items: Sequence[StatementText], *, batch_size: int = 64, own: OwnNames | None = None
-) -> list[Features]:
-    """Features of many statements, in input order (one ``nlp.pipe`` pass, only the components needed)."""
+) -> list[StatementFeatures]:
+    """StatementFeatures of many statements, in input order (one ``nlp.pipe`` pass, only the components needed)."""
     disabled = [name for name in nlp.pipe_names if name not in NEEDED_PIPES]
     docs = nlp.pipe((item.content for item in items), batch_size=batch_size, disable=disabled)
     return [analyse_doc(doc, item.government, item.cue, own) for doc, item in zip(docs, items, strict=True)]

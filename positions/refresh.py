@@ -1,14 +1,12 @@
-"""Recompute everything position tracking derives from claims, in four steps, then write it in one transaction:
+"""Everything position tracking derives from claims, in three steps over rows the caller read:
 
 1. group claims into statements (``positions.dedup``);
 2. read each statement's features with spaCy (``positions.features``), re-using stored ones whose text,
    reporting cue, government and features version (model, word lists, seed files) are unchanged;
 3. for each government x topic, compare every statement with the earlier ones under each similarity method
-   (``positions.changes``);
-4. replace the derived tables (``warehouse.positions.replace_derived``).
+   (``positions.changes``).
 
-``claimtrack rebuild`` calls :func:`refresh_positions`; so does the ingest flow after each run. It is safe to
-call at any time: the result depends only on the current claims and topics.
+``flows.refresh`` reads the inputs from the warehouse and writes what :func:`derive_positions` returns.
 """
 
 from __future__ import annotations
@@ -17,24 +15,15 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 
+from core.statements import ComparisonRow, DerivedRows, Report, Statement, StatementFeatures
 from positions.changes import Dated, compare_series
-from positions.dedup import DEDUP_VERSION, DEFAULT_DEDUP_SETTINGS, DedupSettings, Statement, group_reports
-from positions.features import Features, StatementText, analyse, analyse_job, features_version
+from positions.dedup import DEDUP_VERSION, DEFAULT_DEDUP_SETTINGS, DedupSettings, group_reports
+from positions.features import StatementText, analyse, analyse_job, features_version
 from positions.similarity import Similarity, similarity_for
-from warehouse.positions import (
-    ComparisonRow,
-    DerivedRows,
-    ensure_schema,
-    read_claim_topics,
-    read_feature_cache,
-    read_reports,
-    replace_derived,
-)
 
 Progress = Callable[[str], None]
 
@@ -80,12 +69,12 @@ class RefreshSummary:
 def _features_for(
     statements: Sequence[Statement],
     nlp: Language | None,
-    cache: dict[tuple[str, str | None], Features],
+    cache: dict[tuple[str, str | None], StatementFeatures],
     batch_size: int,
     summary: RefreshSummary,
     need_text: bool,
     workers: Workers,
-) -> dict[str, tuple[str, Features]]:
+) -> dict[str, tuple[str, StatementFeatures]]:
     items = [
         StatementText(
             statement_id=s.statement_id,
@@ -95,7 +84,7 @@ def _features_for(
         )
         for s in statements
     ]
-    result: dict[str, tuple[str, Features]] = {}
+    result: dict[str, tuple[str, StatementFeatures]] = {}
     missing: list[StatementText] = []
     for item in items:
         cached = cache.get((item.features_key, item.government))
@@ -135,7 +124,7 @@ MIN_PARALLEL_FEATURES = 200
 
 def _analyse_in_pool(
     nlp: Language, items: Sequence[StatementText], workers: Workers, batch_size: int
-) -> list[Features]:
+) -> list[StatementFeatures]:
     from extractors.nlp import extractor_version
     from extractors.workers import extraction_pool, split_jobs
 
@@ -172,24 +161,25 @@ def _series(
     return {key: list(members.values()) for key, members in sorted(series.items())}
 
 
-def refresh_positions(
-    db: Path,
+def derive_positions(
+    reports: Sequence[Report],
+    claim_topics: Sequence[tuple[str, str]],
+    cache: dict[tuple[str, str | None], StatementFeatures],
     *,
     nlp: Language | None = None,
     settings: PositionSettings = DEFAULT_POSITION_SETTINGS,
     progress: Progress | None = None,
     similarities: Sequence[Similarity] | None = None,
     workers: Workers | None = None,
-) -> RefreshSummary:
-    """Recompute statements, features and comparisons from the current claims and write them (one transaction)."""
+) -> tuple[DerivedRows, RefreshSummary]:
+    """Statements, features and comparisons from the current claims (``reports`` and their topics), re-using the
+    stored features in ``cache`` (read at :func:`features_version_of` ``nlp``). Nothing is read or written here:
+    the caller (``flows.refresh``) reads the inputs and writes the rows in one transaction."""
     say = progress or (lambda _message: None)
     summary = RefreshSummary()
     clock = time.perf_counter()
 
     # 1. Claims -> statements.
-    ensure_schema(db)
-    reports = read_reports(db)
-    claim_topics = read_claim_topics(db)
     statements = group_reports(reports, settings.dedup)
     summary.claims, summary.statements = len(reports), len(statements)
     summary.merged_reports = len(reports) - len(statements)
@@ -200,8 +190,6 @@ def refresh_positions(
     clock = time.perf_counter()
     methods = list(similarities) if similarities is not None else [similarity_for(m) for m in settings.methods]
     need_text = any(m.name != "lexical" for m in methods)
-    version = features_version(model_meta(nlp))
-    cache = read_feature_cache(db, version)
     features = _features_for(statements, nlp, cache, settings.batch_size, summary, need_text, workers or Workers())
     summary.seconds["statement_features"] = time.perf_counter() - clock
     say(f"features: {summary.features_computed} computed, {summary.features_reused} re-used")
@@ -210,51 +198,61 @@ def refresh_positions(
     clock = time.perf_counter()
     series = _series(statements, claim_topics)
     summary.series = len(series)
-    comparisons: list[ComparisonRow] = []
+    comparisons = [row for method in methods for row in _compare(method, series, features, settings, summary)]
     for method in methods:
-        labels: Counter[str] = Counter()
-        in_series = sorted({s.statement_id for members in series.values() for s in members})
-        encoded = dict(zip(in_series, method.encode([features[i][1] for i in in_series]), strict=True))
-        for (_government, topic), members in series.items():
-            dated = [
-                Dated(statement_id=s.statement_id, stated_at=s.stated_at, features=features[s.statement_id][1])  # type: ignore[arg-type]
-                for s in members
-            ]
-            vectors = [encoded[s.statement_id] for s in members]
-            for c in compare_series(dated, method, max_candidates=settings.max_candidates, vectors=vectors):
-                labels[c.verdict.label] += 1
-                comparisons.append(
-                    ComparisonRow(
-                        statement_id=c.statement_id,
-                        topic=topic,
-                        method=method.name,
-                        method_version=method.version,
-                        nearest_statement_id=c.nearest_statement_id,
-                        similarity=c.similarity,
-                        label=c.verdict.label,
-                        rule=c.verdict.rule,
-                        polarity_changed=c.verdict.polarity_changed,
-                        cues=c.verdict.cues,
-                        candidates=c.candidates,
-                    )
-                )
-        summary.labels[method.name] = dict(labels)
-        say(f"{method.name}: {sum(labels.values())} comparisons in {len(series)} government x topic series")
+        say(f"{method.name}: {sum(summary.labels[method.name].values())} comparisons in {len(series)} series")
     summary.seconds["statement_comparisons"] = time.perf_counter() - clock
-
-    # 4. One transaction.
-    clock = time.perf_counter()
-    replace_derived(
-        db,
-        DerivedRows(
-            statements=statements,
-            features=features,
-            features_version=version,
-            dedup_version=DEDUP_VERSION,
-            comparisons=comparisons,
-            methods=[m.name for m in methods],
-            timings=dict(summary.seconds),
-        ),
+    rows = DerivedRows(
+        statements=statements,
+        features=features,
+        features_version=features_version_of(nlp),
+        dedup_version=DEDUP_VERSION,
+        comparisons=comparisons,
+        methods=[m.name for m in methods],
+        timings=dict(summary.seconds),
     )
-    summary.seconds["write"] = time.perf_counter() - clock
-    return summary
+    return rows, summary
+
+
+def features_version_of(nlp: Language | None) -> str:
+    """The features version a refresh with ``nlp`` (None: the default model) reads and writes."""
+    return features_version(model_meta(nlp))
+
+
+def _compare(
+    method: Similarity,
+    series: dict[tuple[str, str], list[Statement]],
+    features: dict[str, tuple[str, StatementFeatures]],
+    settings: PositionSettings,
+    summary: RefreshSummary,
+) -> list[ComparisonRow]:
+    """Every statement of every series against the earlier ones under one similarity method."""
+    labels: Counter[str] = Counter()
+    comparisons: list[ComparisonRow] = []
+    in_series = sorted({s.statement_id for members in series.values() for s in members})
+    encoded = dict(zip(in_series, method.encode([features[i][1] for i in in_series]), strict=True))
+    for (_government, topic), members in series.items():
+        dated = [
+            Dated(statement_id=s.statement_id, stated_at=s.stated_at, features=features[s.statement_id][1])  # type: ignore[arg-type]
+            for s in members
+        ]
+        vectors = [encoded[s.statement_id] for s in members]
+        for c in compare_series(dated, method, max_candidates=settings.max_candidates, vectors=vectors):
+            labels[c.verdict.label] += 1
+            comparisons.append(
+                ComparisonRow(
+                    statement_id=c.statement_id,
+                    topic=topic,
+                    method=method.name,
+                    method_version=method.version,
+                    nearest_statement_id=c.nearest_statement_id,
+                    similarity=c.similarity,
+                    label=c.verdict.label,
+                    rule=c.verdict.rule,
+                    polarity_changed=c.verdict.polarity_changed,
+                    cues=c.verdict.cues,
+                    candidates=c.candidates,
+                )
+            )
+    summary.labels[method.name] = dict(labels)
+    return comparisons

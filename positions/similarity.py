@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.errors import ConfigError
-from positions.features import FEATURES_VERSION, Features
+from core.statements import StatementFeatures
+from positions.features import FEATURES_VERSION
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,7 +46,7 @@ class Similarity(Protocol):
     @property
     def version(self) -> str: ...
 
-    def encode(self, features: Sequence[Features]) -> list[Any]: ...
+    def encode(self, features: Sequence[StatementFeatures]) -> list[Any]: ...
 
     def score(self, a: Any, b: Any) -> float: ...
 
@@ -65,7 +66,7 @@ class LexicalSimilarity:
     def version(self) -> str:
         return f"lexical/1+{FEATURES_VERSION}+{self.thresholds.describe()}"
 
-    def encode(self, features: Sequence[Features]) -> list[Any]:
+    def encode(self, features: Sequence[StatementFeatures]) -> list[Any]:
         return [frozenset(f.lemmas) for f in features]
 
     def score(self, a: Any, b: Any) -> float:
@@ -152,7 +153,7 @@ class MiniLMSimilarity:
         result[order] = vectors
         return result
 
-    def encode(self, features: Sequence[Features]) -> list[Any]:
+    def encode(self, features: Sequence[StatementFeatures]) -> list[Any]:
         return list(self.embed([f.normalized_text for f in features]))
 
     def score(self, a: Any, b: Any) -> float:

@@ -20,8 +20,8 @@ from crawler.fetch import FetchSettings
 from crawler.hosts import HostBook
 from crawler.sources import Source, with_private_hosts
 from extractors.pipeline import Extraction, extract_by_source
+from flows.store import cached_robots, store_fetched, store_listings
 from warehouse.connection import reader
-from warehouse.ingest import cached_robots, store_fetched, store_listings
 from warehouse.writes import known_pages
 
 #: Fast manners for tests: no politeness gap, short timeouts, quick retries.

@@ -77,7 +77,8 @@ def ingest_sources(db: Path, sources: list[Source], archive: Path, model: str = 
 
 def build(db: Path, workdir: Path, *, with_benchmarks: bool) -> None:
     """Ingest (the pipeline tags topics from seeds/topics.toml), refresh positions: the database the tests read."""
-    from positions.refresh import PositionSettings, refresh_positions
+    from flows.refresh import refresh_positions
+    from positions.refresh import PositionSettings
 
     ingest_sources(db, sources_for(workdir, with_benchmarks=with_benchmarks), workdir / "raw")
     # Both similarity methods, so method comparisons (README question 9) have rows to compare.

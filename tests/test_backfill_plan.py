@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError
+from core.pages import FetchResult, KnownPage, PageRef
 from core.progress import TerminalBar, listening, report
-from crawler.crawl import Discovery, KnownPage, SourceDiscovery, discover_sync
-from crawler.discover import PageRef, parse_listing
-from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchResult
+from crawler.crawl import Discovery, SourceDiscovery, discover_sync
+from crawler.discover import parse_listing
+from crawler.fetch import DEFAULT_FETCH_SETTINGS
 from crawler.hosts import HostBook
 from crawler.sources import Source, with_private_hosts
 from crawler.warc import read_warc_records, scan_warc, source_name_for, warc_batch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from extractors.claims import Claim
+from core.articles import Claim
 from extractors.nlp import TextItem, extract_claims
 
 

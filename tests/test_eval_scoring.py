@@ -220,8 +220,8 @@ def test_report_table_has_every_row(tmp_path: Path) -> None:
 
 
 def test_continuation_claims_fold_into_the_statement_they_continue() -> None:
+    from core.articles import Claim
     from evals.polnear import fold_continuations
-    from extractors.claims import Claim
 
     first = Claim(kind="direct", content="“A.”", content_spans=((0, 4),), speaker="X", speaker_span=(10, 11))
     second = Claim(kind="direct", content="“B.”", content_spans=((20, 24),), continues=0)

@@ -10,15 +10,14 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from crawler.crawl import FetchedBatch, FetchedPage
-from crawler.discover import PageRef
-from crawler.fetch import FetchResult
+from core.pages import FetchedPage, FetchResult, PageRef
+from crawler.crawl import FetchedBatch
 from extractors.article import TEXT_EXTRACTOR_VERSION
 from extractors.nlp import extractor_version
 from extractors.pipeline import extract_by_source
+from flows.store import store_fetched
 from tests.conftest import FIXTURES
 from tests.crawlrun import claims_off_their_text
-from warehouse.ingest import store_fetched
 from warehouse.queries import run_sql
 from warehouse.writes import prior_extractions
 

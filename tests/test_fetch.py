@@ -7,7 +7,8 @@ import time
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
 
-from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from core.pages import FetchResult
+from crawler.fetch import Fetcher, FetchSettings
 from tests.httpserver import LocalServer
 
 FAST = FetchSettings(

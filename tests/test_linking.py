@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from spacy.language import Language
 
-from extractors.claims import Claim
+from core.articles import Claim
 from extractors.linking.gazetteer import load_tlds, outlet_country
 from extractors.nlp import TextItem, extract_claims
 

@@ -9,17 +9,17 @@ import pytest
 from spacy.language import Language
 
 from claimtrack.cli import main
+from core.articles import ExtractedArticle
+from core.pages import FetchedPage, FetchResult, PageRef
 from core.settings import SEEDS_DIR
-from crawler.crawl import FetchedBatch, FetchedPage
-from crawler.discover import PageRef
-from crawler.fetch import FetchResult
+from crawler.crawl import FetchedBatch
 from extractors.article import ARTICLE_EXTRACTOR_VERSION, text_article
 from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
-from extractors.pipeline import ExtractedArticle, extract_pages
+from extractors.pipeline import extract_pages
 from flows.reprocess import reprocess
+from flows.store import store_fetched
 from tests.conftest import FIXTURES, SEED_ARTICLE
 from warehouse.connection import writer
-from warehouse.ingest import store_fetched
 from warehouse.queries import run_sql
 from warehouse.writes import Batch, store_batch
 

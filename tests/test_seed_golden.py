@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from core.articles import Claim
 from extractors.article import split_date_header
-from extractors.claims import Claim
 from extractors.nlp import TextItem, extract_claims
 from tests.conftest import SEED_ARTICLE
 

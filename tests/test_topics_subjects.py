@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from core.articles import Claim
 from core.errors import ConfigError
 from core.settings import SEEDS_DIR
 from extractors.article import split_date_header
-from extractors.claims import Claim
 from extractors.nlp import TextItem, extract_claims
 from extractors.topics import TopicMatcher, load_topics, topics_of
 from tests.conftest import SEED_ARTICLE

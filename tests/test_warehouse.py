@@ -9,11 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.articles import Article, Claim, ExtractedArticle
 from core.errors import DatabaseLocked, WarehouseError
-from crawler.fetch import FetchResult
-from extractors.article import Article
-from extractors.claims import Claim
-from extractors.pipeline import ExtractedArticle
+from core.pages import FetchResult
+from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from warehouse.connection import connect, reader, writer
 from warehouse.migrate import latest_version, migrate
 from warehouse.queries import run_sql
@@ -24,7 +23,11 @@ TEXT = "The Brazilian foreign minister said that Brasilia would host the summit.
 
 def record(text: str = TEXT, version: str = "claims/test") -> ExtractedArticle:
     article = Article(
-        url="https://news.example.org/a", text=text, title="A", published_at=datetime(2024, 5, 1, tzinfo=UTC)
+        url="https://news.example.org/a",
+        text=text,
+        title="A",
+        published_at=datetime(2024, 5, 1, tzinfo=UTC),
+        extractor_version=ARTICLE_EXTRACTOR_VERSION,
     )
     start = text.index("Brasilia")
     claim = Claim(

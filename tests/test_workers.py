@@ -14,10 +14,8 @@ from spacy.language import Language
 
 from claimtrack.cli import main
 from core.errors import ConfigError, ExtractError
+from core.pages import FetchedPage, FetchResult, PageRef
 from core.settings import resolve_processes, usable_cpus
-from crawler.crawl import FetchedPage
-from crawler.discover import PageRef
-from crawler.fetch import FetchResult
 from extractors.nlp import extractor_version
 from extractors.pipeline import extract_by_source
 from extractors.workers import extraction_pool, split_jobs

@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from evals.probe import load_pairs, run_pairs, summarise  # noqa: E402
 from extractors.nlp import load_pipeline  # noqa: E402
-from positions.refresh import PositionSettings, refresh_positions  # noqa: E402
+from flows.refresh import refresh_positions  # noqa: E402
+from positions.refresh import PositionSettings  # noqa: E402
 from positions.similarity import METHODS, similarity_for  # noqa: E402
 from warehouse.positions import comparison_agreement, comparison_labels  # noqa: E402
 

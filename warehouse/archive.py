@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from crawler.fetch import FetchResult
+from core.pages import FetchResult
 
 
 class RawArchive:

@@ -6,16 +6,14 @@ derive statements and changes, the one transaction that replaces them, and the q
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from positions.dedup import Report, Statement
-from positions.features import Features
+from core.statements import DerivedRows, Report, StatementFeatures
 from warehouse.connection import reader, writer
 from warehouse.writes import insert_rows
 
@@ -74,7 +72,7 @@ def read_claim_topics(db: Path) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-def read_feature_cache(db: Path, version: str) -> dict[tuple[str, str | None], Features]:
+def read_feature_cache(db: Path, version: str) -> dict[tuple[str, str | None], StatementFeatures]:
     """Stored features of this ``version``, keyed by (features key, government): re-used when unchanged.
 
     The features key (stored in ``statement_features.content_sha256``) hashes the statement's words and its
@@ -92,9 +90,9 @@ def read_feature_cache(db: Path, version: str) -> dict[tuple[str, str | None], F
     by_statement: dict[str, dict[tuple[str, str], int]] = {}
     for statement_id, term, kind, mentions in terms:
         by_statement.setdefault(statement_id, {})[(term, kind)] = int(mentions)
-    cache: dict[tuple[str, str | None], Features] = {}
+    cache: dict[tuple[str, str | None], StatementFeatures] = {}
     for statement_id, sha, government, lemmas, polarity, cues, modality in features:
-        cache[(sha, government)] = Features(
+        cache[(sha, government)] = StatementFeatures(
             lemmas=tuple(lemmas),
             polarity=int(polarity),
             polarity_cues=tuple(cues),
@@ -103,35 +101,6 @@ def read_feature_cache(db: Path, version: str) -> dict[tuple[str, str | None], F
             terms=by_statement.get(statement_id, {}),
         )
     return cache
-
-
-@dataclass(frozen=True, kw_only=True)
-class ComparisonRow:
-    statement_id: str
-    topic: str
-    method: str
-    method_version: str
-    nearest_statement_id: str | None
-    similarity: float | None
-    label: str
-    rule: str
-    polarity_changed: bool
-    cues: str
-    candidates: int
-
-
-@dataclass(kw_only=True)
-class DerivedRows:
-    statements: Sequence[Statement]
-    #: statement_id -> (features key: sha256 of cue and words, features)
-    features: Mapping[str, tuple[str, Features]]
-    features_version: str
-    dedup_version: str
-    comparisons: Sequence[ComparisonRow]
-    #: Methods whose comparisons are replaced (rows of other methods are kept if their statements still exist).
-    methods: Sequence[str]
-    #: Build timings to record in ``derived_builds`` (name -> seconds).
-    timings: Mapping[str, float] = field(default_factory=dict)
 
 
 def replace_derived(db: Path, rows: DerivedRows) -> dict[str, int]:

@@ -246,3 +246,22 @@ def pipeline_counts(db: Path, flow: str) -> PipelineCounts:
         claims=int(row[3]),
         claim_records=int(row[4]),
     )
+
+
+def robots_answers(db: Path, urls: Sequence[str], max_age_s: float) -> dict[str, tuple[int | None, str | None]]:
+    """robots.txt URL -> (status, body sha256) of its latest error-free fetch no older than ``max_age_s``."""
+    if not urls or max_age_s <= 0 or not db.exists():
+        return {}
+    with reader(db) as con:
+        rows = con.execute(
+            """
+            select url, arg_max({'status': status, 'sha': content_sha256}, fetched_at) as latest
+            from fetches
+            where role = 'robots' and error is null
+              and url in (select unnest(from_json($1::json, '["VARCHAR"]')))
+              and fetched_at >= now() - to_seconds($2)
+            group by url
+            """,
+            [json.dumps(sorted(set(urls))), float(max_age_s)],
+        ).fetchall()
+    return {url: (latest["status"], latest["sha"]) for url, latest in rows}

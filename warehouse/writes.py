@@ -19,11 +19,8 @@ from typing import Any, cast
 
 import duckdb
 
-from crawler.crawl import KnownPage
-from crawler.fetch import FetchResult
-from extractors.article import Article
-from extractors.claims import Claim, ClaimKind
-from extractors.pipeline import ExtractedArticle, PriorExtraction
+from core.articles import Article, Claim, ClaimKind, ExtractedArticle, PriorExtraction
+from core.pages import FetchResult, KnownPage
 from warehouse.connection import reader, writer
 from warehouse.queries import stored_articles
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
+from core.articles import Claim, ClaimKind
 from extractors.claims._content import (
     EMPTY_CONTENT,
     attribution_core,
@@ -40,7 +41,6 @@ from extractors.claims._content import (
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, NounCue, default_cues, default_noun_cues
 from extractors.claims._mentions import mention_span, speaker_head, speaker_name
-from extractors.claims._model import Claim, ClaimKind
 from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims._sources import issuer_of, source_between, source_of
 

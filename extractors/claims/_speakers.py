@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
+from core.articles import Claim
 from extractors.claims._lexicon import FIRST_PERSON, PERSONAL_PRONOUNS, PLURAL_PRONOUNS
-from extractors.claims._model import Claim
 
 #: How alike two spellings must be for a repeat to count as a misspelling of a full name.
 FUZZY_NAME_RATIO = 0.8

@@ -16,9 +16,9 @@ from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from core.articles import Claim
 from extractors.claims._attribution import DEFAULT_OPTIONS, AttributionOptions, attribute
 from extractors.claims._lexicon import default_cues
-from extractors.claims._model import Claim
 from extractors.claims._speakers import resolve_speakers
 
 Doc.set_extension("claims", default=None, force=True)

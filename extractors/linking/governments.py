@@ -33,8 +33,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from core.articles import Claim
 from core.settings import default_actors_file
-from extractors.claims import Claim
 from extractors.linking.actors import DEFAULT_ACTORS, Actor, ActorDirectory, default_actors
 from extractors.linking.gazetteer import (
     DEFAULT_COUNTRIES,

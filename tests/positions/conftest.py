@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from positions.refresh import refresh_positions
+from flows.refresh import refresh_positions
 from tests.positions.series import store_series
 from tests.realdata import BENCHMARKS, build
 

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractors.article import Article
-from extractors.claims import Claim
-from extractors.pipeline import ExtractedArticle
+from core.articles import Article, Claim, ExtractedArticle
+from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from warehouse.writes import Batch, store_batch
 
 #: (date, what China's foreign ministry said): a reiteration, then a reversal, then talk without "ceasefire".
@@ -39,6 +38,7 @@ def store_statement(db: Path, number: int, day: str, words: str, *, cue: str = "
         url=f"https://news.example.org/{number}",
         text=text,
         published_at=datetime.fromisoformat(day).replace(tzinfo=UTC),
+        extractor_version=ARTICLE_EXTRACTOR_VERSION,
     )
     record = ExtractedArticle(
         article=article,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from flows.refresh import refresh_positions
 from positions.features import StatementText, features_version
-from positions.refresh import refresh_positions
 from tests.positions.series import store_statement
 from warehouse.queries import run_sql
 

@@ -88,7 +88,7 @@ def test_upgrade_from_previous_version_keeps_rows(db: Path, previous: int) -> No
 
 
 def test_upgraded_database_gets_statements_on_refresh(db: Path, nlp: object) -> None:
-    from positions.refresh import refresh_positions
+    from flows.refresh import refresh_positions
 
     old_database(db, latest_version() - 1)
     refresh_positions(db)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimtrack.cli import main
-from positions.refresh import refresh_positions
+from flows.refresh import refresh_positions
 from tests.realdata import benchmark_pages
 from warehouse.queries import run_sql
 from warehouse.writes import Batch, store_batch
@@ -179,8 +179,8 @@ def test_rebuild_reextracts_stale_claims_and_keeps_history(
     db = real_db_copy
     # Make the seed article's current claims look like an older extractor's: store them under another version.
     row = one(db, "select url, text, published_at, claims_version from articles where source = 'sample-articles'")
+    from core.articles import ExtractedArticle
     from extractors.article import text_article
-    from extractors.pipeline import ExtractedArticle
 
     current = one(
         db, "select count(*) from claims c join articles a using (article_id) where a.source = 'sample-articles'"

@@ -12,11 +12,10 @@ import pytest
 
 from claimtrack.cli import main
 from claimtrack.report import ReportOptions, render_report
+from core.articles import Article, Claim, ExtractedArticle
 from crawler.sources import Source
-from extractors.article import Article
-from extractors.claims import Claim
-from extractors.pipeline import ExtractedArticle
-from positions.refresh import refresh_positions
+from extractors.article import ARTICLE_EXTRACTOR_VERSION
+from flows.refresh import refresh_positions
 from tests.realdata import ingest_sources
 from warehouse.writes import Batch, store_batch
 
@@ -67,7 +66,12 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Path:
         government="CHN",
         topics=(("ukraine-war", "ukraine"),),
     )
-    article = Article(url="javascript:alert(document.domain)", text=text, published_at=datetime(2024, 3, 2, tzinfo=UTC))
+    article = Article(
+        url="javascript:alert(document.domain)",
+        text=text,
+        published_at=datetime(2024, 3, 2, tzinfo=UTC),
+        extractor_version=ARTICLE_EXTRACTOR_VERSION,
+    )
     record = ExtractedArticle(
         article=article,
         source="crafted",

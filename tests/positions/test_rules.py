@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from spacy.language import Language
 
+from core.statements import Report
 from evals.probe import load_pairs, run_pairs, summarise
 from positions.changes import Dated, compare_series
-from positions.dedup import Report, group_reports
+from positions.dedup import group_reports
 from positions.features import StatementText, analyse
 from positions.similarity import LexicalSimilarity, MiniLMSimilarity, Similarity
 from tests.realdata import FIXTURES

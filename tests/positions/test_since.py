@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from claimtrack.report import ReportOptions, render_report
 from claimtrack.timeline import render_positions
-from positions.refresh import refresh_positions
+from flows.refresh import refresh_positions
 from tests.positions.series import store_series
 from warehouse import positions as store
 

@@ -1,12 +1,37 @@
-"""The result types of the claims stage: plain, frozen, JSON-friendly."""
+"""Records of extraction: an article's text and metadata, the attributed statements (claims) found in it, and
+an extracted article ready to store. Plain, frozen, JSON-friendly."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from typing import Any, Literal
 
+
+@dataclass(frozen=True, kw_only=True)
+class Article:
+    url: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    sitename: str | None = None
+    language: str | None = None
+    #: Which article extractor made ``text`` (``extractors.article``): decides when stored text is re-made.
+    extractor_version: str
+
+    @property
+    def text_sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
 ClaimKind = Literal["direct", "indirect", "mixed", "according_to"]
+
+
 CLAIM_KINDS: tuple[ClaimKind, ...] = ("direct", "indirect", "mixed", "according_to")
+
 
 Span = tuple[int, int]
 
@@ -98,3 +123,28 @@ class Claim:
         data["subjects"] = [list(s) for s in self.subjects]
         data["topics"] = [list(t) for t in self.topics]
         return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtractedArticle:
+    """An article with its claims, ready to store."""
+
+    article: Article
+    source: str
+    outlet: str | None
+    content_sha256: str | None
+    final_url: str | None
+    claims: Sequence[Claim]
+    claims_version: str
+    #: URL of the stored article whose text and claims were reused (same body), or None when extracted here.
+    reused_from: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriorExtraction:
+    """A stored article extracted from some body, with its claims at the stored claims version."""
+
+    url: str
+    #: Text and metadata as stored (``url`` is the stored article's).
+    article: Article
+    claims: Sequence[Claim]

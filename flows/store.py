@@ -6,17 +6,16 @@ leaves only an unreferenced archive file (content-addressed, so the refetch rewr
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.pages import FetchResult
 from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, settled_listings
-from crawler.fetch import FetchResult
 from crawler.robots import RobotsRules
 from extractors.pipeline import Extraction
 from warehouse.archive import RawArchive
-from warehouse.connection import reader
+from warehouse.queries import robots_answers
 from warehouse.writes import ROBOTS_SOURCE, Batch, BatchCounts, store_batches
 
 
@@ -54,24 +53,10 @@ def cached_robots(db: Path, archive: Path, urls: Sequence[str], max_age_s: float
     A 2xx answer is rebuilt from the archived body; a 4xx answer means "no rules". Anything else, or a body
     missing from the archive, is not reused (the host's robots.txt is read again).
     """
-    if not urls or max_age_s <= 0 or not db.exists():
-        return {}
-    with reader(db) as con:
-        rows = con.execute(
-            """
-            select url, arg_max({'status': status, 'sha': content_sha256}, fetched_at) as latest
-            from fetches
-            where role = 'robots' and error is null
-              and url in (select unnest(from_json($1::json, '["VARCHAR"]')))
-              and fetched_at >= now() - to_seconds($2)
-            group by url
-            """,
-            [json.dumps(sorted(set(urls))), float(max_age_s)],
-        ).fetchall()
+    rows = robots_answers(db, urls, max_age_s)
     store = RawArchive(archive)
     rules: dict[str, RobotsRules] = {}
-    for url, latest in rows:
-        status, sha = latest["status"], latest["sha"]
+    for url, (status, sha) in rows.items():
         if status is not None and 400 <= status < 500:
             rules[url] = RobotsRules.from_response(status, b"")
         elif status is not None and 200 <= status < 300 and sha and sha in store:
