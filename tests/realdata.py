@@ -81,6 +81,6 @@ def build(db: Path, workdir: Path, *, with_benchmarks: bool) -> None:
     from positions.refresh import PositionSettings
 
     ingest_sources(db, sources_for(workdir, with_benchmarks=with_benchmarks), workdir / "raw")
-    # Both similarity methods, so method comparisons (README question 9) have rows to compare.
+    # Both similarity methods, so method comparisons (docs/schema.md question 9) have rows to compare.
     refresh_positions(db, settings=PositionSettings(methods=("lexical", "minilm-onnx")))
     shutil.rmtree(workdir / "pages", ignore_errors=True)

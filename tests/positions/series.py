@@ -1,5 +1,5 @@
 """Dated statements written through the warehouse as the pipeline stores claims: fixed dates and known labels
-for the tests of ``position_as_of``, the language macros, ``--since`` and the README questions."""
+for the tests of ``position_as_of``, the language macros, ``--since`` and the questions of docs/schema.md."""
 
 from __future__ import annotations
 

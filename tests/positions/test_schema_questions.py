@@ -1,9 +1,9 @@
-"""Every SQL example of the README's "ten questions" runs through `claimtrack sql` and gives the right answer.
+"""Every SQL example of the "ten questions" in docs/schema.md runs through `claimtrack sql` and gives the right answer.
 
 Most are answered on really extracted data (the seed article, its wire rewrite, the benchmark pages). Two need
 what that data has not got: question 2 asks about "this month" (``current_date``), and the seed article holds no
-reversal for question 5 (only a few benchmark pages do, when present). Both also run, exactly as the README has
-them, on the hand-written dated series
+reversal for question 5 (only a few benchmark pages do, when present). Both also run, exactly as docs/schema.md
+has them, on the hand-written dated series
 (``tests.positions.series.SERIES``: China supports a ceasefire in January and February, rejects it in March),
 question 2 with ``current_date`` replaced by a day of the series.
 """
@@ -21,12 +21,12 @@ import pytest
 from claimtrack.cli import main
 from tests.positions.series import SERIES
 
-README = Path(__file__).resolve().parent.parent.parent / "README.md"
+SCHEMA_DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "schema.md"
 Rows = list[dict[str, Any]]
 
 
 def questions() -> list[tuple[int, str, str]]:
-    text = README.read_text(encoding="utf-8")
+    text = SCHEMA_DOC.read_text(encoding="utf-8")
     block = text[text.index("<!-- questions:start -->") : text.index("<!-- questions:end -->")]
     found = re.findall(r"^(\d+)\. \*\*(.+?)\*\*\n\n   ```sql\n(.*?)\n   ```", block, flags=re.M | re.S)
     return [(int(n), q, "\n".join(line.removeprefix("   ") for line in sql.splitlines())) for n, q, sql in found]
@@ -42,7 +42,7 @@ def ask(db: Path, sql: str, capsys: pytest.CaptureFixture[str], question: str = 
     return rows
 
 
-def test_readme_has_ten_questions() -> None:
+def test_schema_doc_has_ten_questions() -> None:
     assert [n for n, _, _ in questions()] == list(range(1, 11))
 
 
@@ -140,7 +140,7 @@ REAL_DATA_ANSWERS: dict[int, Callable[[Path, Rows], None]] = {
 
 
 @pytest.mark.parametrize(("number", "question", "sql"), questions(), ids=[f"q{n}" for n, _, _ in questions()])
-def test_readme_question_runs_on_real_data(
+def test_documented_question_runs_on_real_data(
     real_db: Path, capsys: pytest.CaptureFixture[str], number: int, question: str, sql: str
 ) -> None:
     rows = ask(real_db, sql, capsys, question)
