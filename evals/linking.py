@@ -9,7 +9,8 @@ text at those offsets (so a changed article extractor is detected and the span f
      "speaker": [s, e], "speaker_sha": "<8 hex>", "government": "USA" | null, "actor_type": "legislature"}
 
 ``speaker`` is the mention the statement belongs to (for a pronoun, the person's name mention). ``government``
-is what the claim should be linked to on the article's date (annotation guide: README "Linking evaluation").
+is what the claim should be linked to on the article's date (annotation guide: docs/attribution.md, "Linking
+evaluation").
 
 A predicted claim is *correctly extracted* when its content overlaps the annotated statement (at least half of
 the shorter of the two) and its speaker is the annotated one (overlapping mention, or the same resolved name).

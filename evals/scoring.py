@@ -1,6 +1,6 @@
 """Score predicted attributions against gold ones: overlap matching, kinds, speakers, exact spans.
 
-Definitions (also in the README's Attribution section):
+Definitions (also in docs/attribution.md, "Claims evaluation"):
 
 - **match**: a prediction matches a gold attribution when at least half of the prediction's content characters
   fall inside the gold content spans (``MATCH_FRACTION``). Pairs are assigned one-to-one, greedily, largest

@@ -13,7 +13,7 @@ Sources (all MIT licensed; attribution is repeated in the output header):
 
 It also writes ``seeds/cctlds.tsv`` (``--tlds-out``): each country-code top-level domain from ``countryinfo`` and
 its alpha-3 code, minus the domains sold for generic use (``.io``, ``.tv``, ``.co``, ...), which say nothing of
-where an outlet is. The linker reads an article's domain as its outlet's country (README "Actors").
+where an outlet is. The linker reads an article's domain as its outlet's country (docs/attribution.md "Actors").
 """
 
 from __future__ import annotations

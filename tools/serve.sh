@@ -2,7 +2,7 @@
 # `make serve`: a Prefect server on loopback, the `claimtrack` work pool, the deployments of prefect.yaml, one
 # worker and one triggered ingest run, all from this checkout; it prints where to watch the run and keeps running
 # (the cron schedule goes on) until Ctrl-C (or SIGTERM) stops the worker, then the server, by their process ids.
-# These are the commands of README "Run on a Prefect server", in one script.
+# These are the commands of docs/deploy.md "Run on a Prefect server", in one script.
 set -euo pipefail
 # Job control: each background job gets its own process group and keeps its default SIGINT/SIGTERM handling.
 # Without it a backgrounded `prefect worker start` ignores SIGTERM and cannot be stopped cleanly.
