@@ -236,7 +236,7 @@ def _speaker_overlaps(claim: Claim, gold: GoldAttribution) -> bool:
 
 
 def format_report(report: EvalReport) -> str:
-    """The table ``claimtrack eval polnear`` prints (and the README shows)."""
+    """The table ``claimtrack eval polnear`` prints (and docs/attribution.md shows)."""
     s = report.scores
     relative = (s.speaker_correct + s.speaker_relative) / s.matched_pairs if s.matched_pairs else 0.0
     rows = [("overall", s.overall)] + [(kind, s.by_kind[kind]) for kind in KINDS] + [("exact span", s.exact)]
