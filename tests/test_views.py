@@ -14,7 +14,7 @@ from tests.positions.test_migrations import old_database
 from tests.test_warehouse import batch
 from warehouse.connection import writer
 from warehouse.migrate import latest_version
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 from warehouse.schema import View, apply_views, views
 from warehouse.writes import store_batch
 

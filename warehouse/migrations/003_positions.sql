@@ -1,7 +1,7 @@
 -- 003_positions: statements (one per statement, however many outlets reported it) and position tracking.
 --
 -- The *rows* of these tables are derived: `claimtrack rebuild` and the refresh after each ingest
--- (warehouse.positions.replace_derived) delete them and write them again from `claims` + `claim_topics`, in one
+-- (warehouse.writes.replace_derived) delete them and write them again from `claims` + `claim_topics`, in one
 -- transaction, so anything written into them by hand is lost on the next refresh. `statement_comparisons` keeps
 -- the rows of similarity methods a refresh did not recompute (while both statements exist); `derived_builds`
 -- is upserted. The tables themselves are schema, not derived: do not drop them, because no migration or
