@@ -48,7 +48,7 @@ class Extraction:
             self.extracted[source] = self.extracted.get(source, 0) + number
 
     def reused(self) -> dict[str, int]:
-        """Per source: articles whose text and claims came from a stored extraction of the same body."""
+        """Per source: pages stored as a copy of a stored extraction of the same body (not extracted)."""
         counts: dict[str, int] = {}
         for record in self.reuses:
             counts[record.source] = counts.get(record.source, 0) + 1

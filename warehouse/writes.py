@@ -276,12 +276,10 @@ def _copy_claims(con: duckdb.DuckDBPyConnection, work: _SourceWrite) -> int:
         return 0
     params = {"copies": json.dumps(work.copies), "now": work.now, "run_id": work.batch.run_id}
     con.execute(f"create or replace temp table copied_claims as {_COPIED_CLAIMS}", params)
-    added = _count(
-        con.execute(
-            "insert into claim_records by name select * exclude (stored_claim_id) from copied_claims c"
-            " where not exists (select 1 from claim_records t where t.claim_id = c.claim_id)"
-        )
-    )
+    inserted = con.execute(
+        "insert into claim_records by name select * exclude (stored_claim_id) from copied_claims c"
+        " where not exists (select 1 from claim_records t where t.claim_id = c.claim_id)"
+    ).fetchone()  # DuckDB answers an INSERT with its row count
     for table, key in (("claim_subjects", "government"), ("claim_topics", "topic")):
         con.execute(
             f"insert into {table} by name select s.* replace (c.claim_id as claim_id) from copied_claims c"
@@ -291,13 +289,7 @@ def _copy_claims(con: duckdb.DuckDBPyConnection, work: _SourceWrite) -> int:
     found = con.execute("select distinct government from copied_claims where government is not null").fetchall()
     work.counts.governments.update(str(r[0]) for r in found)
     con.execute("drop table copied_claims")
-    return added
-
-
-def _count(cursor: duckdb.DuckDBPyConnection) -> int:
-    """The row count DuckDB answers an INSERT or UPDATE with."""
-    row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(inserted[0]) if inserted else 0
 
 
 # --- re-extracted articles ---------------------------------------------------------------------------------------
