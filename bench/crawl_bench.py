@@ -37,7 +37,7 @@ from crawler.fetch import FetchSettings  # noqa: E402
 from crawler.sources import Source, with_private_hosts  # noqa: E402
 from extractors.pipeline import Extraction, extract_by_source  # noqa: E402
 from flows.store import cached_robots, store_fetched, store_listings  # noqa: E402
-from warehouse.writes import known_pages  # noqa: E402
+from warehouse.reads import known_pages  # noqa: E402
 
 HOSTS = 20
 PAGES_PER_HOST = 100

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from core.settings import DEFAULT_MODEL  # noqa: E402
 from evals.maintext import GoldPage, default_corpus, evaluate, load_corpus, ours, trafilatura_defaults  # noqa: E402
 from extractors.workers import JOBS_PER_WORKER, ExtractionPool  # noqa: E402
-from warehouse.queries import pipeline_counts  # noqa: E402
+from warehouse.reads import pipeline_counts  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 CLAIMTRACK = Path(sys.executable).parent / "claimtrack"

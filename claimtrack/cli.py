@@ -359,7 +359,7 @@ def format_summary(summary: dict[str, Any]) -> str:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from warehouse.queries import run_sql
+    from warehouse.reads import run_sql
 
     result = run_sql(args.db or default_db(), args.query, timeout_s=args.wait)
     if args.format == "json":

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claimtrack.timeline import _period
-from warehouse import positions as store
+from warehouse import reads
 
 LABEL_COLOURS = {"new": "#4e79a7", "reiteration": "#59a14f", "shift": "#f28e2b", "reversal": "#e15759"}
 #: A chart draws every period between the first and last statement up to this many bars.
@@ -164,10 +164,10 @@ def _truncate(value: datetime, grain: str) -> date:
 
 
 def _section(db: Path, government: str, topic: str, options: ReportOptions) -> str:
-    periods = store.timeline(db, government, topic, grain=options.grain, since=options.since)
-    changes = store.changes(db, government, topic, method=options.method, since=options.since)
-    terms = store.terms(db, government, topic, since=options.since, limit=options.terms_per_section)
-    reports = store.statement_reports(db, (c["statement_id"] for c in changes))
+    periods = reads.timeline(db, government, topic, grain=options.grain, since=options.since)
+    changes = reads.changes(db, government, topic, method=options.method, since=options.since)
+    terms = reads.terms(db, government, topic, since=options.since, limit=options.terms_per_section)
+    reports = reads.statement_reports(db, (c["statement_id"] for c in changes))
     labels = Counter(c["label"] for c in changes)
     anchor = esc(f"{government}-{topic}")
     out = [f'<h2 id="{anchor}">{esc(government)} on {esc(topic)}</h2>']
@@ -218,7 +218,7 @@ def _section(db: Path, government: str, topic: str, options: ReportOptions) -> s
 
 def render_report(db: Path, options: ReportOptions) -> tuple[str, int]:
     """The report's HTML and how many government/topic sections it has."""
-    pairs = store.pairs(db, options.government, options.topic, since=options.since)
+    pairs = reads.pairs(db, options.government, options.topic, since=options.since)
     filters = ", ".join(
         f"{k} {v}"
         for k, v in (("government", options.government), ("topic", options.topic), ("since", options.since))

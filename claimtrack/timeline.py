@@ -7,7 +7,7 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
-from warehouse import positions as store
+from warehouse import reads
 
 GRAINS = ("day", "week", "month")
 LABEL_MARKS = {"new": "+", "reiteration": "=", "shift": "~", "reversal": "!"}
@@ -44,11 +44,11 @@ def render_positions(
     width: int = 100,
 ) -> str:
     government = government.upper()
-    periods = store.timeline(db, government, topic, grain=grain, since=since)
-    changes = store.changes(db, government, topic, method=method, since=since)
-    terms = store.terms(db, government, topic, since=since, limit=15)
+    periods = reads.timeline(db, government, topic, grain=grain, since=since)
+    changes = reads.changes(db, government, topic, method=method, since=since)
+    terms = reads.terms(db, government, topic, since=since, limit=15)
     if not periods and not changes:
-        known = store.pairs(db, government=government) or store.pairs(db, topic=topic)
+        known = reads.pairs(db, government=government) or reads.pairs(db, topic=topic)
         hint = ", ".join(f"{g}/{t} ({n})" for g, t, n in known[:8]) or "none yet: run `claimtrack rebuild`"
         return (
             f"No dated statements by {government} on {topic}"
@@ -61,7 +61,7 @@ def render_positions(
     first = min((p["first_stated_at"] for p in periods), default=None)
     last = max((p["last_stated_at"] for p in periods), default=None)
     outlets = {
-        r["outlet"] for rows in store.statement_reports(db, (c["statement_id"] for c in changes)).values() for r in rows
+        r["outlet"] for rows in reads.statement_reports(db, (c["statement_id"] for c in changes)).values() for r in rows
     }
     lines.append(f"{government} on {topic}: what it said, {_day(first)} to {_day(last)}")
     lines.append(

@@ -136,15 +136,30 @@ class ExtractedArticle:
     final_url: str | None
     claims: Sequence[Claim]
     claims_version: str
-    #: URL of the stored article whose text and claims were reused (same body), or None when extracted here.
-    reused_from: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class PriorExtraction:
-    """A stored article extracted from some body, with its claims at the stored claims version."""
+    """A stored article extracted from some body at the current claims version: what a page serving the same
+    bytes can be given instead of extracting them again (found by ``warehouse.reads.prior_extractions``)."""
+
+    article_id: str
+    url: str
+    #: Claims depend on the publication day (who held an office then): a page listed on another day is extracted.
+    published_at: datetime | None
+    #: The outlet of a page whose source names none.
+    sitename: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReusedExtraction:
+    """A fetched page whose body has a stored extraction: the warehouse stores it by copying that article's text,
+    metadata and claims under the page's URL (in SQL, ``warehouse.writes``), with the page's own columns below."""
 
     url: str
-    #: Text and metadata as stored (``url`` is the stored article's).
-    article: Article
-    claims: Sequence[Claim]
+    source: str
+    outlet: str | None
+    content_sha256: str
+    final_url: str | None
+    claims_version: str
+    prior: PriorExtraction

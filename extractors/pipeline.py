@@ -1,8 +1,9 @@
 """Fetched pages -> articles with their claims: the extraction half of the pipeline, no I/O, no Prefect.
 
 A page whose body was extracted before (same bytes, by the current article and claims extractors) is not run
-through trafilatura and spaCy again: :func:`reuse_prior` takes the stored text and claims from a lookup the
-caller passes (``warehouse.writes.prior_extractions``), so the same wire story under a new URL costs a query.
+through trafilatura and spaCy again: :func:`reuse_prior` sets it aside, found by a lookup the caller passes
+(``warehouse.reads.prior_extractions``), and the warehouse copies the stored text and claims under the new URL
+in SQL, so the same wire story under a new URL costs a query and a copy.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 
 from spacy.language import Language
 
-from core.articles import Article, ExtractedArticle, PriorExtraction
+from core.articles import Article, ExtractedArticle, PriorExtraction, ReusedExtraction
 from core.errors import ExtractError
 from core.pages import FetchedPage
 from extractors.article import (
@@ -36,23 +37,25 @@ class Extraction:
     errors: dict[str, str] = field(default_factory=dict)
     #: Per source: pages run through the extractors (trafilatura, then spaCy); reused ones are not counted.
     extracted: dict[str, int] = field(default_factory=dict)
+    #: Pages whose body has a stored extraction, to be stored as a copy of it (not extracted).
+    reuses: list[ReusedExtraction] = field(default_factory=list)
 
     def add(self, other: Extraction) -> None:
         self.articles.extend(other.articles)
+        self.reuses.extend(other.reuses)
         self.errors.update(other.errors)
         for source, number in other.extracted.items():
             self.extracted[source] = self.extracted.get(source, 0) + number
 
     def reused(self) -> dict[str, int]:
-        """Per source: articles whose text and claims came from a stored extraction of the same body."""
+        """Per source: pages stored as a copy of a stored extraction of the same body (not extracted)."""
         counts: dict[str, int] = {}
-        for record in self.articles:
-            if record.reused_from is not None:
-                counts[record.source] = counts.get(record.source, 0) + 1
+        for record in self.reuses:
+            counts[record.source] = counts.get(record.source, 0) + 1
         return counts
 
 
-#: ``(content sha256s, claims version)`` -> the stored extraction of each body, keyed by
+#: ``(content sha256s, claims version)`` -> the stored extraction of each body at that claims version, keyed by
 #: ``(content_sha256, article extractor version)`` (the same bytes give another text as plain text than as HTML).
 PriorLookup = Callable[[Sequence[str], str], Mapping[tuple[str, str], PriorExtraction]]
 
@@ -87,33 +90,33 @@ def _with_date(article: Article, page: FetchedPage) -> Article:
 
 def reuse_prior(
     pages: Sequence[FetchedPage], outlets: Mapping[str, str | None], lookup: PriorLookup, version: str
-) -> tuple[list[ExtractedArticle], list[FetchedPage]]:
-    """Split ``pages`` into articles made from stored extractions of the same bodies (at claims ``version`` and
-    the article extractor the page would get now) and the pages left to extract.
+) -> tuple[list[ReusedExtraction], list[FetchedPage]]:
+    """Split ``pages`` into those whose bodies have a stored extraction (at claims ``version`` and the article
+    extractor the page would get now), stored as copies of it, and the pages left to extract.
 
-    The stored text, metadata and claims travel as they are, so claim offsets index the new row's text exactly.
-    Claims also depend on the publication date (who held an office on that day), so a page whose listing gives a
-    date on another day than the stored article's is extracted afresh.
+    The warehouse copies the stored text, metadata and claims as they are, so claim offsets index the new row's
+    text exactly. Claims also depend on the publication date (who held an office on that day), so a page whose
+    listing gives a date on another day than the stored article's is extracted afresh.
     """
     shas = sorted({p.fetch.content_sha256 for p in pages if p.fetch.content_sha256})
     found = lookup(shas, version) if shas else {}
-    reused: list[ExtractedArticle] = []
+    reused: list[ReusedExtraction] = []
     todo: list[FetchedPage] = []
     for page in pages:
-        prior = found.get((page.fetch.content_sha256 or "", article_version_for(page)))
-        if prior is None or not _same_day(prior.article.published_at, page.ref.published_at):
+        sha = page.fetch.content_sha256
+        prior = found.get((sha or "", article_version_for(page)))
+        if sha is None or prior is None or not _same_day(prior.published_at, page.ref.published_at):
             todo.append(page)
             continue
         reused.append(
-            ExtractedArticle(
-                article=replace(prior.article, url=page.ref.url),
+            ReusedExtraction(
+                url=page.ref.url,
                 source=page.source,
-                outlet=outlets.get(page.source) or prior.article.sitename,
-                content_sha256=page.fetch.content_sha256,
+                outlet=outlets.get(page.source) or prior.sitename,
+                content_sha256=sha,
                 final_url=page.fetch.final_url,
-                claims=prior.claims,
                 claims_version=version,
-                reused_from=prior.url,
+                prior=prior,
             )
         )
     return reused, todo
@@ -179,7 +182,7 @@ def extract_by_source(
     """
     result = Extraction()
     if prior is not None:
-        result.articles, pages = reuse_prior(pages, outlets, prior, extractor_version(nlp))
+        result.reuses, pages = reuse_prior(pages, outlets, prior, extractor_version(nlp))
     groups: dict[str, list[FetchedPage]] = {}
     for page in pages:
         groups.setdefault(page.source, []).append(page)

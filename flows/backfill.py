@@ -59,7 +59,8 @@ from flows.ingest import (
 )
 from flows.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
 from flows.store import cached_robots
-from warehouse.writes import begin_run, finish_run, known_pages
+from warehouse.reads import known_pages
+from warehouse.writes import begin_run, finish_run
 
 
 @dataclass

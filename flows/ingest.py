@@ -45,8 +45,8 @@ from flows.common import (
 from flows.refresh import refresh_positions
 from flows.store import cached_robots, store_fetched, store_listings
 from positions.refresh import Workers
-from warehouse.queries import governments_seen
-from warehouse.writes import BatchCounts, begin_run, finish_run, known_pages, prior_extractions, table_counts
+from warehouse.reads import governments_seen, known_pages, prior_extractions, table_counts
+from warehouse.writes import BatchCounts, begin_run, finish_run
 
 EXAMPLE_QUERY = "SELECT government, count(*) AS claims FROM claims GROUP BY 1 ORDER BY 2 DESC"
 #: Problems listed per source in the run summary (the fetches table has them all).

@@ -23,7 +23,8 @@ from positions.refresh import (
     features_version_of,
 )
 from positions.similarity import Similarity
-from warehouse.positions import ensure_schema, read_claim_topics, read_feature_cache, read_reports, replace_derived
+from warehouse.reads import read_claim_topics, read_feature_cache, read_reports
+from warehouse.writes import ensure_schema, replace_derived
 
 
 def refresh_positions(

@@ -33,7 +33,7 @@ from extractors.article import CURRENT_ARTICLE_VERSIONS
 from extractors.nlp import TextItem, extract_claims, extractor_version
 from extractors.pipeline import page_to_article
 from warehouse.archive import RawArchive
-from warehouse.queries import ArticleVersions, StoredArticle, article_versions, stored_articles
+from warehouse.reads import ArticleVersions, StoredArticle, article_versions, stored_articles
 from warehouse.writes import Reprocessed, store_reprocessed
 
 #: Articles read, extracted and written per transaction (keeps each hold on the write lock short).

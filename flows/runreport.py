@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from core.errors import WarehouseError
-from warehouse.queries import ClaimGroup, RunChange, run_claims_by_government_topic, run_position_changes
+from warehouse.reads import ClaimGroup, RunChange, run_claims_by_government_topic, run_position_changes
 
 #: The columns of the per-source table, in order (README "Run on a Prefect server" shows one).
 SOURCE_COLUMNS = ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims")

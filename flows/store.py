@@ -15,7 +15,7 @@ from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, settled_listings
 from crawler.robots import RobotsRules
 from extractors.pipeline import Extraction
 from warehouse.archive import RawArchive
-from warehouse.queries import robots_answers
+from warehouse.reads import robots_answers
 from warehouse.writes import ROBOTS_SOURCE, Batch, BatchCounts, store_batches
 
 
@@ -31,9 +31,19 @@ def store_fetched(
     articles = defaultdict(list)
     for record in extraction.articles:
         articles[record.source].append(record)
+    reuses = defaultdict(list)
+    for reuse in extraction.reuses:
+        reuses[reuse.source].append(reuse)
     notes = {**fetched.notes, **extraction.errors}
     batches = [
-        Batch(run_id=run_id, source=name, fetches=rows, articles=articles[name], extract_errors=notes)
+        Batch(
+            run_id=run_id,
+            source=name,
+            fetches=rows,
+            articles=articles[name],
+            reuses=reuses[name],
+            extract_errors=notes,
+        )
         for name, rows in fetches.items()
     ]
     batches += _robots_batch(fetched.robots, raw, run_id)

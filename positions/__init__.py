@@ -1,7 +1,7 @@
 """Position tracking: statements (de-duplicated reports), their language, and how each government's stated
 position on a topic changes over time.
 
-Plain Python, testable without Prefect. Reads and writes go through ``warehouse.positions``.
+Plain Python, testable without Prefect. Reads and writes go through ``warehouse.reads`` and ``warehouse.writes``.
 
 - ``dedup``: claims -> statements (the same words by the same speaker in several outlets are one statement)
 - ``features``: a statement's content lemmas, key phrases, polarity and modality (spaCy)

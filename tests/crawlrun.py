@@ -22,7 +22,7 @@ from crawler.sources import Source, with_private_hosts
 from extractors.pipeline import Extraction, extract_by_source
 from flows.store import cached_robots, store_fetched, store_listings
 from warehouse.connection import reader
-from warehouse.writes import known_pages
+from warehouse.reads import known_pages
 
 #: Fast manners for tests: no politeness gap, short timeouts, quick retries.
 FAST = FetchSettings(

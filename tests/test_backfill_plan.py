@@ -28,7 +28,7 @@ from tests.httpserver import LocalServer
 from tests.warcfiles import WarcPage, write_warc
 from warehouse.archive import RawArchive
 from warehouse.connection import writer
-from warehouse.queries import ClaimGroup, RunChange, stored_articles
+from warehouse.reads import ClaimGroup, RunChange, stored_articles
 
 
 def at(day: str) -> datetime:

@@ -1,6 +1,7 @@
 """Extractions cached by body hash and extractor version: a page whose bytes were extracted before, under another
-URL, gets the stored text and claims (``extractors.pipeline.reuse_prior`` + ``warehouse.writes.prior_extractions``)
-instead of another run of trafilatura and spaCy; real DuckDB, real pipeline."""
+URL, gets the stored text and claims (found by ``warehouse.reads.prior_extractions``, set aside by
+``extractors.pipeline.reuse_prior``, copied in SQL by ``warehouse.writes``) instead of another run of trafilatura and
+spaCy; real DuckDB, real pipeline."""
 
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ from extractors.pipeline import extract_by_source
 from flows.store import store_fetched
 from tests.conftest import FIXTURES
 from tests.crawlrun import claims_off_their_text
-from warehouse.queries import run_sql
-from warehouse.writes import prior_extractions
+from warehouse.reads import prior_extractions, run_sql
 
 KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()
 CLAIM_FIELDS = ", ".join(

@@ -20,7 +20,7 @@ from flows.reprocess import reprocess
 from flows.store import store_fetched
 from tests.conftest import FIXTURES, SEED_ARTICLE
 from warehouse.connection import writer
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 from warehouse.writes import Batch, store_batch
 
 KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()

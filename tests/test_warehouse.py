@@ -15,8 +15,8 @@ from core.pages import FetchResult
 from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from warehouse.connection import connect, reader, writer
 from warehouse.migrate import latest_version, migrate
-from warehouse.queries import run_sql
-from warehouse.writes import Batch, known_pages, store_batch
+from warehouse.reads import known_pages, run_sql
+from warehouse.writes import Batch, store_batch
 
 TEXT = "The Brazilian foreign minister said that Brasilia would host the summit."
 
@@ -210,7 +210,7 @@ def test_subjects_and_topics_are_stored_once(db: Path) -> None:
 def test_pipeline_counts_take_the_latest_run_of_the_flow_and_page_fetches_only(db: Path) -> None:
     from dataclasses import replace
 
-    from warehouse.queries import pipeline_counts
+    from warehouse.reads import pipeline_counts
 
     b = batch()
     listing = replace(b.fetches[0], url="https://news.example.org/sitemap.xml", role="listing")
@@ -226,3 +226,66 @@ def test_pipeline_counts_take_the_latest_run_of_the_flow_and_page_fetches_only(d
     assert counts.flow_s == 30.0
     assert (counts.fetches, counts.articles, counts.claims, counts.claim_records) == (1, 1, 1, 1)
     assert pipeline_counts(db, "reprocess").flow_s is None
+
+
+def test_reused_extraction_is_copied_in_sql_with_the_ids_claim_id_for_gives(db: Path) -> None:
+    from dataclasses import replace
+
+    from core.articles import ReusedExtraction
+    from warehouse.reads import prior_extractions
+    from warehouse.rows import article_id_for, claim_id_for
+
+    stored = record()
+    said, quote = stored.claims[0], replace(stored.claims[0], kind="direct", content_spans=((0, 9),), continues=0)
+    tagged = replace(said, subjects=(("USA", "country:US"),), topics=(("summits", "summit"),))
+    stored = replace(stored, claims=[tagged, quote])
+    store_batch(db, replace(batch(), articles=[stored]))
+    prior = prior_extractions(db, ["abc"], "claims/test")[("abc", ARTICLE_EXTRACTOR_VERSION)]
+    url = "https://mirror.example.org/a"
+    reuse = ReusedExtraction(
+        url=url, source="test", outlet="Mirror", content_sha256="abc", final_url=url, claims_version="claims/test",
+        prior=prior,
+    )  # fmt: skip
+    counts = store_batch(db, Batch(run_id="run-2", source="test", reuses=[reuse]))
+    assert (counts.new_articles, counts.claims, counts.governments) == (1, 2, {"BRA"})
+
+    copy_id = article_id_for(url)
+    text_sha = stored.article.text_sha256
+    ids = [claim_id_for(copy_id, text_sha, "claims/test", i, c) for i, c in enumerate(stored.claims)]
+    rows = run_sql(
+        db,
+        "select c.claim_id, c.continues_claim_id, c.run_id, a.outlet, a.text_sha256 from claim_records c"
+        f" join articles a using (article_id) where a.url = '{url}' order by c.ordinal",
+    ).rows
+    assert rows == [(ids[0], None, "run-2", "Mirror", text_sha), (ids[1], ids[0], "run-2", "Mirror", text_sha)]
+    assert run_sql(db, f"select government from claim_subjects where claim_id = '{ids[0]}'").rows == [("USA",)]
+    assert run_sql(db, f"select topic from claim_topics where claim_id = '{ids[0]}'").rows == [("summits",)]
+    again = store_batch(db, Batch(run_id="run-3", source="test", reuses=[reuse]))
+    assert (again.unchanged_articles, again.claims) == (1, 0)
+
+
+def test_reused_extraction_replaces_another_text_and_refuses_a_prior_that_changed(db: Path) -> None:
+    from dataclasses import replace
+
+    from core.articles import ReusedExtraction
+    from warehouse.reads import prior_extractions
+
+    store_batch(db, batch())
+    prior = prior_extractions(db, ["abc"], "claims/test")[("abc", ARTICLE_EXTRACTOR_VERSION)]
+    url = "https://mirror.example.org/a"
+    older = record(text="Earlier: " + TEXT)
+    older = replace(older, article=replace(older.article, url=url), content_sha256="old", claims=[])
+    store_batch(db, replace(batch(), fetches=[], articles=[older]))
+    reuse = ReusedExtraction(
+        url=url, source="test", outlet=None, content_sha256="abc", final_url=url, claims_version="claims/test",
+        prior=prior,
+    )  # fmt: skip
+    counts = store_batch(db, Batch(run_id="run-2", source="test", reuses=[reuse]))
+    assert (counts.updated_articles, counts.claims) == (1, 1)
+    texts = run_sql(db, "select text, content_sha256, count(*) over () from articles where url like '%mirror%'").rows
+    assert texts == [(TEXT, "abc", 1)]
+    assert run_sql(db, "select count(*) from claims").rows == [(2,)]
+
+    with pytest.raises(WarehouseError, match="changed while the batch was extracted"):
+        stale = replace(reuse, url="https://other.example.org/a", claims_version="claims/other")
+        store_batch(db, Batch(run_id="run-3", source="test", reuses=[stale]))

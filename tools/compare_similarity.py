@@ -23,7 +23,7 @@ from extractors.nlp import load_pipeline  # noqa: E402
 from flows.refresh import refresh_positions  # noqa: E402
 from positions.refresh import PositionSettings  # noqa: E402
 from positions.similarity import METHODS, similarity_for  # noqa: E402
-from warehouse.positions import comparison_agreement, comparison_labels  # noqa: E402
+from warehouse.reads import comparison_agreement, comparison_labels  # noqa: E402
 
 
 def main() -> int:

@@ -65,12 +65,13 @@ def reader(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
 
 @contextmanager
 def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection on a migrated database, inside one transaction (commit on success)."""
-    from warehouse.migrate import migrate
+    """A read-write connection on an up-to-date database (migrations, then views: ``warehouse.schema``), inside
+    one transaction (commit on success)."""
+    from warehouse.schema import upgrade
 
     con = connect(db, read_only=False, timeout_s=timeout_s)
     try:
-        migrate(con)
+        upgrade(con)
         con.execute("begin transaction")
         try:
             yield con

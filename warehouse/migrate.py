@@ -1,8 +1,10 @@
-"""Numbered SQL migrations, applied in order on open, each in its own transaction with its bookkeeping row.
+"""Numbered SQL migrations of the tables, applied in order on open, each in its own transaction with its
+bookkeeping row.
 
-Files are ``warehouse/migrations/NNN_description.sql``; ``schema_migrations`` records which ran. A database
-written by an older claimtrack upgrades in place; one written by a newer claimtrack is refused (it may hold
-columns this version does not know).
+Files are ``warehouse/migrations/NNN_description.sql`` (tables and indexes only: views and table macros are
+re-created from ``warehouse/views/`` afterwards, ``warehouse.schema``); ``schema_migrations`` records which ran.
+A database written by an older claimtrack upgrades in place; one written by a newer claimtrack is refused (it may
+hold columns this version does not know).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import pytest
 from core.errors import WarehouseError
 from tests.conftest import FIXTURES, ROOT
 from tests.httpserver import LocalServer
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 
 pytestmark = pytest.mark.slow
 

@@ -27,7 +27,7 @@ import pytest
 from tests.conftest import FIXTURES, ROOT, SEED_ARTICLE
 from tests.httpserver import LocalServer
 from warehouse.connection import writer
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 
 pytestmark = pytest.mark.slow
 

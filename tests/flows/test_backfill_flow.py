@@ -13,7 +13,7 @@ from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
 from tests.test_backfill_plan import sample_warc
 from warehouse.connection import writer
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 
 KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()
 GAZA = (FIXTURES / "pages" / "gaza-aid.html").read_bytes()

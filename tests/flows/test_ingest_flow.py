@@ -9,7 +9,7 @@ from flows.ingest import ingest
 from tests.conftest import FIXTURES, SEED_ARTICLE
 from tests.crawlrun import claims_off_their_text
 from tests.httpserver import LocalServer
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Example World</title><link>{base}/</link>

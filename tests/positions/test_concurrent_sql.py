@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 from warehouse.writes import store_batch
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -9,7 +9,7 @@ from spacy.language import Language
 from flows.refresh import refresh_positions
 from positions.features import StatementText, features_version
 from tests.positions.series import store_statement
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 
 WORDS = "it had supplied weapons to Russia for the war in Ukraine"
 

@@ -11,8 +11,8 @@ import pytest
 from tests.test_warehouse import batch
 from warehouse.connection import writer
 from warehouse.migrate import latest_version, migrate
-from warehouse.queries import run_sql
-from warehouse.writes import CLAIM_COLUMNS, FETCH_COLUMNS, article_id_for, claim_rows, fetch_row, insert_rows
+from warehouse.reads import run_sql
+from warehouse.rows import article_id_for, claim_rows, fetch_row, insert_rows
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -49,8 +49,10 @@ def old_database(db: Path, version: int) -> dict[str, int]:
                 record.claims_version,
             ],
         )
-        claims = claim_rows(record, article_id, "run-1", now)
-        insert_rows(con, "claim_records", CLAIM_COLUMNS, claims)
+        claims = claim_rows(
+            article_id, article.text_sha256, record.claims_version, record.claims, article.published_at, "run-1", now
+        )
+        insert_rows(con, "claim_records", claims)
         # Only the fetch columns this older version has (later migrations add some).
         have = {
             r[0]
@@ -58,16 +60,16 @@ def old_database(db: Path, version: int) -> dict[str, int]:
                 "select column_name from information_schema.columns where table_name = 'fetches'"
             ).fetchall()
         }
-        keep = [i for i, c in enumerate(FETCH_COLUMNS) if c in have]
         fetch_rows = [fetch_row(f, "test", "run-1", None) for f in data.fetches]
-        insert_rows(con, "fetches", [FETCH_COLUMNS[i] for i in keep], [[r[i] for i in keep] for r in fetch_rows])
+        insert_rows(con, "fetches", [{c: v for c, v in row.items() if c in have} for row in fetch_rows])
         con.execute(
             "insert into runs (run_id, flow, started_at, status) values ('run-1', 'ingest', now(), 'completed')"
         )
         present = tables(con)
         if "claim_topics" in present:
-            insert_rows(con, "claim_topics", ("claim_id", "topic", "term"), [(claims[0][0], "summits", "summit")])
-            insert_rows(con, "claim_subjects", ("claim_id", "government", "evidence"), [(claims[0][0], "USA", "x")])
+            claim_id = claims[0]["claim_id"]
+            insert_rows(con, "claim_topics", [{"claim_id": claim_id, "topic": "summits", "term": "summit"}])
+            insert_rows(con, "claim_subjects", [{"claim_id": claim_id, "government": "USA", "evidence": "x"}])
         return {t: int(con.execute(f"select count(*) from {t}").fetchone()[0]) for t in present}  # type: ignore[index]
     finally:
         con.close()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.positions.series import SERIES
-from warehouse.positions import comparison_labels
-from warehouse.queries import run_sql
+from warehouse.reads import comparison_labels, run_sql
 
 
 def test_labels_follow_the_series(series_db: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from claimtrack.cli import main
 from flows.refresh import refresh_positions
 from tests.realdata import benchmark_pages
-from warehouse.queries import run_sql
+from warehouse.reads import run_sql
 from warehouse.writes import Batch, store_batch
 
 

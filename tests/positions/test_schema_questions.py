@@ -110,7 +110,7 @@ def q8_new_ukrainian_language(_db: Path, rows: Rows) -> None:
 
 
 def q9_methods_disagree(db: Path, rows: Rows) -> None:
-    from warehouse.positions import comparison_agreement
+    from warehouse.reads import comparison_agreement
 
     # As many rows as comparisons the two methods label differently, counted from the table itself.
     agreement = comparison_agreement(db, "lexical", "minilm-onnx")

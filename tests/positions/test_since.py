@@ -13,7 +13,7 @@ from claimtrack.report import ReportOptions, render_report
 from claimtrack.timeline import render_positions
 from flows.refresh import refresh_positions
 from tests.positions.series import store_series
-from warehouse import positions as store
+from warehouse import reads
 
 #: Two statements in March (one before the 10th, one after) and one in April; 2024-03-20 is a Wednesday.
 MARCH = [
@@ -33,13 +33,13 @@ def march_db(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
 
 def periods(db: Path, grain: str, since: date | None) -> list[tuple[date, int]]:
     return [
-        (p["period_start"], p["statements"]) for p in store.timeline(db, "CHN", "ukraine-war", grain=grain, since=since)
+        (p["period_start"], p["statements"]) for p in reads.timeline(db, "CHN", "ukraine-war", grain=grain, since=since)
     ]
 
 
 def test_the_period_containing_since_keeps_only_its_later_statements(march_db: Path) -> None:
     since = date(2024, 3, 10)
-    listed = [c["stated_at"].astimezone(UTC).date() for c in store.changes(march_db, "CHN", "ukraine-war", since=since)]
+    listed = [c["stated_at"].astimezone(UTC).date() for c in reads.changes(march_db, "CHN", "ukraine-war", since=since)]
     assert listed == [date(2024, 3, 20), date(2024, 4, 3)]
     assert periods(march_db, "month", None) == [(date(2024, 3, 1), 2), (date(2024, 4, 1), 1)]
     # March starts before the 10th but holds a listed statement: it stays, counting that one only.
@@ -57,7 +57,7 @@ def test_positions_command_header_and_timeline_agree_with_the_listed_statements(
 
 
 def test_report_sections_follow_since(march_db: Path) -> None:
-    assert store.pairs(march_db, since=date(2024, 3, 10)) == [("CHN", "ukraine-war", 2)]
+    assert reads.pairs(march_db, since=date(2024, 3, 10)) == [("CHN", "ukraine-war", 2)]
     page, sections = render_report(march_db, ReportOptions(since=date(2024, 3, 10)))
     assert sections == 1 and "CHN on ukraine-war</a> (2 statements)" in page
     page, sections = render_report(march_db, ReportOptions(since=date(2024, 5, 1)))

@@ -1,6 +1,6 @@
 -- 001_init: the public schema v1 (README "Schema" documents every column).
 -- Evidence tables are append-only where it matters: claim_records keeps every extraction of every article;
--- the `claims` view shows the current one.
+-- the `claims` view (warehouse/views/claims.sql) shows the current one.
 
 create table runs (
     run_id varchar primary key,          -- Prefect flow-run id (or a uuid outside Prefect)
@@ -83,15 +83,3 @@ create table claim_records (
 );
 
 create index claim_records_article on claim_records (article_id);
-
--- claims: the current extraction of each article (one row per attributed statement).
-create view claims as
-select r.claim_id, r.article_id, r.speaker, r.speaker_canonical, r.government, r.kind, r.cue, r.content,
-       r.start_char, r.end_char, r.published_at, r.extractor_version,
-       r.speaker_start, r.speaker_end, r.cue_class, r.content_spans, r.via, r.via_government, r.link_evidence,
-       r.actor_id, r.actor_type, r.speaker_resolution, r.continues_claim_id, r.confidence, r.ordinal
-from claim_records r
-join articles a
-  on a.article_id = r.article_id
- and a.text_sha256 = r.text_sha256
- and a.claims_version = r.extractor_version;
