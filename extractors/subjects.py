@@ -9,17 +9,22 @@ venue of a meeting ("a conference in Saudi Arabia") are not subjects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from core.articles import Claim
-from core.settings import default_actors_file
-from extractors.linking.actors import ActorDirectory, default_actors
-from extractors.linking.gazetteer import Place, TermIndex, default_places
+from core.config import SeedFile
+from extractors.component_files import ComponentFiles
+from extractors.linking.actors import ACTORS_FILE, ActorDirectory
+from extractors.linking.gazetteer import COUNTRIES_FILE, Place, TermIndex, parse_places
+
+if TYPE_CHECKING:
+    from extractors.seeds import Seeds
 
 #: Prepositions after which a capital is where something happens, not who acts.
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "throughout", "to", "from"})
@@ -101,16 +106,29 @@ Doc.set_extension("published_on", default=None, force=True)
 
 @Language.factory("claim_subjects", assigns=["doc._.claims"], requires=["doc._.claims"])
 def make_claim_subjects(nlp: Language, name: str) -> ClaimSubjectsComponent:
-    return ClaimSubjectsComponent(SubjectFinder(default_places(), default_actors(default_actors_file())))
+    return ClaimSubjectsComponent(name)
 
 
-class ClaimSubjectsComponent:
-    """Pipeline wrapper: fills ``Claim.subjects`` of ``doc._.claims`` (after the government linker)."""
+class ClaimSubjectsComponent(ComponentFiles):
+    """Fills ``Claim.subjects`` of ``doc._.claims`` (after the government linker). Its data is the countries table
+    and the actors file, given by ``initialize(seeds=...)`` and saved beside the pipeline."""
 
-    def __init__(self, finder: SubjectFinder) -> None:
-        self.finder = finder
+    file_names = (COUNTRIES_FILE, ACTORS_FILE)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.finder: SubjectFinder | None = None
+
+    def use_seeds(self, seeds: Seeds) -> None:
+        self.finder = SubjectFinder(seeds.places, seeds.actors)
+
+    def use_files(self, files: Mapping[str, SeedFile]) -> None:
+        countries = files[COUNTRIES_FILE]
+        self.finder = SubjectFinder(parse_places(countries), ActorDirectory.parse(files[ACTORS_FILE], countries))
 
     def __call__(self, doc: Doc) -> Doc:
+        self.require_data()
+        assert self.finder is not None
         when = doc._.published_on
         doc._.claims = [replace(c, subjects=self.finder.subjects(doc, c, when)) for c in doc._.claims or []]
         return doc

@@ -9,22 +9,23 @@ bad entry is a :class:`ConfigError` naming the topic.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from core.config import read_toml
+from core.config import SeedFile, fingerprint, parse_toml
 from core.errors import ConfigError
-from core.settings import SEEDS_DIR, default_topics_file
-from extractors.linking.gazetteer import fingerprint
+from extractors.component_files import ComponentFiles
 
-DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
+if TYPE_CHECKING:
+    from extractors.seeds import Seeds
+
+#: The name the topics file's content is known by (saved beside a pipeline under it, hashed with it).
+TOPICS_FILE = "topics.toml"
 TOPICS_VERSION = "topics/1"
 _TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: The components that give a term its lemmas when the topics are compiled.
@@ -42,8 +43,10 @@ class Topic:
     patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
 
 
-def load_topics(path: Path) -> list[Topic]:
-    data = read_toml(path, "topics file", hint="set CLAIMTRACK_TOPICS to another file")
+def parse_topics(file: SeedFile) -> list[Topic]:
+    """The topics of a topics file, validated: a bad entry is a :class:`ConfigError` naming the topic."""
+    path = file.origin
+    data = parse_toml(file.text, path)
     entries = data.get("topic")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path}: no [[topic]] entries")
@@ -89,11 +92,10 @@ def load_topics(path: Path) -> list[Topic]:
 
 
 class TopicMatcher:
-    """Compiled topics for one pipeline; :meth:`topics_of` tags claims."""
+    """Compiled topics for one pipeline; :meth:`matches` finds their terms and patterns in a ``Doc``."""
 
-    def __init__(self, nlp: Language, topics: Sequence[Topic], *, fingerprint: str = "") -> None:
+    def __init__(self, nlp: Language, topics: Sequence[Topic]) -> None:
         self.topics = list(topics)
-        self.fingerprint = fingerprint
         self.matcher = Matcher(nlp.vocab)
         for topic in self.topics:
             compiled: list[list[dict[str, Any]]] = []
@@ -143,28 +145,37 @@ def _lemmatise(nlp: Language, text: str) -> Doc:
     return doc
 
 
-@cache
-def _topics_file(path: Path) -> tuple[list[Topic], str]:
-    return load_topics(path), fingerprint([path], salt=TOPICS_VERSION)
+@Language.factory("claim_topics", assigns=["doc._.claims"], requires=["doc._.claims", "token.lemma"])
+def make_claim_topics(nlp: Language, name: str) -> ClaimTopicsComponent:
+    return ClaimTopicsComponent(nlp, name)
 
 
-@Language.factory(
-    "claim_topics", assigns=["doc._.claims"], requires=["doc._.claims", "token.lemma"], default_config={"topics": ""}
-)
-def make_claim_topics(nlp: Language, name: str, topics: str) -> ClaimTopicsComponent:
-    loaded, print_ = _topics_file(Path(topics) if topics else default_topics_file())
-    return ClaimTopicsComponent(TopicMatcher(nlp, loaded, fingerprint=print_))
+class ClaimTopicsComponent(ComponentFiles):
+    """Fills ``Claim.topics`` of ``doc._.claims``. Its data is the topics file (``initialize(seeds=...)``); the terms
+    are compiled with the pipeline's own lemmatizer, so the component keeps ``nlp`` (as spaCy's span_ruler does)
+    and compiles them again when the pipeline is loaded from disk."""
 
+    file_names = (TOPICS_FILE,)
 
-class ClaimTopicsComponent:
-    """Pipeline wrapper: fills ``Claim.topics`` of ``doc._.claims``."""
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.matcher: TopicMatcher | None = None
 
-    def __init__(self, matcher: TopicMatcher) -> None:
-        self.matcher = matcher
-        #: Hash of the topics file: part of the claims extractor version (``extractors.nlp``).
-        self.fingerprint = matcher.fingerprint
+    def use_seeds(self, seeds: Seeds) -> None:
+        self.matcher = TopicMatcher(self.nlp, seeds.topics)
+
+    def use_files(self, files: Mapping[str, SeedFile]) -> None:
+        self.matcher = TopicMatcher(self.nlp, parse_topics(files[TOPICS_FILE]))
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the topics file: part of the claims extractor version (``extractors.nlp``)."""
+        return fingerprint(self.seed_files, salt=TOPICS_VERSION)
 
     def __call__(self, doc: Doc) -> Doc:
+        self.require_data()
+        assert self.matcher is not None
         claims = doc._.claims or []
         if not claims:
             return doc

@@ -6,9 +6,11 @@ trafilatura on one core. A pool started once per process and kept for the run do
 and pays the model load once per worker.
 
 Workers are *spawned*, not forked: the parent is a Prefect flow process with threads of its own (API client,
-log shipping), and forking a threaded process can deadlock the child. A worker inherits the environment at
-spawn time, so the pool is keyed by the model and the extractor version the parent computed (which covers
-``CLAIMTRACK_ACTORS``/``CLAIMTRACK_TOPICS``): a different one starts a new pool, and claims never mix versions.
+log shipping), and forking a threaded process can deadlock the child. A worker reads no seed file and no
+setting for its data: it is handed the seed files' bytes the parent's pipeline holds (``extractors.nlp.seed_files``)
+and builds the same pipeline from them, so its claims carry the parent's extractor version. The pool is keyed by
+the model and that version: another one (an edited actors or topics file) starts a new pool, and claims never
+mix versions.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
+from core.config import SeedFile
 from core.errors import ExtractError
 
 T = TypeVar("T")
@@ -34,13 +37,16 @@ R = TypeVar("R")
 JOBS_PER_WORKER = 3
 
 
-def _warm(model: str, parent: int) -> None:
-    """Worker initializer: leave with the parent, then load the pipeline before the first job arrives."""
+def _warm(model: str, parent: int, seed_files: Sequence[SeedFile]) -> None:
+    """Worker initializer: leave with the parent, take the parent's seed data, then load the pipeline before the
+    first job arrives."""
     # The parent's pid comes from the parent: a worker that starts after its parent was killed would read its
     # new parent (init) from os.getppid() and wait for it forever.
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
     from extractors.nlp import load_pipeline
+    from extractors.seeds import Seeds, use_seeds
 
+    use_seeds(Seeds.parse(seed_files))
     load_pipeline(model)
 
 
@@ -57,16 +63,17 @@ def _ready() -> int:
 
 
 class ExtractionPool:
-    """``processes`` spawned workers with ``model`` loaded. :meth:`map` runs a module-level function over jobs."""
+    """``processes`` spawned workers with ``model`` loaded and initialized with ``seed_files`` (the parent's).
+    :meth:`map` runs a module-level function over jobs."""
 
-    def __init__(self, model: str, processes: int) -> None:
+    def __init__(self, model: str, processes: int, seed_files: Sequence[SeedFile]) -> None:
         self.model = model
         self.processes = processes
         self._executor = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm,
-            initargs=(model, os.getpid()),
+            initargs=(model, os.getpid(), tuple(seed_files)),
         )
         # Start every worker now, so the model loads while the caller is still discovering and fetching.
         self._warming: list[Future[int]] = [self._executor.submit(_ready) for _ in range(processes)]
@@ -104,9 +111,10 @@ _pools: dict[tuple[str, int, str], ExtractionPool] = {}
 _lock = threading.Lock()
 
 
-def extraction_pool(model: str, processes: int, version: str) -> ExtractionPool:
-    """The process's pool for this model, size and extractor version; started on first use, kept until exit.
-    A pool of another version, or one whose worker died, is shut down and replaced."""
+def extraction_pool(model: str, processes: int, version: str, seed_files: Sequence[SeedFile]) -> ExtractionPool:
+    """The process's pool for this model, size and extractor version, its workers built from ``seed_files`` (those
+    of the parent's pipeline that has ``version``); started on first use, kept until exit. A pool of another
+    version, or one whose worker died, is shut down and replaced."""
     key = (model, processes, version)
     with _lock:
         pool = _pools.get(key)
@@ -114,7 +122,7 @@ def extraction_pool(model: str, processes: int, version: str) -> ExtractionPool:
             return pool
         for other in [k for k in _pools if k[0] == model]:
             _pools.pop(other).close()
-        pool = _pools[key] = ExtractionPool(model, processes)
+        pool = _pools[key] = ExtractionPool(model, processes, seed_files)
         return pool
 
 

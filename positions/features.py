@@ -20,10 +20,11 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from core.settings import default_actors_file
+from core.config import fingerprint
 from core.statements import StatementFeatures
-from extractors.linking.actors import ActorDirectory, default_actors
-from extractors.linking.gazetteer import DEFAULT_COUNTRIES, Place, TermIndex, default_places, fingerprint
+from extractors.linking.actors import ACTORS_FILE
+from extractors.linking.gazetteer import COUNTRIES_FILE
+from extractors.seeds import Seeds, process_seeds
 from positions import polarity as polarity_rules
 from positions.polarity import Polarity, is_stance_word, polarity_of
 
@@ -59,15 +60,17 @@ class StatementText:
 class OwnNames:
     """Each government's own names as lower-cased word sequences: countries.tsv terms plus its actors."""
 
-    def __init__(self, places: TermIndex[Place], actors: ActorDirectory) -> None:
+    def __init__(self, seeds: Seeds) -> None:
         self.by_code: dict[str, set[tuple[str, ...]]] = {}
-        for words, place in places.terms.items():
+        for words, place in seeds.places.terms.items():
             self.by_code.setdefault(place.code, set()).add(words)
-        for alias, entries in actors.by_name.items():
+        for alias, entries in seeds.actors.by_name.items():
             for actor in entries:
                 if actor.government:
                     self.by_code.setdefault(actor.government, set()).add(tuple(alias.split()))
         self.longest = max((len(w) for names in self.by_code.values() for w in names), default=1)
+        #: Hash of the tables the names come from (``countries.tsv`` and the actors file): part of the version.
+        self.fingerprint = fingerprint([seeds.file(COUNTRIES_FILE), seeds.file(ACTORS_FILE)])
 
     def token_mask(self, tokens: Sequence[Token], government: str | None) -> list[bool]:
         """True for tokens that belong to a mention of ``government``'s own names (possessive 's included)."""
@@ -93,8 +96,14 @@ class OwnNames:
 
 
 @cache
+def own_names(seeds: Seeds) -> OwnNames:
+    """The own names of ``seeds``' tables, made once per seed data (a derived index, not a file read)."""
+    return OwnNames(seeds)
+
+
 def default_own_names() -> OwnNames:
-    return OwnNames(default_places(), default_actors(default_actors_file()))
+    """The own names of the process's seed data: the same tables the process's pipelines link with."""
+    return own_names(process_seeds())
 
 
 def _normalized_text(doc: Doc, mask: Sequence[bool]) -> str:
@@ -182,13 +191,13 @@ def _rules_digest() -> str:
     return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()[:8]
 
 
-def features_version(model_meta: Mapping[str, Any]) -> str:
+def features_version(model_meta: Mapping[str, Any], own: OwnNames | None = None) -> str:
     """The version stored features are reused under: :data:`FEATURES_VERSION` plus the other inputs that shape
     every statement's features, so changing one recomputes them all instead of mixing old and new features:
     the spaCy model (name and version; its lemmas and parses), the polarity word lists, and the seed files the
-    government's own names come from (``countries.tsv`` and the actors file, as ``default_own_names`` reads)."""
+    government's own names come from (``countries.tsv`` and the actors file; ``own``, by default the process's)."""
     model = f"{model_meta.get('lang', 'xx')}_{model_meta.get('name', 'model')}-{model_meta.get('version', '0')}"
-    seeds = fingerprint([DEFAULT_COUNTRIES, default_actors_file()])
+    seeds = (own or default_own_names()).fingerprint
     return f"{FEATURES_VERSION}+{model}+rules-{_rules_digest()}+seeds-{seeds}"
 
 

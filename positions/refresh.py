@@ -125,11 +125,11 @@ MIN_PARALLEL_FEATURES = 200
 def _analyse_in_pool(
     nlp: Language, items: Sequence[StatementText], workers: Workers, batch_size: int
 ) -> list[StatementFeatures]:
-    from extractors.nlp import extractor_version
+    from extractors.nlp import extractor_version, seed_files
     from extractors.workers import extraction_pool, split_jobs
 
     assert workers.model is not None
-    pool = extraction_pool(workers.model, workers.processes, extractor_version(nlp))
+    pool = extraction_pool(workers.model, workers.processes, extractor_version(nlp), seed_files(nlp))
     jobs = [(workers.model, chunk, batch_size) for chunk in split_jobs(items, workers.processes)]
     return [features for part in pool.map(analyse_job, jobs) for features in part]
 

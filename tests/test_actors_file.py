@@ -9,16 +9,21 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError
-from core.settings import SEEDS_DIR
-from extractors.linking.actors import COLUMNS, Actor, ActorDirectory, read_actors
-from extractors.linking.gazetteer import load_places
-from extractors.linking.roles import STATE_TYPES, load_roles
+from core.settings import SEEDS_DIR, SeedPaths
+from extractors.linking.actors import COLUMNS, Actor, ActorDirectory
+from extractors.linking.roles import STATE_TYPES
+from extractors.seeds import load_seeds
 from tests.conftest import ROOT
 
 HEADER = ",".join(COLUMNS)
 GOOD = "wang-yi,person,Wang Yi,,CHN,diplomat,Minister of Foreign Affairs,2023-07-25,,https://www.fmprc.gov.cn/eng/"
 G20 = ("ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA", "JPN", "KOR", "MEX", "RUS", "SAU", "ZAF",
        "TUR", "GBR", "USA")  # fmt: skip
+
+
+def read_actors(path: Path) -> ActorDirectory:
+    """The actors file at ``path`` as claimtrack reads it (CLAIMTRACK_ACTORS), beside the shipped tables."""
+    return load_seeds(SeedPaths(actors=path)).actors
 
 
 def write(tmp_path: Path, *rows: str) -> Path:
@@ -60,7 +65,7 @@ def test_missing_column_and_duplicate_office(tmp_path: Path) -> None:
 
 
 def test_shipped_file_loads_and_covers_the_g20_ukraine_and_international_bodies() -> None:
-    rows = [actor for actor, _ in read_actors(SEEDS_DIR / "actors.csv")]
+    rows = read_actors(SEEDS_DIR / "actors.csv").actors
     assert len(rows) >= 300
 
     def has(code: str, test: Callable[[Actor], bool], *, now: bool = False) -> bool:
@@ -85,7 +90,7 @@ def test_shipped_file_loads_and_covers_the_g20_ukraine_and_international_bodies(
 
 
 def test_a_name_maps_to_the_office_held_on_the_date() -> None:
-    actors = ActorDirectory.from_csv(SEEDS_DIR / "actors.csv")
+    actors = read_actors(SEEDS_DIR / "actors.csv")
     johnson_2017 = actors.lookup("Boris Johnson", date(2017, 6, 1))
     johnson_2020 = actors.lookup("Boris Johnson", date(2020, 6, 1))
     assert johnson_2017 is not None and johnson_2017.actor_type == "diplomat"
@@ -107,12 +112,13 @@ def test_a_name_maps_to_the_office_held_on_the_date() -> None:
 
 
 def test_shipped_tables_are_valid_and_clean() -> None:
-    places = load_places(SEEDS_DIR / "countries.tsv")
+    seeds = load_seeds(SeedPaths())
+    places = seeds.places
     assert places.get("Kremlin") is not None and places.get("Kremlin").code == "RUS"  # type: ignore[union-attr]
     assert places.get("NATO").code == "XNT"  # type: ignore[union-attr]
     for ambiguous in ("Georgia", "Korean", "Miami", "Wuhan", "The Valley"):
         assert places.get(ambiguous) is None, ambiguous
-    roles = load_roles(SEEDS_DIR / "roles.tsv")
+    roles = seeds.roles
     assert roles.get("foreign ministry").actor_type == "diplomat"  # type: ignore[union-attr]
     assert roles.get("spokesman").relational  # type: ignore[union-attr]
     assert {r.actor_type for r in roles.terms.values()} >= STATE_TYPES
@@ -122,10 +128,11 @@ def test_bad_table_lines_name_the_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "countries.tsv"
     path.write_text("# comment\nChina\tCHN\tname\nKremlin\tRussia\tmetonym\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"countries\.tsv:3: 'Russia' is not a three-letter"):
-        load_places(path)
+        load_seeds(SeedPaths(countries=path))
+    path = tmp_path / "roles.tsv"
     path.write_text("analyst\tpundit\town\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r":1: actor_type 'pundit'"):
-        load_roles(path)
+        load_seeds(SeedPaths(roles=path))
 
 
 def test_the_documented_example_rows_extend_the_shipped_file(tmp_path: Path) -> None:
@@ -135,7 +142,7 @@ def test_the_documented_example_rows_extend_the_shipped_file(tmp_path: Path) -> 
     assert len(example.splitlines()) == 2
     extended = tmp_path / "actors.csv"
     extended.write_text((SEEDS_DIR / "actors.csv").read_text(encoding="utf-8") + example + "\n", encoding="utf-8")
-    actors = ActorDirectory.from_csv(extended)
+    actors = read_actors(extended)
     spokesperson = actors.lookup("Paweł Wroński", date(2025, 3, 1))
     assert spokesperson is not None and spokesperson.government == "POL"
     outlet = actors.lookup("The Kyiv Independent", date(2025, 3, 1))

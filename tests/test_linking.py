@@ -8,8 +8,9 @@ import pytest
 from spacy.language import Language
 
 from core.articles import Claim
-from extractors.linking.gazetteer import load_tlds, outlet_country
+from extractors.linking.gazetteer import outlet_country
 from extractors.nlp import TextItem, extract_claims
+from extractors.seeds import process_seeds
 
 
 def claims_of(nlp: Language, text: str, when: date | None = None) -> list[Claim]:
@@ -119,7 +120,7 @@ def test_an_outlets_country_domain_places_generic_speakers_before_a_lone_linked_
 
 
 def test_outlet_country_reads_country_code_domains_only() -> None:
-    tlds = load_tlds()
+    tlds = process_seeds().tlds
     assert outlet_country("https://www.standard.co.uk/news", tlds) == "GBR"
     assert outlet_country("https://www.irishtimes.ie/a", tlds) == "IRL"
     assert outlet_country("https://www.spiegel.de/politik", tlds) == "DEU"

@@ -14,8 +14,9 @@ from core.pages import FetchedPage, FetchResult, PageRef
 from core.settings import SEEDS_DIR
 from crawler.crawl import FetchedBatch
 from extractors.article import ARTICLE_EXTRACTOR_VERSION, text_article
-from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
+from extractors.nlp import TextItem, build_pipeline, extract_claims, extractor_version
 from extractors.pipeline import extract_pages
+from extractors.seeds import load_seeds
 from flows.reprocess import reprocess
 from flows.store import store_fetched
 from tests.conftest import FIXTURES, SEED_ARTICLE
@@ -63,7 +64,7 @@ def test_a_new_topic_tags_old_claims_after_reprocess(
         encoding="utf-8",
     )
     monkeypatch.setenv("CLAIMTRACK_TOPICS", str(topics))
-    changed = load_pipeline.__wrapped__("en_core_web_sm")  # a fresh pipeline reading the edited file
+    changed = build_pipeline("en_core_web_sm", load_seeds())  # a fresh pipeline reading the edited file
     assert extractor_version(changed) != extractor_version(nlp)
 
     summary = reprocess(db, changed)

@@ -9,10 +9,11 @@ from spacy.language import Language
 
 from core.articles import Claim
 from core.errors import ConfigError
-from core.settings import SEEDS_DIR
+from core.settings import SeedPaths
 from extractors.article import split_date_header
 from extractors.nlp import TextItem, extract_claims
-from extractors.topics import TopicMatcher, load_topics, topics_of
+from extractors.seeds import load_seeds
+from extractors.topics import Topic, TopicMatcher, topics_of
 from tests.conftest import SEED_ARTICLE
 
 
@@ -21,6 +22,11 @@ def seed(nlp: Language) -> list[Claim]:
     text, published, _ = split_date_header(SEED_ARTICLE.read_text(encoding="utf-8"))
     assert published is not None
     return next(extract_claims(nlp, [TextItem(text, published.date())]))
+
+
+def load_topics(path: Path) -> tuple[Topic, ...]:
+    """The topics file at ``path`` as claimtrack reads it (CLAIMTRACK_TOPICS)."""
+    return load_seeds(SeedPaths(topics=path)).topics
 
 
 def by_start(claims: list[Claim], start: str) -> Claim:
@@ -96,7 +102,7 @@ def test_bad_topics_file_says_what_is_wrong(tmp_path: Path, body: str, message: 
 
 
 def test_shipped_topics() -> None:
-    topics = load_topics(SEEDS_DIR / "topics.toml")
+    topics = load_seeds(SeedPaths()).topics
     ids = {t.topic_id for t in topics}
     assert {
         "ukraine-war",

@@ -16,7 +16,7 @@ from claimtrack.cli import main
 from core.errors import ConfigError, ExtractError
 from core.pages import FetchedPage, FetchResult, PageRef
 from core.settings import resolve_processes, usable_cpus
-from extractors.nlp import extractor_version
+from extractors.nlp import extractor_version, seed_files
 from extractors.pipeline import extract_by_source
 from extractors.workers import extraction_pool, split_jobs
 from tests.conftest import FIXTURES, SEED_ARTICLE
@@ -76,7 +76,7 @@ def test_worker_pool_gives_what_one_process_gives(nlp: Language) -> None:
     seed = next(a for a in spread.articles if a.article.url == "http://b.test/seed")
     assert len(seed.claims) == 16 and {c.government for c in seed.claims} >= {"CHN", "RUS", "UKR"}
     # The pool stays for the next batch: the same worker processes answer.
-    pool = extraction_pool(MODEL, 2, extractor_version(nlp))
+    pool = extraction_pool(MODEL, 2, extractor_version(nlp), seed_files(nlp))
     assert pool.wait_ready() == pool.wait_ready() and os.getpid() not in pool.wait_ready()
 
 
@@ -85,12 +85,12 @@ def die(_: object) -> None:
 
 
 def test_a_dead_worker_is_a_clear_error_and_the_pool_is_replaced(nlp: Language) -> None:
-    version = extractor_version(nlp)
-    pool = extraction_pool(MODEL, 2, version)
+    version, seeds = extractor_version(nlp), seed_files(nlp)
+    pool = extraction_pool(MODEL, 2, version, seeds)
     with pytest.raises(ExtractError, match="worker process died"):
         pool.map(die, [1, 2])
     assert pool.broken
-    fresh = extraction_pool(MODEL, 2, version)
+    fresh = extraction_pool(MODEL, 2, version, seeds)
     assert fresh is not pool and not fresh.broken
     again = extract_by_source(pages()[:2], {}, nlp, processes=2, model=MODEL)
     assert len(again.articles) == 2 and again.articles[1].claims
@@ -103,8 +103,9 @@ def test_cli_rejects_a_bad_process_count(capsys: pytest.CaptureFixture[str]) -> 
 
 KILLED_PARENT = """
 import os, signal, sys
+from extractors.seeds import process_seeds
 from extractors.workers import ExtractionPool
-pool = ExtractionPool("en_core_web_sm", 2)
+pool = ExtractionPool("en_core_web_sm", 2, process_seeds().files)
 if sys.argv[1] == "ready":
     print(" ".join(map(str, pool.wait_ready())), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)

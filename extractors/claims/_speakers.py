@@ -22,6 +22,7 @@ from difflib import SequenceMatcher
 
 from core.articles import Claim
 from extractors.claims._lexicon import FIRST_PERSON, PERSONAL_PRONOUNS, PLURAL_PRONOUNS
+from extractors.claims.continuations import decide_in_order
 
 #: How alike two spellings must be for a repeat to count as a misspelling of a full name.
 FUZZY_NAME_RATIO = 0.8
@@ -44,22 +45,12 @@ def resolve_speakers(claims: Sequence[Claim], people: Sequence[tuple[int, str]] 
         if c.speaker_span and c.speaker_name and len(c.speaker_name.split()) >= 2
     ]
     full_names.sort()
-    resolved: list[Claim] = []
     spellings: dict[str, str] = {}
-    for claim in claims:
-        if claim.continues is not None and claim.continues < len(resolved):
-            parent = resolved[claim.continues]
-            resolved.append(
-                replace(
-                    claim,
-                    speaker_canonical=parent.speaker_canonical,
-                    speaker_resolution=parent.speaker_resolution,
-                    speaker_is_person=parent.speaker_is_person,
-                )
-            )
-            continue
-        resolved.append(_resolve_one(claim, full_names, resolved, spellings))
-    return resolved
+    return decide_in_order(
+        claims,
+        lambda claim, earlier: _resolve_one(claim, full_names, earlier, spellings),
+        inherit=("speaker_canonical", "speaker_resolution", "speaker_is_person"),
+    )
 
 
 def _resolve_one(

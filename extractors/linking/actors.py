@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from spacy.tokens import Token
 
+from core.config import SeedFile
 from core.errors import ConfigError
-from core.settings import SEEDS_DIR
 from extractors.linking.gazetteer import IGO_CODES, TermIndex, known_codes, normalise, valid_code
 from extractors.linking.roles import ACTOR_TYPES, STATE_TYPES
 
-DEFAULT_ACTORS = SEEDS_DIR / "actors.csv"
+#: The name the actors file's content is known by (saved beside a pipeline under it, hashed with it).
+ACTORS_FILE = "actors.csv"
 COLUMNS = (
     "actor_id",
     "kind",
@@ -97,8 +96,9 @@ class ActorDirectory:
         return len(self.actors)
 
     @classmethod
-    def from_csv(cls, path: Path) -> ActorDirectory:
-        return cls(read_actors(path))
+    def parse(cls, file: SeedFile, countries: SeedFile) -> ActorDirectory:
+        """The directory of an actors file, whose government codes must be the countries table's."""
+        return cls(parse_actors(file, known_codes(countries)))
 
     def lookup(self, name: str, when: date | None) -> Actor | None:
         """The one actor called ``name`` (name, alias, or a lone surname) on ``when``; None if none or ambiguous."""
@@ -143,12 +143,11 @@ def _part_of_longer_name(tokens: Sequence[Token], first: int, last: int) -> bool
     return any(t is not None and t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in (before, after))
 
 
-def read_actors(path: Path) -> list[tuple[Actor, list[str]]]:
-    """Parse and validate the actors file; the first problem raises :class:`ConfigError` with its line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the actors file {path}: {exc}") from None
+def parse_actors(file: SeedFile, known: Collection[str]) -> list[tuple[Actor, list[str]]]:
+    """Parse and validate an actors file whose government codes must be in ``known``; the first problem raises
+    :class:`ConfigError` with its line."""
+    path = file.origin
+    lines = file.text.splitlines()
     rows: list[tuple[Actor, list[str]]] = []
     header: list[str] | None = None
     seen: set[tuple[str, date | None]] = set()
@@ -170,7 +169,7 @@ def read_actors(path: Path) -> list[tuple[Actor, list[str]]]:
                 "(a value containing a comma needs double quotes)"
             )
         try:
-            actor, aliases = _row(dict(zip(header, (f.strip() for f in fields), strict=True)))
+            actor, aliases = _row(dict(zip(header, (f.strip() for f in fields), strict=True)), known)
         except ValueError as exc:
             raise ConfigError(f"{path}:{number}: {exc}") from None
         key = (actor.actor_id, actor.valid_from)
@@ -183,7 +182,7 @@ def read_actors(path: Path) -> list[tuple[Actor, list[str]]]:
     return rows
 
 
-def _row(row: dict[str, str]) -> tuple[Actor, list[str]]:
+def _row(row: dict[str, str], known: Collection[str]) -> tuple[Actor, list[str]]:
     actor_id = row["actor_id"]
     if not _ACTOR_ID.match(actor_id):
         raise ValueError(f"actor_id {actor_id!r}: use lower-case letters, digits and '-' (e.g. wang-yi)")
@@ -199,7 +198,7 @@ def _row(row: dict[str, str]) -> tuple[Actor, list[str]]:
     government = row["government"] or None
     if government is not None and not valid_code(government):
         raise ValueError(f"government {government!r}: use an ISO 3166-1 alpha-3 code or an X.. body code")
-    if government is not None and government not in known_codes():
+    if government is not None and government not in known:
         raise ValueError(
             f"government {government!r} is not a code of seeds/countries.tsv (ISO 3166-1 alpha-3) nor an "
             "international body's X.. code (README 'Government codes'): check for a typo"
@@ -237,7 +236,3 @@ def _date(value: str) -> date | None:
     except ValueError:
         raise ValueError(f"bad date {value!r}: use YYYY-MM-DD") from None
 
-
-@cache
-def default_actors(path: Path = DEFAULT_ACTORS) -> ActorDirectory:
-    return ActorDirectory.from_csv(path)

@@ -7,23 +7,21 @@ word sequences, longest match first, a token matching a word by its lower-cased 
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from spacy.tokens import Token
 
+from core.config import SeedFile
 from core.errors import ConfigError
-from core.settings import SEEDS_DIR
 
 T = TypeVar("T")
 
-DEFAULT_COUNTRIES = SEEDS_DIR / "countries.tsv"
-DEFAULT_TLDS = SEEDS_DIR / "cctlds.tsv"
+#: The names the countries and country-code domain tables are known by (saved beside a pipeline, hashed).
+COUNTRIES_FILE = "countries.tsv"
+TLDS_FILE = "cctlds.tsv"
 PLACE_KINDS = ("name", "demonym", "capital", "metonym")
 #: International bodies: claimtrack's codes from ISO 3166's user-assigned ``X..`` range (README "Government codes").
 IGO_CODES: dict[str, str] = {
@@ -142,44 +140,38 @@ def valid_code(code: str) -> bool:
     return len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
 
 
-def load_places(path: Path) -> TermIndex[Place]:
+def parse_places(file: SeedFile) -> TermIndex[Place]:
     """``term<TAB>code<TAB>kind`` lines (``#`` comments) -> index; a bad line is a :class:`ConfigError`."""
     index: TermIndex[Place] = TermIndex(proper=True)
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(file.text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = [p.strip() for p in line.split("\t")]
         if len(parts) < 3 or not parts[0]:
-            raise ConfigError(f"{path}:{number}: expected 'term<TAB>code<TAB>kind', got {line!r}")
+            raise ConfigError(f"{file.origin}:{number}: expected 'term<TAB>code<TAB>kind', got {line!r}")
         term, code, kind = parts[:3]
         if not valid_code(code):
-            raise ConfigError(f"{path}:{number}: {code!r} is not a three-letter upper-case code")
+            raise ConfigError(f"{file.origin}:{number}: {code!r} is not a three-letter upper-case code")
         if kind not in PLACE_KINDS:
-            raise ConfigError(f"{path}:{number}: kind {kind!r} is not one of {', '.join(PLACE_KINDS)}")
+            raise ConfigError(f"{file.origin}:{number}: kind {kind!r} is not one of {', '.join(PLACE_KINDS)}")
         index.add(term, Place(code, kind))
     return index
 
 
-@cache
-def default_places(path: Path = DEFAULT_COUNTRIES) -> TermIndex[Place]:
-    return load_places(path)
-
-
-@cache
-def load_tlds(path: Path = DEFAULT_TLDS) -> dict[str, str]:
+def parse_tlds(file: SeedFile) -> dict[str, str]:
     """``tld<TAB>code`` lines (``#`` comments): country-code domains (``.uk``) -> alpha-3."""
     tlds: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(file.text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) < 2 or not parts[0].startswith(".") or not valid_code(parts[1].strip()):
-            raise ConfigError(f"{path}:{number}: expected '.tld<TAB>code', got {line!r}")
+            raise ConfigError(f"{file.origin}:{number}: expected '.tld<TAB>code', got {line!r}")
         tlds[parts[0].strip().lower()] = parts[1].strip()
     return tlds
 
 
-def outlet_country(url: str | None, tlds: dict[str, str]) -> str | None:
+def outlet_country(url: str | None, tlds: Mapping[str, str]) -> str | None:
     """The country of an outlet's country-code domain (``https://www.standard.co.uk/...`` -> GBR), if any."""
     if not url:
         return None
@@ -189,22 +181,12 @@ def outlet_country(url: str | None, tlds: dict[str, str]) -> str | None:
     return tlds.get("." + host.rsplit(".", 1)[1].lower())
 
 
-@cache
-def known_codes(path: Path = DEFAULT_COUNTRIES) -> frozenset[str]:
+def known_codes(countries: SeedFile) -> frozenset[str]:
     """Every government code the countries table names, plus the international bodies: a code outside it is a typo
     (``CHM``) that would otherwise link claims to a government no query asks for."""
     codes = set(IGO_CODES)
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in countries.text.splitlines():
         parts = line.split("\t")
         if len(parts) >= 3 and not line.startswith("#"):
             codes.add(parts[1].strip())
     return frozenset(codes)
-
-
-def fingerprint(paths: Iterable[Path], salt: str = "") -> str:
-    """Short hash of files' bytes: part of the extractor version, so an edited seed file yields new claims."""
-    digest = hashlib.sha256(salt.encode())
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:8]

@@ -24,29 +24,32 @@ Evidence is tried in this order; the first that yields a code wins, and its labe
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from core.articles import Claim
-from core.settings import default_actors_file
-from extractors.linking.actors import DEFAULT_ACTORS, Actor, ActorDirectory, default_actors
+from core.config import SeedFile, fingerprint
+from extractors.claims.continuations import decide_in_order
+from extractors.component_files import ComponentFiles
+from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
 from extractors.linking.gazetteer import (
-    DEFAULT_COUNTRIES,
-    DEFAULT_TLDS,
+    COUNTRIES_FILE,
+    TLDS_FILE,
     Place,
     TermIndex,
-    default_places,
-    fingerprint,
-    load_tlds,
     outlet_country,
+    parse_places,
+    parse_tlds,
 )
-from extractors.linking.roles import DEFAULT_ROLES, STATE_TYPES, Role, default_roles
+from extractors.linking.roles import ROLES_FILE, STATE_TYPES, Role, parse_roles
+
+if TYPE_CHECKING:
+    from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
 LINKER_VERSION = "link/3"
@@ -61,6 +64,8 @@ _FORMER = frozenset({"former", "ex", "ex-", "then", "retired", "erstwhile"})
 _SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "representative", "source"})
 #: Types that speak for a government, and so take its code.
 _CODED_TYPES = STATE_TYPES | {"igo"}
+#: What a continuation quote takes from the claim it continues, as linked.
+_LINK_FIELDS = ("government", "link_evidence", "actor_id", "actor_type", "via_government")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,45 +97,29 @@ class GovernmentLinker:
         actors: ActorDirectory,
         roles: TermIndex[Role] | None = None,
         *,
-        tlds: dict[str, str] | None = None,
-        fingerprint: str = "",
+        tlds: Mapping[str, str] | None = None,
     ) -> None:
         self.places = places
         self.actors = actors
         self.roles = roles if roles is not None else TermIndex()
         self.tlds = tlds or {}
-        self.fingerprint = fingerprint
 
     def link(self, doc: Doc, claims: Sequence[Claim], when: date | None = None) -> list[Claim]:
-        linked: list[Claim] = []
         by_canonical: dict[str, Link] = {}
-        for claim in claims:
-            if claim.continues is not None and claim.continues < len(linked):
-                parent = linked[claim.continues]
-                linked.append(
-                    replace(
-                        claim,
-                        government=parent.government,
-                        link_evidence=parent.link_evidence,
-                        actor_id=parent.actor_id,
-                        actor_type=parent.actor_type,
-                        via_government=parent.via_government,
-                    )
-                )
-                continue
+
+        def decide(claim: Claim, _earlier: list[Claim]) -> Claim:
             link = self.speaker_link(doc, claim, when, by_canonical)
             via = self.analyse(doc, claim.via_span, when) if claim.via_span else None
-            linked.append(
-                replace(
-                    claim,
-                    government=link.government if link else None,
-                    link_evidence=link.evidence if link else None,
-                    actor_id=link.actor.actor_id if link and link.actor else None,
-                    actor_type=(link.actor_type if link else None) or ("unknown" if claim.speaker else None),
-                    via_government=via.government if via else None,
-                )
+            return replace(
+                claim,
+                government=link.government if link else None,
+                link_evidence=link.evidence if link else None,
+                actor_id=link.actor.actor_id if link and link.actor else None,
+                actor_type=(link.actor_type if link else None) or ("unknown" if claim.speaker else None),
+                via_government=via.government if via else None,
             )
-        return self._from_context(doc, linked)
+
+        return self._from_context(doc, decide_in_order(claims, decide, inherit=_LINK_FIELDS))
 
     def _from_context(self, doc: Doc, claims: list[Claim]) -> list[Claim]:
         """Generic state speakers with no country ("prosecutors", "lawmakers", "officials") take the article's
@@ -506,52 +495,47 @@ def _leader(counts: dict[str, int], *, minimum: int) -> str | None:
     return top
 
 
-@cache
-def default_linker(
-    countries: Path = DEFAULT_COUNTRIES,
-    actors: Path = DEFAULT_ACTORS,
-    roles: Path = DEFAULT_ROLES,
-    tlds: Path = DEFAULT_TLDS,
-) -> GovernmentLinker:
-    return GovernmentLinker(
-        default_places(countries),
-        default_actors(actors),
-        default_roles(roles),
-        tlds=load_tlds(tlds),
-        fingerprint=fingerprint([countries, actors, roles, tlds], salt=LINKER_VERSION),
-    )
-
-
 Doc.set_extension("published_on", default=None, force=True)
 #: The page's URL, when the caller knows it: its country-code domain places a domestic story's generic speakers.
 Doc.set_extension("source_url", default=None, force=True)
 
 
-@Language.factory(
-    "government_linker",
-    assigns=["doc._.claims"],
-    requires=["doc._.claims"],
-    default_config={"countries": "", "actors": "", "roles": ""},
-)
-def make_government_linker(
-    nlp: Language, name: str, countries: str, actors: str, roles: str
-) -> GovernmentLinkerComponent:
-    linker = default_linker(
-        Path(countries) if countries else DEFAULT_COUNTRIES,
-        Path(actors) if actors else default_actors_file(),
-        Path(roles) if roles else DEFAULT_ROLES,
-    )
-    return GovernmentLinkerComponent(linker)
+@Language.factory("government_linker", assigns=["doc._.claims"], requires=["doc._.claims"])
+def make_government_linker(nlp: Language, name: str) -> GovernmentLinkerComponent:
+    return GovernmentLinkerComponent(name)
 
 
-class GovernmentLinkerComponent:
-    """Pipeline wrapper: links ``doc._.claims`` using ``doc._.published_on`` (a date, when the caller knows it)."""
+class GovernmentLinkerComponent(ComponentFiles):
+    """Links ``doc._.claims`` using ``doc._.published_on`` (a date, when the caller knows it) and
+    ``doc._.source_url``. Its data is the countries, actors, roles and country-code domain tables, given by
+    ``initialize(seeds=...)`` and saved beside the pipeline (``extractors.component_files``)."""
 
-    def __init__(self, linker: GovernmentLinker) -> None:
-        self.linker = linker
-        #: Hash of the seed files and rules: part of the claims extractor version (``extractors.nlp``).
-        self.fingerprint = linker.fingerprint
+    #: In the order their bytes are hashed (``fingerprint``).
+    file_names = (COUNTRIES_FILE, ACTORS_FILE, ROLES_FILE, TLDS_FILE)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.linker: GovernmentLinker | None = None
+
+    def use_seeds(self, seeds: Seeds) -> None:
+        self.linker = GovernmentLinker(seeds.places, seeds.actors, seeds.roles, tlds=seeds.tlds)
+
+    def use_files(self, files: Mapping[str, SeedFile]) -> None:
+        countries = files[COUNTRIES_FILE]
+        self.linker = GovernmentLinker(
+            parse_places(countries),
+            ActorDirectory.parse(files[ACTORS_FILE], countries),
+            parse_roles(files[ROLES_FILE]),
+            tlds=parse_tlds(files[TLDS_FILE]),
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the tables and rules: part of the claims extractor version (``extractors.nlp``)."""
+        return fingerprint(self.seed_files, salt=LINKER_VERSION)
 
     def __call__(self, doc: Doc) -> Doc:
+        self.require_data()
+        assert self.linker is not None
         doc._.claims = self.linker.link(doc, doc._.claims or [], doc._.published_on)
         return doc

@@ -9,14 +9,13 @@ for the Kremlin is ``government`` and a president of a farm bureau is ``non_stat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
+from core.config import SeedFile
 from core.errors import ConfigError
-from core.settings import SEEDS_DIR
 from extractors.linking.gazetteer import TermIndex
 
-DEFAULT_ROLES = SEEDS_DIR / "roles.tsv"
+#: The name the roles table is known by (saved beside a pipeline under it, hashed with it).
+ROLES_FILE = "roles.tsv"
 
 #: Every actor_type claimtrack stores (README "Actors"). The first five, plus ``igo``, speak for a government.
 ACTOR_TYPES = (
@@ -45,23 +44,21 @@ class Role:
     relational: bool
 
 
-def load_roles(path: Path) -> TermIndex[Role]:
+def parse_roles(file: SeedFile) -> TermIndex[Role]:
+    """``term<TAB>actor_type<TAB>own|rel`` lines (``#`` comments) -> index; a bad line is a :class:`ConfigError`."""
     index: TermIndex[Role] = TermIndex()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(file.text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = [p.strip() for p in line.split("\t")]
         if len(parts) < 3 or not parts[0]:
-            raise ConfigError(f"{path}:{number}: expected 'term<TAB>actor_type<TAB>own|rel', got {line!r}")
+            raise ConfigError(f"{file.origin}:{number}: expected 'term<TAB>actor_type<TAB>own|rel', got {line!r}")
         term, actor_type, scope = parts[:3]
         if actor_type not in ACTOR_TYPES:
-            raise ConfigError(f"{path}:{number}: actor_type {actor_type!r} is not one of {', '.join(ACTOR_TYPES)}")
+            raise ConfigError(
+                f"{file.origin}:{number}: actor_type {actor_type!r} is not one of {', '.join(ACTOR_TYPES)}"
+            )
         if scope not in ("own", "rel"):
-            raise ConfigError(f"{path}:{number}: scope {scope!r} must be 'own' or 'rel'")
+            raise ConfigError(f"{file.origin}:{number}: scope {scope!r} must be 'own' or 'rel'")
         index.add(term, Role(term, actor_type, scope == "rel"))
     return index
-
-
-@cache
-def default_roles(path: Path = DEFAULT_ROLES) -> TermIndex[Role]:
-    return load_roles(path)
