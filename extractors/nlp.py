@@ -60,8 +60,8 @@ def resolve_model(model: str) -> str:
     )
 
 
-#: The components that take seed data, in pipeline order.
-SEEDED_COMPONENTS = ("government_linker", "claim_subjects", "claim_topics")
+#: The components that take data (``initialize(seeds=...)``), in pipeline order.
+SEEDED_COMPONENTS = ("claim_extractor", "government_linker", "claim_subjects", "claim_topics")
 
 # One pipeline per model (and cue classes) per process. A memo, on purpose: a model takes seconds and ~250 MB (_sm)
 # to load, and every caller in a process (a flow's tasks, the CLI, a worker's jobs) wants the same pipeline.
@@ -86,9 +86,8 @@ def build_pipeline(model: str, seeds: Seeds, *, cue_classes: str | None = None) 
     nlp = spacy.load(resolve_model(model))
     nlp.add_pipe("paragraph_sentences", before="parser")
     claims_config = {"cue_classes": cue_classes} if cue_classes else {}
-    nlp.add_pipe("claim_extractor", last=True, config=claims_config)
     for name in SEEDED_COMPONENTS:
-        nlp.add_pipe(name, last=True)
+        nlp.add_pipe(name, last=True, config=claims_config if name == "claim_extractor" else {})
     initialize_components(nlp, seeds)
     return nlp
 

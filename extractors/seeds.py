@@ -1,7 +1,8 @@
 """The seed data claimtrack's spaCy components are initialized with, and the one place seed files are read.
 
 :func:`load_seeds` reads the files :class:`core.settings.SeedPaths` names (the countries, country-code domain and
-role tables, the actors file, the topics file) and parses each once into a :class:`Seeds`: typed tables, validated
+role tables, the actors file, the topics file; and the claim extractor's word lists, which ship with its rules)
+and parses each once into a :class:`Seeds`: typed tables, validated
 (a bad line is a :class:`ConfigError` naming file and line), with the bytes they were parsed from. The components
 take their tables from it in ``initialize`` and save the bytes beside the pipeline
 (``extractors.component_files``); the claims version hashes the same bytes.
@@ -22,6 +23,7 @@ from pathlib import Path
 from core.config import SeedFile, read_seed_file
 from core.errors import ConfigError
 from core.settings import SeedPaths
+from extractors.claims._lexicon import CUE_NOUNS_FILE, CUE_VERBS_FILE, LEXICON_FILES, TITLES_FILE, Lexicon, lexicon_path
 from extractors.linking.actors import ACTORS_FILE, ActorDirectory
 from extractors.linking.gazetteer import COUNTRIES_FILE, TLDS_FILE, Place, TermIndex, parse_places, parse_tlds
 from extractors.linking.roles import ROLES_FILE, Role, parse_roles
@@ -34,18 +36,24 @@ SEED_FILES: dict[str, tuple[str, str]] = {
     ROLES_FILE: ("roles table", "the shipped seeds/roles.tsv, made by tools/build_roles.py"),
     ACTORS_FILE: ("actors file", "set CLAIMTRACK_ACTORS to another file"),
     TOPICS_FILE: ("topics file", "set CLAIMTRACK_TOPICS to another file"),
+    # The claim extractor's word lists ship with its rules (extractors/claims/data/), not with the seeds.
+    CUE_VERBS_FILE: ("reporting verbs list", "it ships in extractors/claims/data/: reinstall claimtrack"),
+    CUE_NOUNS_FILE: ("reporting nouns list", "it ships in extractors/claims/data/: reinstall claimtrack"),
+    TITLES_FILE: ("titles list", "it ships in extractors/claims/data/: reinstall claimtrack"),
 }
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Seeds:
-    """Every seed table, parsed and validated, and the files they were parsed from (``files``, as read)."""
+    """Every table the components are initialized with, parsed and validated, and the files they were parsed from
+    (``files``, as read): the seed tables, and the claim extractor's word lists."""
 
     places: TermIndex[Place]
     tlds: Mapping[str, str]
     roles: TermIndex[Role]
     actors: ActorDirectory
     topics: tuple[Topic, ...]
+    lexicon: Lexicon
     files: tuple[SeedFile, ...]
 
     @classmethod
@@ -62,6 +70,7 @@ class Seeds:
             roles=parse_roles(by_name[ROLES_FILE]),
             actors=ActorDirectory.parse(by_name[ACTORS_FILE], countries),
             topics=tuple(parse_topics(by_name[TOPICS_FILE])),
+            lexicon=Lexicon.parse(by_name),
             files=tuple(by_name[name] for name in SEED_FILES),
         )
 
@@ -76,7 +85,8 @@ def read_seed(name: str, path: Path) -> SeedFile:
 
 
 def load_seeds(paths: SeedPaths | None = None) -> Seeds:
-    """Read and parse the seed files ``paths`` names (by default the settings': ``SeedPaths()``)."""
+    """Read and parse the seed files ``paths`` names (by default the settings': ``SeedPaths()``), and the claim
+    extractor's word lists."""
     paths = paths or SeedPaths()
     where = {
         COUNTRIES_FILE: paths.countries,
@@ -84,6 +94,7 @@ def load_seeds(paths: SeedPaths | None = None) -> Seeds:
         ROLES_FILE: paths.roles,
         ACTORS_FILE: paths.actors,
         TOPICS_FILE: paths.topics,
+        **{name: lexicon_path(name) for name in LEXICON_FILES},
     }
     return Seeds.parse(read_seed(name, path) for name, path in where.items())
 

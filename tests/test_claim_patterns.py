@@ -244,9 +244,9 @@ def test_reporting_verbs(nlp: Language, sentence: str, cue: str, content: str) -
 
 
 def test_reporting_verbs_are_data() -> None:
-    from extractors.claims import load_cues
+    from extractors.seeds import process_seeds
 
-    cues = load_cues()
+    cues = process_seeds().lexicon.cues
     for lemma in ("say", "add", "stress", "note", "warn", "insist", "deny", "predict", "call", "urge", "accuse"):
         assert cues[lemma].cue_class == "speech", lemma
     assert "prep" in cues["call"].frames and cues["call"].preps == frozenset({"for", "on"})

@@ -2,10 +2,11 @@
 
 from core.articles import CLAIM_KINDS, Claim, ClaimKind
 from extractors.claims._attribution import DEFAULT_OPTIONS, AttributionOptions, attribute
-from extractors.claims._lexicon import Cue, load_cues
+from extractors.claims._lexicon import Cue, Lexicon
 from extractors.claims._quotes import Quote, find_quotes
 from extractors.claims._speakers import resolve_speakers
 from extractors.claims.component import ClaimExtractor, claims_of
+from extractors.claims.continuations import decide_in_order
 
 __all__ = [
     "CLAIM_KINDS",
@@ -15,10 +16,11 @@ __all__ = [
     "ClaimExtractor",
     "ClaimKind",
     "Cue",
+    "Lexicon",
     "Quote",
     "attribute",
     "claims_of",
+    "decide_in_order",
     "find_quotes",
-    "load_cues",
     "resolve_speakers",
 ]

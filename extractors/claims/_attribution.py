@@ -39,7 +39,7 @@ from extractors.claims._content import (
     runs,
 )
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
-from extractors.claims._lexicon import PRONOUNS, Cue, NounCue, default_cues, default_noun_cues
+from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
 from extractors.claims._mentions import mention_span, speaker_head, speaker_name
 from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims._sources import issuer_of, source_between, source_of
@@ -125,30 +125,24 @@ class _Draft:
     confidence: float = 0.7
 
 
-def attribute(
-    doc: Doc,
-    options: AttributionOptions = DEFAULT_OPTIONS,
-    cues: dict[str, Cue] | None = None,
-    text: str | None = None,
-) -> list[Claim]:
+def attribute(doc: Doc, options: AttributionOptions, lexicon: Lexicon, text: str | None = None) -> list[Claim]:
     """All claims in ``doc``, in text order, speakers not yet resolved across the document.
 
     ``text`` is ``doc.text`` when the caller has it already (``Doc.text`` is rebuilt from the tokens on each call).
     """
-    cues = cues if cues is not None else default_cues()
     quotes = QuoteIndex.of(text if text is not None else doc.text)
     text = quotes.text
     paras = paragraphs(text)
-    verbs, nouns, accordings = _scan(doc, cues)
-    drafts = _cue_drafts(verbs, cues, quotes, options)
-    drafts += _noun_drafts(nouns, quotes, options)
+    verbs, nouns, accordings = _scan(doc, lexicon)
+    drafts = _cue_drafts(verbs, lexicon.cues, quotes, options)
+    drafts += _noun_drafts(nouns, lexicon.nouns, quotes, options)
     for according in accordings:
         _apply_according(according, drafts, quotes)
     drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras)]
     _trim_siblings(drafts)
     drafts = _drop_overlaps(drafts)
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options)
-    finished = [(d, _finish(d, quotes, text, doc)) for d in drafts]
+    finished = [(d, _finish(d, quotes, text, doc, lexicon.titles)) for d in drafts]
     kept = [(d, c) for d, c in finished if c is not None and _keep(c, options)]
     position = {id(d): i for i, (d, _) in enumerate(kept)}
     return [replace(c, continues=position.get(id(d.continues))) if d.continues is not None else c for d, c in kept]
@@ -157,13 +151,13 @@ def attribute(
 # -- 2. cues -----------------------------------------------------------------------------------------------------
 
 
-def _scan(doc: Doc, cues: dict[str, Cue]) -> tuple[list[Token], list[Token], list[Token]]:
+def _scan(doc: Doc, lexicon: Lexicon) -> tuple[list[Token], list[Token], list[Token]]:
     """Candidate cue verbs, reporting nouns, and the ``according`` of ``according to``.
 
     Reads lemma and part-of-speech ids as arrays and builds ``Token`` objects only for the candidates: building one
     per token costs more than all the rules together.
     """
-    nouns = default_noun_cues()
+    cues, nouns = lexicon.cues, lexicon.nouns
     strings = doc.vocab.strings
     verb_lemmas = {strings.add(lemma) for lemma in cues} | {strings.add(lemma.capitalize()) for lemma in cues}
     noun_lemmas = {strings.add(lemma) for lemma in nouns} | {strings.add(lemma.capitalize()) for lemma in nouns}
@@ -261,10 +255,11 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
 # -- 3. reporting nouns ------------------------------------------------------------------------------------------
 
 
-def _noun_drafts(candidates: list[Token], quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
+def _noun_drafts(
+    candidates: list[Token], nouns: dict[str, NounCue], quotes: QuoteIndex, options: AttributionOptions
+) -> list[_Draft]:
     """Reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that the drone was Ukrainian``, ``his support for
     the deal``, ``in Beijing's view, the dispute ...``."""
-    nouns = default_noun_cues()
     drafts = []
     for token in candidates:
         cue = nouns[token.lemma_.lower()]
@@ -586,7 +581,7 @@ def _last_speaking_draft(drafts: list[_Draft], para_starts: list[int], p: int, r
 # -- 8. finishing ------------------------------------------------------------------------------------------------
 
 
-def _finish(draft: _Draft, quotes: QuoteIndex, text: str, doc: Doc) -> Claim | None:
+def _finish(draft: _Draft, quotes: QuoteIndex, text: str, doc: Doc, titles: frozenset[str]) -> Claim | None:
     spans = [_snap(s, e, quotes, text) for s, e in draft.spans]
     spans = sorted({s for s in spans if s[1] > s[0]})
     if spans:
@@ -602,7 +597,7 @@ def _finish(draft: _Draft, quotes: QuoteIndex, text: str, doc: Doc) -> Claim | N
     confidence = draft.confidence
     if draft.source is not None and draft.source.lower_ in PRONOUNS:
         confidence -= _PRONOUN_PENALTY
-    name = speaker_name(doc, speaker_span) if speaker_span else None
+    name = speaker_name(doc, speaker_span, titles) if speaker_span else None
     head, is_person = speaker_head(doc, speaker_span) if speaker_span else (None, False)
     return Claim(
         kind=kind,

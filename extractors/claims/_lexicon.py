@@ -1,13 +1,25 @@
-"""Word lists the attribution rules read: reporting cues, titles, pronouns. Data lives in ``data/``."""
+"""Word lists the attribution rules read: reporting cues, titles, pronouns. The lists live in ``data/``.
+
+The cue verbs, cue nouns and titles are the claim extractor's data (a :class:`Lexicon`): read with the seed
+tables (``extractors.seeds``), given to the component by ``initialize`` and saved beside the pipeline. They ship
+with the rules, so an edit to them is a rules change: bump ``extractors.nlp.CLAIMS_EXTRACTOR_VERSION``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from core.config import SeedFile
 from core.errors import ConfigError
+
+#: The names the word lists are known by (in ``data/``, and beside a saved pipeline).
+CUE_VERBS_FILE = "cue_verbs.tsv"
+CUE_NOUNS_FILE = "cue_nouns.tsv"
+TITLES_FILE = "titles.txt"
+LEXICON_FILES = (CUE_VERBS_FILE, CUE_NOUNS_FILE, TITLES_FILE)
 
 FRAMES = frozenset({"clause", "question", "object", "xcomp", "oprd", "prep", "quote"})
 CUE_CLASSES = frozenset({"speech", "belief", "knowledge", "stance"})
@@ -22,15 +34,16 @@ class Cue:
     preps: frozenset[str] = frozenset()
 
 
-def _data_path(name: str) -> Path:
+def lexicon_path(name: str) -> Path:
+    """Where the shipped word list ``name`` is (``data/cue_verbs.tsv``)."""
     return Path(str(resources.files("extractors.claims").joinpath("data", name)))
 
 
-def load_cues(path: Path | None = None) -> dict[str, Cue]:
+def parse_cues(file: SeedFile) -> dict[str, Cue]:
     """Read a reporting-cue TSV (``lemma<TAB>class<TAB>frames``); repeated lemmas merge their frames."""
-    path = path or _data_path("cue_verbs.tsv")
+    path = file.origin
     cues: dict[str, Cue] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(file.text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
@@ -55,11 +68,6 @@ def load_cues(path: Path | None = None) -> dict[str, Cue]:
     return cues
 
 
-@cache
-def default_cues() -> dict[str, Cue]:
-    return load_cues()
-
-
 NOUN_FRAMES = frozenset({"that", "prep", "in"})
 
 
@@ -71,11 +79,11 @@ class NounCue:
     preps: frozenset[str] = frozenset()
 
 
-def load_noun_cues(path: Path | None = None) -> dict[str, NounCue]:
+def parse_noun_cues(file: SeedFile) -> dict[str, NounCue]:
     """Read a reporting-noun TSV (``lemma<TAB>class<TAB>frames``, frames ``that``, ``prep:for|of``, ``in``)."""
-    path = path or _data_path("cue_nouns.tsv")
+    path = file.origin
     nouns: dict[str, NounCue] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(file.text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = [p.strip() for p in line.split("\t")]
@@ -94,20 +102,29 @@ def load_noun_cues(path: Path | None = None) -> dict[str, NounCue]:
     return nouns
 
 
-@cache
-def default_noun_cues() -> dict[str, NounCue]:
-    return load_noun_cues()
+def parse_words(file: SeedFile) -> frozenset[str]:
+    """One lower-cased word per line (``#`` comments)."""
+    return frozenset(w.strip().lower() for w in file.text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _word_set(name: str) -> frozenset[str]:
-    text = _data_path(name).read_text(encoding="utf-8")
-    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+@dataclass(frozen=True, kw_only=True)
+class Lexicon:
+    """The word lists the attribution rules read."""
 
+    #: Reporting verbs (``data/cue_verbs.tsv``).
+    cues: dict[str, Cue]
+    #: Reporting nouns (``data/cue_nouns.tsv``).
+    nouns: dict[str, NounCue]
+    #: Words that precede or describe a name but are not part of it (President, spokesman, Foreign ...).
+    titles: frozenset[str]
 
-@cache
-def titles() -> frozenset[str]:
-    """Words that precede or describe a name but are not part of it (President, spokesman, Foreign ...)."""
-    return _word_set("titles.txt")
+    @classmethod
+    def parse(cls, files: Mapping[str, SeedFile]) -> Lexicon:
+        return cls(
+            cues=parse_cues(files[CUE_VERBS_FILE]),
+            nouns=parse_noun_cues(files[CUE_NOUNS_FILE]),
+            titles=parse_words(files[TITLES_FILE]),
+        )
 
 
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors.claims._lexicon import titles
-
 #: Dependents of a mention head that start a clause about the speaker, never part of the mention.
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis", "advcl", "ccomp"})
 
@@ -40,8 +38,9 @@ def mention_span(head: Token) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
-def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
-    """The person-name part of a speaker mention (``Kremlin spokesman Dmitry Peskov`` -> ``Dmitry Peskov``).
+def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str]) -> str | None:
+    """The person-name part of a speaker mention (``Kremlin spokesman Dmitry Peskov`` -> ``Dmitry Peskov``), without
+    the ``titles`` (words that describe a name but are not part of it: President, spokesman).
 
     Uses the parse (runs of proper nouns) before the entity labels, because NER mislabels rare names.
     """
@@ -51,14 +50,14 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int]) -> str | None:
     for ent in _person_runs(mention):
         if _names_another(ent, mention.root):
             continue
-        words = [t for t in ent if t.lower_ not in titles() and not t.is_punct and not _possessive(t)]
+        words = [t for t in ent if t.lower_ not in titles and not t.is_punct and not _possessive(t)]
         if words:
             return " ".join(t.text for t in words)
     best: list[Token] = []
     head_run: list[Token] = []
     run: list[Token] = []
     for token in mention:
-        if token.pos_ == "PROPN" and token.lower_ not in titles() and token.ent_type_ not in ("GPE", "NORP"):
+        if token.pos_ == "PROPN" and token.lower_ not in titles and token.ent_type_ not in ("GPE", "NORP"):
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
             if (nxt is not None and _possessive(nxt)) or (token.dep_ in _MODIFIER_DEPS and token.head.pos_ == "NOUN"):
                 run = []  # a possessor (Zelenskyy's office) or a modifier (the Trump administration): someone else

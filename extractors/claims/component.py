@@ -5,21 +5,28 @@ sentence splitter happily runs a sentence across paragraphs and then the parser 
 verb to the other's quote.
 
 ``claim_extractor`` (after the parser and NER) sets ``doc._.claims`` (list of :class:`Claim`, speakers
-resolved within the document) and ``doc._.people`` (``(offset, name)`` of PERSON entities).
+resolved within the document) and ``doc._.people`` (``(offset, name)`` of PERSON entities). Its data is the
+word lists of ``data/`` (a :class:`Lexicon`), given by ``initialize(seeds=...)`` and saved beside the pipeline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from core.articles import Claim
+from core.config import SeedFile
 from extractors.claims._attribution import DEFAULT_OPTIONS, AttributionOptions, attribute
-from extractors.claims._lexicon import default_cues
+from extractors.claims._lexicon import LEXICON_FILES, Lexicon
 from extractors.claims._speakers import resolve_speakers
+from extractors.component_files import ComponentFiles
+
+if TYPE_CHECKING:
+    from extractors.seeds import Seeds
 
 Doc.set_extension("claims", default=None, force=True)
 Doc.set_extension("people", default=None, force=True)
@@ -48,18 +55,28 @@ def text_of(doc: Doc) -> str:
     return doc.text
 
 
-class ClaimExtractor:
+class ClaimExtractor(ComponentFiles):
     """Find attributed statements in a parsed ``Doc``. See ``extractors.claims._attribution`` for the rules."""
+
+    file_names = LEXICON_FILES
 
     def __init__(self, nlp: Language, name: str, options: AttributionOptions) -> None:
         self.name = name
         self.options = options
-        self.cues = default_cues()
+        self.lexicon: Lexicon | None = None
+
+    def use_seeds(self, seeds: Seeds) -> None:
+        self.lexicon = seeds.lexicon
+
+    def use_files(self, files: Mapping[str, SeedFile]) -> None:
+        self.lexicon = Lexicon.parse(files)
 
     def __call__(self, doc: Doc) -> Doc:
+        self.require_data()
+        assert self.lexicon is not None
         people = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
         doc._.people = people
-        doc._.claims = resolve_speakers(attribute(doc, self.options, self.cues, text_of(doc)), people)
+        doc._.claims = resolve_speakers(attribute(doc, self.options, self.lexicon, text_of(doc)), people)
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:

@@ -235,4 +235,3 @@ def _date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"bad date {value!r}: use YYYY-MM-DD") from None
-
