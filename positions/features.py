@@ -213,6 +213,7 @@ def analyse(
     nlp: Language, items: Sequence[StatementText], *, batch_size: int = 64, own: OwnNames | None = None
 ) -> list[StatementFeatures]:
     """StatementFeatures of many statements, in input order (one ``nlp.pipe`` pass, only the components needed)."""
+    own = own or default_own_names()
     disabled = [name for name in nlp.pipe_names if name not in NEEDED_PIPES]
     docs = nlp.pipe((item.content for item in items), batch_size=batch_size, disable=disabled)
     return [analyse_doc(doc, item.government, item.cue, own) for doc, item in zip(docs, items, strict=True)]

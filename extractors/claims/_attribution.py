@@ -1,4 +1,4 @@
-"""Rules that turn one parsed ``Doc`` into claims. No state, no I/O: ``attribute(doc, options)``.
+"""Rules that turn one parsed ``Doc`` into claims. No state, no I/O: ``attribute(doc, options, lexicon)``.
 
 The cascade, in order (each stage only adds what earlier stages did not cover):
 
