@@ -1,22 +1,29 @@
-"""The ``claimtrack`` command: a thin shell over flows, extractors and the warehouse.
+"""The ``claimtrack`` command: parse the command line, build the parameters a library user would build, hand them
+to the flows or the evaluations, print what comes back (``claimtrack.formatting``).
 
-Every subcommand takes ``--db FILE`` (default ``data/claimtrack.duckdb`` or ``$CLAIMTRACK_DB``).
+Each subcommand is an ``add_<command>`` that declares its flags, with its handler ``run_<command>`` right below
+(``set_defaults(func=...)``). Options several commands share (``--db``, ``--model``, ``--processes``, ...) are
+declared once, at the top. Heavy modules are imported inside the handlers, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from pydantic_core import ValidationError
 
 from core.errors import ClaimtrackError
-from core.settings import default_db, default_model, default_sources
+from core.settings import default_db, default_model
+
+if TYPE_CHECKING:
+    from flows.params import BackfillParams
 
 EPILOG = """examples:
   claimtrack ingest                          poll seeds/sources.toml once into data/claimtrack.duckdb
@@ -33,30 +40,28 @@ EPILOG = """examples:
   claimtrack backfill --warc crawl.warc.gz --deployment   run it on the Prefect server instead
 """
 
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", type=Path, default=None, help="DuckDB file (default: $CLAIMTRACK_DB or data/claimtrack.duckdb)"
-    )
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Handler = Callable[[argparse.Namespace], int]
 
 
-def _add_processes(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--processes",
-        default=None,
-        metavar="N|auto",
-        help="extraction worker processes (default: $CLAIMTRACK_PROCESSES or auto = usable cores, up to 4; "
-        "1 = extract in this process)",
-    )
+def main(argv: Sequence[str] | None = None) -> int:
+    # Offline or private deployments should not phone home; users can still turn it back on.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.func
+    try:
+        return handler(args)
+    except ClaimtrackError as exc:
+        print(f"claimtrack: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # parameters outside their bounds (flows.params)
+        from claimtrack.formatting import describe_invalid
 
-
-def processes_option(value: str | None) -> int | None:
-    """``--processes`` as the flows take it: a checked number, or None for ``auto`` (the flow's machine decides)."""
-    from core.settings import resolve_processes
-
-    if value is None or value.strip().lower() == "auto":
-        return None
-    return resolve_processes(value)
+        print(f"claimtrack: error: {describe_invalid(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("claimtrack: interrupted", file=sys.stderr)
+        return 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,33 +73,144 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(commands)
+    return parser
 
+
+# -- options several commands share ------------------------------------------------------------------------------------
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, default=None, help="DuckDB file (default: $CLAIMTRACK_DB or data/claimtrack.duckdb)"
+    )
+
+
+def add_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources", type=Path, default=None, help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)"
+    )
+
+
+def add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL or en_core_web_sm)")
+
+
+def add_processes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--processes",
+        default=None,
+        metavar="N|auto",
+        help="extraction worker processes (default: $CLAIMTRACK_PROCESSES or auto = usable cores, up to 4; "
+        "1 = extract in this process)",
+    )
+
+
+def add_from_raw(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from-raw", action="store_true", help="re-extract text of articles made by an older article extractor"
+    )
+    parser.add_argument("--archive", type=Path, default=None, help="raw archive (default: <db folder>/raw)")
+
+
+def add_n_process(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
+
+
+def processes_option(value: str | None) -> int | None:
+    """``--processes`` as the flows take it: a checked number, or None for ``auto`` (the flow's machine decides)."""
+    from core.settings import resolve_processes
+
+    if value is None or value.strip().lower() == "auto":
+        return None
+    return resolve_processes(value)
+
+
+def day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def print_run_summary(summary: dict[str, Any], *, as_json: bool) -> None:
+    from claimtrack.formatting import format_summary
+
+    print(json.dumps(summary, indent=2, default=str) if as_json else format_summary(summary))
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- ingest ------------------------------------------------------------------------------------------------------------
+
+
+def add_ingest(commands: Commands) -> None:
     ingest = commands.add_parser(
         "ingest",
         help="run the ingest flow once (Prefect, local ephemeral mode)",
         description="Poll every source once: fetch new pages, extract articles and "
         "claims, link governments, write to DuckDB. Safe to re-run: nothing is duplicated.",
     )
-    _add_db(ingest)
-    ingest.add_argument(
-        "--sources", type=Path, default=None, help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)"
-    )
-    ingest.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL or en_core_web_sm)")
-    _add_processes(ingest)
+    add_db(ingest)
+    add_sources(ingest)
+    add_model(ingest)
+    add_processes(ingest)
     ingest.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    ingest.set_defaults(func=run_ingest)
 
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from flows.ingest import ingest
+    from flows.params import IngestParams
+
+    processes = processes_option(args.processes)
+    summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
+    print_run_summary(summary, as_json=args.json)
+    if summary.get("status") != "completed":
+        say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
+        return 1
+    return 0
+
+
+# -- sql ---------------------------------------------------------------------------------------------------------------
+
+
+def add_sql(commands: Commands) -> None:
     sql = commands.add_parser(
         "sql",
         help="run SQL against the database (read-only)",
         description="Run one SQL statement on a read-only connection. Works while an "
         "ingest is running: it waits (up to --wait seconds) for the writer's current batch.",
     )
-    _add_db(sql)
+    add_db(sql)
     sql.add_argument("query", help='the SQL statement, e.g. "SELECT * FROM claims LIMIT 5"')
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the write lock (default 30)")
     sql.add_argument("--max-width", type=int, default=60, help="truncate table cells to this width (table format)")
+    sql.set_defaults(func=run_sql)
 
+
+def run_sql(args: argparse.Namespace) -> int:
+    from claimtrack.formatting import format_json_rows, format_table, write_csv
+    from warehouse import reads
+
+    result = reads.run_sql(args.db or default_db(), args.query, timeout_s=args.wait)
+    if args.format == "csv":
+        write_csv(result.columns, result.rows, sys.stdout)
+    elif args.format == "json":
+        print(format_json_rows(result.columns, result.rows))
+    else:
+        print(format_table(result.columns, result.rows, args.max_width))
+    return 0
+
+
+# -- extract -----------------------------------------------------------------------------------------------------------
+
+
+def add_extract(commands: Commands) -> None:
     extract = commands.add_parser(
         "extract",
         help="print the claims of .txt/.html files as JSON lines",
@@ -104,10 +220,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
-    extract.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
-    extract.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
+    add_model(extract)
+    add_n_process(extract)
     extract.add_argument("--batch-size", type=int, default=32, help="texts per nlp.pipe batch (default 32)")
+    extract.set_defaults(func=run_extract)
 
+
+def run_extract(args: argparse.Namespace) -> int:
+    from extractors.nlp import load_pipeline
+    from flows.files import claims_of_files
+
+    def skipped(path: Path, exc: Exception) -> None:
+        say(f"claimtrack: skipping {path}: {exc}")
+
+    nlp = load_pipeline(args.model or default_model())
+    for path, claims in claims_of_files(
+        args.paths, nlp, batch_size=args.batch_size, n_process=args.n_process, on_skip=skipped
+    ):
+        for claim in claims:
+            print(json.dumps({"file": str(path), **claim.to_json()}, ensure_ascii=False))
+    return 0
+
+
+# -- reprocess and rebuild ---------------------------------------------------------------------------------------------
+
+
+def add_reprocess(commands: Commands) -> None:
     reprocess = commands.add_parser(
         "reprocess",
         help="re-run claims, linking and topics over stored article text (no fetching)",
@@ -117,17 +255,78 @@ def build_parser() -> argparse.ArgumentParser:
         "Articles already at the current versions are skipped (so an interrupted run resumes). "
         "`claimtrack rebuild` does the same, then recomputes positions.",
     )
-    _add_db(reprocess)
-    reprocess.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    add_db(reprocess)
+    add_model(reprocess)
     reprocess.add_argument("--force", action="store_true", help="also redo articles already at the current version")
     reprocess.add_argument("--batch", type=int, default=50, help="articles per write transaction (default 50)")
-    reprocess.add_argument(
-        "--from-raw", action="store_true", help="re-extract text of articles made by an older article extractor"
-    )
-    reprocess.add_argument("--archive", type=Path, default=None, help="raw archive (default: <db folder>/raw)")
+    add_from_raw(reprocess)
+    reprocess.set_defaults(func=run_reprocess)
 
+
+def run_reprocess(args: argparse.Namespace) -> int:
+    from claimtrack.formatting import format_reprocess
+    from flows.params import ReprocessParams
+    from flows.reprocess import ReprocessSummary, reprocess_database
+
+    def progress(done: ReprocessSummary) -> None:
+        print(f"  {done.reprocessed} articles re-extracted, {done.claims} claims", file=sys.stderr)
+
+    params = ReprocessParams(
+        db=args.db, model=args.model, force=args.force, batch_size=args.batch, from_raw=args.from_raw,
+        archive=args.archive,
+    )  # fmt: skip
+    summary = reprocess_database(params, progress)
+    for error in summary.errors[:20]:
+        print(f"  {error}", file=sys.stderr)
+    print(format_reprocess(summary, from_raw=args.from_raw))
+    return 0
+
+
+def add_rebuild(commands: Commands) -> None:
+    rebuild = commands.add_parser(
+        "rebuild",
+        help="recompute everything derived from the articles (claims of stale versions, statements, positions)",
+        description="`claimtrack reprocess` (claims whose extractor version is not the current one get a new "
+        "version, old ones kept; with --from-raw, article text of an older article extractor is made again from "
+        "the raw archive), then recompute statements, key phrases and position changes. Safe to re-run.",
+    )
+    add_db(rebuild)
+    add_model(rebuild)
+    rebuild.add_argument(
+        "--method",
+        action="append",
+        choices=("lexical", "minilm-onnx"),
+        help="similarity method(s) for position_changes (repeatable; default lexical; minilm-onnx needs "
+        "the embeddings extra)",
+    )
+    add_from_raw(rebuild)
+    rebuild.set_defaults(func=run_rebuild)
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    from flows.params import RebuildParams
+    from flows.rebuild import rebuild_database
+
+    params = RebuildParams(
+        db=args.db, model=args.model, methods=tuple(args.method or ("lexical",)), from_raw=args.from_raw,
+        archive=args.archive,
+    )  # fmt: skip
+    print(rebuild_database(params, progress=lambda message: say(f"rebuild: {message}")).describe())
+    return 0
+
+
+# -- eval --------------------------------------------------------------------------------------------------------------
+
+
+def add_eval(commands: Commands) -> None:
     evaluate = commands.add_parser("eval", help="evaluations against benchmark data in ../shared")
     targets = evaluate.add_subparsers(dest="target", required=True, metavar="TARGET")
+    add_eval_linking(targets)
+    add_eval_extraction(targets)
+    add_eval_polnear(targets)
+
+
+def add_eval_linking(targets: Commands) -> None:
     linking = targets.add_parser(
         "linking",
         help="speaker -> government accuracy on annotated news pages",
@@ -139,7 +338,23 @@ def build_parser() -> argparse.ArgumentParser:
     linking.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared)")
     linking.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     linking.add_argument("--show", action="store_true", help="print every failure with its speaker mention")
-    linking.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    add_model(linking)
+    linking.set_defaults(func=run_eval_linking)
+
+
+def run_eval_linking(args: argparse.Namespace) -> int:
+    from evals.linking import DEFAULT_GOLD, default_shared, evaluate_linking, format_report
+    from extractors.nlp import load_pipeline
+
+    nlp = load_pipeline(args.model or default_model())
+    report = evaluate_linking(nlp, gold=args.gold or DEFAULT_GOLD, shared=args.shared or default_shared())
+    print(format_report(report, show=args.show))
+    if args.json:
+        args.json.write_text(json.dumps(report.as_json(), indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def add_eval_extraction(targets: Commands) -> None:
     extraction = targets.add_parser(
         "extraction",
         help="main-text quality of the article stage (4-word-shingle P/R/F1) next to trafilatura defaults",
@@ -152,6 +367,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extraction.add_argument("--limit", type=int, default=None, help="score only the first N pages (sorted by id)")
     extraction.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+    extraction.set_defaults(func=run_eval_extraction)
+
+
+def run_eval_extraction(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from evals.maintext import default_corpus, evaluate, format_runs, load_corpus, ours, trafilatura_defaults
+
+    corpus = args.corpus or default_corpus()
+    pages = load_corpus(corpus, args.limit)
+    say(f"main-text extraction: {len(pages)} pages of {corpus}")
+    runs = [
+        evaluate(pages, "claimtrack settings", ours()),
+        evaluate(pages, "trafilatura defaults", trafilatura_defaults),
+    ]
+    print(format_runs(runs))
+    if args.json:
+        rows = [{"name": r.name, **asdict(r.quality), "seconds": round(r.seconds, 2)} for r in runs]
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
+
+
+def add_eval_polnear(targets: Commands) -> None:
     polnear = targets.add_parser(
         "polnear",
         help="claims vs PolNeAR attributions (overlap P/R/F1, by kind, speaker accuracy, exact spans)",
@@ -164,395 +402,85 @@ def build_parser() -> argparse.ArgumentParser:
     polnear.add_argument("--limit", type=int, default=None, help="score only the first N articles (sorted by name)")
     polnear.add_argument("--json-out", type=Path, default=None, help="also write the scores as JSON to FILE")
     polnear.add_argument("--errors-out", type=Path, default=None, help="write missed/spurious claims as JSON to FILE")
-    polnear.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
+    add_model(polnear)
     polnear.add_argument(
         "--cue-classes",
         default=None,
         help="comma-separated cue classes to extract: speech,belief,knowledge,stance (default: the pipeline's)",
     )
-    polnear.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
-    rebuild = commands.add_parser(
-        "rebuild",
-        help="recompute everything derived from the articles (claims of stale versions, statements, positions)",
-        description="`claimtrack reprocess` (claims whose extractor version is not the current one get a new "
-        "version, old ones kept; with --from-raw, article text of an older article extractor is made again from "
-        "the raw archive), then recompute statements, key phrases and position changes. Safe to re-run.",
-    )
-    _add_db(rebuild)
-    rebuild.add_argument("--model", default=None, help="spaCy model name (default: $CLAIMTRACK_MODEL)")
-    rebuild.add_argument(
-        "--method",
-        action="append",
-        choices=("lexical", "minilm-onnx"),
-        help="similarity method(s) for position_changes (repeatable; default lexical; minilm-onnx needs "
-        "the embeddings extra)",
-    )
-    rebuild.add_argument(
-        "--from-raw", action="store_true", help="re-extract text of articles made by an older article extractor"
-    )
-    rebuild.add_argument("--archive", type=Path, default=None, help="raw archive (default: <db folder>/raw)")
+    add_n_process(polnear)
+    polnear.set_defaults(func=run_eval_polnear)
 
+
+def run_eval_polnear(args: argparse.Namespace) -> int:
+    from evals.polnear import EvalSettings, evaluate, format_report, load_split, print_progress
+    from extractors.nlp import load_pipeline
+
+    articles = load_split(args.directory, args.split, args.limit)
+    model = args.model or default_model()
+    cue_classes = args.cue_classes.replace(" ", "") if args.cue_classes else None
+    settings = EvalSettings(model=model, n_process=args.n_process)
+    say(f"claimtrack: scoring {len(articles)} PolNeAR {args.split} articles with {model}")
+    nlp = load_pipeline(model, cue_classes=cue_classes)
+    report = evaluate(nlp, articles, split=args.split, settings=settings, progress=print_progress)
+    print(format_report(report))
+    if args.json_out:
+        write_text(args.json_out, json.dumps(report.to_json(), indent=2) + "\n")
+    if args.errors_out:
+        write_text(args.errors_out, json.dumps(report.errors, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# -- positions and report ----------------------------------------------------------------------------------------------
+
+
+def add_positions(commands: Commands) -> None:
     positions = commands.add_parser(
         "positions",
         help="a government's statements on a topic over time, in the terminal",
         description="Volume per period, each statement with its label (new, reiteration, shift, reversal) "
         "and the earlier statement it was compared with, and the language used.",
     )
-    _add_db(positions)
+    add_db(positions)
     positions.add_argument("--government", required=True, help="ISO alpha-3 code (CHN) or IGO code (XUN)")
     positions.add_argument("--topic", required=True, help="topic id, e.g. ukraine-war")
-    positions.add_argument("--since", type=_day, default=None, help="only statements on or after YYYY-MM-DD")
+    positions.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
     positions.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    positions.set_defaults(func=run_positions)
 
+
+def run_positions(args: argparse.Namespace) -> int:
+    from claimtrack.timeline import render_positions
+
+    db = args.db or default_db()
+    print(render_positions(db, args.government, args.topic, since=args.since, grain=args.by, method=args.method))
+    return 0
+
+
+def add_report(commands: Commands) -> None:
     report = commands.add_parser(
         "report",
         help="a self-contained HTML report (timeline charts, changes, key phrases, sources)",
         description="One HTML file with no external assets: per government and topic a timeline chart of "
         "statement volume with labelled changes, the changes with both texts and links, and key phrases.",
     )
-    _add_db(report)
+    add_db(report)
     report.add_argument("--government", default=None, help="only this government (default: all)")
     report.add_argument("--topic", default=None, help="only this topic (default: all)")
-    report.add_argument("--since", type=_day, default=None, help="only statements on or after YYYY-MM-DD")
+    report.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
     report.add_argument("--method", default="lexical", help="similarity method whose labels to show")
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
-
-    backfill = commands.add_parser(
-        "backfill",
-        help="load a period, a URL list or WARC files, or re-extract stored pages",
-        description="Run the backfill flow: locally (Prefect ephemeral mode, with a progress bar), or with "
-        "--deployment on a Prefect server. Resumable: run the same command again after an interruption and "
-        "only what is missing is done. With none of --urls-file, --warc, --reprocess, the sources are backfilled.",
-    )
-    _add_db(backfill)
-    backfill.add_argument(
-        "--sources", type=Path, default=None, help="sources TOML (default: $CLAIMTRACK_SOURCES or seeds/sources.toml)"
-    )
-    backfill.add_argument("--source", dest="source_names", action="append", metavar="NAME", help="only this source")
-    backfill.add_argument("--since", type=_day, default=None, help="first publication day to take (YYYY-MM-DD, UTC)")
-    backfill.add_argument("--until", type=_day, default=None, help="last publication day to take (YYYY-MM-DD, UTC)")
-    backfill.add_argument("--urls-file", type=Path, default=None, help="text file with one page URL per line")
-    backfill.add_argument("--warc", type=Path, action="append", default=None, metavar="FILE", help="WARC file")
-    backfill.add_argument("--reprocess", action="store_true", help="re-extract stored raw pages (no network)")
-    backfill.add_argument(
-        "--allow-private", action="store_true", help="let --urls-file reach loopback/private addresses"
-    )
-    backfill.add_argument("--batch-size", type=int, default=None, help="pages per task (default 25)")
-    backfill.add_argument("--model", default=None, help="spaCy model name (default: en_core_web_sm)")
-    _add_processes(backfill)
-    backfill.add_argument(
-        "--deployment",
-        nargs="?",
-        const="backfill/backfill",
-        default=None,
-        metavar="FLOW/DEPLOYMENT",
-        help="trigger this deployment on the Prefect server ($PREFECT_API_URL) instead (default backfill/backfill)",
-    )
-    backfill.add_argument("--no-wait", action="store_true", help="with --deployment: return once the run is created")
-    backfill.add_argument("--json", action="store_true", help="print the run summary as JSON")
-    return parser
+    report.set_defaults(func=run_report)
 
 
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    # Offline or private deployments should not phone home; users can still turn it back on.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    args = build_parser().parse_args(argv)
-    try:
-        if args.command == "ingest":
-            return cmd_ingest(args)
-        if args.command == "sql":
-            return cmd_sql(args)
-        if args.command == "extract":
-            return cmd_extract(args)
-        if args.command == "reprocess":
-            return cmd_reprocess(args)
-        if args.command == "eval" and args.target == "linking":
-            return cmd_eval_linking(args)
-        if args.command == "eval" and args.target == "extraction":
-            return cmd_eval_extraction(args)
-        if args.command == "eval" and args.target == "polnear":
-            return cmd_eval_polnear(args)
-        if args.command == "rebuild":
-            return cmd_rebuild(args)
-        if args.command == "positions":
-            return cmd_positions(args)
-        if args.command == "report":
-            return cmd_report(args)
-        if args.command == "backfill":
-            return cmd_backfill(args)
-    except ClaimtrackError as exc:
-        print(f"claimtrack: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("claimtrack: interrupted", file=sys.stderr)
-        return 130
-    return 1
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest
-
-    db = args.db or default_db()
-    sources = args.sources or default_sources()
-    summary = ingest(
-        sources=str(sources),
-        db=str(db),
-        model=args.model or default_model(),
-        processes=processes_option(args.processes),
-    )
-    if args.json:
-        print(json.dumps(summary, indent=2, default=str))
-    else:
-        print(format_summary(summary))
-    if summary.get("status") != "completed":
-        print(f"claimtrack: run finished with status {summary.get('status')}: see the problems above", file=sys.stderr)
-        return 1
-    return 0
-
-
-def format_summary(summary: dict[str, Any]) -> str:
-    rows = summary["sources"]
-    flow = "backfill" if "batches" in summary else "ingest"
-    lines = ["", f"{flow} run {summary['run_id']}", ""]
-    header = ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims")
-    table = [header] + [
-        tuple(str(r[k]) for k in ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims"))
-        for r in rows
-    ]
-    totals = ("total", *(str(sum(r[k] for r in rows)) for k in header[1:]))
-    table.append(totals)
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for n, row in enumerate(table):
-        if n in (1, len(table) - 1):
-            lines.append("  ".join("-" * w for w in widths))
-        lines.append(
-            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
-        )
-    failed = [(r["source"], e) for r in rows for e in r["errors"]]
-    failed += [("circuit breaker", reason) for reason in summary.get("hosts_skipped", {}).values()]
-    if failed:
-        lines += ["", f"problems ({len(failed)}):"]
-        lines += [f"  {source}: {error}" for source, error in failed[:20]]
-        if len(failed) > 20:
-            lines.append(f"  ... and {len(failed) - 20} more (see the fetches table)")
-    lines += [
-        "",
-        f"sources polled:   {len(rows)}",
-        f"articles stored:  {summary['articles_total']}",
-        f"claims stored:    {summary['claims_total']}",
-        f"governments seen: {', '.join(summary['governments']) or 'none'}",
-        f"database:         {summary['db']}",
-        "",
-        "try:",
-        f'  claimtrack sql "{summary["example_query"]}"',
-    ]
-    return "\n".join(lines)
-
-
-def cmd_sql(args: argparse.Namespace) -> int:
-    from warehouse.reads import run_sql
-
-    result = run_sql(args.db or default_db(), args.query, timeout_s=args.wait)
-    if args.format == "json":
-        print(
-            json.dumps(
-                [dict(zip(result.columns, row, strict=True)) for row in result.rows],
-                default=str,
-                indent=1,
-                ensure_ascii=False,
-            )
-        )
-    elif args.format == "csv":
-        out = csv.writer(sys.stdout)
-        out.writerow(result.columns)
-        out.writerows(result.rows)
-    else:
-        print(format_table(result.columns, result.rows, args.max_width))
-    return 0
-
-
-def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
-    if not columns:
-        return "OK"
-
-    def cell(value: Any) -> str:
-        text = "NULL" if value is None else str(value).replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
-
-    table = [list(columns)] + [[cell(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(table[0], widths, strict=True)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in table[1:]]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines)
-
-
-def _input_files(paths: Sequence[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm")
-            )
-        elif path.is_file():
-            yield path
-        else:
-            raise ClaimtrackError(f"no such file or folder: {path}")
-
-
-def cmd_extract(args: argparse.Namespace) -> int:
-    from extractors.article import extract_article, split_date_header
-    from extractors.nlp import TextItem, extract_claims, load_pipeline
-
-    nlp = load_pipeline(args.model or default_model())
-    files: list[tuple[Path, int]] = []
-    items: list[TextItem] = []
-    for path in _input_files(args.paths):
-        try:
-            if path.suffix.lower() == ".txt":
-                raw = path.read_text(encoding="utf-8")
-                text, published, offset = split_date_header(raw)
-            else:
-                article = extract_article(path.read_bytes(), path.as_uri())
-                text, published, offset = article.text, article.published_at, 0
-        except (ClaimtrackError, UnicodeDecodeError) as exc:
-            print(f"claimtrack: skipping {path}: {exc}", file=sys.stderr)
-            continue
-        files.append((path, offset))
-        items.append(TextItem(text, published.date() if published else None))
-    stream = extract_claims(nlp, items, batch_size=args.batch_size, n_process=args.n_process)
-    for (path, offset), claims in zip(files, stream, strict=True):
-        for claim in claims:
-            if offset:
-                claim = claim.shifted(offset)
-            record = {"file": str(path), **claim.to_json()}
-            print(json.dumps(record, ensure_ascii=False))
-    return 0
-
-
-def cmd_reprocess(args: argparse.Namespace) -> int:
-    import uuid
-
-    from core.settings import default_archive
-    from extractors.nlp import load_pipeline
-    from flows.reprocess import ReprocessSummary, reprocess
-    from warehouse.writes import begin_run, finish_run
-
-    db = Path(args.db or default_db())
-    if not db.exists():
-        raise ClaimtrackError(f"no database at {db}: run `claimtrack ingest --db {db}` first")
-    nlp = load_pipeline(args.model or default_model())
-    run_id = str(uuid.uuid4())
-    parameters = {"db": str(db), "force": args.force, "from_raw": args.from_raw}
-    begin_run(db, run_id, "reprocess", parameters)
-
-    def progress(summary: ReprocessSummary) -> None:
-        print(f"  {summary.reprocessed} articles re-extracted, {summary.claims} claims", file=sys.stderr)
-
-    status = "failed"
-    summary = None
-    try:
-        summary = reprocess(
-            db,
-            nlp,
-            archive=args.archive or default_archive(db),
-            from_raw=args.from_raw,
-            force=args.force,
-            run_id=run_id,
-            batch_size=args.batch,
-            progress=progress,
-        )
-        status = "completed"
-    finally:
-        finish_run(db, run_id, status, vars(summary) if summary else {})
-    for error in summary.errors[:20]:
-        print(f"  {error}", file=sys.stderr)
-    text = (
-        f", text re-extracted from the raw archive: {summary.text_reextracted} ({summary.text_changed} changed, "
-        f"raw page missing: {summary.raw_missing}, no article any more: {summary.raw_failed})"
-        if args.from_raw
-        else ""
-    )
-    print(
-        f"claims version {summary.version}: {summary.reprocessed} of {summary.articles} articles re-extracted "
-        f"({summary.skipped_current} already current), {summary.claims} claims written{text}"
-    )
-    return 0
-
-
-def cmd_eval_linking(args: argparse.Namespace) -> int:
-    from evals.linking import DEFAULT_GOLD, default_shared, evaluate_linking, format_report
-    from extractors.nlp import load_pipeline
-
-    nlp = load_pipeline(args.model or default_model())
-    report = evaluate_linking(nlp, gold=args.gold or DEFAULT_GOLD, shared=args.shared or default_shared())
-    print(format_report(report, show=args.show))
-    if args.json:
-        args.json.write_text(json.dumps(report.as_json(), indent=1, ensure_ascii=False), encoding="utf-8")
-    return 0
-
-
-def cmd_eval_extraction(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
-    from evals.maintext import default_corpus, evaluate, format_runs, load_corpus, ours, trafilatura_defaults
-
-    corpus = args.corpus or default_corpus()
-    pages = load_corpus(corpus, args.limit)
-    print(f"main-text extraction: {len(pages)} pages of {corpus}", file=sys.stderr)
-    runs = [
-        evaluate(pages, "claimtrack settings", ours()),
-        evaluate(pages, "trafilatura defaults", trafilatura_defaults),
-    ]
-    print(format_runs(runs))
-    if args.json:
-        rows = [{"name": r.name, **asdict(r.quality), "seconds": round(r.seconds, 2)} for r in runs]
-        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    return 0
-
-
-def cmd_rebuild(args: argparse.Namespace) -> int:
-    from core.settings import default_archive
-    from extractors.nlp import load_pipeline
-    from flows.rebuild import rebuild
-    from positions.refresh import PositionSettings
-
-    db = args.db or default_db()
-    if not db.exists():
-        raise ClaimtrackError(f"no database at {db}: run `claimtrack ingest --db {db}` first")
-    settings = PositionSettings(methods=tuple(args.method or ("lexical",)))
-    summary = rebuild(
-        db,
-        load_pipeline(args.model or default_model()),
-        archive=args.archive or default_archive(db),
-        from_raw=args.from_raw,
-        settings=settings,
-        progress=lambda message: print(f"rebuild: {message}", file=sys.stderr, flush=True),
-    )
-    print(summary.describe())
-    return 0
-
-
-def cmd_positions(args: argparse.Namespace) -> int:
-    from claimtrack.timeline import render_positions
-
-    print(
-        render_positions(
-            args.db or default_db(), args.government, args.topic, since=args.since, grain=args.by, method=args.method
-        )
-    )
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
+def run_report(args: argparse.Namespace) -> int:
     from claimtrack.report import ReportOptions, write_report
 
     options = ReportOptions(
@@ -563,68 +491,95 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def backfill_parameters(args: argparse.Namespace) -> dict[str, Any]:
-    """The flow's parameters from the command line; paths made absolute (a worker may run elsewhere in the tree)."""
-
-    def absolute(path: Path | None) -> str | None:
-        return str(path.resolve()) if path is not None else None
-
-    parameters: dict[str, Any] = {
-        "sources": absolute(args.sources),
-        "since": args.since,
-        "until": args.until,
-        "urls_file": absolute(args.urls_file),
-        "warc": [absolute(p) for p in args.warc] if args.warc else None,
-        "reprocess": args.reprocess,
-        "source_names": args.source_names,
-        "allow_private": args.allow_private,
-        "db": absolute(args.db),
-        "model": args.model,
-        "processes": processes_option(args.processes),
-    }
-    if args.batch_size is not None:
-        parameters["batch_size"] = args.batch_size
-    return {k: v for k, v in parameters.items() if v is not None and v is not False}
+# -- backfill ----------------------------------------------------------------------------------------------------------
 
 
-def cmd_backfill(args: argparse.Namespace) -> int:
-    parameters = backfill_parameters(args)
+def add_backfill(commands: Commands) -> None:
+    backfill = commands.add_parser(
+        "backfill",
+        help="load a period, a URL list or WARC files, or re-extract stored pages",
+        description="Run the backfill flow: locally (Prefect ephemeral mode, with a progress bar), or with "
+        "--deployment on a Prefect server. Resumable: run the same command again after an interruption and "
+        "only what is missing is done. With none of --urls-file, --warc, --reprocess, the sources are backfilled.",
+    )
+    add_db(backfill)
+    add_sources(backfill)
+    backfill.add_argument("--source", dest="source_names", action="append", metavar="NAME", help="only this source")
+    backfill.add_argument("--since", type=day, default=None, help="first publication day to take (YYYY-MM-DD, UTC)")
+    backfill.add_argument("--until", type=day, default=None, help="last publication day to take (YYYY-MM-DD, UTC)")
+    backfill.add_argument("--urls-file", type=Path, default=None, help="text file with one page URL per line")
+    backfill.add_argument("--warc", type=Path, action="append", default=None, metavar="FILE", help="WARC file")
+    backfill.add_argument("--reprocess", action="store_true", help="re-extract stored raw pages (no network)")
+    backfill.add_argument(
+        "--allow-private", action="store_true", help="let --urls-file reach loopback/private addresses"
+    )
+    backfill.add_argument("--batch-size", type=int, default=None, help="pages per task (default 25)")
+    add_model(backfill)
+    add_processes(backfill)
+    backfill.add_argument(
+        "--deployment",
+        nargs="?",
+        const="backfill/backfill",
+        default=None,
+        metavar="FLOW/DEPLOYMENT",
+        help="trigger this deployment on the Prefect server ($PREFECT_API_URL) instead (default backfill/backfill)",
+    )
+    backfill.add_argument("--no-wait", action="store_true", help="with --deployment: return once the run is created")
+    backfill.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    backfill.set_defaults(func=run_backfill)
+
+
+def run_backfill(args: argparse.Namespace) -> int:
+    params = backfill_params(args)
     if args.deployment:
         from flows.trigger import trigger_deployment
 
-        return trigger_deployment(args.deployment, parameters, wait=not args.no_wait)
+        return trigger_deployment(args.deployment, params, wait=not args.no_wait)
     from core.progress import TerminalBar, listening
     from flows.backfill import backfill
 
     with listening(TerminalBar()):
-        summary = backfill(**parameters)
-    if args.json:
-        print(json.dumps(summary, indent=2, default=str))
-    else:
-        print(format_summary(summary))
+        summary = backfill(params)
+    print_run_summary(summary, as_json=args.json)
     return 0
 
 
-def cmd_eval_polnear(args: argparse.Namespace) -> int:
-    from evals.polnear import EvalSettings, evaluate, format_report, load_split, print_progress
-    from extractors.nlp import load_pipeline
+def backfill_params(args: argparse.Namespace) -> BackfillParams:
+    """The flow's parameters from the command line; paths made absolute (a deployment's worker may run elsewhere
+    in the tree)."""
+    from flows.params import DEFAULT_BACKFILL, BackfillParams
 
-    articles = load_split(args.directory, args.split, args.limit)
-    model = args.model or default_model()
-    cue_classes = args.cue_classes.replace(" ", "") if args.cue_classes else None
-    settings = EvalSettings(model=model, n_process=args.n_process)
-    print(f"claimtrack: scoring {len(articles)} PolNeAR {args.split} articles with {model}", file=sys.stderr)
-    nlp = load_pipeline(model, cue_classes=cue_classes)
-    report = evaluate(nlp, articles, split=args.split, settings=settings, progress=print_progress)
-    print(format_report(report))
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-    if args.errors_out:
-        args.errors_out.parent.mkdir(parents=True, exist_ok=True)
-        args.errors_out.write_text(json.dumps(report.errors, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return 0
+    def absolute(path: Path | None) -> Path | None:
+        return path.resolve() if path is not None else None
 
+    return BackfillParams(
+        sources=absolute(args.sources),
+        since=args.since,
+        until=args.until,
+        urls_file=absolute(args.urls_file),
+        warc=tuple(path.resolve() for path in args.warc) if args.warc else None,
+        reprocess=args.reprocess,
+        source_names=tuple(args.source_names) if args.source_names else None,
+        allow_private=args.allow_private,
+        batch_size=args.batch_size if args.batch_size is not None else DEFAULT_BACKFILL.batch_size,
+        db=absolute(args.db),
+        model=args.model,
+        processes=processes_option(args.processes),
+    )
+
+
+#: The subcommands, in the order ``claimtrack --help`` lists them.
+COMMANDS: tuple[Callable[[Commands], None], ...] = (
+    add_ingest,
+    add_sql,
+    add_extract,
+    add_reprocess,
+    add_eval,
+    add_rebuild,
+    add_positions,
+    add_report,
+    add_backfill,
+)
 
 if __name__ == "__main__":
     sys.exit(main())

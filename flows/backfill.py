@@ -16,7 +16,6 @@ missing and never duplicates a row. Positions are refreshed at the end, as after
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -34,33 +33,15 @@ from crawler.discover import parse_url_list
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
 from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
 from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
-from crawler.window import DEFAULT_BATCH_SIZE, WarcBatch, Window, keep_window, warc_batches
+from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
-from flows.common import (
-    LOCAL_RETRY,
-    NETWORK_RETRY,
-    current_run_id,
-    ensure_writer_limit,
-    publish_run_artifacts,
-    writer_slot,
-)
-from flows.ingest import (
-    IngestSummary,
-    SourceReport,
-    crawl_batches,
-    extract,
-    listings,
-    plan,
-    refresh_and_total,
-    report_batch,
-    report_discovery,
-    report_plan,
-    store,
-)
+from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, writer_slot
+from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, store
+from flows.params import DEFAULT_BACKFILL, BackfillParams
 from flows.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
 from flows.store import cached_robots
+from flows.summary import IngestSummary, SourceReports, report_batch, report_discovery, report_plan
 from warehouse.reads import known_pages
-from warehouse.writes import begin_run, finish_run
 
 
 @dataclass
@@ -114,20 +95,7 @@ def reprocess_batch(article_ids: list[str], db: str, archive: str, model: str, r
 
 
 @flow(name="backfill")
-def backfill(
-    sources: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    urls_file: str | None = None,
-    warc: list[str] | None = None,
-    reprocess: bool = False,
-    source_names: list[str] | None = None,
-    allow_private: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    db: str | None = None,
-    model: str | None = None,
-    processes: int | None = None,
-) -> dict[str, Any]:
+def backfill(params: BackfillParams = DEFAULT_BACKFILL) -> dict[str, Any]:
     """Backfill a period or an archive, or re-extract stored pages. Modes combine; with none of ``urls_file``,
     ``warc`` and ``reprocess`` given, the configured ``sources`` are backfilled.
 
@@ -138,131 +106,288 @@ def backfill(
     - ``reprocess``: extract stored articles again where an extractor version changed (text from the raw archive,
       no network; ``source_names`` and ``since``/``until`` on publication dates narrow it).
     """
-    settings = Settings.resolve(db=db, sources=sources, model=model, processes=processes)
-    logger = get_run_logger()
-    window = Window.parse(since, until)
-    run_id = current_run_id()
-    parameters = {
-        "sources": sources,
-        "since": window.since,
-        "until": window.until,
-        "urls_file": urls_file,
-        "warc": warc,
-        "reprocess": reprocess,
-        "source_names": source_names,
-        "batch_size": batch_size,
-        "db": str(settings.db),
-        "model": settings.model,
-        "processes": settings.processes,
-    }
-    ensure_writer_limit()
-    with writer_slot():
-        begin_run(settings.db, run_id, "backfill", parameters)
-    summary = BackfillSummary(run_id=run_id, db=str(settings.db), sources=[])
-    reports = _Reports(summary)
-    status = "failed"
-    db_path, archive = str(settings.db), str(settings.archive_dir)
-    try:
-        if batch_size < 1:
-            raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
-        nlp = load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per batch
-
-        # 1. Plan everything before any page is loaded, so progress has a total.
-        stale: list[tuple[str, list[str]]] = []
-        if reprocess:
-            todo = plan_reprocess(
-                settings.db,
-                extractor_version(nlp),
-                archive=settings.archive_dir,
-                from_raw=True,
-                sources=source_names or (),
-                start=window.start,
-                end=window.end,
-            )
-            logger.info(
-                "reprocess: %d of %d stored articles made by an older extractor (%d raw pages missing)",
-                len(todo.todo), todo.summary.articles, todo.summary.raw_missing,
-            )  # fmt: skip
-            for part in todo.batches(batch_size):
-                name = part[0].source or "(no source)"
-                stale.append((name, [row.article_id for row in part]))
-                reports[name].discovered += len(part)
-        crawl_sources = _crawl_sources(settings, sources, urls_file, source_names, allow_private, reprocess, warc)
-        crawl, found, crawler = CrawlPlan(batches=[]), None, DEFAULT_FETCH_SETTINGS
-        if crawl_sources:
-            base = load_crawl_settings(settings.sources) if settings.sources.exists() else DEFAULT_FETCH_SETTINGS
-            crawler = replace(with_private_hosts(base, crawl_sources), batch_size=batch_size)
-            found = discover(crawl_sources, db_path, archive, crawler, window)
-            report_discovery(found, reports)
-            kept = keep_window(found, window)
-            summary.outside_window.update(kept.outside)
-            for item in found.sources:
-                name = item.source.name
-                if item.old_sitemaps:
-                    reports[name].note(f"{item.old_sitemaps} child sitemap(s) last modified before {window.since}")
-                logger.info(
-                    "%s: %d listed, %d outside the window, %d undated (kept)",
-                    name, reports[name].discovered, kept.outside.get(name, 0), kept.undated.get(name, 0),
-                )  # fmt: skip
-            crawl = plan(found, db_path, archive, crawler)
-            report_plan(crawl, reports)
-        warc_plan: list[WarcBatch] = []
-        for path in warc or []:
-            warc_plan += _plan_warc(path, window, batch_size, db_path, reports, summary)
-        summary.batches = len(stale) + len(crawl.batches) + len(warc_plan)
-        logger.info(
-            "backfill plan: %d batches (%d reprocess, %d fetch, %d WARC)",
-            summary.batches, len(stale), len(crawl.batches), len(warc_plan),
-        )  # fmt: skip
-        tracker = _Progress(summary.batches, run_id)
-
+    settings = params.settings()
+    with recorded_run("backfill", settings.db, params.recorded(settings)) as run:
+        job = Backfill.start(params, settings, run)
+        # 1. Plan every mode before any page is loaded, so progress has a total.
+        work = BackfillPlan(
+            stale=plan_stale_articles(job),
+            crawl=plan_crawl(job, url_list_source(params) + configured_sources(settings, params)),
+            warc=plan_warc_files(job),
+        )
+        tracker = announce(job, work)
         # 2. Work batch by batch; a batch that fails after its retries is recorded and the rest goes on.
-        for number, (name, ids) in enumerate(stale, start=1):
-            _reprocess_one(f"reprocess batch {number}/{len(stale)}", name, ids, settings, run_id, reports, tracker)
-        if found is not None:
-            crawled = crawl_batches(
-                crawl, crawler, found.hosts, crawl_sources, settings, run_id, reports, on_batch=tracker.step
-            )
-            summary.failed_batches += crawled.failed
-            listings(found, crawl, crawled.open_urls, db_path, archive, run_id)
-            summary.hosts_skipped = crawled.hosts.skipped()
-        for number, batch in enumerate(warc_plan, start=1):
-            _import_one(f"WARC batch {number}/{len(warc_plan)}", batch, settings, run_id, reports, tracker)
+        reprocess_stale_articles(job, work.stale, tracker)
+        crawl_planned_pages(job, work.crawl, tracker)
+        import_warc_batches(job, work.warc, tracker)
         tracker.finish()
-
         # 3. Positions and totals, as after a scheduled run.
-        refresh_and_total(summary, settings)
-        if summary.failed_batches:
-            raise BackfillIncomplete(
-                f"{len(summary.failed_batches)} of {summary.batches} batches failed after retries "
-                f"({'; '.join(summary.failed_batches[:3])}). Everything else is stored: run the same backfill "
-                "again to retry only what is missing."
-            )
-        status = summary.status = "completed"
-        return summary.as_dict()
-    finally:
-        with writer_slot():
-            finish_run(settings.db, run_id, status, summary.as_dict())
-        publish_run_artifacts("backfill", settings.db, run_id, summary.as_dict())
+        settle(job)
+        run.status = job.summary.status = "completed"
+        return job.summary.as_dict()
 
 
-class _Reports(dict[str, SourceReport]):
-    """Per-source reports, created on first use and listed in the summary in that order."""
+class _Reports(SourceReports):
+    """Per-source reports of a backfill, which also records batches that failed after their retries."""
+
+    summary: BackfillSummary
 
     def __init__(self, summary: BackfillSummary) -> None:
-        super().__init__()
-        self.summary = summary
-
-    def __missing__(self, name: str) -> SourceReport:
-        report = self[name] = SourceReport(source=name)
-        self.summary.sources.append(report)
-        return report
+        super().__init__(summary)
 
     def fail(self, name: str, label: str, exc: Exception) -> None:
         self[name].note(f"{label}: {type(exc).__name__}: {exc}")
         self[name].crashed = True
         self.summary.failed_batches.append(f"{label}: {type(exc).__name__}: {exc}")
         get_run_logger().warning("%s failed after retries: %s", label, exc)
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """One backfill run as its modes see it: what was asked, where it writes, and the summary they fill in."""
+
+    params: BackfillParams
+    settings: Settings
+    run_id: str
+    summary: BackfillSummary
+    reports: _Reports
+    window: Window
+    #: The claims extractor version of this run's pipeline (what ``reprocess`` compares stored articles with).
+    extractor: str
+
+    @classmethod
+    def start(cls, params: BackfillParams, settings: Settings, run: RecordedRun) -> Backfill:
+        summary = BackfillSummary(run_id=run.run_id, db=str(settings.db), sources=[])
+        run.summary = summary
+        nlp = load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per batch
+        return cls(
+            params=params,
+            settings=settings,
+            run_id=run.run_id,
+            summary=summary,
+            reports=_Reports(summary),
+            window=Window(since=params.since, until=params.until),
+            extractor=extractor_version(nlp),
+        )
+
+    @property
+    def db(self) -> str:
+        return str(self.settings.db)
+
+    @property
+    def archive(self) -> str:
+        return str(self.settings.archive_dir)
+
+
+@dataclass(frozen=True)
+class PlannedCrawl:
+    """The fetch batches of the sources and URL-list modes, with what fetching them needs."""
+
+    sources: list[Source]
+    crawler: FetchSettings
+    found: Discovery
+    plan: CrawlPlan
+
+
+@dataclass(frozen=True)
+class BackfillPlan:
+    #: Reprocess batches: (source, ids of its stale articles).
+    stale: list[tuple[str, list[str]]]
+    crawl: PlannedCrawl | None
+    warc: list[WarcBatch]
+
+    @property
+    def fetches(self) -> int:
+        return len(self.crawl.plan.batches) if self.crawl else 0
+
+    @property
+    def batches(self) -> int:
+        return len(self.stale) + self.fetches + len(self.warc)
+
+
+# -- 1. plan, one function per mode ------------------------------------------------------------------------------------
+
+
+def plan_stale_articles(job: Backfill) -> list[tuple[str, list[str]]]:
+    """Reprocess mode: the stored articles an older extractor made (narrowed by source and publication date), in
+    batches of one source each."""
+    if not job.params.reprocess:
+        return []
+    todo = plan_reprocess(
+        job.settings.db,
+        job.extractor,
+        archive=job.settings.archive_dir,
+        from_raw=True,
+        sources=job.params.source_names or (),
+        start=job.window.start,
+        end=job.window.end,
+    )
+    get_run_logger().info(
+        "reprocess: %d of %d stored articles made by an older extractor (%d raw pages missing)",
+        len(todo.todo), todo.summary.articles, todo.summary.raw_missing,
+    )  # fmt: skip
+    stale = []
+    for part in todo.batches(job.params.batch_size):
+        name = part[0].source or "(no source)"
+        stale.append((name, [row.article_id for row in part]))
+        job.reports[name].discovered += len(part)
+    return stale
+
+
+def url_list_source(params: BackfillParams) -> list[Source]:
+    """URL-list mode: the file's URLs as one source of kind ``urls``, named ``urls:<file name>``."""
+    if params.urls_file is None:
+        return []
+    path = params.urls_file
+    try:
+        refs = parse_url_list(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
+    urls = tuple(ref.url for ref in refs)
+    return [Source(name=f"urls:{path.stem}", kind="urls", urls=urls, allow_private=params.allow_private)]
+
+
+def configured_sources(settings: Settings, params: BackfillParams) -> list[Source]:
+    """Sources mode (asked for, or when no other mode is): the configured sources, or those named. A backfill
+    takes its whole window: no ``max_pages`` cap, and stored pages are not fetched again (no ``recheck``)."""
+    if not params.crawls_sources:
+        return []
+    configured = load_sources(settings.sources)
+    if params.source_names:
+        unknown = sorted(set(params.source_names) - {s.name for s in configured})
+        if unknown:
+            raise ConfigError(f"{settings.sources}: no source named {', '.join(unknown)}")
+        configured = [s for s in configured if s.name in params.source_names]
+    return [replace(s, max_pages=None, recheck=False) for s in configured]
+
+
+def plan_crawl(job: Backfill, sources: list[Source]) -> PlannedCrawl | None:
+    """The sources and URL-list modes: listings read in full, narrowed to the window, planned as fetch batches
+    of the pages not stored yet."""
+    if not sources:
+        return None
+    settings = job.settings
+    base = load_crawl_settings(settings.sources) if settings.sources.exists() else DEFAULT_FETCH_SETTINGS
+    crawler = replace(with_private_hosts(base, sources), batch_size=job.params.batch_size)
+    found = discover(sources, job.db, job.archive, crawler, job.window)
+    report_discovery(found, job.reports)
+    keep_in_window(job, found)
+    crawl = plan(found, job.db, job.archive, crawler)
+    report_plan(crawl, job.reports)
+    return PlannedCrawl(sources=sources, crawler=crawler, found=found, plan=crawl)
+
+
+def keep_in_window(job: Backfill, found: Discovery) -> None:
+    kept = keep_window(found, job.window)
+    job.summary.outside_window.update(kept.outside)
+    for item in found.sources:
+        name = item.source.name
+        if item.old_sitemaps:
+            job.reports[name].note(f"{item.old_sitemaps} child sitemap(s) last modified before {job.window.since}")
+        get_run_logger().info(
+            "%s: %d listed, %d outside the window, %d undated (kept)",
+            name, job.reports[name].discovered, kept.outside.get(name, 0), kept.undated.get(name, 0),
+        )  # fmt: skip
+
+
+def plan_warc_files(job: Backfill) -> list[WarcBatch]:
+    """WARC mode: each file's records in the window (capture dates) whose body is not stored yet."""
+    return [batch for path in job.params.warc or () for batch in plan_warc_file(job, str(path))]
+
+
+def plan_warc_file(job: Backfill, path: str) -> list[WarcBatch]:
+    name = source_name_for(path)
+    report = job.reports[name]
+    scanned = scan(path)
+    for error in scanned.errors:
+        report.note(error)
+    report.discovered += len(scanned.entries)
+    known = known_pages(Path(job.db), [entry.url for entry in scanned.entries])
+    offsets = []
+    for entry in scanned.entries:
+        if job.window.bounded and entry.captured_at is not None and not job.window.contains(entry.captured_at):
+            job.summary.outside_window[name] = job.summary.outside_window.get(name, 0) + 1
+            continue
+        seen = known.get(entry.url)
+        if seen is not None and seen.has_article and seen.content_sha256 == entry.content_sha256:
+            report.unchanged += 1
+            continue
+        offsets.append(entry.offset)
+    return warc_batches(path, offsets, source=name, size=job.params.batch_size)
+
+
+def announce(job: Backfill, work: BackfillPlan) -> _Progress:
+    job.summary.batches = work.batches
+    get_run_logger().info(
+        "backfill plan: %d batches (%d reprocess, %d fetch, %d WARC)",
+        work.batches, len(work.stale), work.fetches, len(work.warc),
+    )  # fmt: skip
+    return _Progress(work.batches, job.run_id)
+
+
+# -- 2. work, one function per mode ------------------------------------------------------------------------------------
+
+
+def reprocess_stale_articles(job: Backfill, stale: list[tuple[str, list[str]]], tracker: _Progress) -> None:
+    for number, (name, ids) in enumerate(stale, start=1):
+        label = f"reprocess batch {number}/{len(stale)}"
+        report = job.reports[name]
+        try:
+            done = reprocess_batch(ids, job.db, job.archive, job.settings.model, job.run_id)
+        except Exception as exc:  # recorded; the next run with the same parameters retries this batch
+            job.reports.fail(name, label, exc)
+        else:
+            report.fetched += done.text_reextracted  # pages read again, from the archive (not the network)
+            report.failed += done.raw_failed
+            report.articles += done.reprocessed
+            report.claims += done.claims
+            for error in done.errors:
+                report.note(error)
+        tracker.step(f"{label}: {report.articles} articles, {report.claims} claims so far")
+
+
+def crawl_planned_pages(job: Backfill, crawl: PlannedCrawl | None, tracker: _Progress) -> None:
+    """The sources and URL-list modes: the scheduled crawl's fetch/extract/store pipeline, then the listings."""
+    if crawl is None:
+        return
+    crawled = crawl_batches(
+        crawl.plan, crawl.crawler, crawl.found.hosts, crawl.sources, job.settings, job.run_id, job.reports,
+        on_batch=tracker.step,
+    )  # fmt: skip
+    job.summary.failed_batches += crawled.failed
+    listings(crawl.found, crawl.plan, crawled.open_urls, job.db, job.archive, job.run_id)
+    job.summary.hosts_skipped = crawled.hosts.skipped()
+
+
+def import_warc_batches(job: Backfill, batches: list[WarcBatch], tracker: _Progress) -> None:
+    for number, batch in enumerate(batches, start=1):
+        label = f"WARC batch {number}/{len(batches)}"
+        try:
+            fetched = read_warc(batch, job.db)
+            extraction = extract(fetched, {batch.source: None}, job.db, job.settings.model, job.settings.processes)
+            counts = store(fetched, extraction, job.db, job.archive, job.run_id)
+        except Exception as exc:  # recorded; the next run with the same parameters retries this batch
+            job.reports.fail(batch.source, label, exc)
+        else:
+            report_batch(fetched, extraction, counts, job.reports)
+        report = job.reports[batch.source]
+        tracker.step(f"{label}: {report.articles} articles, {report.claims} claims so far")
+
+
+# -- 3. settle ---------------------------------------------------------------------------------------------------------
+
+
+def settle(job: Backfill) -> None:
+    """Positions refreshed and totals counted, as after a scheduled run; then a run with batches that failed
+    after their retries fails (everything else is stored: the same backfill again does only what is missing)."""
+    summary = job.summary
+    refresh_and_total(summary, job.settings)
+    if summary.failed_batches:
+        raise BackfillIncomplete(
+            f"{len(summary.failed_batches)} of {summary.batches} batches failed after retries "
+            f"({'; '.join(summary.failed_batches[:3])}). Everything else is stored: run the same backfill "
+            "again to retry only what is missing."
+        )
 
 
 class _Progress:
@@ -285,92 +410,3 @@ class _Progress:
     def finish(self) -> None:
         if self.total == 0:
             update_progress_artifact(self.artifact, progress=100.0)
-
-
-def _crawl_sources(
-    settings: Settings,
-    sources: str | None,
-    urls_file: str | None,
-    names: list[str] | None,
-    allow_private: bool,
-    reprocess: bool,
-    warc: list[str] | None,
-) -> list[Source]:
-    """The sources whose pages this backfill fetches: a URL list as one ``urls`` source, and the configured
-    sources (when asked for, or when no other mode is). A backfill takes its whole window: no ``max_pages`` cap,
-    and stored pages are not fetched again (no ``recheck``)."""
-    chosen: list[Source] = []
-    if urls_file:
-        path = Path(urls_file)
-        try:
-            refs = parse_url_list(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
-        chosen.append(
-            Source(name=f"urls:{path.stem}", kind="urls", urls=tuple(r.url for r in refs), allow_private=allow_private)
-        )
-    if sources or not (reprocess or urls_file or warc):
-        configured = load_sources(settings.sources)
-        if names:
-            unknown = sorted(set(names) - {s.name for s in configured})
-            if unknown:
-                raise ConfigError(f"{settings.sources}: no source named {', '.join(unknown)}")
-            configured = [s for s in configured if s.name in names]
-        chosen += [replace(s, max_pages=None, recheck=False) for s in configured]
-    return chosen
-
-
-def _plan_warc(
-    path: str, window: Window, batch_size: int, db: str, reports: _Reports, summary: BackfillSummary
-) -> list[WarcBatch]:
-    name = source_name_for(path)
-    report = reports[name]
-    scanned = scan(path)
-    for error in scanned.errors:
-        report.note(error)
-    report.discovered += len(scanned.entries)
-    known = known_pages(Path(db), [entry.url for entry in scanned.entries])
-    offsets = []
-    for entry in scanned.entries:
-        if window.bounded and entry.captured_at is not None and not window.contains(entry.captured_at):
-            summary.outside_window[name] = summary.outside_window.get(name, 0) + 1
-            continue
-        seen = known.get(entry.url)
-        if seen is not None and seen.has_article and seen.content_sha256 == entry.content_sha256:
-            report.unchanged += 1
-            continue
-        offsets.append(entry.offset)
-    return warc_batches(path, offsets, source=name, size=batch_size)
-
-
-def _reprocess_one(
-    label: str, name: str, ids: list[str], settings: Settings, run_id: str, reports: _Reports, tracker: _Progress
-) -> None:
-    report = reports[name]
-    try:
-        done = reprocess_batch(ids, str(settings.db), str(settings.archive_dir), settings.model, run_id)
-    except Exception as exc:  # recorded; the next run with the same parameters retries this batch
-        reports.fail(name, label, exc)
-    else:
-        report.fetched += done.text_reextracted  # pages read again, from the archive (not the network)
-        report.failed += done.raw_failed
-        report.articles += done.reprocessed
-        report.claims += done.claims
-        for error in done.errors:
-            report.note(error)
-    tracker.step(f"{label}: {report.articles} articles, {report.claims} claims so far")
-
-
-def _import_one(
-    label: str, batch: WarcBatch, settings: Settings, run_id: str, reports: _Reports, tracker: _Progress
-) -> None:
-    try:
-        fetched = read_warc(batch, str(settings.db))
-        extraction = extract(fetched, {batch.source: None}, str(settings.db), settings.model, settings.processes)
-        counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
-    except Exception as exc:  # recorded; the next run with the same parameters retries this batch
-        reports.fail(batch.source, label, exc)
-    else:
-        report_batch(fetched, extraction, counts, reports)
-    report = reports[batch.source]
-    tracker.step(f"{label}: {report.articles} articles, {report.claims} claims so far")

@@ -1,13 +1,14 @@
-"""What every flow shares: the DuckDB writer slot, the run id, and the artifacts a run publishes."""
+"""What every flow shares: the DuckDB writer slot, the run id, the run's ``runs`` row, and the artifacts a run
+publishes."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -19,6 +20,10 @@ from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.settings import get_current_settings
 
 from flows.runreport import notable_changes, source_table
+from warehouse.writes import begin_run, finish_run
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 #: Prefect global concurrency limit around every DuckDB write. DuckDB allows one writing process; two flow
 #: runs (a scheduled ingest and a backfill) are two processes under a process worker, so their writes take
@@ -133,3 +138,39 @@ def publish_run_artifacts(flow: str, db: Path, run_id: str, summary: Mapping[str
         )
     except Exception as exc:
         logger.warning("could not publish the run's artifacts (%s: %s); runs.summary has the numbers", type(exc), exc)
+
+
+@dataclass
+class RecordedRun:
+    """One run's ``runs`` row while the run goes. The body sets ``summary`` as soon as it has one and ``status``
+    when it ends well; a run that raises is recorded ``failed`` with the summary it had got to."""
+
+    flow: str
+    run_id: str
+    status: str = "failed"
+    summary: DataclassInstance | None = None
+
+    def summary_dict(self) -> dict[str, Any]:
+        return asdict(self.summary) if self.summary is not None else {}
+
+
+@contextmanager
+def recorded_run(
+    flow: str, db: Path, parameters: Mapping[str, Any], *, artifacts: bool = True
+) -> Iterator[RecordedRun]:
+    """The lifecycle every run shares (ingest, backfill, ``claimtrack reprocess``): a ``runs`` row marked
+    ``running`` with the run's parameters before the body starts; its status and summary written when the body
+    ends, however it ends; then, with ``artifacts``, the run's keyed artifacts (:func:`publish_run_artifacts`).
+    Both writes take the writer slot. A process killed outright leaves its row ``running``."""
+    ensure_writer_limit()
+    run = RecordedRun(flow=flow, run_id=current_run_id())
+    with writer_slot():
+        begin_run(db, run.run_id, flow, parameters)
+    try:
+        yield run
+    finally:
+        summary = run.summary_dict()
+        with writer_slot():
+            finish_run(db, run.run_id, run.status, summary)
+        if artifacts:
+            publish_run_artifacts(flow, db, run.run_id, summary)

@@ -8,7 +8,7 @@ one is extracted. Each batch is stored in one transaction, so a killed run loses
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,58 +37,23 @@ from flows.common import (
     LOCAL_RETRY,
     NETWORK_RETRY,
     WRITE_RETRY,
-    current_run_id,
-    ensure_writer_limit,
-    publish_run_artifacts,
+    recorded_run,
     writer_slot,
 )
+from flows.params import DEFAULT_INGEST, IngestParams
 from flows.refresh import refresh_positions
 from flows.store import cached_robots, store_fetched, store_listings
+from flows.summary import (
+    IngestSummary,
+    SourceReports,
+    report_batch,
+    report_discovery,
+    report_failed_batch,
+    report_plan,
+)
 from positions.refresh import Workers
 from warehouse.reads import governments_seen, known_pages, prior_extractions, table_counts
-from warehouse.writes import BatchCounts, begin_run, finish_run
-
-EXAMPLE_QUERY = "SELECT government, count(*) AS claims FROM claims GROUP BY 1 ORDER BY 2 DESC"
-#: Problems listed per source in the run summary (the fetches table has them all).
-MAX_ERRORS_PER_SOURCE = 50
-
-
-@dataclass
-class SourceReport:
-    source: str
-    discovered: int = 0
-    fetched: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    articles: int = 0
-    claims: int = 0
-    #: Pages run through the extractors, and pages whose body's stored extraction was reused instead.
-    extracted: int = 0
-    reused: int = 0
-    errors: list[str] = field(default_factory=list)
-    #: Our own code raised while handling this source (as opposed to the site being unreachable).
-    crashed: bool = False
-
-    def note(self, error: str) -> None:
-        if len(self.errors) < MAX_ERRORS_PER_SOURCE:
-            self.errors.append(error)
-
-
-@dataclass
-class IngestSummary:
-    run_id: str
-    db: str
-    sources: list[SourceReport]
-    status: str = "running"
-    articles_total: int = 0
-    claims_total: int = 0
-    governments: list[str] = field(default_factory=list)
-    #: Hosts the circuit breaker took out of the run, and why.
-    hosts_skipped: dict[str, str] = field(default_factory=dict)
-    example_query: str = EXAMPLE_QUERY
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+from warehouse.writes import BatchCounts
 
 
 @task(name="discover", cache_policy=NO_CACHE, retries=NETWORK_RETRY.retries, retry_delay_seconds=NETWORK_RETRY.delays)
@@ -154,52 +119,45 @@ def refresh(db: str, model: str, processes: int = 1) -> dict[str, Any]:
 
 
 @flow(name="ingest")
-def ingest(
-    sources: str | None = None, db: str | None = None, model: str | None = None, processes: int | None = None
-) -> dict[str, Any]:
+def ingest(params: IngestParams = DEFAULT_INGEST) -> dict[str, Any]:
     """Poll every source once and store what is new. Returns the run summary (also in ``runs.summary``).
 
-    ``processes``: extraction worker processes (default ``$CLAIMTRACK_PROCESSES``, else every usable core up to 4).
+    ``params.processes``: extraction worker processes (default ``$CLAIMTRACK_PROCESSES``, else every usable core
+    up to 4).
     """
-    settings = Settings.resolve(db=db, sources=sources, model=model, processes=processes)
-    run_id = current_run_id()
-    parameters = {
-        "sources": str(settings.sources),
-        "db": str(settings.db),
-        "model": settings.model,
-        "processes": settings.processes,
-    }
-    ensure_writer_limit()
-    with writer_slot():
-        begin_run(settings.db, run_id, "ingest", parameters)
-    summary = IngestSummary(run_id=run_id, db=str(settings.db), sources=[])
-    db_path, archive = str(settings.db), str(settings.archive_dir)
-    status = "failed"
-    try:
-        configured = load_sources(settings.sources)
-        load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per batch
-        crawler = with_private_hosts(load_crawl_settings(settings.sources), configured)
-        reports = {s.name: SourceReport(source=s.name) for s in configured}
-        summary.sources = list(reports.values())
-
-        found = discover(configured, db_path, archive, crawler)
-        report_discovery(found, reports)
-        crawl = plan(found, db_path, archive, crawler)
-        report_plan(crawl, reports)
-
-        crawled = crawl_batches(crawl, crawler, found.hosts, configured, settings, run_id, reports)
-        listings(found, crawl, crawled.open_urls, db_path, archive, run_id)
-
+    settings = params.settings()
+    with recorded_run("ingest", settings.db, params.recorded(settings)) as run:
+        summary = run.summary = IngestSummary(run_id=run.run_id, db=str(settings.db), sources=[])
+        sources, crawler = load_configuration(settings)
+        reports = SourceReports(summary, [source.name for source in sources])
+        found, crawl = discover_and_plan(sources, crawler, settings, reports)
+        crawled = crawl_batches(crawl, crawler, found.hosts, sources, settings, run.run_id, reports)
+        listings(found, crawl, crawled.open_urls, str(settings.db), str(settings.archive_dir), run.run_id)
         summary.hosts_skipped = crawled.hosts.skipped()
         refresh_and_total(summary, settings)
-        # Unreachable sites are recorded, not failures; an exception inside our own code is.
-        status = "completed_with_errors" if any(r.crashed for r in summary.sources) else "completed"
-        summary.status = status
+        run.status = summary.status = summary.settled_status()
         return summary.as_dict()
-    finally:
-        with writer_slot():
-            finish_run(settings.db, run_id, status, summary.as_dict())
-        publish_run_artifacts("ingest", settings.db, run_id, summary.as_dict())
+
+
+def load_configuration(settings: Settings) -> tuple[list[Source], FetchSettings]:
+    """The sources and the crawler's settings. A broken sources file, model or word list fails the run here,
+    before anything is fetched, not once per batch."""
+    sources = load_sources(settings.sources)
+    load_pipeline(settings.model)
+    return sources, with_private_hosts(load_crawl_settings(settings.sources), sources)
+
+
+def discover_and_plan(
+    sources: list[Source], crawler: FetchSettings, settings: Settings, reports: SourceReports
+) -> tuple[Discovery, CrawlPlan]:
+    """Every source's listings read (conditional GET: an unchanged feed costs one 304), and the pages not stored
+    yet planned as fetch batches."""
+    db, archive = str(settings.db), str(settings.archive_dir)
+    found = discover(sources, db, archive, crawler)
+    report_discovery(found, reports)
+    crawl = plan(found, db, archive, crawler)
+    report_plan(crawl, reports)
+    return found, crawl
 
 
 @dataclass
@@ -218,7 +176,7 @@ def crawl_batches(
     sources: list[Source],
     settings: Settings,
     run_id: str,
-    reports: dict[str, SourceReport],
+    reports: SourceReports,
     on_batch: Callable[[str], None] | None = None,
 ) -> CrawledBatches:
     """Fetch, extract and store the plan's batches as a pipeline: while batch N is extracted, batch N+1 is fetched
@@ -266,7 +224,7 @@ def _finish_batch(
     total: int,
     settings: Settings,
     run_id: str,
-    reports: dict[str, SourceReport],
+    reports: SourceReports,
     done: CrawledBatches,
     on_batch: Callable[[str], None] | None,
 ) -> None:
@@ -310,56 +268,3 @@ def refresh_and_total(summary: IngestSummary, settings: Settings) -> None:
             report.source, report.discovered, report.fetched, report.unchanged, report.failed,
             report.articles, report.claims,
         )  # fmt: skip
-
-
-def report_discovery(found: Discovery, reports: dict[str, SourceReport]) -> None:
-    for source in found.sources:
-        report = reports[source.source.name]
-        report.discovered = len(source.refs)
-        report.unchanged += source.unchanged
-        report.failed += source.failed + len(source.rejected)
-        for error in source.errors:
-            report.note(error)
-        for rejected in source.rejected:
-            report.note(f"{rejected.url}: {rejected.error}")
-
-
-def report_plan(crawl: CrawlPlan, reports: dict[str, SourceReport]) -> None:
-    for name, count in crawl.skipped_known.items():
-        reports[name].unchanged += count
-    for name, count in crawl.deferred.items():
-        reports[name].note(f"{count} page(s) left for the next run (max_pages)")
-
-
-def report_batch(
-    fetched: FetchedBatch, extraction: Extraction, counts: dict[str, BatchCounts], reports: dict[str, SourceReport]
-) -> None:
-    for source, result in fetched.fetches:
-        report = reports[source]
-        if result.ok:
-            report.fetched += 1
-        elif result.error:
-            report.note(f"{result.url}: {result.error}")
-    for name, number in fetched.unchanged.items():
-        reports[name].unchanged += number
-    for name, number in fetched.failed.items():
-        reports[name].failed += number
-    for name, number in extraction.extracted.items():
-        reports[name].extracted += number
-    for name, number in extraction.reused().items():
-        reports[name].reused += number
-    for url, error in extraction.errors.items():
-        page = next((p for p in fetched.pages if p.ref.url == url), None)
-        if page is not None:
-            reports[page.source].note(error)
-    for name, batch_counts in counts.items():
-        if name not in reports:  # robots.txt rows belong to no source
-            continue
-        reports[name].articles += batch_counts.new_articles + batch_counts.updated_articles
-        reports[name].claims += batch_counts.claims
-
-
-def report_failed_batch(fetched: FetchedBatch, exc: Exception, reports: dict[str, SourceReport]) -> None:
-    for source in {name for name, _ in fetched.fetches}:
-        reports[source].note(f"a batch could not be stored ({type(exc).__name__}: {exc}); it is fetched next run")
-        reports[source].crashed = True

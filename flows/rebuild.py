@@ -19,9 +19,11 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from extractors.nlp import extractor_version
+from core.settings import default_archive, default_model
+from extractors.nlp import extractor_version, load_pipeline
+from flows.params import RebuildParams
 from flows.refresh import refresh_positions
-from flows.reprocess import ReprocessSummary, reprocess
+from flows.reprocess import ReprocessSummary, reprocess, stored_database
 from positions.refresh import DEFAULT_POSITION_SETTINGS, PositionSettings, RefreshSummary
 
 #: Articles re-extracted per write transaction (keeps each hold on the write lock short).
@@ -76,3 +78,16 @@ def rebuild(
     summary.positions = refresh_positions(db, nlp=nlp, settings=settings, progress=say)
     summary.seconds["positions"] = time.perf_counter() - clock
     return summary
+
+
+def rebuild_database(params: RebuildParams, progress: Callable[[str], None] | None = None) -> RebuildSummary:
+    """``claimtrack rebuild``: :func:`rebuild` of an existing database with the model and methods asked for."""
+    db = stored_database(params.db)
+    return rebuild(
+        db,
+        load_pipeline(params.model or default_model()),
+        archive=params.archive or default_archive(db),
+        from_raw=params.from_raw,
+        settings=PositionSettings(methods=params.methods),
+        progress=progress,
+    )

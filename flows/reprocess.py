@@ -27,17 +27,17 @@ from pathlib import Path
 from spacy.language import Language
 
 from core.articles import Article
-from core.errors import ExtractError
+from core.errors import ExtractError, WarehouseError
 from core.pages import FetchedPage, FetchResult, PageRef
+from core.settings import default_archive, default_db, default_model
 from extractors.article import CURRENT_ARTICLE_VERSIONS
-from extractors.nlp import TextItem, extract_claims, extractor_version
+from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
 from extractors.pipeline import page_to_article
+from flows.common import recorded_run
+from flows.params import DEFAULT_REPROCESS_BATCH, ReprocessParams
 from warehouse.archive import RawArchive
 from warehouse.reads import ArticleVersions, StoredArticle, article_versions, stored_articles
 from warehouse.writes import Reprocessed, store_reprocessed
-
-#: Articles read, extracted and written per transaction (keeps each hold on the write lock short).
-DEFAULT_REPROCESS_BATCH = 50
 
 
 @dataclass
@@ -241,3 +241,35 @@ def reprocess(
         if progress is not None:
             progress(summary)
     return summary
+
+
+def reprocess_database(
+    params: ReprocessParams, progress: Callable[[ReprocessSummary], None] | None = None
+) -> ReprocessSummary:
+    """``claimtrack reprocess``: every stale stored article re-extracted (:func:`reprocess`), recorded in ``runs``
+    as a ``reprocess`` run."""
+    db = stored_database(params.db)
+    nlp = load_pipeline(params.model or default_model())
+    parameters = {"db": str(db), "force": params.force, "from_raw": params.from_raw}
+    with recorded_run("reprocess", db, parameters, artifacts=False) as run:
+        summary = reprocess(
+            db,
+            nlp,
+            archive=params.archive or default_archive(db),
+            from_raw=params.from_raw,
+            force=params.force,
+            run_id=run.run_id,
+            batch_size=params.batch_size,
+            progress=progress,
+        )
+        run.summary = summary
+        run.status = "completed"
+    return summary
+
+
+def stored_database(db: Path | None) -> Path:
+    """The database a command re-derives from (``db``, else the default), which must exist already."""
+    path = Path(db or default_db())
+    if not path.exists():
+        raise WarehouseError(f"no database at {path}: run `claimtrack ingest --db {path}` first")
+    return path

@@ -10,6 +10,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.settings import get_current_settings
+from pydantic import BaseModel
 
 from core.errors import ConfigError
 
@@ -31,10 +32,17 @@ def server_urls() -> tuple[str, str]:
     return api, ui
 
 
-def trigger_deployment(name: str, parameters: dict[str, Any], *, wait: bool = True) -> int:
-    """Create a run of deployment ``flow/deployment``; with ``wait``, print its state changes until it ends.
-    Returns a process exit code: 0 when the run completed (or was only created), 1 otherwise."""
+def deployment_parameters(params: BaseModel) -> dict[str, Any]:
+    """A flow's ``params`` (``flows.params``) as a deployment run takes them: JSON, and only the fields that differ
+    from their defaults, so the rest is resolved on the worker (its ``CLAIMTRACK_*`` environment)."""
+    return {"params": params.model_dump(mode="json", exclude_defaults=True)}
+
+
+def trigger_deployment(name: str, params: BaseModel, *, wait: bool = True) -> int:
+    """Create a run of deployment ``flow/deployment`` with ``params``; with ``wait``, print its state changes until
+    it ends. Returns a process exit code: 0 when the run completed (or was only created), 1 otherwise."""
     _, ui = server_urls()
+    parameters = deployment_parameters(params)
     try:
         run = cast(FlowRun, run_deployment(name, parameters=parameters, timeout=0, as_subflow=False))
     except Exception as exc:

@@ -309,17 +309,22 @@ def test_deployment_trigger_without_a_server_says_how_to_point_at_one() -> None:
 
 
 def test_backfill_cli_parameters_are_absolute_and_minimal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from claimtrack.cli import backfill_parameters, build_parser
+    from claimtrack.cli import backfill_params, build_parser
+    from flows.trigger import deployment_parameters
 
     monkeypatch.chdir(tmp_path)
     args = build_parser().parse_args(
         ["backfill", "--urls-file", "pages.txt", "--since", "2024-01-01", "--warc", "a.warc.gz", "--source", "x"]
     )
-    assert backfill_parameters(args) == {
-        "urls_file": str(tmp_path / "pages.txt"),
-        "since": date(2024, 1, 1),
-        "warc": [str(tmp_path / "a.warc.gz")],
-        "source_names": ["x"],
+    params = backfill_params(args)
+    assert params.since == date(2024, 1, 1)
+    assert deployment_parameters(params) == {
+        "params": {
+            "urls_file": str(tmp_path / "pages.txt"),
+            "since": "2024-01-01",
+            "warc": [str(tmp_path / "a.warc.gz")],
+            "source_names": ["x"],
+        }
     }
     with pytest.raises(SystemExit):
         build_parser().parse_args(["backfill", "--since", "January"])

@@ -195,10 +195,16 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
             {"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}
         ]  # resolved at deploy time from PIPELINE_DIR
         assert not backfill_deployment.schedules
+        # Parameters are one pydantic model per flow (flows.params): the UI's form, with its bounds, and a run
+        # whose parameters break them is refused before it is created.
+        form = backfill_deployment.parameter_openapi_schema["definitions"]["BackfillParams"]["properties"]
+        assert form["batch_size"]["minimum"] == 1 and {"format": "date", "type": "string"} in form["since"]["anyOf"]
+        with pytest.raises(Exception, match="batch_size"):
+            run_deployment("backfill/backfill", parameters={"params": {"batch_size": 0}}, timeout=0, as_subflow=False)
 
         # 1. The scheduled flow, triggered now, against the local source.
         mark = time.monotonic()
-        parameters = {"sources": str(stack.sources), "db": str(stack.db)}
+        parameters = {"params": {"sources": str(stack.sources), "db": str(stack.db)}}  # flows.params.IngestParams
         triggered = run_deployment("ingest/ingest", parameters=parameters, timeout=0, as_subflow=False)
         ingest_run = wait_final(triggered.id)  # type: ignore[union-attr]
         stack.timings["ingest triggered to Completed"] = time.monotonic() - mark

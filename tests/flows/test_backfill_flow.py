@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flows.backfill import backfill
 from flows.ingest import ingest
+from flows.params import BackfillParams, IngestParams
 from tests.artifacts import run_artifacts
 from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
@@ -44,7 +45,7 @@ def test_urls_file_backfill_batches_stores_publishes_and_does_nothing_twice(
     )
 
     started = time.monotonic()
-    first = backfill(urls_file=str(urls), allow_private=True, batch_size=2, db=str(db))
+    first = backfill(BackfillParams(urls_file=urls, allow_private=True, batch_size=2, db=db))
     first_s = time.monotonic() - started
     report = by_source(first)["urls:pages"]
     assert (report["discovered"], report["fetched"], report["failed"], report["articles"]) == (3, 2, 1, 2)
@@ -71,7 +72,7 @@ def test_urls_file_backfill_batches_stores_publishes_and_does_nothing_twice(
 
     hits = server.hits("/a/kyiv") + server.hits("/b/gaza")
     started = time.monotonic()
-    second = backfill(urls_file=str(urls), allow_private=True, batch_size=2, db=str(db))
+    second = backfill(BackfillParams(urls_file=urls, allow_private=True, batch_size=2, db=db))
     second_s = time.monotonic() - started
     again = by_source(second)["urls:pages"]
     assert (again["fetched"], again["articles"], again["claims"], again["unchanged"]) == (0, 0, 0, 2)
@@ -99,37 +100,37 @@ def test_sources_backfill_takes_only_the_window_and_leaves_the_feed_etag_to_inge
         f'[[source]]\nname = "feed"\nkind = "feed"\nurl = "{server.url("/feed.xml")}"\nallow_private = true\n',
         encoding="utf-8",
     )
-    summary = backfill(sources=str(sources), since="2024-02-01", until="2024-02-29", db=str(db))
+    summary = backfill(BackfillParams(sources=sources, since="2024-02-01", until="2024-02-29", db=db))
     report = by_source(summary)["feed"]
     assert (report["discovered"], report["fetched"], report["articles"]) == (2, 1, 1)
     assert summary["outside_window"] == {"feed": 1}
     assert server.hits("/world/gaza-aid") == 0
     assert run_sql(db, "select etag from fetches where url like '%feed.xml'").rows == [(None,)]
     # The scheduled ingest still sees the whole feed (no conditional GET from the backfill's partial read).
-    ingest(sources=str(sources), db=str(db))
+    ingest(IngestParams(sources=sources, db=db))
     assert server.hits("/world/gaza-aid") == 1
     assert counts(db)[0] == 2
 
 
 def test_warc_import_then_reprocess_only_what_is_stale(tmp_path: Path, db: Path) -> None:
     warc = sample_warc(tmp_path)
-    first = backfill(warc=[str(warc)], db=str(db), batch_size=1)
+    first = backfill(BackfillParams(warc=[warc], db=db, batch_size=1))
     report = by_source(first)["warc:crawl-2024"]
     assert (report["discovered"], report["fetched"], report["articles"]) == (2, 2, 2) and first["batches"] == 2
     assert run_sql(db, "select min(fetched_at)::date::varchar from fetches").rows == [("2024-02-12",)]
     before = counts(db)
-    again = by_source(backfill(warc=[str(warc)], db=str(db)))["warc:crawl-2024"]
+    again = by_source(backfill(BackfillParams(warc=[warc], db=db)))["warc:crawl-2024"]
     assert (again["unchanged"], again["articles"]) == (2, 0) and counts(db) == before
 
     # Nothing is stale yet: reprocess plans no batch and touches nothing.
-    idle = backfill(reprocess=True, db=str(db))
+    idle = backfill(BackfillParams(reprocess=True, db=db))
     assert idle["batches"] == 0 and counts(db) == before
     # An article made by an older extractor is extracted again from the raw archive, without the network.
     with writer(db) as con:
         con.execute("update articles set claims_version = 'claims/0+old' where url like '%kyiv-talks'")
     assert counts(db)[2] < before[2]  # its claims left the current view
-    redo = backfill(reprocess=True, db=str(db))
+    redo = backfill(BackfillParams(reprocess=True, db=db))
     assert redo["batches"] == 1
     assert by_source(redo)["warc:crawl-2024"]["articles"] == 1
     assert counts(db) == before  # same text, same extractor: the same claim ids are current again
-    assert backfill(reprocess=True, db=str(db))["batches"] == 0
+    assert backfill(BackfillParams(reprocess=True, db=db))["batches"] == 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from prefect.settings import PREFECT_API_URL
 
 from flows.ingest import ingest
+from flows.params import IngestParams
 from tests.conftest import FIXTURES, ROOT
 from tests.crawlrun import query
 from tests.httpserver import LocalServer
@@ -121,7 +122,7 @@ allow_private = true
 
     assert 0 < len(stored) < len(PAGES), "the kills should land mid-run"
     switch.arm(None, 0)
-    summary = ingest(sources=str(sources), db=str(db))
+    summary = ingest(IngestParams(sources=sources, db=db))
 
     final = consistent(db)
     assert final == {server.url(p) for p in PAGES}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.ingest import ingest
+from flows.params import IngestParams
 from tests.conftest import FIXTURES
 from tests.crawlrun import query
 from tests.httpserver import LocalServer
@@ -28,9 +29,9 @@ def test_a_body_extracted_before_under_another_url_is_not_extracted_again(
     wire = page_source(tmp_path / "wire.toml", "wire", server.url("/wire/kyiv-talks"))
     mirror = page_source(tmp_path / "mirror.toml", "mirror", server.url("/mirror/2024/02/kyiv"))
 
-    first = ingest(sources=str(wire), db=str(db), processes=1)["sources"][0]
+    first = ingest(IngestParams(sources=wire, db=db, processes=1))["sources"][0]
     assert (first["extracted"], first["reused"], first["articles"]) == (1, 0, 1) and first["claims"] > 0
-    second = ingest(sources=str(mirror), db=str(db), processes=1)["sources"][0]
+    second = ingest(IngestParams(sources=mirror, db=db, processes=1))["sources"][0]
     assert (second["fetched"], second["extracted"], second["reused"], second["articles"]) == (1, 0, 1, 1)
     assert second["claims"] == first["claims"]
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from flows.ingest import ingest
+from flows.params import IngestParams
 from tests.conftest import FIXTURES, SEED_ARTICLE
 from tests.crawlrun import claims_off_their_text
 from tests.httpserver import LocalServer
@@ -72,7 +73,7 @@ def serve_site(server: LocalServer) -> None:
 def test_ingest_end_to_end_and_idempotent(tmp_path: Path, server: LocalServer, db: Path) -> None:
     serve_site(server)
     sources = sources_file(tmp_path, server)
-    summary = ingest(sources=str(sources), db=str(db), processes=2)  # extraction in two worker processes
+    summary = ingest(IngestParams(sources=sources, db=db, processes=2))  # extraction in two worker processes
 
     by_source = {s["source"]: s for s in summary["sources"]}
     assert by_source["example-feed"]["articles"] == 1 and by_source["example-feed"]["failed"] == 1
@@ -99,7 +100,7 @@ def test_ingest_end_to_end_and_idempotent(tmp_path: Path, server: LocalServer, d
 
     before = run_sql(db, "select (select count(*) from articles), (select count(*) from claims)").rows
     feed_hits, page_hits = server.hits("/feed.xml"), server.hits("/world/kyiv-talks")
-    second = ingest(sources=str(sources), db=str(db))
+    second = ingest(IngestParams(sources=sources, db=db))
     after = run_sql(db, "select (select count(*) from articles), (select count(*) from claims)").rows
     assert after == before
     assert server.hits("/world/kyiv-talks") == page_hits  # stored pages are not fetched again

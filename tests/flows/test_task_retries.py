@@ -18,6 +18,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
 from extractors.workers import close_pools
 from flows.ingest import ingest
+from flows.params import IngestParams
 from tests.conftest import FIXTURES
 from tests.crawlrun import query
 from tests.httpserver import LocalServer
@@ -103,7 +104,7 @@ def test_a_killed_extraction_worker_is_retried_and_the_run_completes(
         f'[[source]]\nname = "wire"\nkind = "feed"\nurl = "{server.url("/feed.xml")}"\nallow_private = true\n',
     )
 
-    summary = ingest(sources=str(sources), db=str(db), processes=2)
+    summary = ingest(IngestParams(sources=sources, db=db, processes=2))
 
     assert killer.killed, "no extraction worker appeared while the second batch was fetched"
     report = summary["sources"][0]

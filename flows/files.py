@@ -1,0 +1,73 @@
+"""Claims of saved files (``claimtrack extract``): no database, no network, no Prefect.
+
+A ``.txt`` file is taken as is (a leading ``Date:`` header gives the publication date and is not part of the
+text), an ``.html``/``.htm`` file goes through the pipeline's article extractor. Claim offsets index the file's
+text (``.txt``) or the extracted text (``.html``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+
+from core.articles import Claim
+from core.errors import ClaimtrackError, ConfigError
+from extractors.article import extract_article, split_date_header
+from extractors.nlp import TextItem, extract_claims
+
+#: File name endings read from a folder (anything else in it is skipped silently).
+TEXT_SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class FileText:
+    path: Path
+    item: TextItem
+    #: Where ``item.text`` starts in the file (after a date header), added to every claim offset.
+    offset: int
+
+
+def input_files(paths: Sequence[Path]) -> Iterator[Path]:
+    """The files named, and the text and HTML files under the folders named (sorted)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        elif path.is_file():
+            yield path
+        else:
+            raise ConfigError(f"no such file or folder: {path}")
+
+
+def read_text(path: Path) -> FileText:
+    """The text a file gives, with its publication date when it has one."""
+    if path.suffix.lower() == ".txt":
+        text, published, offset = split_date_header(path.read_text(encoding="utf-8"))
+    else:
+        article = extract_article(path.read_bytes(), path.as_uri())
+        text, published, offset = article.text, article.published_at, 0
+    return FileText(path, TextItem(text, published.date() if published else None), offset)
+
+
+def claims_of_files(
+    paths: Sequence[Path],
+    nlp: Language,
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    on_skip: Callable[[Path, Exception], None] | None = None,
+) -> Iterator[tuple[Path, list[Claim]]]:
+    """Each readable file with its claims, offsets into the file's text. Every file is read before the first is
+    extracted; one that cannot be read (not UTF-8, no article in it) is skipped and handed to ``on_skip``."""
+    texts = []
+    for path in input_files(paths):
+        try:
+            texts.append(read_text(path))
+        except (ClaimtrackError, UnicodeDecodeError) as exc:
+            if on_skip is not None:
+                on_skip(path, exc)
+    claims = extract_claims(nlp, [t.item for t in texts], batch_size=batch_size, n_process=n_process)
+    for text, found in zip(texts, claims, strict=True):
+        yield text.path, [claim.shifted(text.offset) if text.offset else claim for claim in found]
