@@ -46,7 +46,7 @@ def read_text(path: Path) -> FileText:
     if path.suffix.lower() == ".txt":
         text, published, offset = split_date_header(path.read_text(encoding="utf-8"))
     else:
-        article = extract_article(path.read_bytes(), path.as_uri())
+        article = extract_article(path.read_bytes(), path.resolve().as_uri())  # a relative path has no file URI
         text, published, offset = article.text, article.published_at, 0
     return FileText(path, TextItem(text, published.date() if published else None), offset)
 

@@ -16,7 +16,7 @@ from flows.common import recorded_run
 from flows.files import claims_of_files
 from flows.params import BackfillParams, IngestParams, RebuildParams
 from flows.reprocess import ReprocessSummary
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import FIXTURES, SEED_ARTICLE
 from warehouse.reads import run_sql
 
 
@@ -58,7 +58,9 @@ def test_recorded_run_writes_the_runs_row_however_the_body_ends(db: Path) -> Non
     assert rows == [(failed.run_id, "failed", "true", "3"), (done.run_id, "completed", "false", None)]
 
 
-def test_claims_of_files_gives_file_offsets_and_reports_skipped_files(tmp_path: Path, nlp: Language) -> None:
+def test_claims_of_files_gives_file_offsets_and_reports_skipped_files(
+    tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copy(SEED_ARTICLE, tmp_path / "seed.txt")
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 said nothing.".encode("latin-1"))
     skipped: list[Path] = []
@@ -68,3 +70,6 @@ def test_claims_of_files_gives_file_offsets_and_reports_skipped_files(tmp_path: 
     claims = found[tmp_path / "seed.txt"]
     assert len(claims) == 16
     assert all(raw[start:end] in claim.content for claim in claims for start, end in claim.content_spans)
+    # An HTML file named by a relative path (it has no file URI of its own).
+    monkeypatch.chdir(FIXTURES / "pages")
+    assert dict(claims_of_files([Path("gaza-aid.html")], nlp))[Path("gaza-aid.html")]
