@@ -71,7 +71,7 @@ lint: $(VENV)/.dev-installed  ## ruff, mypy and the import-linter layering contr
 # `make eval` runs every target listed in EVALS: a new evaluation adds its own eval-* target and appends it here.
 POLNEAR ?= ../shared/benchmarks/attribution/polnear
 EVAL_OUT ?= bench/out
-EVALS := eval-attribution eval-linking eval-extraction
+EVALS := eval-attribution eval-linking eval-extraction eval-news-attribution eval-topics eval-positions
 
 .PHONY: eval
 eval: $(EVALS)  ## run every evaluation on its test split and print the tables
@@ -106,3 +106,18 @@ eval-extraction: $(VENV)/.installed  ## main-text F1 of the article stage vs tra
 .PHONY: bench-crawl
 bench-crawl: $(VENV)/.installed  ## crawler benchmark: 2,000 pages over 20 local hosts, then all-304 (bench/results-crawl.json)
 	$(BIN)/python bench/crawl_bench.py
+
+.PHONY: eval-news-attribution
+eval-news-attribution: $(VENV)/.installed  ## speakers and governments on real news outside Europe/China/Russia (evals/gold)
+	@mkdir -p $(EVAL_OUT)
+	$(BIN)/claimtrack eval attribution --json $(EVAL_OUT)/eval-attribution-news.json
+
+.PHONY: eval-topics
+eval-topics: $(VENV)/.installed  ## claim topics: precision and recall per topic on 711 annotated statements
+	@mkdir -p $(EVAL_OUT)
+	$(BIN)/claimtrack eval topics --json $(EVAL_OUT)/eval-topics.json
+
+.PHONY: eval-positions
+eval-positions: $(VENV)/.installed  ## position-change labels on three dated series of real reporting (ingests each)
+	@mkdir -p $(EVAL_OUT)
+	$(BIN)/claimtrack eval positions --json $(EVAL_OUT)/eval-positions.json

@@ -32,6 +32,7 @@ EPILOG = """examples:
   claimtrack reprocess                       re-extract stored articles after the rules, model or seeds changed
   claimtrack eval linking                    speaker -> government accuracy on annotated benchmark pages
   claimtrack eval polnear ../shared/benchmarks/attribution/polnear --split dev
+  claimtrack eval positions                  position-change labels on dated series of real reporting
   claimtrack rebuild                         recompute statements and position changes from the articles
   claimtrack positions --government CHN --topic ukraine-war --by month
   claimtrack report --government CHN --out report.html
@@ -324,6 +325,9 @@ def add_eval(commands: Commands) -> None:
     add_eval_linking(targets)
     add_eval_extraction(targets)
     add_eval_polnear(targets)
+    add_eval_attribution(targets)
+    add_eval_topics(targets)
+    add_eval_positions(targets)
 
 
 def add_eval_linking(targets: Commands) -> None:
@@ -437,6 +441,86 @@ def write_text(path: Path, text: str) -> None:
 
 
 # -- positions and report ----------------------------------------------------------------------------------------------
+
+
+def add_eval_attribution(targets: Commands) -> None:
+    attribution = targets.add_parser(
+        "attribution",
+        help="speakers and governments on real news outside Europe, China and Russia (evals/gold/attribution)",
+        description="Run the claims extractor over 84 dated news excerpts (as `extract` runs dated .txt files) and "
+        "score each annotated statement: found (a claim holds its key words), correct (that claim has the gold "
+        "government and a variant of the gold full name), government accuracy among found; dev and test halves.",
+    )
+    attribution.add_argument("--show", action="store_true", help="list the dev half's failures")
+    attribution.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+    add_model(attribution)
+    attribution.set_defaults(func=run_eval_attribution)
+
+
+def run_eval_attribution(args: argparse.Namespace) -> int:
+    from evals.attribution import evaluate_attribution, format_report
+    from extractors.nlp import load_pipeline
+
+    report = evaluate_attribution(load_pipeline(args.model or default_model()))
+    print(format_report(report, show=args.show))
+    write_json(args.json, report.as_json())
+    return 0
+
+
+def add_eval_topics(targets: Commands) -> None:
+    topics = targets.add_parser(
+        "topics",
+        help="precision and recall of claim topics per topic, on 711 annotated statements (evals/gold/topics)",
+        description="Run the pipeline over the annotated benchmark pages of ../shared and 32 news excerpts, and "
+        "score the topics of the claim found for each annotated statement, per topic and for the dev and test "
+        "halves.",
+    )
+    topics.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared)")
+    topics.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+    add_model(topics)
+    topics.set_defaults(func=run_eval_topics)
+
+
+def run_eval_topics(args: argparse.Namespace) -> int:
+    from evals.topics import evaluate_topics, format_report
+    from extractors.nlp import load_pipeline
+
+    report = evaluate_topics(load_pipeline(args.model or default_model()), shared=args.shared)
+    print(format_report(report))
+    write_json(args.json, report.as_json())
+    return 0
+
+
+def add_eval_positions(targets: Commands) -> None:
+    positions = targets.add_parser(
+        "positions",
+        help="position-change labels against dated series of real reporting (evals/gold/series)",
+        description="Write each series' articles as dated .txt files, ingest them into a fresh database with "
+        "`claimtrack ingest`, and score the label of every annotated stance statement: agreement, the confusion "
+        "table, shift/reversal recall and precision, topic coverage.",
+    )
+    positions.add_argument("--method", default="lexical", help="similarity method whose labels to score")
+    positions.add_argument("--keep", type=Path, default=None, help="keep the series databases in this folder")
+    positions.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+    add_model(positions)
+    positions.set_defaults(func=run_eval_positions)
+
+
+def run_eval_positions(args: argparse.Namespace) -> int:
+    from evals.series import as_json, evaluate_series, format_results
+
+    results = evaluate_series(method=args.method, model=args.model, keep=args.keep)
+    print(format_results(results))
+    write_json(args.json, as_json(results))
+    return 0
+
+
+def write_json(path: Path | None, data: object) -> None:
+    """``--json FILE``: the evaluation's figures as JSON (folders made as needed)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
 
 def add_positions(commands: Commands) -> None:
