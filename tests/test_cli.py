@@ -82,6 +82,22 @@ def test_extract_takes_a_directory_of_txt_and_html(tmp_path: Path, capsys: pytes
     assert files == {str(folder / "seed.txt"), str(folder / "nested" / "gaza.html")}
 
 
+def test_extract_takes_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``claimtrack extract site/page.html`` as typed in a shell (a relative path has no file URI of its own), and a
+    relative folder of HTML pages."""
+    (tmp_path / "site" / "world").mkdir(parents=True)
+    shutil.copy(FIXTURES / "pages" / "gaza-aid.html", tmp_path / "site" / "page.html")
+    shutil.copy(FIXTURES / "pages" / "gaza-aid.html", tmp_path / "site" / "world" / "copy #2.htm")
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "site/page.html"]) == 0
+    assert {json.loads(line)["file"] for line in capsys.readouterr().out.splitlines()} == {"site/page.html"}
+    assert main(["extract", "site"]) == 0
+    files = {json.loads(line)["file"] for line in capsys.readouterr().out.splitlines()}
+    assert files == {"site/page.html", "site/world/copy #2.htm"}
+
+
 def test_every_command_has_help() -> None:
     for command in ([], ["ingest"], ["sql"], ["extract"]):
         out = subprocess.run(
