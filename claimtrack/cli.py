@@ -164,11 +164,16 @@ def add_ingest(commands: Commands) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest
     from flows.params import IngestParams
+    from flows.preflight import check_ingest
 
     processes = processes_option(args.processes)
-    summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
+    params = IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes)
+    check_ingest(params.settings())  # a typo fails here, before Prefect starts or the database is made
+
+    from flows.ingest import ingest
+
+    summary = ingest(params)
     print_run_summary(summary, as_json=args.json)
     if summary.get("status") != "completed":
         say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
@@ -619,6 +624,10 @@ def run_backfill(args: argparse.Namespace) -> int:
         from flows.trigger import trigger_deployment
 
         return trigger_deployment(args.deployment, params, wait=not args.no_wait)
+    from flows.preflight import check_backfill
+
+    check_backfill(params, params.settings())  # a typo fails here, before Prefect starts or the database is made
+
     from core.progress import TerminalBar, listening
     from flows.backfill import backfill
 

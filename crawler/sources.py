@@ -154,6 +154,18 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
+def select_sources(sources: list[Source], names: Iterable[str] | None, path: Path) -> list[Source]:
+    """The sources of ``path`` named in ``names`` (all of them when ``names`` is empty); an unknown name is a
+    :class:`ConfigError`."""
+    wanted = set(names or ())
+    if not wanted:
+        return sources
+    unknown = sorted(wanted - {source.name for source in sources})
+    if unknown:
+        raise ConfigError(f"{path}: no source named {', '.join(unknown)}")
+    return [source for source in sources if source.name in wanted]
+
+
 def _check_web_url(url: str, where: str) -> None:
     """Refuse a configured URL the crawler could never fetch, now rather than as ``malformed_url`` at run time.
 

@@ -31,7 +31,7 @@ from core.settings import Settings
 from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
 from crawler.discover import parse_url_list
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
-from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from crawler.sources import Source, load_crawl_settings, load_sources, select_sources, with_private_hosts
 from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
@@ -252,12 +252,7 @@ def configured_sources(settings: Settings, params: BackfillParams) -> list[Sourc
     takes its whole window: no ``max_pages`` cap, and stored pages are not fetched again (no ``recheck``)."""
     if not params.crawls_sources:
         return []
-    configured = load_sources(settings.sources)
-    if params.source_names:
-        unknown = sorted(set(params.source_names) - {s.name for s in configured})
-        if unknown:
-            raise ConfigError(f"{settings.sources}: no source named {', '.join(unknown)}")
-        configured = [s for s in configured if s.name in params.source_names]
+    configured = select_sources(load_sources(settings.sources), params.source_names, settings.sources)
     return [replace(s, max_pages=None, recheck=False) for s in configured]
 
 
