@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic_core import ValidationError
 
+from claimtrack.choices import SIMILARITY_METHODS
 from core.errors import ClaimtrackError
 from core.settings import default_db, default_model
 
@@ -117,6 +118,12 @@ def add_from_raw(parser: argparse.ArgumentParser) -> None:
 
 def add_n_process(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
+
+
+def add_method(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--method", choices=SIMILARITY_METHODS, default="lexical", help="similarity method whose labels to show"
+    )
 
 
 def processes_option(value: str | None) -> int | None:
@@ -301,7 +308,7 @@ def add_rebuild(commands: Commands) -> None:
     rebuild.add_argument(
         "--method",
         action="append",
-        choices=("lexical", "minilm-onnx"),
+        choices=SIMILARITY_METHODS,
         help="similarity method(s) for position_changes (repeatable; default lexical; minilm-onnx needs "
         "the embeddings extra)",
     )
@@ -504,7 +511,9 @@ def add_eval_positions(targets: Commands) -> None:
         "`claimtrack ingest`, and score the label of every annotated stance statement: agreement, the confusion "
         "table, shift/reversal recall and precision, topic coverage.",
     )
-    positions.add_argument("--method", default="lexical", help="similarity method whose labels to score")
+    positions.add_argument(
+        "--method", choices=SIMILARITY_METHODS, default="lexical", help="similarity method whose labels to score"
+    )
     positions.add_argument("--keep", type=Path, default=None, help="keep the series databases in this folder")
     positions.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     add_model(positions)
@@ -540,15 +549,18 @@ def add_positions(commands: Commands) -> None:
     positions.add_argument("--topic", required=True, help="topic id, e.g. ukraine-war")
     positions.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
-    positions.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    add_method(positions)
     positions.set_defaults(func=run_positions)
 
 
 def run_positions(args: argparse.Namespace) -> int:
+    from claimtrack.choices import check_choices, government_code, topic_id
     from claimtrack.timeline import render_positions
 
     db = args.db or default_db()
-    print(render_positions(db, args.government, args.topic, since=args.since, grain=args.by, method=args.method))
+    government, topic = government_code(args.government), topic_id(args.topic)
+    check_choices(db, government=government, topic=topic, method=args.method)
+    print(render_positions(db, government, topic, since=args.since, grain=args.by, method=args.method))
     return 0
 
 
@@ -564,18 +576,21 @@ def add_report(commands: Commands) -> None:
     report.add_argument("--topic", default=None, help="only this topic (default: all)")
     report.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
-    report.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    add_method(report)
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.set_defaults(func=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from claimtrack.choices import check_choices, government_code, topic_id
     from claimtrack.report import ReportOptions, write_report
 
-    options = ReportOptions(
-        government=args.government, topic=args.topic, since=args.since, grain=args.by, method=args.method
-    )
-    sections = write_report(args.db or default_db(), args.out, options)
+    db = args.db or default_db()
+    government = government_code(args.government) if args.government else None
+    topic = topic_id(args.topic) if args.topic else None
+    check_choices(db, government=government, topic=topic, method=args.method)
+    options = ReportOptions(government=government, topic=topic, since=args.since, grain=args.by, method=args.method)
+    sections = write_report(db, args.out, options)
     print(f"wrote {args.out} ({sections} government/topic sections)")
     return 0
 

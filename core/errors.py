@@ -20,6 +20,7 @@ ClaimtrackError
 ├── ExtractError                a page was fetched but yields no usable article text
 ├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
 ├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
+├── UnknownChoice               a government, topic or method the database holds nothing for (lists what it holds)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
     └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
@@ -129,6 +130,11 @@ class BackfillIncomplete(ClaimtrackError):
 
 class EvaluationDataError(ClaimtrackError):
     """An evaluation corpus (e.g. PolNeAR) is missing or malformed; the message names the file and line."""
+
+
+class UnknownChoice(ClaimtrackError):
+    """A filter (``--government``, ``--topic``, ``--method``) that matches nothing stored; the message lists the
+    values that would, so a typo is never an empty result."""
 
 
 class WarehouseError(ClaimtrackError):

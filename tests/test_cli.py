@@ -98,6 +98,17 @@ def test_extract_takes_relative_paths(
     assert files == {"site/page.html", "site/world/copy #2.htm"}
 
 
+def test_extract_with_nothing_readable_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.md").write_text("Not an article.", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "notes")]) == 2
+    assert "no .txt, .html or .htm file" in capsys.readouterr().err
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 said nothing.".encode("latin-1"))
+    assert main(["extract", str(tmp_path / "latin1.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "skipping" in err and "nothing extracted: the 1 file given was skipped" in err
+
+
 def test_every_command_has_help() -> None:
     for command in ([], ["ingest"], ["sql"], ["extract"]):
         out = subprocess.run(
