@@ -52,7 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a reader that went away shows here, not in the interpreter's exit flush
+        return code
+    except BrokenPipeError:  # `claimtrack sql ... | head`: the reader has all it wanted
+        return stdout_closed()
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -64,6 +68,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimtrack: interrupted", file=sys.stderr)
         return 130
+
+
+#: The exit status of a command killed by SIGPIPE (128 + 13), as `cat big | head` leaves it.
+EXIT_BROKEN_PIPE = 141
+
+
+def stdout_closed() -> int:
+    """The reader of stdout has gone: send what is still buffered nowhere (so the interpreter's own flush at exit
+    does not raise again) and end as a command killed by SIGPIPE would, without a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,6 +34,26 @@ def test_sql_without_database_explains(tmp_path: Path, capsys: pytest.CaptureFix
     assert "make run" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("output", ["table", "csv", "json"])
+def test_sql_into_a_pipe_closed_early_ends_quietly(db: Path, output: str) -> None:
+    """``claimtrack sql … | head -1``: the reader goes away after one line. No traceback; the exit status of a
+    command killed by SIGPIPE (141), as ``cat big | head`` gives."""
+    store_batch(db, batch())
+    command = [sys.executable, "-m", "claimtrack.cli", "sql", "--db", str(db), "--format", output]
+    with subprocess.Popen(
+        [*command, "SELECT range AS n, repeat('x', 50) AS filler FROM range(200000)"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline()
+        process.stdout.close()  # what head does after its first line
+        err = process.stderr.read().decode()
+        code = process.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err, err
+    assert code == 141
+
+
 def test_database_opens_in_plain_duckdb(db: Path) -> None:
     import duckdb
 
