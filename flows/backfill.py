@@ -26,12 +26,18 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from core import progress
-from core.errors import BackfillIncomplete, ConfigError
+from core.errors import BackfillIncomplete
 from core.settings import Settings
 from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
-from crawler.discover import parse_url_list
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
-from crawler.sources import Source, load_crawl_settings, load_sources, select_sources, with_private_hosts
+from crawler.sources import (
+    Source,
+    load_crawl_settings,
+    load_sources,
+    read_url_list,
+    select_sources,
+    with_private_hosts,
+)
 from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
@@ -238,13 +244,7 @@ def url_list_source(params: BackfillParams) -> list[Source]:
     """URL-list mode: the file's URLs as one source of kind ``urls``, named ``urls:<file name>``."""
     if params.urls_file is None:
         return []
-    path = params.urls_file
-    try:
-        refs = parse_url_list(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
-    urls = tuple(ref.url for ref in refs)
-    return [Source(name=f"urls:{path.stem}", kind="urls", urls=urls, allow_private=params.allow_private)]
+    return [read_url_list(params.urls_file, allow_private=params.allow_private)]
 
 
 def configured_sources(settings: Settings, params: BackfillParams) -> list[Source]:

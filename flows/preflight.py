@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from core.errors import ConfigError
 from core.settings import Settings
-from crawler.sources import load_crawl_settings, load_sources, select_sources
+from crawler.sources import load_crawl_settings, load_sources, read_url_list, select_sources
 from extractors.seeds import load_seeds
 from flows.params import BackfillParams
 
@@ -28,8 +28,10 @@ def check_backfill(params: BackfillParams, settings: Settings) -> None:
     if params.crawls_sources:
         select_sources(load_sources(settings.sources), params.source_names, settings.sources)
         load_crawl_settings(settings.sources)
-    if params.urls_file is not None and not params.urls_file.is_file():
-        raise ConfigError(f"urls_file not found: {params.urls_file}")
+    if params.urls_file is not None:
+        if not params.urls_file.is_file():
+            raise ConfigError(f"urls_file not found: {params.urls_file}")
+        read_url_list(params.urls_file, allow_private=params.allow_private)
     for path in params.warc or ():
         if not path.is_file():
             raise ConfigError(f"WARC file not found: {path}")

@@ -58,6 +58,9 @@ def test_backfill_checks_the_sources_and_the_urls_file_first(tmp_path: Path) -> 
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "'kind' must be one of" in done.stderr
     done = claimtrack(["backfill", "--urls-file", "missing.txt", "--db", "data/claimtrack.duckdb"], tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "missing.txt" in done.stderr, done.stderr
+    (tmp_path / "pages.txt").write_text("# to do: add the pages\n", encoding="utf-8")
+    done = claimtrack(["backfill", "--urls-file", "pages.txt", "--db", "data/claimtrack.duckdb"], tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no URLs in it" in done.stderr, done.stderr
     assert not (tmp_path / "data").exists() and not (tmp_path / ".prefect").exists()
 
 
