@@ -199,8 +199,20 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     summary = ingest(params)
     print_run_summary(summary, as_json=args.json)
-    if summary.get("status") != "completed":
-        say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
+    return settled(summary)
+
+
+def settled(summary: dict[str, Any]) -> int:
+    """A run's exit code: 0 when it completed, also ``degraded`` (what was reachable is stored; a warning says which
+    sources failed), 1 when our own code failed on part of it."""
+    from claimtrack.formatting import degraded_warning
+
+    status = summary.get("status")
+    if status == "degraded":
+        say(f"claimtrack: warning: {degraded_warning(summary)}")
+        return 0
+    if status != "completed":
+        say(f"claimtrack: run finished with status {status}: see the problems above")
         return 1
     return 0
 
@@ -666,7 +678,7 @@ def run_backfill(args: argparse.Namespace) -> int:
     with listening(TerminalBar()):
         summary = backfill(params)
     print_run_summary(summary, as_json=args.json)
-    return 0
+    return settled(summary)
 
 
 def backfill_params(args: argparse.Namespace) -> BackfillParams:

@@ -41,6 +41,7 @@ from crawler.sources import (
 from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
+from flows.alerts import final_result
 from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, writer_slot
 from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, store
 from flows.params import DEFAULT_BACKFILL, BackfillParams
@@ -129,8 +130,8 @@ def backfill(params: BackfillParams = DEFAULT_BACKFILL) -> dict[str, Any]:
         tracker.finish()
         # 3. Positions and totals, as after a scheduled run.
         settle(job)
-        run.status = job.summary.status = "completed"
-        return job.summary.as_dict()
+        run.status = job.summary.settle()
+        return final_result(job.summary)  # a degraded run ends in a state named Degraded (flows.alerts)
 
 
 class _Reports(SourceReports):
