@@ -1,4 +1,4 @@
-"""The offline demo: ``make run`` with no network stores the shipped sample (the ``directory`` source of
+"""The offline demo: ``make run`` with no network stores the shipped sample (the ``directory`` sources of
 seeds/sources.toml), and ``claimtrack positions`` and ``claimtrack report`` then show a position moving over time.
 
 Labels are checked loosely on purpose (the position rules may be tuned): some government and topic has statements on
@@ -21,10 +21,13 @@ from warehouse.reads import run_sql
 
 def offline_sources(tmp_path: Path) -> Path:
     """The shipped sources file's offline entries only (the feeds need a network this test must not use)."""
-    (sample,) = [source for source in load_sources(DEFAULT_SOURCES) if source.kind == "directory"]
+    offline = [source for source in load_sources(DEFAULT_SOURCES) if source.kind == "directory"]
     path = tmp_path / "sources.toml"
     path.write_text(
-        f'[[source]]\nname = "{sample.name}"\nkind = "directory"\npath = "{sample.path}"\noutlet = "{sample.outlet}"\n',
+        "\n".join(
+            f'[[source]]\nname = "{s.name}"\nkind = "directory"\npath = "{s.path}"\noutlet = "{s.outlet}"\n'
+            for s in offline
+        ),
         encoding="utf-8",
     )
     return path

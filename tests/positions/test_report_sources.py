@@ -22,7 +22,7 @@ def notes_db(tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Path:
     work = tmp_path_factory.mktemp("notes")
     (work / "notes").mkdir()
     for name in NOTES:
-        shutil.copy(SEEDS_DIR / "articles" / name, work / "notes" / name)
+        shutil.copy(SEEDS_DIR / "notes" / name, work / "notes" / name)
     db = work / "claimtrack.duckdb"
     ingest_sources(db, [Source(name="notes", kind="directory", path=work / "notes", outlet="Sample")], work / "raw")
     refresh_positions(db)
