@@ -17,6 +17,7 @@ from core.errors import (
     ExtractError,
     FetchError,
     QueryError,
+    UnknownChoice,
     WarehouseError,
 )
 from core.pages import FetchedPage, FetchResult, KnownPage, PageRef
@@ -53,6 +54,7 @@ __all__ = [
     "Settings",
     "Statement",
     "StatementFeatures",
+    "UnknownChoice",
     "WarehouseError",
     "__version__",
     "parse_date",

@@ -2,7 +2,9 @@
 
 ``ingest`` and ``backfill`` (typed ``params``), ``reprocess`` and ``rebuild``, ``refresh`` (read, derive, write
 positions), ``store`` (a fetched batch -> archive + one transaction), ``common`` (the writer slot, the run
-lifecycle), ``runreport``, ``summary``, ``files`` (``claimtrack extract``) and ``trigger`` (``--deployment``).
+lifecycle), ``runreport``, ``summary``, ``files`` (``claimtrack extract``), ``trigger`` (``--deployment``),
+``preflight`` (the files a run reads, checked before Prefect starts) and ``alerts`` (degraded runs and the
+automation that notifies on them).
 
 The exports load on first use: importing a flow imports Prefect (seconds), which ``claimtrack extract`` and
 ``claimtrack sql`` must not pay.
