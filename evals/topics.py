@@ -91,7 +91,7 @@ def _scores(c: Counter[str]) -> dict[str, float | int]:
 def _topics_of(claim: Claim | None) -> tuple[frozenset[str] | None, tuple[tuple[str, str], ...]]:
     if claim is None:
         return None, ()
-    return frozenset(topic for topic, _ in claim.topics), tuple(claim.topics)
+    return frozenset(claim.topic_ids), tuple((t.topic, t.how) for t in claim.topics)
 
 
 def evaluate_topics(nlp: Language, folder: Path = DEFAULT_DIR, *, shared: Path | None = None) -> TopicReport:
@@ -122,7 +122,7 @@ def _news_outcomes(nlp: Language, folder: Path) -> list[TopicOutcome]:
 
 def _same_topics() -> Callable[[GoldStatement, Claim], bool]:
     def better(statement: GoldStatement, claim: Claim) -> bool:
-        return frozenset(statement.extra.get("topics") or ()) == frozenset(t for t, _ in claim.topics)
+        return frozenset(statement.extra.get("topics") or ()) == frozenset(claim.topic_ids)
 
     return better
 
