@@ -45,7 +45,7 @@ def matcher(nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> TopicMat
             "principled.",
             "China-U.S. trade relations",
         ),
-        # gaza series, g-001 (2014-07-14): the hyphen is written, left out or spaced.
+        # gaza series, gaza-01 (2014-07-15): the hyphen as written; then left out, then spaced.
         ("Egypt on Monday proposed a cease-fire to end a weeklong Israeli offensive.", "cease-fire"),
         ("Egypt on Monday proposed a ceasefire to end a weeklong Israeli offensive.", "ceasefire"),
         ("Egypt on Monday proposed a cease fire to end a weeklong Israeli offensive.", "cease fire"),

@@ -16,12 +16,12 @@ A term is found two ways, and either counts:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from core.articles import ClaimTopic
 from core.errors import ConfigError
@@ -35,8 +35,6 @@ TYPOGRAPHY = str.maketrans({**dict.fromkeys("’‘‛ʼ′`´", "'"), **dict.fr
 _LEMMA_PIPES = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "morphologizer")
 #: A word in capitals, with or without dots: an abbreviation, matched in capitals only.
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.?){2,5}$")
-
-Token.set_extension("lemma_key", getter=lambda t: (t.lemma_ or t.text).lower().translate(TYPOGRAPHY), force=True)
 
 
 class TermMatch(NamedTuple):
@@ -71,45 +69,104 @@ class TopicMatcher:
 
     def __init__(self, nlp: Language, topics: Sequence[Topic]) -> None:
         self.topics = list(topics)
-        self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        self.terms = TermIndex((t.topic_id, term) for t in self.topics for term in t.terms)
+        self.lemmas = LemmaIndex((t.topic_id, _term_lemmas(nlp, term)) for t in self.topics for term in t.terms)
         self.matcher = Matcher(nlp.vocab)
         for topic in self.topics:
-            if topic.terms:
-                alternatives = "|".join(term_regex(t) for t in sorted(topic.terms, key=len, reverse=True))
-                self.regexes.append((topic.topic_id, re.compile(alternatives, re.IGNORECASE)))
-            compiled = [_lemma_pattern(nlp, term) for term in topic.terms]
-            token_patterns = [p for p in compiled if p] + [[dict(tok) for tok in p] for p in topic.patterns]
-            if not token_patterns:
+            if not topic.patterns:
                 continue
             try:
-                self.matcher.add(topic.topic_id, token_patterns)
+                self.matcher.add(topic.topic_id, [[dict(tok) for tok in p] for p in topic.patterns])
             except (ValueError, KeyError) as exc:
                 raise ConfigError(
                     f"topic {topic.topic_id!r}: a pattern is not a valid spaCy Matcher pattern: {exc}"
                 ) from None
 
+    def text_topics(self, text: str) -> set[str]:
+        """The topics whose terms are in a short text outside the document (a title): as written only."""
+        return {m.topic_id for m in self.terms.find(text)}
+
     def matches(self, doc: Doc) -> list[TermMatch]:
         """Every match of a term or pattern in ``doc`` (a place may match several topics)."""
-        text = text_of(doc)
-        plain = text.translate(TYPOGRAPHY)
-        found = [
-            TermMatch(topic_id, m.start(), m.end(), text[m.start() : m.end()])
-            for topic_id, regex in self.regexes
-            for m in regex.finditer(plain)
-        ]
-        for match_id, start, end in self.matcher(doc):
-            span = doc[start:end]
-            found.append(TermMatch(doc.vocab.strings[match_id], span.start_char, span.end_char, span.text))
+        found = self.terms.find(text_of(doc)) + self.lemmas.find(doc)
+        if len(self.matcher):
+            for match_id, start, end in self.matcher(doc):
+                span = doc[start:end]
+                found.append(TermMatch(doc.vocab.strings[match_id], span.start_char, span.end_char, span.text))
         return found
 
 
-def _lemma_pattern(nlp: Language, term: str) -> list[dict[str, Any]] | None:
-    """A token pattern on the term's lemmas, when they differ from its words (else the regex finds it all)."""
-    words = [t.text.lower().translate(TYPOGRAPHY) for t in nlp.make_doc(term)]
-    lemmas = [t._.lemma_key for t in _lemmatise(nlp, term)]
+class LemmaIndex:
+    """The terms on lemmas (2. above), indexed by their first lemma: the document's lemmas are read once, and a
+    term is compared only where its first lemma is (the spaCy ``Matcher`` tries every pattern at every token)."""
+
+    def __init__(self, terms: Iterable[tuple[str, tuple[str, ...] | None]]) -> None:
+        self.by_first_lemma: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for topic_id, lemmas in terms:
+            if lemmas:
+                self.by_first_lemma.setdefault(lemmas[0], []).append((topic_id, lemmas))
+
+    def find(self, doc: Doc) -> list[TermMatch]:
+        lemmas = [_lemma_key(token.lemma_ or token.text) for token in doc]
+        found: list[TermMatch] = []
+        for i, lemma in enumerate(lemmas):
+            for topic_id, term in self.by_first_lemma.get(lemma, ()):
+                if tuple(lemmas[i : i + len(term)]) == term:
+                    span = doc[i : i + len(term)]
+                    found.append(TermMatch(topic_id, span.start_char, span.end_char, span.text))
+        return found
+
+
+class TermIndex:
+    """The terms as written (1. above), indexed by the words a match can start with, so a text is read once, word
+    by word, and a term's expression is tried only where its first word is."""
+
+    _WORD = re.compile(r"\w+")
+
+    def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
+        self.by_first_word: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for topic_id, term in terms:
+            expression = re.compile(term_regex(term), re.IGNORECASE)
+            for word in _first_words(term):
+                self.by_first_word.setdefault(word, []).append((topic_id, expression))
+
+    def find(self, text: str) -> list[TermMatch]:
+        plain = text.translate(TYPOGRAPHY)
+        found: list[TermMatch] = []
+        for word in self._WORD.finditer(plain):
+            for topic_id, expression in self.by_first_word.get(word.group().lower(), ()):
+                match = expression.match(plain, word.start())
+                if match:
+                    found.append(TermMatch(topic_id, match.start(), match.end(), text[match.start() : match.end()]))
+        return found
+
+
+def _first_words(term: str) -> set[str]:
+    """The words (lower case) a match of ``term`` can start with: its first word; an abbreviation's first letter
+    too ("U.S." starts with "U"); a hyphenated first word written solid too ("ceasefire" for "cease-fire")."""
+    words = re.findall(r"\w+", term.translate(TYPOGRAPHY).lower())
+    if not words:
+        return set()
+    first = {words[0]}
+    head = term.strip().split()[0] if term.strip() else ""
+    if _ABBREVIATION.match(head.split("-")[0]):
+        first.add(words[0][0])
+    if "-" in head:
+        first.add("".join(re.findall(r"\w+", head.split("'")[0].lower())))
+    return first
+
+
+def _lemma_key(lemma: str) -> str:
+    return lemma.lower().translate(TYPOGRAPHY)
+
+
+def _term_lemmas(nlp: Language, term: str) -> tuple[str, ...] | None:
+    """The term's lemmas, when they differ from its words (else the text search finds it all)."""
+    words = [_lemma_key(t.text) for t in nlp.make_doc(term)]
+    lemmas = [_lemma_key(t.lemma_ or t.text) for t in _lemmatise(nlp, term)]
     if lemmas == words or len(lemmas) != len(words):
         return None
-    return [{"_": {"lemma_key": lemma}} for lemma in lemmas]
+    return tuple(lemmas)
 
 
 def _lemmatise(nlp: Language, text: str) -> Doc:
