@@ -338,8 +338,7 @@ def add_rebuild(commands: Commands) -> None:
         "--method",
         action="append",
         choices=SIMILARITY_METHODS,
-        help="similarity method(s) for position_changes (repeatable; default lexical; minilm-onnx needs "
-        "the embeddings extra)",
+        help="similarity method(s) for position_changes (repeatable; default lexical)",
     )
     add_from_raw(rebuild)
     rebuild.set_defaults(func=run_rebuild)

@@ -128,6 +128,8 @@ class TextItem:
     published_on: date | None = None
     #: The page's URL, if any: its country-code domain tells a domestic story's government (linking.governments).
     url: str | None = None
+    #: The article's title, if any: the topics it names weigh the most in what the article is about (topics).
+    title: str | None = None
 
 
 def chunk_text(text: str, limit: int | None = None) -> list[tuple[int, str]]:
@@ -186,12 +188,13 @@ def extract_claims(
             pieces = chunk_text(item.text)
             for number, (offset, chunk) in enumerate(pieces):
                 origins.append((offset, number == len(pieces) - 1))
-                if n_process > 1 and item.published_on is None and item.url is None:
+                if n_process > 1 and item.published_on is None and item.url is None and item.title is None:
                     yield chunk
                     continue
                 doc = nlp.make_doc(chunk)
                 doc._.published_on = item.published_on
                 doc._.source_url = item.url
+                doc._.title = item.title
                 doc.user_data[TEXT_KEY] = chunk
                 yield doc
 

@@ -147,7 +147,7 @@ def extract_pages(
         except ExtractError as exc:
             result.errors[page.ref.url] = f"extract_error: {exc}"
     version = extractor_version(nlp)
-    items = [TextItem(a.text, a.published_at.date() if a.published_at else None, a.url) for _, a in ready]
+    items = [TextItem(a.text, a.published_at.date() if a.published_at else None, a.url, a.title) for _, a in ready]
     for (page, article), claims in zip(
         ready, extract_claims(nlp, items, batch_size=batch_size, n_process=n_process), strict=True
     ):

@@ -38,16 +38,19 @@ JOBS_PER_WORKER = 3
 
 
 def _warm(model: str, parent: int, seed_files: Sequence[SeedFile]) -> None:
-    """Worker initializer: leave with the parent, take the parent's seed data, then load the pipeline before the
-    first job arrives."""
+    """Worker initializer: leave with the parent, take the parent's seed data, then load the pipeline (with the
+    topics' sentence embedder) before the first job arrives."""
     # The parent's pid comes from the parent: a worker that starts after its parent was killed would read its
     # new parent (init) from os.getppid() and wait for it forever.
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
     from extractors.nlp import load_pipeline
     from extractors.seeds import Seeds, use_seeds
+    from extractors.topics import ClaimTopicsComponent
 
     use_seeds(Seeds.parse(seed_files))
-    load_pipeline(model)
+    topics = load_pipeline(model).get_pipe("claim_topics")
+    assert isinstance(topics, ClaimTopicsComponent)
+    topics.warm()
 
 
 def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:

@@ -183,8 +183,8 @@ def reprocess_articles(
 
 def _text_item(row: StoredArticle, fresh: Article | None) -> TextItem:
     if fresh is not None:
-        return TextItem(fresh.text, fresh.published_at.date() if fresh.published_at else None, row.url)
-    return TextItem(row.text, row.published_at.date() if row.published_at else None, row.url)
+        return TextItem(fresh.text, fresh.published_at.date() if fresh.published_at else None, row.url, fresh.title)
+    return TextItem(row.text, row.published_at.date() if row.published_at else None, row.url, row.title)
 
 
 def article_from_raw(row: StoredArticle, archive: RawArchive) -> Article:

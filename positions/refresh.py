@@ -31,7 +31,7 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True, kw_only=True)
 class PositionSettings:
     dedup: DedupSettings = DEFAULT_DEDUP_SETTINGS
-    #: Similarity methods to (re)compute; ``minilm-onnx`` needs the ``embeddings`` extra.
+    #: Similarity methods to (re)compute (``lexical``, ``minilm-onnx``).
     methods: tuple[str, ...] = ("lexical",)
     #: Each statement is compared with at most this many of the latest earlier ones on its topic.
     max_candidates: int = 2000

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.articles import Article, Claim, ExtractedArticle
+from core.articles import Article, Claim, ClaimTopic, ExtractedArticle
 from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from warehouse.writes import Batch, store_batch
 
@@ -32,7 +32,7 @@ def store_statement(db: Path, number: int, day: str, words: str, *, cue: str = "
         speaker="China's foreign ministry",
         speaker_canonical="China's foreign ministry",
         government="CHN",
-        topics=(("ukraine-war", "ukraine"),),
+        topics=(ClaimTopic("ukraine-war", "ukraine"),),
     )
     article = Article(
         url=f"https://news.example.org/{number}",
