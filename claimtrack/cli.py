@@ -183,14 +183,22 @@ def add_sql(commands: Commands) -> None:
     sql = commands.add_parser(
         "sql",
         help="run SQL against the database (read-only)",
-        description="Run one SQL statement on a read-only connection. Works while an "
-        "ingest is running: it waits (up to --wait seconds) for the writer's current batch.",
+        description="Run SQL on a read-only connection that reads the database only (no other files, no network, "
+        "no extensions); several statements run in order and each result is printed. Works while an ingest is "
+        "running: it waits (up to --wait seconds) for the writer's current batch.",
     )
     add_db(sql)
-    sql.add_argument("query", help='the SQL statement, e.g. "SELECT * FROM claims LIMIT 5"')
+    sql.add_argument("query", help='the SQL, e.g. "SELECT * FROM claims LIMIT 5"')
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the write lock (default 30)")
     sql.add_argument("--max-width", type=int, default=60, help="truncate table cells to this width (table format)")
+    sql.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the query after this long (default 60; 0 = no limit): a running query keeps an ingest waiting",
+    )
     sql.set_defaults(func=run_sql)
 
 
@@ -198,13 +206,18 @@ def run_sql(args: argparse.Namespace) -> int:
     from claimtrack.formatting import format_json_rows, format_table, write_csv
     from warehouse import reads
 
-    result = reads.run_sql(args.db or default_db(), args.query, timeout_s=args.wait)
-    if args.format == "csv":
-        write_csv(result.columns, result.rows, sys.stdout)
-    elif args.format == "json":
-        print(format_json_rows(result.columns, result.rows))
-    else:
-        print(format_table(result.columns, result.rows, args.max_width))
+    limits = reads.QueryLimits(lock_wait_s=args.wait)
+    if args.timeout is not None:
+        limits = reads.QueryLimits(lock_wait_s=args.wait, timeout_s=args.timeout or None)
+    for number, result in enumerate(reads.run_adhoc(args.db or default_db(), args.query, limits)):
+        if number:
+            print()  # several statements: each result printed, a blank line between them
+        if args.format == "csv":
+            write_csv(result.columns, result.rows, sys.stdout)
+        elif args.format == "json":
+            print(format_json_rows(result.columns, result.rows))
+        else:
+            print(format_table(result.columns, result.rows, args.max_width))
     return 0
 
 

@@ -21,6 +21,16 @@ from core.errors import DatabaseLocked, WarehouseError
 WRITE_LOCK_TIMEOUT_S = 120.0
 #: How long a reader waits for the writer's current batch to finish.
 READ_LOCK_TIMEOUT_S = 30.0
+#: DuckDB settings of the connection ad-hoc SQL runs on (``claimtrack sql``): read-only is not enough, since SQL
+#: can ATTACH another file read-write (or this one, through a hard link), COPY or EXPORT to any path, point
+#: profiling output at a file, or INSTALL an extension from the network. No file or network access beyond the
+#: database itself, no extension loading, and the configuration locked so that SQL cannot turn any of it back on.
+SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -28,8 +38,15 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting lock" in text or "Could not set lock" in text)
 
 
-def connect(db: Path, *, read_only: bool = False, timeout_s: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open ``db``, retrying with jittered backoff while another process holds a conflicting lock."""
+def connect(
+    db: Path,
+    *,
+    read_only: bool = False,
+    timeout_s: float | None = None,
+    config: dict[str, str | bool | int | float | list[str]] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open ``db``, retrying with jittered backoff while another process holds a conflicting lock. ``config``:
+    DuckDB settings for the connection (:data:`SANDBOX_CONFIG` for ad-hoc SQL)."""
     if read_only and not db.exists():
         raise WarehouseError(f"no database at {db}: run `make run` (or `claimtrack ingest --db {db}`) first")
     if not read_only:
@@ -39,7 +56,7 @@ def connect(db: Path, *, read_only: bool = False, timeout_s: float | None = None
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(db), read_only=read_only)
+            return duckdb.connect(str(db), read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise WarehouseError(f"cannot open {db}: {exc}") from None
@@ -54,9 +71,10 @@ def connect(db: Path, *, read_only: bool = False, timeout_s: float | None = None
 
 
 @contextmanager
-def reader(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit so the writer can get in again."""
-    con = connect(db, read_only=True, timeout_s=timeout_s)
+def reader(db: Path, *, timeout_s: float | None = None, sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit so the writer can get in again; ``sandboxed`` for SQL we did not
+    write (:data:`SANDBOX_CONFIG`)."""
+    con = connect(db, read_only=True, timeout_s=timeout_s, config=SANDBOX_CONFIG if sandboxed else None)
     try:
         yield con
     finally:
