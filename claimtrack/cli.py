@@ -554,9 +554,11 @@ def add_positions(commands: Commands) -> None:
 
 def run_positions(args: argparse.Namespace) -> int:
     from claimtrack.timeline import render_positions
+    from core.text import escape_control_chars
 
     db = args.db or default_db()
-    print(render_positions(db, args.government, args.topic, since=args.since, grain=args.by, method=args.method))
+    timeline = render_positions(db, args.government, args.topic, since=args.since, grain=args.by, method=args.method)
+    print(escape_control_chars(timeline))  # page text stored before control characters were stripped
     return 0
 
 

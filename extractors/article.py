@@ -11,12 +11,15 @@ import trafilatura
 from core.articles import Article
 from core.dates import parse_date
 from core.errors import ExtractError
+from core.text import strip_control_chars
 from extractors.encoding import decode_body
 
-#: Bumped whenever the text we store for the same page could change (settings, post-filters).
-ARTICLE_EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/1"
-#: Version of the plain-text path (saved ``.txt`` files are stored as they are, minus a date header).
-TEXT_EXTRACTOR_VERSION = "text/1"
+#: Bumped whenever the text we store for the same page could change (settings, post-filters). /2: control
+#: characters stripped, a declared charset decoded with bad bytes replaced (issue 15).
+ARTICLE_EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/2"
+#: Version of the plain-text path (saved ``.txt`` files are stored as they are, minus a date header and control
+#: characters).
+TEXT_EXTRACTOR_VERSION = "text/2"
 #: Every article extractor version the current code produces: a stored article with another one is stale.
 CURRENT_ARTICLE_VERSIONS = frozenset({ARTICLE_EXTRACTOR_VERSION, TEXT_EXTRACTOR_VERSION})
 
@@ -58,19 +61,23 @@ def extract_article(
         )
     except Exception as exc:  # trafilatura raises assorted lxml/parser errors on hostile markup
         raise ExtractError(f"trafilatura failed on {url}: {type(exc).__name__}: {exc}") from exc
-    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    text = strip_control_chars((getattr(document, "text", None) or "") if document is not None else "").strip()
     if len(text) < settings.min_text_chars:
         raise ExtractError(f"no article text ({len(text)} chars, need {settings.min_text_chars}) in {url}")
     return Article(
         url=url,
         text=text,
-        title=getattr(document, "title", None),
-        author=getattr(document, "author", None),
+        title=_clean(getattr(document, "title", None)),
+        author=_clean(getattr(document, "author", None)),
         published_at=parse_date(getattr(document, "date", None)),
-        sitename=getattr(document, "sitename", None),
+        sitename=_clean(getattr(document, "sitename", None)),
         language=getattr(document, "language", None),
         extractor_version=ARTICLE_EXTRACTOR_VERSION,
     )
+
+
+def _clean(value: str | None) -> str | None:
+    return strip_control_chars(value) if value else value
 
 
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*")
@@ -86,8 +93,9 @@ def split_date_header(raw: str) -> tuple[str, datetime | None, int]:
 
 
 def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
-    """An article from plain text (a saved ``.txt`` file): the text as is, minus an optional date header."""
-    text, published, _ = split_date_header(raw)
+    """An article from plain text (a saved ``.txt`` file): the text as is, minus an optional date header and
+    control characters (``core.text``)."""
+    text, published, _ = split_date_header(strip_control_chars(raw))
     text = text.rstrip()
     if not text:
         raise ExtractError(f"empty text file: {url}")
@@ -95,7 +103,7 @@ def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
     return Article(
         url=url,
         text=text,
-        title=title or first_line[:200],
+        title=_clean(title) or first_line[:200],
         published_at=published,
         extractor_version=TEXT_EXTRACTOR_VERSION,
     )
