@@ -12,7 +12,7 @@ from core.articles import Article
 from core.dates import parse_date
 from core.errors import ExtractError
 from core.text import strip_control_chars
-from extractors.encoding import decode_body
+from extractors.encoding import decode
 
 #: Bumped whenever the text we store for the same page could change (settings, post-filters). /2: control
 #: characters stripped, a declared charset decoded with bad bytes replaced (issue 15).
@@ -48,7 +48,8 @@ def extract_article(
     settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS,
 ) -> Article:
     """Main text and metadata of an HTML page. Raises :class:`ExtractError` when there is no article."""
-    html = decode_body(body, content_type)[0] if isinstance(body, bytes) else body
+    decoded = decode(body, content_type) if isinstance(body, bytes) else None
+    html = decoded.text if decoded is not None else str(body)
     try:
         document = trafilatura.bare_extraction(
             html,
@@ -73,6 +74,7 @@ def extract_article(
         sitename=_clean(getattr(document, "sitename", None)),
         language=getattr(document, "language", None),
         extractor_version=ARTICLE_EXTRACTOR_VERSION,
+        notes=(decoded.note,) if decoded is not None and decoded.note else (),
     )
 
 
@@ -92,7 +94,7 @@ def split_date_header(raw: str) -> tuple[str, datetime | None, int]:
     return raw[match.end() :], parse_date(match.group(1)), match.end()
 
 
-def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
+def text_article(raw: str, url: str, *, title: str | None = None, notes: tuple[str, ...] = ()) -> Article:
     """An article from plain text (a saved ``.txt`` file): the text as is, minus an optional date header and
     control characters (``core.text``)."""
     text, published, _ = split_date_header(strip_control_chars(raw))
@@ -106,6 +108,7 @@ def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
         title=_clean(title) or first_line[:200],
         published_at=published,
         extractor_version=TEXT_EXTRACTOR_VERSION,
+        notes=notes,
     )
 
 

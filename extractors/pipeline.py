@@ -25,7 +25,7 @@ from extractors.article import (
     extract_article,
     text_article,
 )
-from extractors.encoding import decode_body
+from extractors.encoding import decode
 from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline, seed_files
 from extractors.workers import extraction_pool, split_jobs
 
@@ -35,6 +35,9 @@ class Extraction:
     articles: list[ExtractedArticle] = field(default_factory=list)
     #: URL -> why no article came out of the page (stored in ``fetches.extract_error``).
     errors: dict[str, str] = field(default_factory=dict)
+    #: URL -> what went wrong making an article's text that did not stop it (``Article.notes``; stored in
+    #: ``fetches.extract_error`` too, but the article is stored and the page is no failure).
+    notes: dict[str, str] = field(default_factory=dict)
     #: Per source: pages run through the extractors (trafilatura, then spaCy); reused ones are not counted.
     extracted: dict[str, int] = field(default_factory=dict)
     #: Pages whose body has a stored extraction, to be stored as a copy of it (not extracted).
@@ -44,6 +47,7 @@ class Extraction:
         self.articles.extend(other.articles)
         self.reuses.extend(other.reuses)
         self.errors.update(other.errors)
+        self.notes.update(other.notes)
         for source, number in other.extracted.items():
             self.extracted[source] = self.extracted.get(source, 0) + number
 
@@ -70,12 +74,19 @@ def article_version_for(page: FetchedPage) -> str:
     return TEXT_EXTRACTOR_VERSION if is_plain_text(page) else ARTICLE_EXTRACTOR_VERSION
 
 
+#: Saved files (``directory`` sources, URLs ``local:<source>/<path>``) are UTF-8 unless they declare otherwise.
+SAVED_FILE_CHARSET = "utf-8"
+
+
 def page_to_article(page: FetchedPage, settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS) -> Article:
     """HTML through trafilatura; ``text/plain`` (saved ``.txt`` files) as is."""
     fetch = page.fetch
     assert fetch.body is not None
     if is_plain_text(page):
-        article = text_article(decode_body(fetch.body, fetch.content_type)[0], page.ref.url, title=page.ref.title)
+        assumed = SAVED_FILE_CHARSET if page.ref.url.startswith("local:") else None
+        decoded = decode(fetch.body, fetch.content_type, assumed=assumed)
+        notes = (decoded.note,) if decoded.note else ()
+        article = text_article(decoded.text, page.ref.url, title=page.ref.title, notes=notes)
     else:
         article = extract_article(fetch.body, page.ref.url, content_type=fetch.content_type, settings=settings)
     if article.published_at is None and page.ref.published_at is not None:
@@ -151,6 +162,8 @@ def extract_pages(
     for (page, article), claims in zip(
         ready, extract_claims(nlp, items, batch_size=batch_size, n_process=n_process), strict=True
     ):
+        if article.notes:
+            result.notes[page.ref.url] = "; ".join(article.notes)
         result.articles.append(
             ExtractedArticle(
                 article=article,
