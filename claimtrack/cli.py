@@ -640,6 +640,9 @@ def run_backfill(args: argparse.Namespace) -> int:
     with listening(TerminalBar()):
         summary = backfill(params)
     print_run_summary(summary, as_json=args.json)
+    if summary.get("status") != "completed":
+        say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
+        return 1
     return 0
 
 

@@ -40,6 +40,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines += [f"  {source}: {error}" for source, error in failed[:MAX_PROBLEMS]]
         if len(failed) > MAX_PROBLEMS:
             lines.append(f"  ... and {len(failed) - MAX_PROBLEMS} more (see the fetches table)")
+    for path, skipped in summary.get("warc_damage", {}).items():
+        lines.append(f"damaged WARC:     {path}: {skipped} bytes of damaged records skipped, the rest imported")
     lines += [
         "",
         f"sources polled:   {len(rows)}",

@@ -50,6 +50,12 @@ class BackfillSummary(IngestSummary):
     failed_batches: list[str] = field(default_factory=list)
     #: Per source: listing entries left out because their publication date is outside since/until.
     outside_window: dict[str, int] = field(default_factory=dict)
+    #: WARC file -> bytes of damaged records passed over (every intact record is imported; the source's errors say
+    #: where the damage is). The run then ends ``completed_with_errors``.
+    warc_damage: dict[str, int] = field(default_factory=dict)
+
+    def settled_status(self) -> str:
+        return "completed_with_errors" if self.warc_damage else super().settled_status()
 
 
 @task(
@@ -123,7 +129,7 @@ def backfill(params: BackfillParams = DEFAULT_BACKFILL) -> dict[str, Any]:
         tracker.finish()
         # 3. Positions and totals, as after a scheduled run.
         settle(job)
-        run.status = job.summary.status = "completed"
+        run.status = job.summary.status = job.summary.settled_status()
         return job.summary.as_dict()
 
 
@@ -301,6 +307,8 @@ def plan_warc_file(job: Backfill, path: str) -> list[WarcBatch]:
     scanned = scan(path)
     for error in scanned.errors:
         report.note(error)
+    if scanned.skipped_bytes:
+        job.summary.warc_damage[path] = scanned.skipped_bytes
     report.discovered += len(scanned.entries)
     known = known_pages(Path(job.db), [entry.url for entry in scanned.entries])
     offsets = []
