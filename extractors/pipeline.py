@@ -26,7 +26,16 @@ from extractors.article import (
     text_article,
 )
 from extractors.encoding import decode
-from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline, seed_files
+from extractors.nlp import (
+    DEFAULT_TEXT_LIMITS,
+    TextItem,
+    TextLimits,
+    claims_per_text,
+    extractor_version,
+    load_pipeline,
+    seed_files,
+)
+from extractors.timelimit import time_limit
 from extractors.workers import extraction_pool, split_jobs
 
 
@@ -149,19 +158,27 @@ def extract_pages(
     settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS,
     batch_size: int = 32,
     n_process: int = 1,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
 ) -> Extraction:
+    """Articles and claims of one source's pages. A page that yields no article, or whose extraction runs past
+    ``limits.page_seconds`` (trafilatura, then the claim rules, each), is recorded in ``errors``; the rest go on."""
     result = Extraction(extracted={source_name: len(pages)} if pages else {})
     ready: list[tuple[FetchedPage, Article]] = []
     for page in pages:
         try:
-            ready.append((page, page_to_article(page, settings)))
+            with time_limit(limits.page_seconds, message=limits.overrun("trafilatura")):
+                article = page_to_article(page, settings)
         except ExtractError as exc:
             result.errors[page.ref.url] = f"extract_error: {exc}"
+        else:
+            ready.append((page, article))
     version = extractor_version(nlp)
     items = [TextItem(a.text, a.published_at.date() if a.published_at else None, a.url) for _, a in ready]
-    for (page, article), claims in zip(
-        ready, extract_claims(nlp, items, batch_size=batch_size, n_process=n_process), strict=True
-    ):
+    found = claims_per_text(nlp, items, batch_size=batch_size, n_process=n_process, limits=limits)
+    for (page, article), claims in zip(ready, found, strict=True):
+        if claims.error is not None:
+            result.errors[page.ref.url] = f"extract_error: {claims.error}"
+            continue
         if article.notes:
             result.notes[page.ref.url] = "; ".join(article.notes)
         result.articles.append(
@@ -171,7 +188,7 @@ def extract_pages(
                 outlet=outlet or article.sitename,
                 content_sha256=page.fetch.content_sha256,
                 final_url=page.fetch.final_url,
-                claims=claims,
+                claims=claims.claims,
                 claims_version=version,
             )
         )
@@ -186,6 +203,7 @@ def extract_by_source(
     processes: int = 1,
     model: str | None = None,
     prior: PriorLookup | None = None,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
 ) -> Extraction:
     """:func:`extract_pages` for a batch that mixes sources (the crawler interleaves hosts and sources).
 
@@ -203,13 +221,13 @@ def extract_by_source(
     if processes > 1 and model is not None and len(pages) > 1:
         pool = extraction_pool(model, processes, extractor_version(nlp), seed_files(nlp))
         jobs = [
-            ExtractionJob(chunk, name, outlets.get(name), model)
+            ExtractionJob(chunk, name, outlets.get(name), model, limits)
             for name, group in groups.items()
             for chunk in split_jobs(group, processes)
         ]
         parts = pool.map(run_extraction_job, jobs)
     else:
-        parts = [extract_pages(group, name, outlets.get(name), nlp) for name, group in groups.items()]
+        parts = [extract_pages(group, name, outlets.get(name), nlp, limits=limits) for name, group in groups.items()]
     for part in parts:
         result.add(part)
     return result
@@ -223,8 +241,9 @@ class ExtractionJob:
     source: str
     outlet: str | None
     model: str
+    limits: TextLimits = DEFAULT_TEXT_LIMITS
 
 
 def run_extraction_job(job: ExtractionJob) -> Extraction:
     """In a worker: :func:`extract_pages` with the worker's own pipeline (loaded once per process)."""
-    return extract_pages(job.pages, job.source, job.outlet, load_pipeline(job.model))
+    return extract_pages(job.pages, job.source, job.outlet, load_pipeline(job.model), limits=job.limits)
