@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import trafilatura
@@ -35,6 +35,10 @@ class ArticleSettings:
     favor_recall: bool = False
     #: An extraction shorter than this is treated as a failure (paywall stubs, cookie walls, index pages).
     min_text_chars: int = 200
+    #: A text longer than this is cut at a paragraph break before it, and the page's ``fetches.extract_error`` says
+    #: so. A news article runs to 2,000-20,000 characters; half a million is a book, whose claims would take
+    #: the rules longer than their time limit (``extractors.nlp.TextLimits.page_seconds``) anyway.
+    max_text_chars: int = 500_000
 
 
 DEFAULT_ARTICLE_SETTINGS = ArticleSettings()
@@ -112,3 +116,13 @@ def text_article(raw: str, url: str, *, title: str | None = None, notes: tuple[s
     )
 
 
+def within_limit(article: Article, settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS) -> Article:
+    """``article`` with its text cut to ``settings.max_text_chars`` at the last line break before it (in the second
+    half of what is kept; else at the limit), and a note saying so; unchanged when it is short enough."""
+    limit = settings.max_text_chars
+    if len(article.text) <= limit:
+        return article
+    cut = article.text.rfind("\n", limit // 2, limit + 1)
+    kept = article.text[: cut if cut > 0 else limit].rstrip()
+    note = f"text cut to {len(kept)} of {len(article.text)} characters (max_text_chars)"
+    return replace(article, text=kept, notes=(*article.notes, note))

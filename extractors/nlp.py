@@ -15,9 +15,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 
 import spacy
 from spacy.language import Language
@@ -181,6 +180,10 @@ class TextLimits:
 
     #: Texts longer than this go through spaCy in pieces cut at paragraph breaks, their claims put back together.
     chunk_chars: int = MAX_CHUNK_CHARS
+    #: Characters of one spaCy batch (with at most ``batch_size`` chunks): what bounds the memory of extraction,
+    #: whatever the pages, since a batch in flight costs about 3 KB per character (measured: 300,000 characters
+    #: in one batch +936 MB; 100,000 about +330 MB). 32 news pages of 5,000 characters make two batches.
+    batch_chars: int = 100_000
     #: Seconds the claim rules (claims, linking, subjects, topics) may spend on one text, and trafilatura on one
     #: page. Past it the page is recorded as failed (``ExtractTimeout``) and the batch goes on; None: no limit.
     #: A news page needs well under a second of either; a run of 2,500 ``"he said" "`` took the rules minutes.
@@ -227,10 +230,11 @@ def claims_per_text(
     """Claims of each text, in input order, via ``nlp.pipe``.
 
     In this process (``n_process`` 1, what the flows and their worker processes run), spaCy's own components are
-    batched by ``nlp.pipe`` and claimtrack's (:data:`SEEDED_COMPONENTS`) run here, text by text, within
-    ``limits.page_seconds``: a text that runs out gives a :class:`TextClaims` with its error and the others go on.
-    With ``n_process`` > 1 (``claimtrack extract --n-process``, evaluations) spaCy's processes run everything and
-    no time limit applies.
+    batched by ``nlp.pipe`` in batches of at most ``limits.batch_chars`` characters, and claimtrack's
+    (:data:`SEEDED_COMPONENTS`) run here, text by text, within ``limits.page_seconds``: a text that runs out gives
+    a :class:`TextClaims` with its error and the others go on. With ``n_process`` > 1 (``claimtrack extract
+    --n-process``, evaluations) spaCy's processes run everything, in batches of ``batch_size`` chunks, and no
+    time limit applies.
 
     Where each chunk came from travels beside the pipe, in input order (``nlp.pipe`` keeps it), not inside the
     ``Doc``: with several processes a text without a date goes to the workers as a plain string, which costs less to
@@ -239,23 +243,15 @@ def claims_per_text(
     if n_process > 1:
         yield from _claims_in_workers(nlp, items, batch_size, n_process, limits)
     else:
-        yield from _claims_in_process(nlp, iter(items), batch_size, limits)
+        yield from _claims_in_process(nlp, items, batch_size, limits)
 
 
 def _chunks(
-    nlp: Language,
-    items: Iterable[TextItem],
-    origins: deque[tuple[int, bool]],
-    limits: TextLimits,
-    *,
-    plain: bool = False,
-    taken: deque[TextItem] | None = None,
+    nlp: Language, items: Iterable[TextItem], origins: deque[tuple[int, bool]], limits: TextLimits, *, plain: bool
 ) -> Iterator[str | Doc]:
     """Each text's chunks as ``Doc`` objects (``plain``: undated texts as strings), their ``(offset, last chunk?)``
-    appended to ``origins`` and each text to ``taken`` as it is read."""
+    appended to ``origins``."""
     for item in items:
-        if taken is not None:
-            taken.append(item)
         pieces = chunk_text(item.text, limits.chunk_chars)
         for number, (offset, chunk) in enumerate(pieces):
             origins.append((offset, number == len(pieces) - 1))
@@ -283,49 +279,66 @@ def _claims_in_workers(
             pending = []
 
 
+@dataclass
+class _TextRun:
+    """One text on its way through the claim rules: its claims so far, the seconds they took, why it failed."""
+
+    claims: list[Claim] = field(default_factory=list)
+    spent_s: float = 0.0
+    error: str | None = None
+
+
 def _claims_in_process(
-    nlp: Language, items: Iterator[TextItem], batch_size: int, limits: TextLimits
+    nlp: Language, items: Iterable[TextItem], batch_size: int, limits: TextLimits
 ) -> Iterator[TextClaims]:
-    """spaCy's components batched by ``nlp.pipe``, ours run here text by text within the time limit. A text past it
-    fails alone: the pipe is started again with the texts it had taken after that one."""
+    """spaCy's own components run by ``nlp.pipe`` on batches of at most ``batch_size`` chunks and
+    ``limits.batch_chars`` characters (what bounds memory: a batch costs about 3 KB per character); ours run here,
+    chunk by chunk, each text within ``limits.page_seconds``. A text past it fails alone."""
     rules = [(name, component) for name, component in nlp.pipeline if name in SEEDED_COMPONENTS]
-    todo: Iterator[TextItem] = items
-    while True:
-        taken: deque[TextItem] = deque()
-        origins: deque[tuple[int, bool]] = deque()
-        chunks = _chunks(nlp, todo, origins, limits, taken=taken)
-        docs = nlp.pipe(chunks, batch_size=batch_size, disable=[name for name, _ in rules])
-        try:
-            yield from _run_rules(docs, rules, taken, origins, limits)
-            return
-        except ExtractTimeout as exc:
-            taken.popleft()
-            yield TextClaims([], str(exc))
-            todo = chain(list(taken), todo)
+    spacy_only = [name for name, _ in rules]
+    origins: deque[tuple[int, bool]] = deque()
+    run = _TextRun()
+    for batch in _char_batches(_chunks(nlp, items, origins, limits, plain=False), batch_size, limits.batch_chars):
+        for doc in nlp.pipe(batch, batch_size=len(batch), disable=spacy_only):
+            offset, last = origins.popleft()
+            if run.error is None:
+                _apply_rules(doc, rules, run, offset, limits)
+            if last:
+                yield TextClaims([] if run.error else run.claims, run.error)
+                run = _TextRun()
 
 
-def _run_rules(
-    docs: Iterable[Doc],
-    rules: list[tuple[str, Callable[[Doc], Doc]]],
-    taken: deque[TextItem],
-    origins: deque[tuple[int, bool]],
-    limits: TextLimits,
-) -> Iterator[TextClaims]:
-    pending: list[Claim] = []
-    spent = 0.0  # seconds the rules have spent on the current text's chunks so far
+def _char_batches(docs: Iterable[str | Doc], most: int, most_chars: int) -> Iterator[list[str | Doc]]:
+    """``docs`` in order, in batches of at most ``most`` documents and ``most_chars`` characters (a longer document
+    is a batch of its own)."""
+    batch: list[str | Doc] = []
+    chars = 0
     for doc in docs:
-        offset, last = origins.popleft()
-        started = time.monotonic()
-        budget = None if limits.page_seconds is None else limits.page_seconds - spent
+        size = len(doc) if isinstance(doc, str) else len(doc.user_data[TEXT_KEY])
+        if batch and (len(batch) >= most or chars + size > most_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(doc)
+        chars += size
+    if batch:
+        yield batch
+
+
+def _apply_rules(
+    doc: Doc, rules: list[tuple[str, Callable[[Doc], Doc]]], run: _TextRun, offset: int, limits: TextLimits
+) -> None:
+    """claimtrack's components on one chunk, within what is left of its text's time; a text past it is failed."""
+    started = time.monotonic()
+    budget = None if limits.page_seconds is None else limits.page_seconds - run.spent_s
+    try:
         with time_limit(budget, message=limits.overrun("the claim rules")):
             for _, component in rules:
                 doc = component(doc)
-        spent += time.monotonic() - started
-        _gather(pending, doc, offset)
-        if last:
-            taken.popleft()
-            yield TextClaims(pending)
-            pending, spent = [], 0.0
+    except ExtractTimeout as exc:
+        run.error = str(exc)
+        return
+    run.spent_s += time.monotonic() - started
+    _gather(run.claims, doc, offset)
 
 
 def _gather(pending: list[Claim], doc: Doc, offset: int) -> None:

@@ -24,6 +24,7 @@ from extractors.article import (
     ArticleSettings,
     extract_article,
     text_article,
+    within_limit,
 )
 from extractors.encoding import decode
 from extractors.nlp import (
@@ -88,7 +89,8 @@ SAVED_FILE_CHARSET = "utf-8"
 
 
 def page_to_article(page: FetchedPage, settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS) -> Article:
-    """HTML through trafilatura; ``text/plain`` (saved ``.txt`` files) as is."""
+    """HTML through trafilatura; ``text/plain`` (saved ``.txt`` files) as is; a text over
+    ``settings.max_text_chars`` cut (``extractors.article.within_limit``)."""
     fetch = page.fetch
     assert fetch.body is not None
     if is_plain_text(page):
@@ -101,7 +103,7 @@ def page_to_article(page: FetchedPage, settings: ArticleSettings = DEFAULT_ARTIC
     if article.published_at is None and page.ref.published_at is not None:
         # The feed or sitemap knew the date when the page did not say it.
         article = _with_date(article, page)
-    return article
+    return within_limit(article, settings)
 
 
 def _with_date(article: Article, page: FetchedPage) -> Article:
