@@ -47,7 +47,6 @@ from warehouse.reads import known_pages
 @dataclass
 class BackfillSummary(IngestSummary):
     batches: int = 0
-    failed_batches: list[str] = field(default_factory=list)
     #: Per source: listing entries left out because their publication date is outside since/until.
     outside_window: dict[str, int] = field(default_factory=dict)
     #: WARC file -> bytes of damaged records passed over (every intact record is imported; the source's errors say

@@ -49,6 +49,7 @@ from flows.summary import (
     report_batch,
     report_discovery,
     report_failed_batch,
+    report_failed_fetch,
     report_plan,
 )
 from positions.refresh import Workers
@@ -134,6 +135,7 @@ def ingest(params: IngestParams = DEFAULT_INGEST) -> dict[str, Any]:
         crawled = crawl_batches(crawl, crawler, found.hosts, sources, settings, run.run_id, reports)
         listings(found, crawl, crawled.open_urls, str(settings.db), str(settings.archive_dir), run.run_id)
         summary.hosts_skipped = crawled.hosts.skipped()
+        summary.failed_batches = crawled.failed
         refresh_and_total(summary, settings)
         run.status = summary.status = summary.settled_status()
         return summary.as_dict()
@@ -194,10 +196,13 @@ def crawl_batches(
     previous: _InFlight | None = None
     for number in range(1, total + 1):
         assert pending is not None
-        fetched = pending.result()
-        done.hosts = fetched.hosts
+        fetched = _fetched(pending, crawl.batches[number - 1], f"batch {number}/{total}", reports, done)
+        if fetched is not None:
+            done.hosts = fetched.hosts
         if number < total:  # fetch the next batch while this one is extracted and stored
             pending = fetch.submit(crawl.batches[number], crawler, done.hosts)
+        if fetched is None:
+            continue
         current = _InFlight(
             number, fetched, extract.submit(fetched, outlets, db_path, settings.model, settings.processes)
         )
@@ -210,6 +215,25 @@ def crawl_batches(
     if previous is not None:
         _finish_batch(previous, total, settings, run_id, reports, done, on_batch)
     return done
+
+
+def _fetched(
+    pending: PrefectFuture[FetchedBatch],
+    batch: list[PageTask],
+    label: str,
+    reports: SourceReports,
+    done: CrawledBatches,
+) -> FetchedBatch | None:
+    """The fetched batch, or None when its task failed past its retries: then the batch is recorded as failed (its
+    pages stay open, so their listings are read again and they are fetched next run) and the run goes on."""
+    try:
+        return pending.result()
+    except Exception as exc:
+        done.open_urls |= {task.ref.url for task in batch}
+        report_failed_fetch(batch, exc, reports)
+        done.failed.append(f"{label}: fetch failed: {type(exc).__name__}: {exc}")
+        get_run_logger().warning("%s could not be fetched: %s", label, exc)
+        return None
 
 
 @dataclass
