@@ -12,14 +12,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic_core import ValidationError
 
-from core.errors import ClaimtrackError
+from core.errors import ClaimtrackError, DiskFull
 from core.settings import default_db, default_model
 
 if TYPE_CHECKING:
@@ -141,6 +142,18 @@ def print_run_summary(summary: dict[str, Any], *, as_json: bool) -> None:
     print(json.dumps(summary, indent=2, default=str) if as_json else format_summary(summary))
 
 
+@contextmanager
+def summary_when_stopped(*, as_json: bool) -> Iterator[None]:
+    """A run that stopped for lack of room to write (``DiskFull``) still prints its summary as far as it got, then
+    the error (one line, exit 2)."""
+    try:
+        yield
+    except DiskFull as exc:
+        if exc.summary:
+            print_run_summary(exc.summary, as_json=as_json)
+        raise
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -168,7 +181,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     from flows.params import IngestParams
 
     processes = processes_option(args.processes)
-    summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
+    with summary_when_stopped(as_json=args.json):
+        summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
     print_run_summary(summary, as_json=args.json)
     if summary.get("status") != "completed":
         say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
@@ -637,7 +651,7 @@ def run_backfill(args: argparse.Namespace) -> int:
     from core.progress import TerminalBar, listening
     from flows.backfill import backfill
 
-    with listening(TerminalBar()):
+    with listening(TerminalBar()), summary_when_stopped(as_json=args.json):
         summary = backfill(params)
     print_run_summary(summary, as_json=args.json)
     if summary.get("status") != "completed":

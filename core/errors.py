@@ -23,10 +23,13 @@ ClaimtrackError
 ├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
+    ├── DiskFull                no space left to write the database or the raw archive: the run stops
     └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class ClaimtrackError(Exception):
@@ -143,6 +146,14 @@ class WarehouseError(ClaimtrackError):
 
 class DatabaseLocked(WarehouseError):
     """Another process held the DuckDB lock for longer than we were willing to wait."""
+
+
+class DiskFull(WarehouseError):
+    """No room to write the database or the raw archive (the disk is full, a quota or a file size limit is
+    reached). Every later write would fail the same way, so a run stops at the first one: what was committed
+    before is kept. ``summary`` is the run's summary as far as it got (set by the run's lifecycle)."""
+
+    summary: dict[str, Any] | None = None
 
 
 class QueryError(WarehouseError):

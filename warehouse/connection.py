@@ -7,6 +7,7 @@ therefore holds the write lock only for one short transaction per batch (``write
 
 from __future__ import annotations
 
+import errno
 import random
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from core.errors import DatabaseLocked, WarehouseError
+from core.errors import DatabaseLocked, DiskFull, WarehouseError
 
 #: How long a writer waits for readers (or another writer) to let go of the file.
 WRITE_LOCK_TIMEOUT_S = 120.0
@@ -31,6 +32,31 @@ SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False,
     "lock_configuration": True,
 }
+
+
+#: ``errno`` values that mean "no room to write": a full disk, a quota, a file size limit (``ulimit -f``).
+_NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: How DuckDB words the same (it reports the OS error as text).
+_NO_SPACE_WORDS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """Did ``exc`` (or an exception it was raised from or while handling) fail for lack of room to write?"""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _NO_SPACE_ERRNOS:
+            return True
+        if isinstance(seen, duckdb.Error) and any(words in str(seen) for words in _NO_SPACE_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def disk_full(exc: BaseException, where: Path) -> DiskFull:
+    return DiskFull(
+        f"no space left to write {where} ({exc}). Everything committed before is kept: free some space (or raise "
+        "the quota) and run again; only what is missing is done"
+    )
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -87,7 +113,12 @@ def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
     one transaction (commit on success)."""
     from warehouse.schema import upgrade
 
-    con = connect(db, read_only=False, timeout_s=timeout_s)
+    try:
+        con = connect(db, read_only=False, timeout_s=timeout_s)
+    except WarehouseError as exc:
+        if out_of_space(exc):
+            raise disk_full(exc, db) from exc
+        raise
     try:
         upgrade(con)
         con.execute("begin transaction")
@@ -97,5 +128,9 @@ def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
             con.execute("rollback")
             raise
         con.execute("commit")
+    except (duckdb.Error, OSError) as exc:
+        if out_of_space(exc):
+            raise disk_full(exc, db) from exc
+        raise
     finally:
         con.close()
