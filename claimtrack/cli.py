@@ -177,12 +177,16 @@ def add_ingest(commands: Commands) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest
-    from flows.params import IngestParams
+    from flows.runlock import one_run_per_database
 
     processes = processes_option(args.processes)
-    with summary_when_stopped(as_json=args.json):
-        summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
+    # Taken here, before Prefect starts (seconds), so that a second ingest on the same database stops at once.
+    with one_run_per_database(args.db or default_db()):
+        from flows.ingest import ingest
+        from flows.params import IngestParams
+
+        with summary_when_stopped(as_json=args.json):
+            summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
     print_run_summary(summary, as_json=args.json)
     if summary.get("status") != "completed":
         say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")

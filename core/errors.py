@@ -20,6 +20,7 @@ ClaimtrackError
 ├── ExtractError                a page was fetched but yields no usable article text
 │   └── ExtractTimeout          its extraction ran past the per-page time limit (TextLimits.page_seconds)
 ├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
+├── RunInProgress               another ingest is running on the same database: this one stops at once
 ├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
@@ -134,6 +135,10 @@ class ExtractTimeout(ExtractError):
 class BackfillIncomplete(ClaimtrackError):
     """Some backfill batches failed after their retries; the rest is committed. Running the same backfill again
     does only what is missing."""
+
+
+class RunInProgress(ClaimtrackError):
+    """Another ingest holds the database (``flows.runlock``): this run stops before doing anything."""
 
 
 class EvaluationDataError(ClaimtrackError):

@@ -45,6 +45,7 @@ from flows.common import (
 )
 from flows.params import DEFAULT_INGEST, IngestParams
 from flows.refresh import refresh_positions
+from flows.runlock import one_run_per_database
 from flows.store import cached_robots, store_fetched, store_listings
 from flows.summary import (
     IngestSummary,
@@ -146,7 +147,7 @@ def ingest(params: IngestParams = DEFAULT_INGEST) -> dict[str, Any]:
     up to 4).
     """
     settings = params.settings()
-    with recorded_run("ingest", settings.db, params.recorded(settings)) as run:
+    with one_run_per_database(settings.db), recorded_run("ingest", settings.db, params.recorded(settings)) as run:
         summary = run.summary = IngestSummary(run_id=run.run_id, db=str(settings.db), sources=[])
         sources, crawler = load_configuration(settings)
         reports = SourceReports(summary, [source.name for source in sources])
