@@ -182,8 +182,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     processes = processes_option(args.processes)
     # Taken here, before Prefect starts (seconds), so that a second ingest on the same database stops at once.
     with one_run_per_database(args.db or default_db()):
+        from flows.apiserver import tie_local_api_server
         from flows.ingest import ingest
         from flows.params import IngestParams
+
+        tie_local_api_server()
 
         with summary_when_stopped(as_json=args.json):
             summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
@@ -653,7 +656,10 @@ def run_backfill(args: argparse.Namespace) -> int:
 
         return trigger_deployment(args.deployment, params, wait=not args.no_wait)
     from core.progress import TerminalBar, listening
+    from flows.apiserver import tie_local_api_server
     from flows.backfill import backfill
+
+    tie_local_api_server()
 
     with listening(TerminalBar()), summary_when_stopped(as_json=args.json):
         summary = backfill(params)

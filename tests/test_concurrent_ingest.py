@@ -93,9 +93,9 @@ def test_the_lock_names_its_holder_and_dies_with_it(tmp_path: Path) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(RunInProgress, match=f"another ingest is running on .* \\(pid {holder.pid}, started "):
-            with one_run_per_database(db):
-                pass
+        taken = f"another ingest is running on .* \\(pid {holder.pid}, started "
+        with pytest.raises(RunInProgress, match=taken), one_run_per_database(db):
+            pass
     finally:
         holder.kill()
         holder.wait()
