@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic_core import ValidationError
 
+from claimtrack.choices import SIMILARITY_METHODS
 from core.errors import ClaimtrackError, DiskFull
 from core.settings import default_db, default_model
 
@@ -52,7 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a reader that went away shows here, not in the interpreter's exit flush
+        return code
+    except BrokenPipeError:  # `claimtrack sql ... | head`: the reader has all it wanted
+        return stdout_closed()
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -64,6 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimtrack: interrupted", file=sys.stderr)
         return 130
+
+
+#: The exit status of a command killed by SIGPIPE (128 + 13), as `cat big | head` leaves it.
+EXIT_BROKEN_PIPE = 141
+
+
+def stdout_closed() -> int:
+    """The reader of stdout has gone: send what is still buffered nowhere (so the interpreter's own flush at exit
+    does not raise again) and end as a command killed by SIGPIPE would, without a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,6 +136,12 @@ def add_from_raw(parser: argparse.ArgumentParser) -> None:
 
 def add_n_process(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
+
+
+def add_method(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--method", choices=SIMILARITY_METHODS, default="lexical", help="similarity method whose labels to show"
+    )
 
 
 def processes_option(value: str | None) -> int | None:
@@ -177,22 +201,37 @@ def add_ingest(commands: Commands) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from flows.params import IngestParams
+    from flows.preflight import check_ingest
     from flows.runlock import one_run_per_database
 
     processes = processes_option(args.processes)
-    # Taken here, before Prefect starts (seconds), so that a second ingest on the same database stops at once.
-    with one_run_per_database(args.db or default_db()):
+    params = IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes)
+    settings = params.settings()
+    check_ingest(settings)  # a typo fails here, before Prefect starts or the database is made
+    # Taken before Prefect starts (seconds), so that a second ingest on the same database stops at once.
+    with one_run_per_database(settings.db):
         from flows.apiserver import tie_local_api_server
         from flows.ingest import ingest
-        from flows.params import IngestParams
 
         tie_local_api_server()
-
         with summary_when_stopped(as_json=args.json):
-            summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
+            summary = ingest(params)
     print_run_summary(summary, as_json=args.json)
-    if summary.get("status") != "completed":
-        say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
+    return settled(summary)
+
+
+def settled(summary: dict[str, Any]) -> int:
+    """A run's exit code: 0 when it completed, also ``degraded`` (what was reachable is stored; a warning says which
+    sources failed), 1 when our own code failed on part of it."""
+    from claimtrack.formatting import degraded_warning
+
+    status = summary.get("status")
+    if status == "degraded":
+        say(f"claimtrack: warning: {degraded_warning(summary)}")
+        return 0
+    if status != "completed":
+        say(f"claimtrack: run finished with status {status}: see the problems above")
         return 1
     return 0
 
@@ -330,7 +369,7 @@ def add_rebuild(commands: Commands) -> None:
     rebuild.add_argument(
         "--method",
         action="append",
-        choices=("lexical", "minilm-onnx"),
+        choices=SIMILARITY_METHODS,
         help="similarity method(s) for position_changes (repeatable; default lexical; minilm-onnx needs "
         "the embeddings extra)",
     )
@@ -533,7 +572,9 @@ def add_eval_positions(targets: Commands) -> None:
         "`claimtrack ingest`, and score the label of every annotated stance statement: agreement, the confusion "
         "table, shift/reversal recall and precision, topic coverage.",
     )
-    positions.add_argument("--method", default="lexical", help="similarity method whose labels to score")
+    positions.add_argument(
+        "--method", choices=SIMILARITY_METHODS, default="lexical", help="similarity method whose labels to score"
+    )
     positions.add_argument("--keep", type=Path, default=None, help="keep the series databases in this folder")
     positions.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     add_model(positions)
@@ -569,16 +610,19 @@ def add_positions(commands: Commands) -> None:
     positions.add_argument("--topic", required=True, help="topic id, e.g. ukraine-war")
     positions.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
-    positions.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    add_method(positions)
     positions.set_defaults(func=run_positions)
 
 
 def run_positions(args: argparse.Namespace) -> int:
+    from claimtrack.choices import check_choices, government_code, topic_id
     from claimtrack.timeline import render_positions
     from core.text import escape_control_chars
 
     db = args.db or default_db()
-    timeline = render_positions(db, args.government, args.topic, since=args.since, grain=args.by, method=args.method)
+    government, topic = government_code(args.government), topic_id(args.topic)
+    check_choices(db, government=government, topic=topic, method=args.method)
+    timeline = render_positions(db, government, topic, since=args.since, grain=args.by, method=args.method)
     print(escape_control_chars(timeline))  # page text stored before control characters were stripped
     return 0
 
@@ -595,18 +639,21 @@ def add_report(commands: Commands) -> None:
     report.add_argument("--topic", default=None, help="only this topic (default: all)")
     report.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
-    report.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    add_method(report)
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.set_defaults(func=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from claimtrack.choices import check_choices, government_code, topic_id
     from claimtrack.report import ReportOptions, write_report
 
-    options = ReportOptions(
-        government=args.government, topic=args.topic, since=args.since, grain=args.by, method=args.method
-    )
-    sections = write_report(args.db or default_db(), args.out, options)
+    db = args.db or default_db()
+    government = government_code(args.government) if args.government else None
+    topic = topic_id(args.topic) if args.topic else None
+    check_choices(db, government=government, topic=topic, method=args.method)
+    options = ReportOptions(government=government, topic=topic, since=args.since, grain=args.by, method=args.method)
+    sections = write_report(db, args.out, options)
     print(f"wrote {args.out} ({sections} government/topic sections)")
     return 0
 
@@ -655,6 +702,10 @@ def run_backfill(args: argparse.Namespace) -> int:
         from flows.trigger import trigger_deployment
 
         return trigger_deployment(args.deployment, params, wait=not args.no_wait)
+    from flows.preflight import check_backfill
+
+    check_backfill(params, params.settings())  # a typo fails here, before Prefect starts or the database is made
+
     from core.progress import TerminalBar, listening
     from flows.apiserver import tie_local_api_server
     from flows.backfill import backfill
@@ -664,10 +715,7 @@ def run_backfill(args: argparse.Namespace) -> int:
     with listening(TerminalBar()), summary_when_stopped(as_json=args.json):
         summary = backfill(params)
     print_run_summary(summary, as_json=args.json)
-    if summary.get("status") != "completed":
-        say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
-        return 1
-    return 0
+    return settled(summary)
 
 
 def backfill_params(args: argparse.Namespace) -> BackfillParams:

@@ -56,6 +56,14 @@ def format_summary(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def degraded_warning(summary: dict[str, Any]) -> str:
+    """The warning line of a degraded run."""
+    from flows.summary import describe_failed_sources
+
+    failed = describe_failed_sources(summary["failed_sources"], len(summary["sources"]))
+    return f"{failed} (run status degraded; see the problems above)"
+
+
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
     """Query results as aligned columns, cells cut at ``max_width``, with a row count. Control characters are
     shown as escapes (``core.text``), never sent to the terminal as they are."""

@@ -22,6 +22,7 @@ ClaimtrackError
 ├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
 ├── RunInProgress               another ingest is running on the same database: this one stops at once
 ├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
+├── UnknownChoice               a government, topic or method the database holds nothing for (lists what it holds)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
     ├── DiskFull                no space left to write the database or the raw archive: the run stops
@@ -143,6 +144,11 @@ class RunInProgress(ClaimtrackError):
 
 class EvaluationDataError(ClaimtrackError):
     """An evaluation corpus (e.g. PolNeAR) is missing or malformed; the message names the file and line."""
+
+
+class UnknownChoice(ClaimtrackError):
+    """A filter (``--government``, ``--topic``, ``--method``) that matches nothing stored; the message lists the
+    values that would, so a typo is never an empty result."""
 
 
 class WarehouseError(ClaimtrackError):

@@ -26,15 +26,22 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from core import progress
-from core.errors import BackfillIncomplete, ConfigError, DiskFull
+from core.errors import BackfillIncomplete, DiskFull
 from core.settings import Settings
 from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
-from crawler.discover import parse_url_list
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
-from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from crawler.sources import (
+    Source,
+    load_crawl_settings,
+    load_sources,
+    read_url_list,
+    select_sources,
+    with_private_hosts,
+)
 from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
+from flows.alerts import final_result
 from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, unless_disk_full, writer_slot
 from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, stop_when_disk_full, store
 from flows.params import DEFAULT_BACKFILL, BackfillParams
@@ -53,8 +60,11 @@ class BackfillSummary(IngestSummary):
     #: where the damage is). The run then ends ``completed_with_errors``.
     warc_damage: dict[str, int] = field(default_factory=dict)
 
-    def settled_status(self) -> str:
-        return "completed_with_errors" if self.warc_damage else super().settled_status()
+    def settle(self) -> str:
+        status = super().settle()
+        if self.warc_damage and status == "completed":
+            self.status = status = "completed_with_errors"
+        return status
 
 
 @task(
@@ -134,8 +144,8 @@ def backfill(params: BackfillParams = DEFAULT_BACKFILL) -> dict[str, Any]:
             tracker.finish()
             # 3. Positions and totals, as after a scheduled run.
             settle(job)
-        run.status = job.summary.status = job.summary.settled_status()
-        return job.summary.as_dict()
+        run.status = job.summary.settle()
+        return final_result(job.summary)  # a degraded run ends in a state named Degraded (flows.alerts)
 
 
 class _Reports(SourceReports):
@@ -249,13 +259,7 @@ def url_list_source(params: BackfillParams) -> list[Source]:
     """URL-list mode: the file's URLs as one source of kind ``urls``, named ``urls:<file name>``."""
     if params.urls_file is None:
         return []
-    path = params.urls_file
-    try:
-        refs = parse_url_list(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
-    urls = tuple(ref.url for ref in refs)
-    return [Source(name=f"urls:{path.stem}", kind="urls", urls=urls, allow_private=params.allow_private)]
+    return [read_url_list(params.urls_file, allow_private=params.allow_private)]
 
 
 def configured_sources(settings: Settings, params: BackfillParams) -> list[Source]:
@@ -263,12 +267,7 @@ def configured_sources(settings: Settings, params: BackfillParams) -> list[Sourc
     takes its whole window: no ``max_pages`` cap, and stored pages are not fetched again (no ``recheck``)."""
     if not params.crawls_sources:
         return []
-    configured = load_sources(settings.sources)
-    if params.source_names:
-        unknown = sorted(set(params.source_names) - {s.name for s in configured})
-        if unknown:
-            raise ConfigError(f"{settings.sources}: no source named {', '.join(unknown)}")
-        configured = [s for s in configured if s.name in params.source_names]
+    configured = select_sources(load_sources(settings.sources), params.source_names, settings.sources)
     return [replace(s, max_pages=None, recheck=False) for s in configured]
 
 

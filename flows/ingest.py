@@ -35,6 +35,7 @@ from crawler.hosts import HostBook
 from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_by_source
+from flows.alerts import final_result
 from flows.common import (
     LOCAL_RETRY,
     NETWORK_RETRY,
@@ -158,8 +159,8 @@ def ingest(params: IngestParams = DEFAULT_INGEST) -> dict[str, Any]:
             summary.hosts_skipped = crawled.hosts.skipped()
             summary.failed_batches = crawled.failed
             refresh_and_total(summary, settings)
-        run.status = summary.status = summary.settled_status()
-        return summary.as_dict()
+        run.status = summary.settle()
+        return final_result(summary)  # a degraded run ends in a state named Degraded (flows.alerts)
 
 
 def load_configuration(settings: Settings) -> tuple[list[Source], FetchSettings]:

@@ -87,6 +87,26 @@ def test_urls_file_backfill_batches_stores_publishes_and_does_nothing_twice(
     print(f"\nurls_file backfill: first run {first_s:.1f}s, repeated run {second_s:.1f}s")
 
 
+def test_urls_file_with_a_bom_a_broken_line_and_credentials(tmp_path: Path, server: LocalServer, db: Path) -> None:
+    """A URL list as people save them: a byte-order mark, a line that is not a URL, a URL with credentials in it
+    (allow_private, as for local URL lists). The good pages are stored, without the credentials; the broken line is
+    recorded as malformed; the run completes."""
+    server.route("/a/kyiv", KYIV)
+    server.route("/b/gaza", GAZA)
+    with_credentials = server.url("/b/gaza").replace("http://", "http://editor:s3cret@")
+    urls = tmp_path / "saved.txt"
+    urls.write_text(f"\ufeff{server.url('/a/kyiv')}\nhttp://[::1\n{with_credentials}\n", encoding="utf-8")
+    summary = backfill(BackfillParams(urls_file=urls, allow_private=True, db=db))
+    report = by_source(summary)["urls:saved"]
+    assert (report["discovered"], report["fetched"], report["failed"], report["articles"]) == (2, 2, 1, 2), report
+    assert any("http://[::1" in error and "malformed_url" in error for error in report["errors"]), report["errors"]
+    stored = run_sql(
+        db, "select url from articles union all select url from fetches union all select final_url from fetches"
+    )
+    assert stored.rows and not any("s3cret" in str(url) or "editor" in str(url) for (url,) in stored.rows)
+    assert summary["status"] == "completed"
+
+
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>In</title><link>{base}/world/kyiv-talks</link><pubDate>Mon, 12 Feb 2024 09:30:00 GMT</pubDate></item>
 <item><title>Out</title><link>{base}/world/gaza-aid</link><pubDate>Mon, 04 Mar 2024 09:30:00 GMT</pubDate></item>

@@ -161,9 +161,10 @@ def test_positions_command_prints_a_timeline(real_db: Path, capsys: pytest.Captu
 def test_positions_command_says_what_exists_when_nothing_matches(
     real_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["positions", "--db", str(real_db), "--government", "CHN", "--topic", "no-such-topic"]) == 0
-    out = capsys.readouterr().out
-    assert "No dated statements by CHN on no-such-topic" in out and "CHN/ukraine-war" in out
+    # A topic nothing was said on is an error (exit 2) that lists the topics there are (issue 15, item 15).
+    assert main(["positions", "--db", str(real_db), "--government", "CHN", "--topic", "no-such-topic"]) == 2
+    err = capsys.readouterr().err
+    assert "no dated statements on topic 'no-such-topic' by CHN" in err and "ukraine-war (" in err
 
 
 def test_refresh_is_idempotent(real_db_copy: Path) -> None:
