@@ -95,8 +95,9 @@ eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated
 	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
 
 .PHONY: bench
-bench: $(VENV)/.installed  ## pipeline benchmark: e2e backfill, stages alone, rerun, 10x scale, extraction F1 (bench/results.json)
+bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), then hostile inputs: quotes, memory, time limit (bench/results-limits.json)
 	$(BIN)/python bench/pipeline_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/limits_bench.py
 
 .PHONY: eval-extraction
 eval-extraction: $(VENV)/.installed  ## main-text F1 of the article stage vs trafilatura defaults (scrapinghub-aeb)

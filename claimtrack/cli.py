@@ -12,7 +12,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from pydantic_core import ValidationError
 
 from claimtrack.choices import SIMILARITY_METHODS
-from core.errors import ClaimtrackError
+from core.errors import ClaimtrackError, DiskFull
 from core.settings import default_db, default_model
 
 if TYPE_CHECKING:
@@ -165,6 +166,18 @@ def print_run_summary(summary: dict[str, Any], *, as_json: bool) -> None:
     print(json.dumps(summary, indent=2, default=str) if as_json else format_summary(summary))
 
 
+@contextmanager
+def summary_when_stopped(*, as_json: bool) -> Iterator[None]:
+    """A run that stopped for lack of room to write (``DiskFull``) still prints its summary as far as it got, then
+    the error (one line, exit 2)."""
+    try:
+        yield
+    except DiskFull as exc:
+        if exc.summary:
+            print_run_summary(exc.summary, as_json=as_json)
+        raise
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -190,14 +203,20 @@ def add_ingest(commands: Commands) -> None:
 def run_ingest(args: argparse.Namespace) -> int:
     from flows.params import IngestParams
     from flows.preflight import check_ingest
+    from flows.runlock import one_run_per_database
 
     processes = processes_option(args.processes)
     params = IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes)
-    check_ingest(params.settings())  # a typo fails here, before Prefect starts or the database is made
+    settings = params.settings()
+    check_ingest(settings)  # a typo fails here, before Prefect starts or the database is made
+    # Taken before Prefect starts (seconds), so that a second ingest on the same database stops at once.
+    with one_run_per_database(settings.db):
+        from flows.apiserver import tie_local_api_server
+        from flows.ingest import ingest
 
-    from flows.ingest import ingest
-
-    summary = ingest(params)
+        tie_local_api_server()
+        with summary_when_stopped(as_json=args.json):
+            summary = ingest(params)
     print_run_summary(summary, as_json=args.json)
     return settled(summary)
 
@@ -224,14 +243,22 @@ def add_sql(commands: Commands) -> None:
     sql = commands.add_parser(
         "sql",
         help="run SQL against the database (read-only)",
-        description="Run one SQL statement on a read-only connection. Works while an "
-        "ingest is running: it waits (up to --wait seconds) for the writer's current batch.",
+        description="Run SQL on a read-only connection that reads the database only (no other files, no network, "
+        "no extensions); several statements run in order and each result is printed. Works while an ingest is "
+        "running: it waits (up to --wait seconds) for the writer's current batch.",
     )
     add_db(sql)
-    sql.add_argument("query", help='the SQL statement, e.g. "SELECT * FROM claims LIMIT 5"')
+    sql.add_argument("query", help='the SQL, e.g. "SELECT * FROM claims LIMIT 5"')
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the write lock (default 30)")
     sql.add_argument("--max-width", type=int, default=60, help="truncate table cells to this width (table format)")
+    sql.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the query after this long (default 60; 0 = no limit): a running query keeps an ingest waiting",
+    )
     sql.set_defaults(func=run_sql)
 
 
@@ -239,13 +266,18 @@ def run_sql(args: argparse.Namespace) -> int:
     from claimtrack.formatting import format_json_rows, format_table, write_csv
     from warehouse import reads
 
-    result = reads.run_sql(args.db or default_db(), args.query, timeout_s=args.wait)
-    if args.format == "csv":
-        write_csv(result.columns, result.rows, sys.stdout)
-    elif args.format == "json":
-        print(format_json_rows(result.columns, result.rows))
-    else:
-        print(format_table(result.columns, result.rows, args.max_width))
+    limits = reads.QueryLimits(lock_wait_s=args.wait)
+    if args.timeout is not None:
+        limits = reads.QueryLimits(lock_wait_s=args.wait, timeout_s=args.timeout or None)
+    for number, result in enumerate(reads.run_adhoc(args.db or default_db(), args.query, limits)):
+        if number:
+            print()  # several statements: each result printed, a blank line between them
+        if args.format == "csv":
+            write_csv(result.columns, result.rows, sys.stdout)
+        elif args.format == "json":
+            print(format_json_rows(result.columns, result.rows))
+        else:
+            print(format_table(result.columns, result.rows, args.max_width))
     return 0
 
 
@@ -584,11 +616,13 @@ def add_positions(commands: Commands) -> None:
 def run_positions(args: argparse.Namespace) -> int:
     from claimtrack.choices import check_choices, government_code, topic_id
     from claimtrack.timeline import render_positions
+    from core.text import escape_control_chars
 
     db = args.db or default_db()
     government, topic = government_code(args.government), topic_id(args.topic)
     check_choices(db, government=government, topic=topic, method=args.method)
-    print(render_positions(db, government, topic, since=args.since, grain=args.by, method=args.method))
+    timeline = render_positions(db, government, topic, since=args.since, grain=args.by, method=args.method)
+    print(escape_control_chars(timeline))  # page text stored before control characters were stripped
     return 0
 
 
@@ -672,9 +706,12 @@ def run_backfill(args: argparse.Namespace) -> int:
     check_backfill(params, params.settings())  # a typo fails here, before Prefect starts or the database is made
 
     from core.progress import TerminalBar, listening
+    from flows.apiserver import tie_local_api_server
     from flows.backfill import backfill
 
-    with listening(TerminalBar()):
+    tie_local_api_server()
+
+    with listening(TerminalBar()), summary_when_stopped(as_json=args.json):
         summary = backfill(params)
     print_run_summary(summary, as_json=args.json)
     return settled(summary)

@@ -21,6 +21,9 @@ class Article:
     language: str | None = None
     #: Which article extractor made ``text`` (``extractors.article``): decides when stored text is re-made.
     extractor_version: str
+    #: What went wrong making ``text`` that did not stop it (bad bytes replaced, text cut at its limit): recorded in
+    #: the page's ``fetches.extract_error``, not stored with the article.
+    notes: tuple[str, ...] = ()
 
     @property
     def text_sha256(self) -> str:

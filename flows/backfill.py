@@ -26,7 +26,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from core import progress
-from core.errors import BackfillIncomplete
+from core.errors import BackfillIncomplete, DiskFull
 from core.settings import Settings
 from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
@@ -42,8 +42,8 @@ from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
 from flows.alerts import final_result
-from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, writer_slot
-from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, store
+from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, unless_disk_full, writer_slot
+from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, stop_when_disk_full, store
 from flows.params import DEFAULT_BACKFILL, BackfillParams
 from flows.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
 from flows.store import cached_robots
@@ -54,9 +54,17 @@ from warehouse.reads import known_pages
 @dataclass
 class BackfillSummary(IngestSummary):
     batches: int = 0
-    failed_batches: list[str] = field(default_factory=list)
     #: Per source: listing entries left out because their publication date is outside since/until.
     outside_window: dict[str, int] = field(default_factory=dict)
+    #: WARC file -> bytes of damaged records passed over (every intact record is imported; the source's errors say
+    #: where the damage is). The run then ends ``completed_with_errors``.
+    warc_damage: dict[str, int] = field(default_factory=dict)
+
+    def settle(self) -> str:
+        status = super().settle()
+        if self.warc_damage and status == "completed":
+            self.status = status = "completed_with_errors"
+        return status
 
 
 @task(
@@ -85,7 +93,11 @@ def read_warc(batch: WarcBatch, db: str) -> FetchedBatch:
 
 
 @task(
-    name="reprocess-batch", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays
+    name="reprocess-batch",
+    cache_policy=NO_CACHE,
+    retries=LOCAL_RETRY.retries,
+    retry_delay_seconds=LOCAL_RETRY.delays,
+    retry_condition_fn=unless_disk_full,
 )
 def reprocess_batch(article_ids: list[str], db: str, archive: str, model: str, run_id: str) -> ReprocessSummary:
     """Stored articles extracted again (text from the raw archive where its extractor changed, claims where
@@ -123,13 +135,15 @@ def backfill(params: BackfillParams = DEFAULT_BACKFILL) -> dict[str, Any]:
             warc=plan_warc_files(job),
         )
         tracker = announce(job, work)
-        # 2. Work batch by batch; a batch that fails after its retries is recorded and the rest goes on.
-        reprocess_stale_articles(job, work.stale, tracker)
-        crawl_planned_pages(job, work.crawl, tracker)
-        import_warc_batches(job, work.warc, tracker)
-        tracker.finish()
-        # 3. Positions and totals, as after a scheduled run.
-        settle(job)
+        # 2. Work batch by batch; a batch that fails after its retries is recorded and the rest goes on. No room to
+        #    write stops the run (what is committed stays).
+        with stop_when_disk_full(job.summary, settings):
+            reprocess_stale_articles(job, work.stale, tracker)
+            crawl_planned_pages(job, work.crawl, tracker)
+            import_warc_batches(job, work.warc, tracker)
+            tracker.finish()
+            # 3. Positions and totals, as after a scheduled run.
+            settle(job)
         run.status = job.summary.settle()
         return final_result(job.summary)  # a degraded run ends in a state named Degraded (flows.alerts)
 
@@ -297,6 +311,8 @@ def plan_warc_file(job: Backfill, path: str) -> list[WarcBatch]:
     scanned = scan(path)
     for error in scanned.errors:
         report.note(error)
+    if scanned.skipped_bytes:
+        job.summary.warc_damage[path] = scanned.skipped_bytes
     report.discovered += len(scanned.entries)
     known = known_pages(Path(job.db), [entry.url for entry in scanned.entries])
     offsets = []
@@ -330,6 +346,8 @@ def reprocess_stale_articles(job: Backfill, stale: list[tuple[str, list[str]]], 
         report = job.reports[name]
         try:
             done = reprocess_batch(ids, job.db, job.archive, job.settings.model, job.run_id)
+        except DiskFull:
+            raise
         except Exception as exc:  # recorded; the next run with the same parameters retries this batch
             job.reports.fail(name, label, exc)
         else:
@@ -362,6 +380,8 @@ def import_warc_batches(job: Backfill, batches: list[WarcBatch], tracker: _Progr
             fetched = read_warc(batch, job.db)
             extraction = extract(fetched, {batch.source: None}, job.db, job.settings.model, job.settings.processes)
             counts = store(fetched, extraction, job.db, job.archive, job.run_id)
+        except DiskFull:
+            raise
         except Exception as exc:  # recorded; the next run with the same parameters retries this batch
             job.reports.fail(batch.source, label, exc)
         else:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from crawler.crawl import CrawlPlan, Discovery, FetchedBatch
+from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, PageTask
 from extractors.pipeline import Extraction
 from warehouse.writes import BatchCounts
 
@@ -59,6 +59,8 @@ class IngestSummary:
     governments: list[str] = field(default_factory=list)
     #: Hosts the circuit breaker took out of the run, and why.
     hosts_skipped: dict[str, str] = field(default_factory=dict)
+    #: ``batch N/M: reason`` of each batch that failed after its retries (its pages are done on the next run).
+    failed_batches: list[str] = field(default_factory=list)
     #: Sources that got nothing but failures (recorded when the run settles; most of them make it ``degraded``).
     failed_sources: list[str] = field(default_factory=list)
     example_query: str = EXAMPLE_QUERY
@@ -157,4 +159,10 @@ def report_batch(
 def report_failed_batch(fetched: FetchedBatch, exc: Exception, reports: dict[str, SourceReport]) -> None:
     for source in {name for name, _ in fetched.fetches}:
         reports[source].note(f"a batch could not be stored ({type(exc).__name__}: {exc}); it is fetched next run")
+        reports[source].crashed = True
+
+
+def report_failed_fetch(batch: Iterable[PageTask], exc: Exception, reports: dict[str, SourceReport]) -> None:
+    for source in {task.source for task in batch}:
+        reports[source].note(f"a batch could not be fetched ({type(exc).__name__}: {exc}); it is fetched next run")
         reports[source].crashed = True

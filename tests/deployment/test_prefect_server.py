@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
+from extractors.article import TEXT_EXTRACTOR_VERSION
 from tests.conftest import FIXTURES, ROOT, SEED_ARTICLE
 from tests.httpserver import LocalServer
 from warehouse.connection import writer
@@ -257,7 +258,8 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
         assert status == [("backfill", "completed", "1")]
         table = {row["source"]: row for row in run_artifacts(str(backfill_run.id))["backfill-summary"]}
         assert table["saved"]["articles"] == 1 and table["saved"]["fetched"] == 1  # text re-made from the raw page
-        assert run_sql(stack.db, "select extractor_version from articles where source = 'saved'").rows == [("text/1",)]
+        saved = run_sql(stack.db, "select extractor_version from articles where source = 'saved'").rows
+        assert saved == [(TEXT_EXTRACTOR_VERSION,)]
 
         # 3. Runs never overlap: a second ingest while one is going is cancelled, not queued.
         first = run_deployment("ingest/ingest", parameters=parameters, timeout=0, as_subflow=False)

@@ -3,9 +3,14 @@ import and reprocess, each run twice to show that a repeated run redoes nothing.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
+import pytest
+
+from claimtrack.cli import main
+from crawler.warc import scan_warc
 from flows.backfill import backfill
 from flows.ingest import ingest
 from flows.params import BackfillParams, IngestParams
@@ -13,6 +18,7 @@ from tests.artifacts import run_artifacts
 from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
 from tests.test_backfill_plan import sample_warc
+from tests.warcfiles import damage_record, numbered_pages, write_warc
 from warehouse.connection import writer
 from warehouse.reads import run_sql
 
@@ -154,3 +160,19 @@ def test_warc_import_then_reprocess_only_what_is_stale(tmp_path: Path, db: Path)
     assert by_source(redo)["warc:crawl-2024"]["articles"] == 1
     assert counts(db) == before  # same text, same extractor: the same claim ids are current again
     assert backfill(BackfillParams(reprocess=True, db=db))["batches"] == 0
+
+
+def test_damaged_warc_imports_every_intact_record_and_says_so(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15, item 3: a WARC damaged in the middle imported the records before the damage only, exit 0."""
+    path = write_warc(tmp_path / "ten.warc.gz", numbered_pages(KYIV, 10))
+    offsets = [entry.offset for entry in scan_warc(path).entries]
+    damaged = damage_record(path, offsets[4])
+    code = main(["backfill", "--warc", str(damaged), "--db", str(db), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert summary["status"] == "completed_with_errors"
+    assert summary["warc_damage"] == {str(damaged): offsets[5] - offsets[4]}
+    assert by_source(summary)["warc:damaged-ten"]["articles"] == 9
+    assert run_sql(db, "select status from runs").rows == [("completed_with_errors",)]
