@@ -87,3 +87,18 @@ def test_a_long_text_goes_through_spacy_in_bounded_batches(nlp: Language, monkey
     assert len(batches) >= 6, batches
     assert max(batches) <= limits.batch_chars, batches
     assert len(claims) > 100
+
+
+def test_a_text_over_its_limit_is_cut_at_a_paragraph_and_says_so(nlp: Language) -> None:
+    seed = split_date_header(SEED_ARTICLE.read_text(encoding="utf-8"))[0].strip()
+    long_text = "\n\n".join([seed] * 12)  # about 60,000 characters
+    page = plain_page("https://news.example/long", long_text)
+    result = extract_pages([page], "hostile", None, nlp, settings=ArticleSettings(max_text_chars=20_000))
+    (stored,) = result.articles
+    text = stored.article.text
+    assert len(text) <= 20_000 and long_text.startswith(text) and long_text[len(text)] == "\n"
+    assert (
+        result.notes["https://news.example/long"]
+        == f"text cut to {len(text)} of {len(long_text)} characters (max_text_chars)"
+    )
+    assert all(end <= len(text) for claim in stored.claims for _, end in claim.content_spans)
