@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from spacy.tokens import Doc, Span, Token
 
 #: Dependents of a mention head that start a clause about the speaker, never part of the mention.
@@ -47,12 +49,14 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
     mention = doc.char_span(span[0], span[1], alignment_mode="expand")
     if mention is None:
         return None
-    for ent in _person_runs(mention):
-        if _names_another(ent, mention.root):
-            continue
-        words = [t for t in ent if t.lower_ not in titles and not t.is_punct and not _possessive(t)]
-        if words:
-            return " ".join(t.text for t in words)
+    persons = [found for found in _person_runs(mention) if not _names_another(found, mention.root)]
+    # The run that heads the mention or stands in apposition to its head is the speaker's own name ("Spokesperson
+    # for President Muhammadu Buhari, Garba Shehu"); a name hung on a preposition of the head is someone else's.
+    persons.sort(key=lambda found: _own_name_rank(found, mention.root))
+    for person in persons:
+        words = [t for t in person if t.lower_ not in titles and not _possessive(t)]
+        if any(t.is_alpha and (t.is_title or t.is_upper) for t in words):
+            return name_text(words)
     best: list[Token] = []
     head_run: list[Token] = []
     run: list[Token] = []
@@ -72,13 +76,54 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
     # The run that heads the mention is the speaker ("Zippy Duvall, the president of the American Farm Bureau"),
     # however long the names after it; otherwise the longest.
     chosen = head_run or best
-    return " ".join(t.text for t in chosen) if chosen else None
+    return name_text(chosen) if chosen else None
+
+
+def name_text(tokens: list[Token]) -> str | None:
+    """The words of a name as written: "Lee Nak-yeon" and "al-Sisi" keep their hyphens, other punctuation goes."""
+    words: list[Token] = []
+    for n, token in enumerate(tokens):
+        if token.is_punct and not _joining(token, tokens[n - 1] if n else None, tokens[n + 1 : n + 2]):
+            continue
+        words.append(token)
+    if not words:
+        return None
+    text = words[0].text
+    for previous, token in pairwise(words):
+        glued = previous.i + 1 == token.i and not previous.whitespace_
+        text += token.text if glued else " " + token.text
+    return text
+
+
+def _joining(token: Token, before: Token | None, after: list[Token]) -> bool:
+    """A hyphen or apostrophe inside a name, written without spaces ("Nak-yeon", "O'Brien")."""
+    return (
+        token.text in _NAME_JOINERS
+        and before is not None
+        and bool(after)
+        and before.i + 1 == token.i == after[0].i - 1
+        and not before.whitespace_
+        and not token.whitespace_
+    )
+
+
+def _own_name_rank(run: list[Token], root: Token) -> int:
+    """0 for the run that is the mention's head, 1 for one in apposition to it, 2 for any other."""
+    if any(t.i == root.i for t in run):
+        return 0
+    ids = {t.i for t in run}
+    top = next((t for t in run if t.head.i not in ids), run[-1])
+    if top.dep_ == "appos":
+        return 1  # "Spokesperson for President Muhammadu Buhari, Garba Shehu": the parser hangs it on either name
+    return 2
 
 
 #: How a name hangs on another noun when it is not the speaker's own ("the *Trump* administration").
 _MODIFIER_DEPS = frozenset({"compound", "poss", "nmod", "amod"})
 #: The possessive marker, also where the tagger reads "’s" as a verb ("is") or leaves the bare apostrophe alone.
 _POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+#: Punctuation that belongs inside a name when written without spaces around it.
+_NAME_JOINERS = frozenset({"-", "‐", "'", "’"})
 
 
 def _possessive(token: Token) -> bool:

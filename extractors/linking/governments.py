@@ -42,6 +42,7 @@ from extractors.linking.gazetteer import (
     TLDS_FILE,
     Place,
     TermIndex,
+    country_matches,
     outlet_country,
     parse_places,
     parse_tlds,
@@ -165,7 +166,7 @@ class GovernmentLinker:
         if sum(linked.values()) >= 2:
             return _leader(linked, minimum=2)
         named: dict[str, int] = {}
-        for _, _, place in self.places.matches(list(doc)):
+        for _, _, place in country_matches(self.places, list(doc)):
             if place.kind in ("name", "demonym") and not place.is_igo:
                 named[place.code] = named.get(place.code, 0) + 1
         return _leader(named, minimum=3) or outlet_country(doc._.source_url, self.tlds) or _leader(linked, minimum=1)
@@ -226,7 +227,7 @@ class GovernmentLinker:
         tokens = list(mention)
         # A role noun inside a longer place or body name is part of that name ("European *Union*"), and a
         # person's name is not a title ("Gayle *King*").
-        names = [(first, last) for first, last, _ in self.places.matches(tokens)]
+        names = [(first, last) for first, last, _ in country_matches(self.places, tokens)]
         names += [(first, last) for first, last, a in self.actors.matches(tokens, when) if a.kind == "body"]
         role_spans = [
             (first, last, role)
@@ -277,7 +278,7 @@ class GovernmentLinker:
         when: date | None,
     ) -> _Evidence | None:
         found: list[_Evidence] = []
-        for first, last, place in self.places.matches(tokens):
+        for first, last, place in country_matches(self.places, tokens):
             matched = tuple(tokens[first:last])
             if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym":
                 continue
