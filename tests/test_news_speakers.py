@@ -85,3 +85,81 @@ def test_a_regions_demonym_is_not_a_country(nlp: Language) -> None:
     petro = said(claims, "his country")
     assert petro.speaker_canonical == "Gustavo Petro"
     assert not (petro.link_evidence or "").startswith("demonym:")
+
+
+# -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
+
+
+def test_a_title_given_outside_any_claim_flows_to_the_later_surname(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Japanese Ambassador Kazuhiko Koshikawa, in a Tweet yesterday, posted a group photo of the three national "
+        "security advisers taken after their trilateral meeting in Tokyo on Friday.\n\n"
+        "“Today marks a historic milestone as Japan, the US and the Philippines’ NSAs come together for trilateral "
+        "meeting,” Koshikawa said.",
+        date(2023, 6, 18),
+    )
+    claim = said(claims, "Today marks")
+    assert (claim.speaker_canonical, claim.government) == ("Kazuhiko Koshikawa", "JPN")
+    assert claim.link_evidence == "coref:Japanese Ambassador Kazuhiko Koshikawa"
+
+
+def test_descriptions_resolve_to_the_person_the_article_names(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "This is what President Andres Manuel Lopez Obrador on Wednesday explained in his morning press conference "
+        "at the National Palace.\n\nThe head of State argued that Ebrard is one of the five aspirants of the "
+        "coalition.\n\nThe president added that this process has already started.",
+        date(2023, 6, 7),
+    )
+    for start in ("Ebrard is one", "this process"):
+        claim = said(claims, start)
+        assert claim.speaker_canonical == "Andres Manuel Lopez Obrador" and claim.speaker_resolution == "description"
+
+
+def test_a_title_given_later_still_describes_the_person(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Marcos said this after Coast Guard Commodore Jay Tarriela said the next administration should continue the "
+        "policy.\n\nIn his podcast episode released on Saturday, June 21, the President said the government did not "
+        "back down.\n\n“We did not yield. We continue to protect the sovereignty of the Republic,” he said.\n\n"
+        "President Marcos has also warned against appeasement in the West Philippine issue.",
+        date(2025, 6, 21),
+    )
+    assert said(claims, "the government did not").speaker_canonical == "Marcos"
+    assert said(claims, "We did not yield").speaker_canonical == "Marcos"
+    assert said(claims, "the next administration").speaker_canonical == "Jay Tarriela"
+
+
+def test_the_president_is_the_untitled_speaker_just_named(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "In a succinct message posted on his social media account, Petro wrote that his statement is a response to "
+        "Pablo Beltran, second-in-command of the guerrilla group.\n\n“Try peace for Colombia. It’s not necessary to "
+        "destroy an entire city,” the president wrote.",
+        date(2025, 10, 13),
+    )
+    assert said(claims, "Try peace").speaker_canonical == "Petro"
+
+
+def test_a_surname_the_tagger_missed_and_an_outlet_it_read_as_a_person(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "The United Nations High Commissioner for Refugees (UNHCR) representative for Afghanistan, Arafat Jamal, has "
+        "expressed concern over the deportation of Afghan migrants from Iran, Tolo News reported.\n\n"
+        "In an interview with Tolo News, Jamal urged the world not to forget Afghanistan during this critical time."
+        '\n\nHe said: "It was important ten years ago, it is still important today."',
+        date(2025, 7, 17),
+    )
+    for start in ("the world not to forget", "It was important"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Arafat Jamal", "XUN"), claim.link_evidence
+
+
+def test_the_articles_entities_survive_msgpack(nlp: Language) -> None:
+    # With n_process > 1 spaCy ships each Doc back as msgpack, extensions included (extractors.docpack).
+    import srsly
+
+    doc = nlp("Foreign Ministry spokesperson Esmail Baghaei said Iran would attend.\n\nBaghaei said it was important.")
+    entities = doc._.entities
+    assert entities.entities and srsly.msgpack_loads(srsly.msgpack_dumps({"e": entities}))["e"] == entities

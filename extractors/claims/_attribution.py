@@ -17,7 +17,7 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 8. finish     snap spans to whole quotes, drop wire datelines, kinds (direct / mixed / indirect from the quote
               marks), speaker mentions.
 
-Speaker canonicalisation across the whole document is ``_speakers.resolve_speakers``.
+Who each speaker is across the whole document (canonical names, entities) is ``entities.resolve_entities``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from extractors.claims._content import (
 )
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
-from extractors.claims._mentions import mention_span, speaker_head, speaker_name
+from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims._sources import issuer_of, source_between, source_of
 
@@ -212,6 +212,8 @@ def _negated(verb: Token, quotes: QuoteIndex) -> bool:
 
 def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:
     source = source_of(verb, cues)
+    if source.head is not None:
+        source = replace(source, head=past_dateline(source.head))
     if source.head is not None and quotes.inside(source.head.idx):
         quote = quotes.at(source.head.idx)
         assert quote is not None

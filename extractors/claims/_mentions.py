@@ -6,6 +6,16 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
+#: Words a name of an organisation ends with; the tagger sometimes reads such a name as a person's ("Tolo News").
+ORGANISATION_WORDS = frozenset(
+    {"news", "times", "post", "agency", "television", "tv", "radio", "press", "daily", "journal", "herald", "tribune",
+     "network", "channel", "newspaper", "gazette", "telegraph", "guardian", "review", "magazine", "online", "centre",
+     "center", "university", "institute", "foundation", "hospital", "school", "college", "airport", "stadium",
+     "hotel", "company", "group", "bank", "fund", "council", "committee", "party", "front", "army", "ministry",
+     "office", "service", "commission", "association", "union", "forum", "court", "assembly"}
+)  # fmt: skip
+#: What ends a wire dateline before the first sentence ("HANOI (AP) —", "DHAKA, July 16, 2025 (BSS) –").
+_DATELINE_BREAKS = frozenset({"—", "–", "-", "--", "―", ":"})
 #: Dependents of a mention head that start a clause about the speaker, never part of the mention.
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis", "advcl", "ccomp"})
 
@@ -20,7 +30,12 @@ def mention_tokens(head: Token) -> list[Token]:
     tokens = sorted({t.i: t for t in keep}.values(), key=lambda t: t.i)
     # A mention never swallows a verb of the sentence (parse errors can make that happen).
     tokens = [t for t in tokens if not (t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj"))]
-    # Keep the contiguous stretch around the head.
+    return stretch_around(tokens, head)
+
+
+def stretch_around(tokens: list[Token], head: Token) -> list[Token]:
+    """The contiguous stretch of ``tokens`` (in order) around ``head``, after any wire dateline before it, without
+    punctuation at its edges."""
     ids = [t.i for t in tokens]
     lo = hi = ids.index(head.i)
     while lo > 0 and ids[lo - 1] == ids[lo] - 1:
@@ -28,11 +43,41 @@ def mention_tokens(head: Token) -> list[Token]:
     while hi < len(ids) - 1 and ids[hi + 1] == ids[hi] + 1:
         hi += 1
     tokens = tokens[lo : hi + 1]
+    tokens = tokens[_after_dateline(tokens, head) :]
     while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].tag_ == "POS"):
         tokens = tokens[:-1]  # also "Russia’s" (claim) -> Russia
     while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
     return tokens
+
+
+def _after_dateline(tokens: list[Token], head: Token) -> int:
+    """Where a mention starts after a wire dateline the parser hung on it ("HANOI, Vietnam (AP) — U.S. Defense
+    Secretary Mark Esper", "ABU DHABI, 9th September, 2025 (WAM) -- H.H. Sheikh ..."): past the last dash or colon
+    before the head that follows a bracketed agency or words in capitals."""
+    for n in range(len(tokens) - 1, 0, -1):
+        token = tokens[n]
+        if token.i >= head.i or token.text not in _DATELINE_BREAKS:
+            continue
+        before = tokens[:n]
+        words = [t for t in before if t.is_alpha]
+        if any(t.text == "(" for t in before) or (words and all(t.text.isupper() for t in words)):
+            return n + 1
+        return 0
+    return 0
+
+
+def past_dateline(head: Token) -> Token:
+    """The speaker a wire dateline stands in front of: the parser may make the dateline's place the subject and
+    hang the speaker on it ("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper on Wednesday accused ...")."""
+    if not (head.is_alpha and head.text.isupper() and len(head.text) > 1) or head.i - head.sent.start > 2:
+        return head
+    doc = head.doc
+    for child in reversed(list(head.children)):
+        between = doc[head.i + 1 : child.left_edge.i + 1]
+        if child.dep_ == "appos" and child.i > head.i and any(t.text in _DATELINE_BREAKS for t in between):
+            return child
+    return head
 
 
 def mention_span(head: Token) -> tuple[int, int]:
@@ -54,6 +99,8 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
     # for President Muhammadu Buhari, Garba Shehu"); a name hung on a preposition of the head is someone else's.
     persons.sort(key=lambda found: _own_name_rank(found, mention.root))
     for person in persons:
+        if person[-1].lower_ in ORGANISATION_WORDS:
+            continue
         words = [t for t in person if t.lower_ not in titles and not _possessive(t)]
         if any(t.is_alpha and (t.is_title or t.is_upper) for t in words):
             return name_text(words)
@@ -76,6 +123,8 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
     # The run that heads the mention is the speaker ("Zippy Duvall, the president of the American Farm Bureau"),
     # however long the names after it; otherwise the longest.
     chosen = head_run or best
+    if chosen and chosen[-1].lower_ in ORGANISATION_WORDS:
+        return None  # "Tolo News", "the Shehu Musa Yaradua Centre": an organisation, whatever the tagger thinks
     return name_text(chosen) if chosen else None
 
 

@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from core.articles import Claim
 from core.config import SeedFile, fingerprint
 from extractors.claims.continuations import decide_in_order
+from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
 from extractors.linking.gazetteer import (
@@ -107,9 +108,12 @@ class GovernmentLinker:
 
     def link(self, doc: Doc, claims: Sequence[Claim], when: date | None = None) -> list[Claim]:
         by_canonical: dict[str, Link] = {}
+        entities = doc._.entities if isinstance(doc._.entities, ArticleEntities) else NO_ENTITIES
+        analysed: dict[tuple[int, int], Link | None] = {}
 
-        def decide(claim: Claim, _earlier: list[Claim]) -> Claim:
-            link = self.speaker_link(doc, claim, when, by_canonical)
+        def decide(claim: Claim, earlier: list[Claim]) -> Claim:
+            entity = entities.of(len(earlier))
+            link = self.speaker_link(doc, claim, when, by_canonical, entity=entity, analysed=analysed)
             via = self.analyse(doc, claim.via_span, when) if claim.via_span else None
             return replace(
                 claim,
@@ -172,13 +176,28 @@ class GovernmentLinker:
         return _leader(named, minimum=3) or outlet_country(doc._.source_url, self.tlds) or _leader(linked, minimum=1)
 
     def speaker_link(
-        self, doc: Doc, claim: Claim, when: date | None, by_canonical: dict[str, Link] | None = None
+        self,
+        doc: Doc,
+        claim: Claim,
+        when: date | None,
+        by_canonical: dict[str, Link] | None = None,
+        *,
+        entity: Entity | None = None,
+        analysed: dict[tuple[int, int], Link | None] | None = None,
     ) -> Link | None:
-        """Mention evidence, else an earlier mention of the same speaker, else the actors file by name."""
+        """Mention evidence, else the other mentions of the speaker's entity in the article (or an earlier claim of
+        the same canonical speaker), else the actors file by name."""
         by_canonical = {} if by_canonical is None else by_canonical
+        analysed = {} if analysed is None else analysed
         canonical = (claim.speaker_canonical or "").lower()
-        link = self.analyse(doc, claim.speaker_span, when) if claim.speaker_span else None
-        decided = link is not None and (link.government is not None or link.actor_type not in (None, *_CODED_TYPES))
+        link = self._analysed(doc, claim.speaker_span, when, analysed)
+        decided = _decides(link)
+        if not decided and entity is not None:
+            shared = self._entity_link(doc, entity, claim.speaker_span, when, analysed)
+            if shared is not None:
+                label = f"coref:{shared.evidence.split(':', 1)[-1]}" if shared.evidence else None
+                link = Link(shared.government, label, shared.actor_type or (link.actor_type if link else None))
+                decided = True
         if not decided and canonical in by_canonical:
             earlier = by_canonical[canonical]
             label = f"coref:{earlier.evidence.split(':', 1)[-1]}" if earlier.evidence else None
@@ -213,6 +232,38 @@ class GovernmentLinker:
         ):
             by_canonical.setdefault(canonical, link)
         return link
+
+    def _analysed(
+        self, doc: Doc, span: tuple[int, int] | None, when: date | None, analysed: dict[tuple[int, int], Link | None]
+    ) -> Link | None:
+        if span is None:
+            return None
+        if span not in analysed:
+            analysed[span] = self.analyse(doc, span, when)
+        return analysed[span]
+
+    def _entity_link(
+        self,
+        doc: Doc,
+        entity: Entity,
+        own: tuple[int, int] | None,
+        when: date | None,
+        analysed: dict[tuple[int, int], Link | None],
+    ) -> Link | None:
+        """What the entity's other mentions say, the first that names a government in text order; failing that,
+        the first that decides the speaker speaks for none (``a member of the TPLF Executive Committee``)."""
+        fallback = None
+        for span in entity.mentions:
+            if span == own:
+                continue
+            link = self._analysed(doc, span, when, analysed)
+            if link is None:
+                continue
+            if link.government is not None:
+                return link
+            if fallback is None and _decides(link):
+                fallback = link
+        return fallback
 
     def analyse(self, doc: Doc, span: tuple[int, int] | None, when: date | None) -> Link | None:
         """What the words of one mention say: actor type and, with evidence, the government."""
@@ -309,6 +360,16 @@ class GovernmentLinker:
         if path is None:
             return []
         inside = {t.i for t in matched}
+        governor = next((t for t in path if t.i not in inside), None)
+        if (
+            place is not None
+            and place.kind == "name"
+            and _root(matched).dep_ == "compound"
+            and governor is not None
+            and governor.pos_ == "NOUN"
+            and governor.i not in role_tokens
+        ):
+            return []  # "a Ukraine specialist", "an Iran hawk": the country is what the person knows about
         appositive = False
         for token in path:
             if token.i in inside:
@@ -378,6 +439,11 @@ class GovernmentLinker:
             if not role.relational and _hops(_root(tokens[first:last]), head) <= 4:
                 return role.actor_type
         return speaker_role.actor_type if speaker_role.actor_type != "unknown" else None
+
+
+def _decides(link: Link | None) -> bool:
+    """Does a mention's link settle the speaker: a government, or a type that speaks for none?"""
+    return link is not None and (link.government is not None or link.actor_type not in (None, *_CODED_TYPES))
 
 
 def _root(tokens: Sequence[Token]) -> Token:

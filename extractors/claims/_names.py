@@ -1,0 +1,196 @@
+"""Person names inside one article: the phrase around each name, the titles it carries, and which full name a
+short or misspelt name stands for.
+
+A PERSON entity anywhere in the text is a name mention, with the noun phrase that describes it: the titles before
+it (``Foreign Ministry Spokesman Bahram Qasemi``), the role it is in apposition to (``Ramaphosa’s spokesperson,
+Vincent Magwenya``) and its appositions (``Arindam Bagchi, the spokesperson for the Ministry of External
+Affairs``). The linker reads that phrase for the person's government even when the sentence reports nothing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from spacy.tokens import Doc, Token
+
+from extractors.claims._mentions import ORGANISATION_WORDS, name_text, past_dateline, stretch_around
+from extractors.linking.gazetteer import Place, TermIndex
+
+#: How alike two spellings must be for a repeat to count as a misspelling of a full name.
+FUZZY_NAME_RATIO = 0.8
+#: Shortest single name we try to match fuzzily (short names collide too easily).
+FUZZY_MIN_CHARS = 4
+#: Dependents of a name that are part of its description: titles, appositions, possessors.
+_PHRASE_DEPS = frozenset({"compound", "flat", "amod", "appos", "poss", "det", "nmod", "punct", "case", "prep"})
+#: A name climbs to the noun it stands in apposition to (``spokesperson, Vincent Magwenya``); a name that is a
+#: compound of a noun modifies it (``the *Marcos* policy``) and describes nothing.
+_CLIMB_DEPS = frozenset({"appos"})
+#: Dependents inside an apposition that start a clause or a list, never a title.
+_NOT_TITLE_DEPS = frozenset({"conj", "cc", "relcl", "acl", "advcl", "parataxis", "ccomp"})
+_PLACES = frozenset({"GPE", "LOC", "NORP"})
+#: Words that say a person's gender, in titles and honorifics.
+FEMININE = frozenset(
+    {"mrs", "ms", "miss", "madam", "madame", "spokeswoman", "chairwoman", "congresswoman", "queen", "princess",
+     "businesswoman", "sheikha", "she", "her", "woman", "lady", "dame", "mother", "wife", "daughter", "sister"}
+)  # fmt: skip
+MASCULINE = frozenset(
+    {"mr", "spokesman", "chairman", "congressman", "king", "prince", "sheikh", "businessman", "he", "him", "his",
+     "man", "lord", "sir", "father", "husband", "son", "brother", "emir", "sultan"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """One PERSON name in the text and the phrase that describes it."""
+
+    #: Character offset of the name.
+    start: int
+    #: The name as written, without its titles (``Bahram Qasemi``).
+    name: str
+    #: Character span of the describing noun phrase (titles, appositions).
+    phrase: tuple[int, int]
+    #: Lower-cased role words of the phrase that describe this person (``foreign``, ``ministry``, ``spokesman``).
+    titles: frozenset[str]
+    #: The token the phrase hangs from: its grammatical role says how prominent the mention is.
+    head: Token
+    gender: str | None = None
+
+
+def name_mentions(doc: Doc, titles: frozenset[str], places: TermIndex[Place]) -> list[NameMention]:
+    """Every PERSON entity of ``doc`` with its describing phrase, in text order; not those that are places
+    (``Bangladeshi``) or organisations (``Tolo News``), which the tagger sometimes reads as people."""
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or ent[-1].lower_ in ORGANISATION_WORDS or places.matches(list(ent)):
+            continue
+        words = [t for t in ent if t.lower_ not in titles and t.tag_ != "POS" and t.lower_ not in ("'s", "’s")]
+        name = name_text(words) if words else None
+        if not name or not any(c.isalpha() for c in name):
+            continue
+        head = _describing_head(ent.root)
+        phrase = describing_phrase(head, ent.root)
+        own = {t.i for t in ent}
+        title_words = person_titles(phrase, own)
+        found.append(
+            NameMention(
+                start=ent.start_char,
+                name=name,
+                phrase=(phrase[0].idx, phrase[-1].idx + len(phrase[-1])),
+                titles=title_words,
+                head=head,
+                gender=gender_of(title_words | {t.lower_.rstrip(".") for t in ent}),
+            )
+        )
+    return found
+
+
+def _describing_head(root: Token) -> Token:
+    """The noun a name describes or stands for: itself, or the role it is in apposition to."""
+    head = root
+    steps = 0
+    while head.dep_ in _CLIMB_DEPS and head.head.i != head.i and steps < 3:
+        parent = head.head
+        if past_dateline(parent).i == head.i:
+            break  # "HANOI (AP) — U.S. Defense Secretary Mark Esper": the dateline describes nobody
+        if parent.ent_type_ == "PERSON" or parent.pos_ not in ("NOUN", "PROPN"):
+            break  # "Muhammadu Buhari, Garba Shehu": two names the parser hung on each other
+        if head.dep_ == "appos" and parent.ent_type_ in _PLACES and parent.dep_ == "pobj":
+            # "the representative for Afghanistan, Arafat Jamal": the parser hangs the name on the place
+            role = parent.head.head
+            if role.pos_ in ("NOUN", "PROPN") and role.i != parent.head.i:
+                head = role
+                break
+        head = parent
+        steps += 1
+    return head
+
+
+def describing_phrase(head: Token, name_root: Token) -> list[Token]:
+    """The tokens of the noun phrase around a name: titles and appositions, no clause, list or circumstance."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ not in _PHRASE_DEPS:
+            continue
+        if child.dep_ == "prep" and head.i == name_root.i:
+            continue  # "Qasemi *in his weekly conference*": a circumstance, not a title
+        keep.extend(t for t in child.subtree if not _under(t, child, _NOT_TITLE_DEPS))
+    return stretch_around(sorted({t.i: t for t in keep}.values(), key=lambda t: t.i), head)
+
+
+def _under(token: Token, top: Token, deps: frozenset[str]) -> bool:
+    """Is ``token`` inside a dependent of one of ``deps`` below ``top``?"""
+    node = token
+    while node.i != top.i and node.head.i != node.i:
+        if node.dep_ in deps:
+            return True
+        node = node.head
+    return False
+
+
+def person_titles(phrase: Sequence[Token], own: set[int]) -> frozenset[str]:
+    """The role words of a phrase that describe the person named by ``own`` (token ids): not another person's
+    name or that person's own titles (``Spokesperson for *President Muhammadu Buhari*, Garba Shehu``), not places,
+    articles or punctuation."""
+    others: set[int] = set()
+    for token in phrase:
+        if token.ent_type_ == "PERSON" and token.i not in own:
+            others.add(token.i)
+            others.update(c.i for c in token.children if c.dep_ in ("compound", "flat") and c.i not in own)
+    words = set()
+    for token in phrase:
+        if token.i in own or token.i in others or token.is_punct or token.pos_ in ("DET", "ADP", "CCONJ", "PRON"):
+            continue
+        if token.ent_type_ in ("GPE", "NORP", "LOC") or token.tag_ == "POS":
+            continue
+        words.add(token.lower_.rstrip("."))
+        words.add(token.lemma_.lower())
+    return frozenset(w for w in words if w and any(c.isalpha() for c in w))
+
+
+def gender_of(words: frozenset[str] | set[str]) -> str | None:
+    feminine = bool(words & FEMININE)
+    masculine = bool(words & MASCULINE)
+    if feminine == masculine:
+        return None
+    return "f" if feminine else "m"
+
+
+def folded(name: str) -> str:
+    """A name for comparison: lower case, no accents, hyphens and apostrophes as spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.lower().replace("-", " ").replace("‐", " ").replace("’", " ").replace("'", " ").split())
+
+
+def same_person(short: str, long: str) -> bool:
+    """Does the name ``short`` (``Abdullah bin Zayed``, ``Lopez Obrador``) name the person ``long`` names: its
+    words appear in ``long`` in the same order, one run?"""
+    a, b = folded(short).split(), folded(long).split()
+    if not a or len(a) > len(b):
+        return False
+    return any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def full_name_for(word: str, full_names: Sequence[tuple[int, str]], position: int) -> tuple[str, str] | None:
+    """The full name (``Wang Yi``) a single name (``Wang``) refers to, nearest before ``position`` first; a
+    misspelt repeat (``Zhovka``) takes the full name spelt most alike. Returns the name and how it was found."""
+    ordered = [n for p, n in reversed(full_names) if p <= position] + [n for p, n in full_names if p > position]
+    lowered = folded(word)
+    for name in ordered:
+        if lowered and lowered in folded(name).split():
+            return name, "name"
+    if len(word) >= FUZZY_MIN_CHARS:
+        best: tuple[float, str] | None = None
+        for name in ordered:
+            for part in folded(name).split():
+                if part[:1] != lowered[:1]:
+                    continue
+                ratio = SequenceMatcher(None, lowered, part).ratio()
+                if ratio >= FUZZY_NAME_RATIO and (best is None or ratio > best[0]):
+                    best = (ratio, name)
+        if best is not None:
+            return best[1], "fuzzy"
+    return None
