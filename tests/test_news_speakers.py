@@ -163,3 +163,81 @@ def test_the_articles_entities_survive_msgpack(nlp: Language) -> None:
     doc = nlp("Foreign Ministry spokesperson Esmail Baghaei said Iran would attend.\n\nBaghaei said it was important.")
     entities = doc._.entities
     assert entities.entities and srsly.msgpack_loads(srsly.msgpack_dumps({"e": entities}))["e"] == entities
+
+
+# -- 2. roles carry governments without the actors file: the country the article is about, when it is clear ------
+
+
+def test_a_wire_dateline_places_a_ministry_spokesperson(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Tehran, IRNA – Foreign Ministry spokesperson Esmail Baghaei says Iran will participate in the funeral "
+        "ceremony for former Secretary General of the Lebanese Hezbollah Hassan Nasrallah at the highest level.\n\n"
+        "During a regular press briefing on Monday, Baghaei said Nasrallah’s funeral would be very important.",
+        date(2025, 2, 17),
+    )
+    for start in ("Iran will participate", "Nasrallah’s funeral"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Esmail Baghaei", "IRN"), claim.link_evidence
+    assert said(claims, "Iran will participate").link_evidence == "context:IRN"
+
+
+def test_a_dateline_beats_the_country_most_named(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "ISLAMABAD: Pakistan on Sunday rejected the “unfounded remarks” made by the Indian external affairs "
+        "minister.\n\nIn a statement, the Foreign Office said the Indian minister’s outburst is yet another "
+        "reflection of India’s characteristic hubris.\n\n“India also continues to be the safe haven for those "
+        "preaching hate,” it said.",
+        date(2019, 11, 18),
+    )
+    assert said(claims, "the Indian minister’s outburst").government == "PAK"
+    assert said(claims, "India also continues").government == "PAK"
+
+
+def test_a_story_about_one_country_places_its_president(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "When asked about the extrajudicial killings during the protests in Kenya, President William Ruto firmly "
+        "denied any such actions by his administration.\n\nHe stressed that since taking office, his "
+        "administration has upheld the promise of eliminating extrajudicial killings.",
+        date(2024, 9, 16),
+    )
+    claim = said(claims, "since taking office")
+    assert (claim.speaker_canonical, claim.government) == ("William Ruto", "KEN")
+
+
+def test_who_speaks_says_more_than_what_is_named(nlp: Language) -> None:
+    # North Korea is named most, but Japan's ministers do the talking.
+    claims = claims_of(
+        nlp,
+        "Defense Minister Gen Nakatani said his ministry is analyzing details after North Korea launched a missile "
+        "Thursday morning.\n\nChief Cabinet Secretary Yoshimasa Hayashi condemned Pyongyang’s action at a press "
+        "conference on the day.\n\nThe government lodged a protest with North Korea through embassy channels.",
+        date(2024, 10, 31),
+    )
+    assert said(claims, "his ministry").government == "JPN"
+
+
+def test_no_context_when_the_article_is_about_two_countries(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Seko was quoted as saying that the ministry granted permission after confirming through careful "
+        "examination that there are no security concerns.\n\nChief Cabinet Secretary Suga told the press that Japan "
+        "is not setting rules arbitrarily.\n\nSouth Korean Prime Minister Lee Nak-yeon said in Seoul that his country "
+        "has confirmed that Japan has granted permission.",
+        date(2019, 8, 8),
+    )
+    seko = said(claims, "the ministry granted")
+    assert seko.government is None and not (seko.link_evidence or "").startswith("context:")
+
+
+def test_a_report_a_government_denies_is_not_the_governments(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Taipei, Aug. 3 (CNA) The Presidential Office on Saturday denied a local media report suggesting that "
+        "President Lai Ching-te was planning to travel overseas soon.",
+        date(2024, 8, 3),
+    )
+    report = said(claims, "President Lai")
+    assert report.speaker == "a local media report" and report.government is None

@@ -31,6 +31,8 @@ _CLIMB_DEPS = frozenset({"appos"})
 #: Dependents inside an apposition that start a clause or a list, never a title.
 _NOT_TITLE_DEPS = frozenset({"conj", "cc", "relcl", "acl", "advcl", "parataxis", "ccomp"})
 _PLACES = frozenset({"GPE", "LOC", "NORP"})
+#: Entity types a titled name cannot have ("Minister *Thursday*").
+_NOT_NAMES = frozenset({"DATE", "TIME", "GPE", "LOC", "NORP", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
 #: Words that say a person's gender, in titles and honorifics.
 FEMININE = frozenset(
     {"mrs", "ms", "miss", "madam", "madame", "spokeswoman", "chairwoman", "congresswoman", "queen", "princess",
@@ -63,28 +65,63 @@ def name_mentions(doc: Doc, titles: frozenset[str], places: TermIndex[Place]) ->
     """Every PERSON entity of ``doc`` with its describing phrase, in text order; not those that are places
     (``Bangladeshi``) or organisations (``Tolo News``), which the tagger sometimes reads as people."""
     found = []
+    covered: set[int] = set()
     for ent in doc.ents:
         if ent.label_ != "PERSON" or ent[-1].lower_ in ORGANISATION_WORDS or places.matches(list(ent)):
             continue
-        words = [t for t in ent if t.lower_ not in titles and t.tag_ != "POS" and t.lower_ not in ("'s", "’s")]
-        name = name_text(words) if words else None
-        if not name or not any(c.isalpha() for c in name):
-            continue
-        head = _describing_head(ent.root)
-        phrase = describing_phrase(head, ent.root)
-        own = {t.i for t in ent}
-        title_words = person_titles(phrase, own)
-        found.append(
-            NameMention(
-                start=ent.start_char,
-                name=name,
-                phrase=(phrase[0].idx, phrase[-1].idx + len(phrase[-1])),
-                titles=title_words,
-                head=head,
-                gender=gender_of(title_words | {t.lower_.rstrip(".") for t in ent}),
-            )
-        )
+        mention = _name_mention(list(ent), ent.root, titles)
+        if mention is not None:
+            found.append(mention)
+            covered.update(range(ent.start, ent.end))
+    for run in _titled_runs(doc, titles, places, covered):
+        mention = _name_mention(run, run[-1], titles)
+        if mention is not None:
+            found.append(mention)
+    found.sort(key=lambda m: m.start)
     return found
+
+
+def _name_mention(tokens: list[Token], root: Token, titles: frozenset[str]) -> NameMention | None:
+    words = [t for t in tokens if t.lower_ not in titles and t.tag_ != "POS" and t.lower_ not in ("'s", "’s")]
+    name = name_text(words) if words else None
+    if not name or not any(c.isalpha() for c in name):
+        return None
+    head = _describing_head(root)
+    phrase = describing_phrase(head, root)
+    title_words = person_titles(phrase, {t.i for t in tokens})
+    return NameMention(
+        start=tokens[0].idx,
+        name=name,
+        phrase=(phrase[0].idx, phrase[-1].idx + len(phrase[-1])),
+        titles=title_words,
+        head=head,
+        gender=gender_of(title_words | {t.lower_.rstrip(".") for t in tokens}),
+    )
+
+
+def _titled_runs(doc: Doc, titles: frozenset[str], places: TermIndex[Place], covered: set[int]) -> list[list[Token]]:
+    """Names right after a title that the entity tagger missed ("Foreign Ministry Spokesman *Bahram Qasemi*", read
+    as part of an organisation; "Trade Minister *Seko*")."""
+    runs: list[list[Token]] = []
+    run: list[Token] = []
+    for token in doc:
+        named = (
+            token.pos_ == "PROPN"
+            and token.text[:1].isupper()
+            and token.is_alpha
+            and token.lower_ not in titles
+            and token.i not in covered
+            and token.ent_type_ not in _NOT_NAMES
+        )
+        if named and (run or (token.i > 0 and doc[token.i - 1].lower_ in titles and doc[token.i - 1].is_title)):
+            run.append(token)
+            continue
+        if run:
+            runs.append(run)
+        run = []
+    if run:
+        runs.append(run)
+    return [r for r in runs if len(r) <= 4 and not places.matches(r) and r[-1].lower_ not in ORGANISATION_WORDS]
 
 
 def _describing_head(root: Token) -> Token:

@@ -38,13 +38,13 @@ from extractors.claims.continuations import decide_in_order
 from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
+from extractors.linking.context import article_country
 from extractors.linking.gazetteer import (
     COUNTRIES_FILE,
     TLDS_FILE,
     Place,
     TermIndex,
     country_matches,
-    outlet_country,
     parse_places,
     parse_tlds,
 )
@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 LINKER_VERSION = "link/3"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
+#: Prepositions whose object is a speaker's subject matter: a role there is no role of theirs ("adviser on media").
+_TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Dependency labels that may sit between a speaker's head and the words that say whom they speak for.
 _PASSABLE_DEPS = frozenset({"prep", "case", "poss", "appos", "punct", "det", "cc", "conj", "amod", "compound", "nmod"})
 #: US congressional style "Sen. Ben Sasse, R-Neb." / "(D-Calif.)": party and state, so a US legislator.
@@ -124,56 +126,34 @@ class GovernmentLinker:
                 via_government=via.government if via else None,
             )
 
-        return self._from_context(doc, decide_in_order(claims, decide, inherit=_LINK_FIELDS))
+        return self._from_context(doc, decide_in_order(claims, decide, inherit=_LINK_FIELDS), entities)
 
-    def _from_context(self, doc: Doc, claims: list[Claim]) -> list[Claim]:
-        """Generic state speakers with no country ("prosecutors", "lawmakers", "officials") take the article's
-        dominant government, when one government has most (>= 60%, at least 2) of the explicitly linked state
-        speakers. Evidence ``context:USA``; a weaker kind than any other, for domestic reporting."""
-        top = self._dominant(doc, claims)
-        if top is None:
+    def _from_context(self, doc: Doc, claims: list[Claim], entities: ArticleEntities) -> list[Claim]:
+        """State speakers whose words and entity name no country ("the Foreign Office", "Trade Minister Seko",
+        "prosecutors", "the spokesperson") take the country the article is about (``extractors.linking.context``),
+        when it is clear; so do the other claims of their entity (pronouns included). Evidence ``context:``, the
+        weakest kind."""
+        speakers = [_speaker_key(entities, i, c) for i, c in enumerate(claims)]
+        country = article_country(doc, claims, speakers, self.places, self.tlds)
+        if country is None:
             return claims
-        result = []
-        decided: set[str] = set()
-        for claim in claims:
-            if (
-                claim.government is None
-                and _generic(doc, claim)
-                and (claim.actor_type in STATE_TYPES or (claim.actor_type == "unknown" and _spokesperson(doc, claim)))
-            ):
-                claim = replace(claim, government=top, link_evidence=f"context:{top}")
-                decided.add((claim.speaker_canonical or "").lower())
-            result.append(claim)
-        # Other mentions of a speaker placed by context, when they say nothing themselves ("Mr Shapps").
-        return [
-            replace(c, government=top, link_evidence=f"context:{top}")
+        placed = {
+            speakers[i]
+            for i, c in enumerate(claims)
             if c.government is None
-            and c.actor_type in (*STATE_TYPES, "unknown")
-            and (c.speaker_canonical or "").lower() in decided - {""}
+            and (c.actor_type in STATE_TYPES or (c.actor_type == "unknown" and _spokesperson(doc, c)))
+            and (entities.of(i) is not None or _generic(doc, c))
+        }
+        placed.discard(None)
+        settled = {speakers[i] for i, c in enumerate(claims) if c.government is not None or _non_state(c)}
+        return [
+            replace(c, government=country, link_evidence=f"context:{country}")
+            if c.government is None
+            and speakers[i] in placed - settled
+            and c.actor_type in (*STATE_TYPES, "unknown", None)
             else c
-            for c in result
+            for i, c in enumerate(claims)
         ]
-
-    def _dominant(self, doc: Doc, claims: list[Claim]) -> str | None:
-        """The article's own government, for its generic state speakers, from the strongest signal there is:
-        1. the explicitly linked state speakers, when at least 2 and one government has >= 60% of them;
-        2. the country names in the text, when one country has >= 60% of them and at least 3 mentions;
-        3. the outlet's country-code domain (standard.co.uk -> GBR);
-        4. a single explicitly linked state speaker.
-        The domain goes before a lone linked speaker: one misread attribution ("Poland ... 25.9 new cases") must
-        not hand its country every generic speaker of a British story about travel to Poland."""
-        linked: dict[str, int] = {}
-        for claim in claims:
-            kind = (claim.link_evidence or "").split(":", 1)[0]
-            if claim.government and kind not in ("", "coref", "context") and claim.actor_type in STATE_TYPES:
-                linked[claim.government] = linked.get(claim.government, 0) + 1
-        if sum(linked.values()) >= 2:
-            return _leader(linked, minimum=2)
-        named: dict[str, int] = {}
-        for _, _, place in country_matches(self.places, list(doc)):
-            if place.kind in ("name", "demonym") and not place.is_igo:
-                named[place.code] = named.get(place.code, 0) + 1
-        return _leader(named, minimum=3) or outlet_country(doc._.source_url, self.tlds) or _leader(linked, minimum=1)
 
     def speaker_link(
         self,
@@ -194,10 +174,12 @@ class GovernmentLinker:
         decided = _decides(link)
         if not decided and entity is not None:
             shared = self._entity_link(doc, entity, claim.speaker_span, when, analysed)
-            if shared is not None:
+            if shared is not None and _decides(shared):
                 label = f"coref:{shared.evidence.split(':', 1)[-1]}" if shared.evidence else None
                 link = Link(shared.government, label, shared.actor_type or (link.actor_type if link else None))
                 decided = True
+            elif shared is not None and (link is None or link.actor_type in (None, "unknown")):
+                link = Link(None, None, shared.actor_type)  # a state role with no country yet: the article may say
         if not decided and canonical in by_canonical:
             earlier = by_canonical[canonical]
             label = f"coref:{earlier.evidence.split(':', 1)[-1]}" if earlier.evidence else None
@@ -251,8 +233,9 @@ class GovernmentLinker:
         analysed: dict[tuple[int, int], Link | None],
     ) -> Link | None:
         """What the entity's other mentions say, the first that names a government in text order; failing that,
-        the first that decides the speaker speaks for none (``a member of the TPLF Executive Committee``)."""
-        fallback = None
+        the first that decides the speaker speaks for none (``a member of the TPLF Executive Committee``); failing
+        that, the first that gives a state role with no country (``Foreign Ministry spokesperson``)."""
+        decided = role = None
         for span in entity.mentions:
             if span == own:
                 continue
@@ -261,9 +244,11 @@ class GovernmentLinker:
                 continue
             if link.government is not None:
                 return link
-            if fallback is None and _decides(link):
-                fallback = link
-        return fallback
+            if decided is None and _decides(link):
+                decided = link
+            if role is None and link.actor_type in STATE_TYPES:
+                role = link
+        return decided or role
 
     def analyse(self, doc: Doc, span: tuple[int, int] | None, when: date | None) -> Link | None:
         """What the words of one mention say: actor type and, with evidence, the government."""
@@ -286,6 +271,7 @@ class GovernmentLinker:
             if not any(f <= first and last <= e and (e - f) > (last - first) for f, e in names)
             and not any(t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and t.i == head.i for t in tokens[first:last])
             and not (len(tokens) == 1 and head.pos_ == "PROPN")
+            and not _topic(_root(tokens[first:last]), head)
         ]
         role_tokens = {t.i for first, last, _ in role_spans for t in tokens[first:last]}
         name_tokens = _name_of(head)
@@ -434,11 +420,26 @@ class GovernmentLinker:
             if speaker_role.actor_type in STATE_TYPES:
                 return speaker_role.actor_type
             return "government"
-        # No body named: an own-scope role attached to the speaker role decides ("president of the company").
+        # No body named: an own-scope role attached to the speaker role decides ("president of the company"); a
+        # state office the speaker serves makes them a government speaker ("Spokesperson for President X").
         for first, last, role in role_spans:
             if not role.relational and _hops(_root(tokens[first:last]), head) <= 4:
                 return role.actor_type
+        if speaker_role.actor_type not in STATE_TYPES:
+            for first, last, role in role_spans:
+                if role.actor_type in STATE_TYPES and _hops(_root(tokens[first:last]), head) <= 4:
+                    return "government"
         return speaker_role.actor_type if speaker_role.actor_type != "unknown" else None
+
+
+def _topic(token: Token, head: Token) -> bool:
+    """Is ``token`` under a preposition that names what the speaker deals with ("Special Adviser *on Media*")?"""
+    node, hops = token, 0
+    while node.i != head.i and node.head.i != node.i and hops < 6:
+        if node.dep_ == "prep" and node.lower_ in _TOPIC_PREPS:
+            return True
+        node, hops = node.head, hops + 1
+    return False
 
 
 def _decides(link: Link | None) -> bool:
@@ -486,6 +487,17 @@ def _name_of(head: Token) -> set[int]:
             if ent.start <= head.i < ent.end:
                 names.update(range(ent.start, ent.end))
     return names
+
+
+def _speaker_key(entities: ArticleEntities, index: int, claim: Claim) -> str | None:
+    """Who a claim's speaker is, for counting speakers once: its entity, else its canonical name."""
+    if index < len(entities.of_claims) and entities.of_claims[index] is not None:
+        return f"entity:{entities.of_claims[index]}"
+    return f"name:{claim.speaker_canonical.lower()}" if claim.speaker_canonical else None
+
+
+def _non_state(claim: Claim) -> bool:
+    return claim.actor_type not in (None, "unknown", *_CODED_TYPES)
 
 
 def _generic(doc: Doc, claim: Claim) -> bool:
@@ -545,21 +557,20 @@ def _former(tokens: list[Token], head: Token) -> bool:
 
 
 def _named_body(tokens: list[Token]) -> bool:
-    """Does a relational role belong to a named organisation that is not a place ("president of the X Bureau")?"""
+    """Does a relational role belong to a named organisation that is not a place ("president of the X Bureau")? A
+    person is no organisation ("Spokesperson for President Muhammadu Buhari"), nor is what the mention hangs from
+    ("the victory of President Evo Morales")."""
+    inside = {t.i for t in tokens}
     for token in tokens:
-        if token.dep_ == "pobj" and token.head.lower_ in ("of", "for", "at") and token.pos_ == "PROPN":
+        if (
+            token.dep_ == "pobj"
+            and token.head.i in inside
+            and token.head.lower_ in ("of", "for", "at")
+            and token.pos_ == "PROPN"
+            and token.ent_type_ != "PERSON"
+        ):
             return True
     return False
-
-
-def _leader(counts: dict[str, int], *, minimum: int) -> str | None:
-    """The key with the most counts, if it has at least ``minimum`` and 60% of all."""
-    if not counts:
-        return None
-    top, top_count = max(counts.items(), key=lambda item: item[1])
-    if top_count < minimum or top_count < 0.6 * sum(counts.values()):
-        return None
-    return top
 
 
 Doc.set_extension("published_on", default=None, force=True)
