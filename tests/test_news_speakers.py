@@ -241,3 +241,43 @@ def test_a_report_a_government_denies_is_not_the_governments(nlp: Language) -> N
     )
     report = said(claims, "President Lai")
     assert report.speaker == "a local media report" and report.government is None
+
+
+# -- 7. relays: the innermost source with its own reporting frame -------------------------------------------------
+
+
+def test_a_relay_that_quotes_someone_passes_the_statement_on(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "“I am always against war,” the news agency quoted Sisi as saying.\n\n"
+        "“The objective of the ECOWAS meeting is to approve a plan of aggression against Niger,” Aljazeera quoted "
+        "the military spokesperson, Colonel Amadou Abdramane, to have said.",
+        date(2023, 7, 31),
+    )
+    sisi = said(claims, "I am always")
+    assert sisi.speaker == "Sisi" and sisi.via == "the news agency"
+    assert said(claims, "The objective").speaker_canonical == "Amadou Abdramane"
+
+
+def test_a_nested_report_of_earlier_words_is_the_inner_speakers(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Baghaei said Araghchi had emphasized that third parties should not be allowed to affect decision "
+        "making.\n\nAccording to the UN official, discussions with Iran on the humane treatment of Afghan migrants "
+        "are ongoing, Tolo News reported.",
+        date(2025, 2, 17),
+    )
+    araghchi = said(claims, "third parties")
+    assert araghchi.speaker == "Araghchi" and araghchi.via == "Baghaei"
+    official = said(claims, "discussions with Iran")
+    assert official.speaker == "the UN official" and official.via == "Tolo News"
+
+
+def test_a_speakers_own_account_of_their_country_is_no_relay(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Ministry of External Affairs spokesperson Randhir Jaiswal said India has consistently and strongly raised "
+        "with the Bangladeshi government the threats on Hindus and other minorities.",
+        date(2024, 11, 29),
+    )
+    assert claims[0].speaker_canonical == "Randhir Jaiswal" and claims[0].government == "IND"

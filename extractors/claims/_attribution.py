@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Token
 from core.articles import Claim, ClaimKind
 from extractors.claims._content import (
     EMPTY_CONTENT,
+    adjacent_quotes,
     attribution_core,
     content_for,
     drop_trailing_asides,
@@ -42,7 +43,7 @@ from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._quotes import QuoteIndex, paragraphs
-from extractors.claims._sources import issuer_of, source_between, source_of
+from extractors.claims._sources import issuer_of, relay_of, relayed, source_between, source_of
 
 Span = tuple[int, int]
 
@@ -140,7 +141,7 @@ def attribute(doc: Doc, options: AttributionOptions, lexicon: Lexicon, text: str
         _apply_according(according, drafts, quotes)
     drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras)]
     _trim_siblings(drafts)
-    drafts = _drop_overlaps(drafts)
+    drafts = _drop_overlaps(_relays(drafts))
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options)
     finished = [(d, _finish(d, quotes, text, doc, lexicon.titles)) for d in drafts]
     kept = [(d, c) for d, c in finished if c is not None and _keep(c, options)]
@@ -211,6 +212,11 @@ def _negated(verb: Token, quotes: QuoteIndex) -> bool:
 
 
 def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:
+    relay = relayed(verb, cues)
+    if relay is not None:
+        return _relayed_draft(verb, relay, quotes, cues)
+    if relay_of(verb, cues) is not None:
+        return None  # "quoted X *as saying*": the relay's claim holds it
     source = source_of(verb, cues)
     if source.head is not None:
         source = replace(source, head=past_dateline(source.head))
@@ -251,6 +257,35 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
         frame=frame,
         core=(doc[first].idx, doc[last].idx + len(doc[last])),
         confidence=confidence,
+    )
+
+
+def _relayed_draft(verb: Token, relay: tuple[Token, Token], quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:
+    """``“…,” the news agency quoted the president as saying``; ``citing the president as saying that …``: the
+    statement is the relayed person's (annotation guide: the innermost source with its own reporting frame), and
+    the relay is kept as ``via``."""
+    person, inner = relay
+    relayer = source_of(verb, cues).head
+    spans, frame = content_for(inner, cues[inner.lemma_.lower()], person, quotes)
+    if not spans:
+        before, after = adjacent_quotes(verb, relayer, quotes)
+        quote = before or after
+        if quote is None:
+            return None
+        spans, frame = [(quote.start, quote.end)], "quote"
+    doc = verb.doc
+    first, last = attribution_core(verb, relayer)
+    return _Draft(
+        cue_token=inner,
+        cue_text=inner.text,
+        cue_span=(inner.idx, inner.idx + len(inner)),
+        cue_class="speech",
+        source=person,
+        spans=spans,
+        frame=frame,
+        core=(doc[min(first, person.i)].idx, doc[max(last, inner.i)].idx + len(doc[max(last, inner.i)])),
+        via=relayer,
+        confidence=_FRAME_CONFIDENCE[frame],
     )
 
 
@@ -442,6 +477,54 @@ def _left_edge_before(cue: Token) -> Token:
     while edge.i > 0 and (doc[edge.i - 1].is_punct or doc[edge.i - 1].lower_ in _CONJUNCTIONS):
         edge = doc[edge.i - 1]
     return edge
+
+
+def _relays(drafts: list[_Draft]) -> list[_Draft]:
+    """``Baghaei said Araghchi had emphasized that ...``; ``According to the UN official, talks are ongoing, Tolo
+    News reported``: a report whose reported clause is itself someone's statement with its own reporting frame only
+    relays it. The statement is the innermost source's (annotation guide, "Relays"); the relay becomes ``via``. A
+    relay that makes its own claim (``the paper reported that officials had met``) has no inner frame and stays."""
+    dropped: set[int] = set()
+    for inner in drafts:
+        outer = _relaying(inner, drafts)
+        if outer is not None and id(outer) not in dropped:
+            inner.via = inner.via or outer.source
+            inner.confidence = max(inner.confidence, outer.confidence)
+            dropped.add(id(outer))
+    return [d for d in drafts if id(d) not in dropped]
+
+
+def _relaying(inner: _Draft, drafts: list[_Draft]) -> _Draft | None:
+    """The draft that only relays ``inner``: its reported clause is ``inner``'s statement."""
+    cue = inner.cue_token
+    if cue is None or inner.source is None or inner.cue_class != "speech":
+        return None
+    for outer in drafts:
+        if outer is inner or outer.cue_token is None or outer.source is None or outer.according:
+            continue
+        if outer.source.i == inner.source.i or not outer.spans:
+            continue
+        start, end = outer.spans[0]
+        if not (start <= inner.source.idx < end and start <= cue.idx < end):
+            continue
+        if inner.according and cue.head.dep_ == "ccomp" and cue.head.head.i == outer.cue_token.i:
+            return outer  # According to X, Y, Z reported
+        nested = not inner.according and cue.dep_ == "ccomp" and cue.head.i == outer.cue_token.i
+        if nested and _earlier_speech(inner):
+            return outer  # Z said X had emphasized that Y
+    return None
+
+
+def _earlier_speech(inner: _Draft) -> bool:
+    """Is a nested report someone else's earlier words that the outer speaker relays (``a White House official
+    had dismissed``, ``Araghchi had emphasized``), not the outer speaker's own account (``India has noted``, ``his
+    country has confirmed``)?"""
+    cue, source = inner.cue_token, inner.source
+    assert cue is not None and source is not None
+    if source.lower_ in PRONOUNS:
+        return False
+    person = source.ent_type_ == "PERSON" or (source.pos_ == "NOUN" and source.tag_ == "NN")
+    return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
 
 
 def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from core.articles import Claim
 from extractors.claims._lexicon import FIRST_PERSON, PLURAL_PRONOUNS
-from extractors.claims._mentions import ORGANISATION_WORDS
+from extractors.claims._mentions import ORGANISATION_WORDS, speaker_name
 from extractors.claims._names import (
     NameMention,
     folded,
@@ -242,6 +242,9 @@ class _Article:
                 events.append((claim.speaker_span[0], 0, index))
         for token in self._subject_pronouns(speaker_spans):
             events.append((token.idx, 2, token))
+        for index, claim in enumerate(self.claims):
+            if claim.via_span is not None and claim.continues is None:
+                events.append((claim.via_span[0], 3, ("via", index)))
         events.sort(key=lambda e: (e[0], e[1]))
         for _, _, event in events:
             if isinstance(event, NameMention):
@@ -250,6 +253,8 @@ class _Article:
                 self._claim_event(event)
             elif isinstance(event, Token):
                 self._pronoun_event(event)
+            elif isinstance(event, tuple):
+                self._relay_event(event[1])
 
     def _names_speaker(self, mention: NameMention, span: tuple[int, int]) -> bool:
         """Is this PERSON name the speaker named by the claim mention ``span`` (not a principal inside it)?"""
@@ -300,6 +305,28 @@ class _Article:
             return
         cluster, how = self._resolve(claim, mention)
         self.chosen[index] = self.by_span[span] = (cluster, how)
+        if cluster is not None:
+            self._see_speaker(cluster, span)
+
+    def _relay_event(self, index: int) -> None:
+        """A relaying source (``Baghaei said Araghchi had emphasized``, ``according to China's Foreign Ministry``)
+        spoke too: it joins its entity and stays salient."""
+        claim = self.claims[index]
+        span = claim.via_span
+        assert span is not None
+        if span not in self.by_span:
+            mention = self.doc.char_span(span[0], span[1], alignment_mode="expand")
+            if mention is None or not len(mention):
+                return
+            relay = replace(
+                claim,
+                speaker=claim.via,
+                speaker_span=span,
+                speaker_name=speaker_name(self.doc, span, self.titles),
+                speaker_is_person=any(t.ent_type_ == "PERSON" for t in mention),
+            )
+            self.by_span[span] = self._resolve(relay, mention)
+        cluster = self.by_span[span][0]
         if cluster is not None:
             self._see_speaker(cluster, span)
 
