@@ -281,3 +281,67 @@ def test_a_speakers_own_account_of_their_country_is_no_relay(nlp: Language) -> N
         date(2024, 11, 29),
     )
     assert claims[0].speaker_canonical == "Randhir Jaiswal" and claims[0].government == "IND"
+
+
+def test_a_dateline_the_tagger_reads_as_a_person_or_glues_to_a_bracket(nlp: Language) -> None:
+    doha = claims_of(
+        nlp,
+        "DOHA: Qatar’s Prime Minister, Sheikh Mohammed bin Abdulrahman Al Thani, said on Sunday that mediation "
+        "efforts are continuing in the pursuit of a new ceasefire agreement in Gaza.",
+        date(2023, 12, 10),
+    )[0]
+    assert doha.speaker_canonical == "Mohammed bin Abdulrahman Al Thani" and doha.government == "QAT"
+    iaea = claims_of(
+        nlp,
+        'TEL AVIV, Israel, June 22,  (AP): The International Atomic Energy Agency said Sunday that there has been "no '
+        "increase in off-site radiation levels” after U.S. airstrikes on Iranian nuclear sites.",
+        date(2025, 6, 22),
+    )[0]
+    assert iaea.speaker == "The International Atomic Energy Agency" and iaea.government == "XIA"
+
+
+def test_a_country_possessing_a_person_counts_whatever_the_tagger_says(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "It followed Trump's meeting with Jordan's King Abdullah on Tuesday.\n\nAbdullah said every Arab state "
+        "rejected the idea, and that Egypt would present an alternative.",
+        date(2025, 2, 12),
+    )
+    assert said(claims, "every Arab state").government == "JOR"
+
+
+def test_a_lede_describes_before_it_names(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "SHARM EL SHEIKH, Egypt (AP) — The Egyptian president told a summit of world leaders Monday that the "
+        "proposal represents the “last chance” for peace in the region.\n\nThe gathering appeared designed to rally "
+        "international support. Egyptian leader Abdel Fattah el-Sissi, the co-chair of the summit, told Trump "
+        "“only you” can bring peace to the region.",
+        date(2025, 10, 13),
+    )
+    claim = said(claims, "the proposal represents")
+    assert (claim.speaker_canonical, claim.government) == ("Abdel Fattah el-Sissi", "EGY")
+
+
+def test_no_weekday_in_a_name_and_no_plural_description_for_one_person(nlp: Language) -> None:
+    yellen = claims_of(nlp, "Yellen Friday said the talks with Vice Premier He Lifeng were productive.")[0]
+    assert yellen.speaker == "Yellen" and yellen.speaker_canonical == "Yellen"
+    claims = claims_of(
+        nlp,
+        "President Donald Trump said he was making the world safer in restoring harsh sanctions.\n\n"
+        "The leaders of Germany, France and Britain, co-signers of the agreement, said they would try to salvage "
+        "the accord with Iran.",
+        date(2018, 5, 8),
+    )
+    leaders = said(claims, "they would try")
+    assert leaders.speaker_canonical != "Donald Trump" and leaders.government != "USA"
+
+
+def test_a_heading_is_no_attribution(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "What they're saying: “If [the U.S.] wants Iran to return to its commitments, it must lift all sanctions in "
+        "practice,” Khamenei said.",
+        date(2021, 2, 7),
+    )
+    assert [c.speaker for c in claims] == ["Khamenei"]

@@ -44,6 +44,7 @@ from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims._sources import issuer_of, relay_of, relayed, source_between, source_of
+from extractors.linking.gazetteer import Place, TermIndex
 
 Span = tuple[int, int]
 
@@ -80,8 +81,8 @@ _EDGE_PUNCT = " \t\n,;:–—-"
 #: A wire dateline opening a sentence: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ".
 _DATELINE = re.compile(
     r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w.]*)*"  # place: WASHINGTON / CAMBRIDGE, Mass.
-    r"(?:,?\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?"  # date: Dec. 11
-    r"\s*(?:\([A-Za-z ]{2,20}\))?\s*[—–-]+\s*"  # agency and dash: (AP) —
+    r"(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"  # date: Dec. 11 / July 8 / June 22, 2025
+    r"\s*(?:\([A-Za-z /.-]{2,30}\))?\s*(?:[—–-]+|:)\s*"  # agency and dash: (AP) —, (Reuters) -, (AP):
 )
 _CLOSING_MARKS = "”\"’»'"
 _OPENING_MARKS = "“\"«'‘"
@@ -126,10 +127,17 @@ class _Draft:
     confidence: float = 0.7
 
 
-def attribute(doc: Doc, options: AttributionOptions, lexicon: Lexicon, text: str | None = None) -> list[Claim]:
+def attribute(
+    doc: Doc,
+    options: AttributionOptions,
+    lexicon: Lexicon,
+    text: str | None = None,
+    places: TermIndex[Place] | None = None,
+) -> list[Claim]:
     """All claims in ``doc``, in text order, speakers not yet resolved across the document.
 
-    ``text`` is ``doc.text`` when the caller has it already (``Doc.text`` is rebuilt from the tokens on each call).
+    ``text`` is ``doc.text`` when the caller has it already (``Doc.text`` is rebuilt from the tokens on each call);
+    ``places`` (the countries table) tells a dateline (``DOHA: ...``) from a transcript's speaker label.
     """
     quotes = QuoteIndex.of(text if text is not None else doc.text)
     text = quotes.text
@@ -139,7 +147,7 @@ def attribute(doc: Doc, options: AttributionOptions, lexicon: Lexicon, text: str
     drafts += _noun_drafts(nouns, lexicon.nouns, quotes, options)
     for according in accordings:
         _apply_according(according, drafts, quotes)
-    drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras)]
+    drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras, places)]
     _trim_siblings(drafts)
     drafts = _drop_overlaps(_relays(drafts))
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options)
@@ -200,9 +208,19 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
     cue = cues.get(token.lemma_.lower())
     if cue is None or cue.cue_class not in options.cue_classes:
         return None
-    if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx):
+    if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx) or _heading(token):
         return None
     return cue
+
+
+def _heading(token: Token) -> bool:
+    """A cue in a section heading ending in a colon ("What they're saying: “…”"), not an attribution."""
+    doc = token.doc
+    return (
+        token.i + 1 < len(doc)
+        and doc[token.i + 1].text == ":"
+        and token.sent[0].lower_ in ("what", "why", "how", "where", "who")
+    )
 
 
 def _negated(verb: Token, quotes: QuoteIndex) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from extractors.claims._quotes import QuoteIndex
+from extractors.linking.gazetteer import Place, TermIndex
 
 Span = tuple[int, int]
 
@@ -74,7 +75,9 @@ class LayoutAttribution:
     cue_span: Span
 
 
-def layout_attributions(doc: Doc, quotes: QuoteIndex, paras: list[Span]) -> list[LayoutAttribution]:
+def layout_attributions(
+    doc: Doc, quotes: QuoteIndex, paras: list[Span], places: TermIndex[Place] | None = None
+) -> list[LayoutAttribution]:
     found = []
     text = quotes.text
     for index, (start, end) in enumerate(paras):
@@ -82,7 +85,7 @@ def layout_attributions(doc: Doc, quotes: QuoteIndex, paras: list[Span]) -> list
         if byline is not None:
             found.append(byline)
             continue
-        label = _transcript_label(doc, text, start, end)
+        label = _transcript_label(doc, text, start, end, places)
         if label is not None:
             found.append(label)
     return found
@@ -135,7 +138,9 @@ def _dateline(words: list[Token], *, at_start: bool) -> bool:
     )
 
 
-def _transcript_label(doc: Doc, text: str, start: int, end: int) -> LayoutAttribution | None:
+def _transcript_label(
+    doc: Doc, text: str, start: int, end: int, places: TermIndex[Place] | None
+) -> LayoutAttribution | None:
     match = _LABEL.match(text[start:end])
     if match is None:
         return None
@@ -149,6 +154,8 @@ def _transcript_label(doc: Doc, text: str, start: int, end: int) -> LayoutAttrib
     opener = match.group("rest") + text[start + match.end("rest") : start + match.end("rest") + 6]
     if _dateline(words, at_start=not text[:start].strip() and not _FIRST_PERSON.match(opener)):
         return None
+    if places is not None and words and not text[:start].strip() and places.matches(words):
+        return None  # "DOHA: Qatar's Prime Minister ... said", whatever the tagger made of DOHA
     if not name.isupper() and (
         len(words) < MIN_TITLE_CASE_WORDS or any(t.pos_ != "PROPN" for t in words if t.is_alpha)
     ):

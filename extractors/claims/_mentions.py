@@ -44,8 +44,14 @@ def stretch_around(tokens: list[Token], head: Token) -> list[Token]:
         hi += 1
     tokens = tokens[lo : hi + 1]
     tokens = tokens[_after_dateline(tokens, head) :]
-    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].tag_ == "POS"):
-        tokens = tokens[:-1]  # also "Russia’s" (claim) -> Russia
+    while len(tokens) > 1 and (
+        tokens[-1].is_punct
+        or tokens[-1].is_space
+        or tokens[-1].tag_ == "POS"
+        or (tokens[-1].ent_type_ in ("DATE", "TIME") and tokens[-1].pos_ == "PROPN")
+        or tokens[-1].lower_ in CALENDAR_WORDS
+    ):
+        tokens = tokens[:-1]  # also "Russia’s" (claim) -> Russia; "Yellen Friday" -> Yellen
     while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
     return tokens
@@ -57,7 +63,7 @@ def _after_dateline(tokens: list[Token], head: Token) -> int:
     before the head that follows a bracketed agency or words in capitals."""
     for n in range(len(tokens) - 1, 0, -1):
         token = tokens[n]
-        if token.i >= head.i or token.text not in _DATELINE_BREAKS:
+        if token.i >= head.i or not _dateline_break(token):
             continue
         before = tokens[:n]
         words = [t for t in before if t.is_alpha]
@@ -75,9 +81,14 @@ def past_dateline(head: Token) -> Token:
     doc = head.doc
     for child in reversed(list(head.children)):
         between = doc[head.i + 1 : child.left_edge.i + 1]
-        if child.dep_ == "appos" and child.i > head.i and any(t.text in _DATELINE_BREAKS for t in between):
+        if child.dep_ == "appos" and child.i > head.i and any(_dateline_break(t) for t in between):
             return child
     return head
+
+
+def _dateline_break(token: Token) -> bool:
+    """A dash or colon ending a wire dateline, alone or glued to a bracket ("(AP):")."""
+    return token.is_punct and token.text.strip("()[] ") in _DATELINE_BREAKS
 
 
 def mention_span(head: Token) -> tuple[int, int]:
@@ -101,14 +112,14 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
     for person in persons:
         if person[-1].lower_ in ORGANISATION_WORDS:
             continue
-        words = [t for t in person if t.lower_ not in titles and not _possessive(t)]
+        words = [t for t in person if t.lower_ not in titles and not _possessive(t) and not _not_a_name(t)]
         if any(t.is_alpha and (t.is_title or t.is_upper) for t in words):
             return name_text(words)
     best: list[Token] = []
     head_run: list[Token] = []
     run: list[Token] = []
     for token in mention:
-        if token.pos_ == "PROPN" and token.lower_ not in titles and token.ent_type_ not in ("GPE", "NORP"):
+        if token.pos_ == "PROPN" and token.lower_ not in titles and not _not_a_name(token):
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
             if (nxt is not None and _possessive(nxt)) or (token.dep_ in _MODIFIER_DEPS and token.head.pos_ == "NOUN"):
                 run = []  # a possessor (Zelenskyy's office) or a modifier (the Trump administration): someone else
@@ -173,6 +184,19 @@ _MODIFIER_DEPS = frozenset({"compound", "poss", "nmod", "amod"})
 _POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 #: Punctuation that belongs inside a name when written without spaces around it.
 _NAME_JOINERS = frozenset({"-", "‐", "'", "’"})
+
+
+#: Days and months: never part of a name ("Yellen Friday", "June").
+CALENDAR_WORDS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+     "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
+     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)  # fmt: skip
+
+
+def _not_a_name(token: Token) -> bool:
+    """A place, nationality, date or weekday the tagger may fold into a name."""
+    return token.ent_type_ in ("GPE", "NORP", "DATE", "TIME") or token.lower_.rstrip(".") in CALENDAR_WORDS
 
 
 def _possessive(token: Token) -> bool:

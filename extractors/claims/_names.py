@@ -31,6 +31,8 @@ _CLIMB_DEPS = frozenset({"appos"})
 #: Dependents inside an apposition that start a clause or a list, never a title.
 _NOT_TITLE_DEPS = frozenset({"conj", "cc", "relcl", "acl", "advcl", "parataxis", "ccomp"})
 _PLACES = frozenset({"GPE", "LOC", "NORP"})
+#: How far into a text a wire dateline's place may reach.
+DATELINE_CHARS = 40
 #: Entity types a titled name cannot have ("Minister *Thursday*").
 _NOT_NAMES = frozenset({"DATE", "TIME", "GPE", "LOC", "NORP", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
 #: Words that say a person's gender, in titles and honorifics.
@@ -69,16 +71,38 @@ def name_mentions(doc: Doc, titles: frozenset[str], places: TermIndex[Place]) ->
     for ent in doc.ents:
         if ent.label_ != "PERSON" or ent[-1].lower_ in ORGANISATION_WORDS or places.matches(list(ent)):
             continue
-        mention = _name_mention(list(ent), ent.root, titles)
+        if ent.start_char < DATELINE_CHARS and all(t.text.isupper() for t in ent if t.is_alpha):
+            continue  # "SHARM EL SHEIKH, Egypt (AP) —": a dateline the tagger read as a name
+        tokens = _whole_name(list(ent), titles)
+        mention = _name_mention(tokens, _span_root(tokens), titles)
         if mention is not None:
             found.append(mention)
-            covered.update(range(ent.start, ent.end))
+            covered.update(t.i for t in tokens)
     for run in _titled_runs(doc, titles, places, covered):
-        mention = _name_mention(run, run[-1], titles)
+        mention = _name_mention(run, _span_root(run), titles)
         if mention is not None:
             found.append(mention)
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _whole_name(tokens: list[Token], titles: frozenset[str]) -> list[Token]:
+    """A PERSON entity with the rest of the name the tagger cut off ("[Seyyed Abbas] Araqchi")."""
+    doc = tokens[0].doc
+    end = tokens[-1].i + 1
+    while end < len(doc) and _name_part(doc[end], titles) and doc[end].ent_type_ in ("", "PERSON"):
+        end += 1
+    return list(doc[tokens[0].i : end])
+
+
+def _span_root(tokens: list[Token]) -> Token:
+    """The token of a run whose head lies outside it (the run's syntactic head)."""
+    ids = {t.i for t in tokens}
+    return next((t for t in tokens if t.head.i not in ids or t.head.i == t.i), tokens[-1])
+
+
+def _name_part(token: Token, titles: frozenset[str]) -> bool:
+    return token.pos_ == "PROPN" and token.is_alpha and token.text[:1].isupper() and token.lower_ not in titles
 
 
 def _name_mention(tokens: list[Token], root: Token, titles: frozenset[str]) -> NameMention | None:

@@ -83,7 +83,7 @@ class ClaimExtractor(ComponentFiles):
         assert self.lexicon is not None
         doc._.people = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
         text = text_of(doc)
-        claims = attribute(doc, self.options, self.lexicon, text)
+        claims = attribute(doc, self.options, self.lexicon, text, self.places)
         if claims:
             doc._.claims, doc._.entities = resolve_entities(doc, claims, self.lexicon.titles, text, self.places)
         else:

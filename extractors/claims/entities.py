@@ -75,6 +75,7 @@ PERSON_ROLES = frozenset(
 #: A description's role -> other titles it also fits (``the head of state`` is the person titled president).
 ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "head of state": frozenset({"president", "king", "emir", "sultan", "monarch", "queen", "leader"}),
+    "president": frozenset({"leader", "head of state"}),
     "head of government": frozenset({"prime minister", "premier", "chancellor"}),
     "premier": frozenset({"prime minister"}),
     "prime minister": frozenset({"premier"}),
@@ -354,7 +355,7 @@ class _Article:
             return cluster, "pronoun" if cluster is not None else None
         if lowered == "it":
             cluster = self._last_speaker(position, kinds=("body",), reach=BODY_REACH_SENTENCES)
-            return (cluster, "pronoun") if cluster is not None else (self._body(claim, mention), "mention")
+            return (cluster, "pronoun") if cluster is not None else (None, None)
         if _name_like(mention) and not self.places.matches(list(mention)):
             # A surname the tagger did not read as a name ("During the briefing, Magwenya said").
             match = full_name_for(mention.text, self.full_names, position)
@@ -441,7 +442,8 @@ class _Article:
     def _description(self, mention: Span, position: int) -> int | None:
         role = _role_words(mention)
         head = mention.root.lemma_.lower()
-        if head in PERSON_ROLES or _role_phrase(role) in ROLE_SYNONYMS:
+        single = mention.root.tag_ in ("NN", "NNP") and not any(t.dep_ == "conj" for t in mention.root.children)
+        if single and (head in PERSON_ROLES or _role_phrase(role) in ROLE_SYNONYMS):
             person = self._titled_person(role, head, position)
             if person is None:
                 person = self._untitled_person(position)
@@ -474,7 +476,20 @@ class _Article:
             key = (2 if exact else 1 if fits else 0, overlap, int(before), closeness)
             if best is None or key > best[0]:
                 best = (key, index)
+        if best is None and self._paragraph(position) == 0:
+            return self._titled_in_lede(wanted, phrase, head, position)
         return best[1] if best else None
+
+    def _titled_in_lede(self, wanted: set[str], phrase: str, head: str, position: int) -> int | None:
+        """A lede that describes before it names: "The Egyptian president told a summit ... Egyptian leader Abdel
+        Fattah el-Sissi, the co-chair of the summit, told Trump ..."."""
+        for mention in self.names:
+            if mention.start <= position or self._paragraph(mention.start) > 2:
+                continue
+            titles = set(mention.titles)
+            if phrase in titles or _holds(titles, phrase) or any(_holds(titles, w) for w in wanted | {head}):
+                return self._person_cluster(mention.name, mention.start)
+        return None
 
     def _untitled_person(self, position: int) -> int | None:
         """The named speaker with no title of their own just before a description that matched no titled person
@@ -638,7 +653,11 @@ def _main_clause(subject: Token) -> bool:
 
 
 def _definite(mention: Span) -> bool:
-    return mention[0].lower_ in _DEFINITE or mention[0].lower_ in ("his", "her")
+    """``the president``, ``his adviser``, ``Israel's prime minister``: a description of someone the article names."""
+    first = mention[0]
+    if first.lower_ in _DEFINITE or first.lower_ in ("his", "her"):
+        return True
+    return first.ent_type_ in ("GPE", "NORP") and any(t.tag_ == "POS" for t in mention[1:3])
 
 
 def _possessed(mention: Span) -> bool:

@@ -8,13 +8,13 @@ Signals, strongest first; the first that decides wins:
    named elsewhere in the text or speaks in it (a Moscow agency files about Korea: ``MOSCOW (Sputnik) - A North
    Korean defense ministry spokesman``);
 2. the state speakers whose own words name their government, counted once per speaker: when there are at least
-   two, one government with 60% of them (else the article is about several: no context);
+   two, one government with 60% of them;
 3. the outlet's country-code domain (``standard.co.uk`` -> GBR), when the caller gave the URL;
 4. a lone state speaker whose words name their government (after the domain: one misread attribution must not
    hand its country every generic speaker of a British story about travel to Poland);
-5. with no such speaker, the countries named in the text (names, demonyms, capitals), when one is named at least
-   twice as often as the next, or is the only one named. Who speaks says more than what is talked about: a story
-   about North Korea's missile quotes Japan's ministers and names North Korea most.
+5. failing those, the countries named in the text (names, demonyms, capitals), when one is named at least twice
+   as often as the next, or is the only one named. Who speaks says more than what is talked about: a story about
+   North Korea's missile quotes Japan's ministers and names North Korea most, so a lone speaker goes first.
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ def article_country(
     total = sum(explicit.values())
     if total >= 2:
         top, count = explicit.most_common(1)[0]
-        return top if count >= LEADING_SHARE * total else None
+        if count >= LEADING_SHARE * total:
+            return top
     outlet = outlet_country(doc._.source_url, tlds)
     if outlet is not None:
         return outlet

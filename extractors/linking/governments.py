@@ -57,6 +57,11 @@ if TYPE_CHECKING:
 LINKER_VERSION = "link/3"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
+#: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
+_STATE_AGENCIES = frozenset(
+    {"organisation", "organization", "agency", "ministry", "office", "department", "authority", "service",
+     "directorate", "administration", "commission"}
+)  # fmt: skip
 #: Prepositions whose object is a speaker's subject matter: a role there is no role of theirs ("adviser on media").
 _TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Dependency labels that may sit between a speaker's head and the words that say whom they speak for.
@@ -283,8 +288,11 @@ class GovernmentLinker:
         if evidence is None:
             if actor_type in _CODED_TYPES and speaker_role is not None and _US_PARTY_STATE.search(mention.text):
                 return Link("USA", f"title:{mention.text}", "legislature")
-            if speaker_role is not None and speaker_role.relational and _named_body(tokens):
-                return Link(None, None, "non_state")
+            named = _named_body(tokens) if speaker_role is not None and speaker_role.relational else None
+            if named is not None:
+                # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
+                # Atomic Energy Organisation" for a state agency of a country the article may say
+                return Link(None, None, "government" if named.lower_ in _STATE_AGENCIES else "non_state")
             return Link(None, None, actor_type) if actor_type else None
         body = evidence.actor if evidence.actor is not None and evidence.actor.kind == "body" else None
         if actor_type not in _CODED_TYPES or not evidence.code:
@@ -317,8 +325,8 @@ class GovernmentLinker:
         found: list[_Evidence] = []
         for first, last, place in country_matches(self.places, tokens):
             matched = tuple(tokens[first:last])
-            if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym":
-                continue
+            if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym" and not _possessor(matched):
+                continue  # "Michael Jordan", but not "Jordan's King Abdullah"
             found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, place=place))
         for first, last, actor in self.actors.matches(tokens, when):
             matched = tuple(tokens[first:last])
@@ -442,6 +450,11 @@ def _topic(token: Token, head: Token) -> bool:
     return False
 
 
+def _possessor(tokens: tuple[Token, ...]) -> bool:
+    last = tokens[-1]
+    return last.i + 1 < len(last.doc) and last.doc[last.i + 1].tag_ == "POS"
+
+
 def _decides(link: Link | None) -> bool:
     """Does a mention's link settle the speaker: a government, or a type that speaks for none?"""
     return link is not None and (link.government is not None or link.actor_type not in (None, *_CODED_TYPES))
@@ -556,7 +569,7 @@ def _former(tokens: list[Token], head: Token) -> bool:
     return False
 
 
-def _named_body(tokens: list[Token]) -> bool:
+def _named_body(tokens: list[Token]) -> Token | None:
     """Does a relational role belong to a named organisation that is not a place ("president of the X Bureau")? A
     person is no organisation ("Spokesperson for President Muhammadu Buhari"), nor is what the mention hangs from
     ("the victory of President Evo Morales")."""
@@ -569,8 +582,8 @@ def _named_body(tokens: list[Token]) -> bool:
             and token.pos_ == "PROPN"
             and token.ent_type_ != "PERSON"
         ):
-            return True
-    return False
+            return token
+    return None
 
 
 Doc.set_extension("published_on", default=None, force=True)
