@@ -345,3 +345,60 @@ def test_a_heading_is_no_attribution(nlp: Language) -> None:
         date(2021, 2, 7),
     )
     assert [c.speaker for c in claims] == ["Khamenei"]
+
+
+# -- 2. bodies and their statements ------------------------------------------------------------------------------
+
+
+def test_the_nation_is_the_country_just_named(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "This resolution was introduced by Algeria on behalf of all Arab governments. The North African nation "
+        "called for “an immediate humanitarian ceasefire” and for the Israelis and Palestinians to wrap up the war.",
+        date(2024, 2, 22),
+    )
+    nation = next(c for c in claims if c.speaker == "The North African nation")
+    assert nation.government == "DZA"
+
+
+def test_a_statement_from_his_office_is_his_governments(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "But on Saturday, Mr. Netanyahu doubled down on the position he has held for most of his political career."
+        "\n\nA statement released by his office said: “In his conversation with President Biden, Prime Minister "
+        "Netanyahu reiterated his policy that Israel must maintain security control over Gaza.”",
+        date(2024, 1, 21),
+    )
+    assert said(claims, "In his conversation").government == "ISR"
+
+
+def test_news_reports_and_the_un_nuclear_watchdog(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Israeli news reports said the cabinet would meet on Sunday.\n\nThe UN nuclear watchdog said Iran had "
+        "informed it of the decision.",
+        date(2021, 4, 13),
+    )
+    assert said(claims, "the cabinet").government is None
+    assert said(claims, "Iran had informed").government == "XIA"
+    turkish = claims_of(
+        nlp,
+        'The Defense Ministry announced on Sept. 8 that Turkish forces have "neutralized" 16 PKK members in Syria '
+        "and Iraq.\n\nDinç had previously been arrested multiple times in Türkiye on terrorism-related charges, "
+        "security sources told media after the operation.",
+        date(2024, 9, 8),
+    )
+    assert said(turkish, "Dinç had previously").government == "TUR"
+
+
+def test_a_surname_takes_the_full_name_of_the_article_or_the_actors_file(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Russian Ambassador Vassily Nebenzia said before the council that American authorities continue to give "
+        "Israel “a license to kill.”\n\n“We have witnessed another black page in the history of the Security "
+        "Council,” Russia’s Nebenzia said following the vote.\n\nBiden said the U.S. backs Israel’s right to defend "
+        "itself.",
+        date(2024, 2, 22),
+    )
+    assert said(claims, "We have witnessed").speaker_canonical == "Vassily Nebenzia"
+    assert said(claims, "the U.S. backs").speaker_canonical == "Joe Biden"

@@ -82,15 +82,19 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "leader": frozenset({"president", "prime minister", "premier", "king", "emir", "chancellor", "head of state"}),
     "diplomat": frozenset({"foreign minister", "ambassador", "envoy", "foreign secretary", "secretary of state"}),
     "top diplomat": frozenset({"foreign minister", "foreign secretary", "secretary of state"}),
-    "spokesperson": frozenset({"spokesman", "spokeswoman"}),
-    "spokesman": frozenset({"spokesperson"}),
-    "spokeswoman": frozenset({"spokesperson"}),
+    "spokesperson": frozenset({"spokesman", "spokeswoman", "press secretary"}),
+    "spokesman": frozenset({"spokesperson", "press secretary"}),
+    "spokeswoman": frozenset({"spokesperson", "press secretary"}),
     "adviser": frozenset({"advisor", "aide"}),
     "advisor": frozenset({"adviser", "aide"}),
     "negotiator": frozenset({"envoy", "negotiator"}),
     "secretary general": frozenset({"secretary-general"}),
     "secretary-general": frozenset({"secretary general"}),
 }
+#: Nouns by which an article refers back to a country it named (``the North African nation``, ``the Gulf state``).
+NATION_NOUNS = frozenset({"nation", "country", "kingdom", "state", "republic", "emirate"})
+#: How many sentences back ``the nation`` looks for the country it stands for.
+NATION_REACH_SENTENCES = 3
 #: Descriptions that fit any titled official (``the official``).
 GENERIC_ROLES = frozenset({"official", "officer", "representative"})
 #: Documents that speak for whoever issued them (``The statement says ...``).
@@ -199,6 +203,7 @@ class _Article:
         self, doc: Doc, claims: Sequence[Claim], titles: frozenset[str], text: str, places: TermIndex[Place]
     ) -> None:
         self.doc = doc
+        self.text = text
         self.places = places
         self.claims = claims
         self.titles = titles
@@ -363,6 +368,17 @@ class _Article:
                 cluster = self._person_cluster(match[0] if match else mention.text, position)
                 self._add_mention(cluster, claim.speaker_span, mention)
                 return cluster, match[1] if match else "mention"
+        surname = self._surname_head(mention, position)
+        if surname is not None:
+            self._add_mention(surname, claim.speaker_span, mention)
+            return surname, "name"
+        nation = self._nation(mention, position)
+        if nation is not None:
+            return nation, "description"
+        owner = self._pronoun_owner(mention, position)
+        if owner is not None:
+            self._add_mention(owner, claim.speaker_span, mention)
+            return owner, "description"
         abbreviation = self._abbreviation(mention)
         if abbreviation is not None:
             self._add_mention(abbreviation, claim.speaker_span, mention)
@@ -396,6 +412,52 @@ class _Article:
         return bool(words) and not (
             self.places.matches(words) or words[-1].lower_ in ORGANISATION_WORDS or words[-1].tag_ in ("NNS", "NNPS")
         )
+
+    def _surname_head(self, mention: Span, position: int) -> int | None:
+        """``Russia’s Nebenzia``: a mention headed by a surname of a person the article names in full (the tagger
+        may call it a place)."""
+        root = mention.root
+        if root.pos_ != "PROPN" or not root.is_title or self.places.matches([root]):
+            return None
+        match = full_name_for(root.text, self.full_names, position)
+        return self._person_cluster(match[0], position) if match is not None and match[1] == "name" else None
+
+    def _nation(self, mention: Span, position: int) -> int | None:
+        """``The North African nation``, ``the Gulf state``: the country named last before, within a few sentences."""
+        root = mention.root
+        if root.lemma_.lower() not in NATION_NOUNS or not _definite(mention) or root.tag_ != "NN":
+            return None
+        country = self._last_country(position)
+        if country is None:
+            return None
+        start, end, name = country
+        key = name.lower()
+        if key not in self.spellings:
+            self.clusters.append(_Cluster(name=name, kind="body", mentions=[(start, end)], words={key}))
+            self.spellings[key] = len(self.clusters) - 1
+        return self.spellings[key]
+
+    def _last_country(self, position: int) -> tuple[int, int, str] | None:
+        sentence = self._sentence(position)
+        reach = [t for t in self.doc if t.idx < position and sentence - self._sentence(t.idx) <= NATION_REACH_SENTENCES]
+        found = [m for m in self.places.matches(reach) if m[2].kind == "name" and not m[2].is_igo]
+        if not found:
+            return None
+        first, last, _ = found[-1]
+        start, end = reach[first].idx, reach[last - 1].idx + len(reach[last - 1])
+        return start, end, self.text[start:end]
+
+    def _pronoun_owner(self, mention: Span, position: int) -> int | None:
+        """``his office``, ``A statement released by his office``: the person the possessive pronoun stands for."""
+        root = mention.root
+        owners = [c for c in root.children if c.dep_ == "poss" and c.lower_ in ("his", "her")]
+        for child in root.children:
+            if child.dep_ == "acl":
+                agents = [g for a in child.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+                owners += [c for g in agents for c in g.children if c.dep_ == "poss" and c.lower_ in ("his", "her")]
+        if not owners:
+            return None
+        return self._salient_person(position, "m" if owners[0].lower_ == "his" else "f")
 
     def _named_speaker(self, claim: Claim, mention: Span) -> tuple[int | None, str | None]:
         assert claim.speaker_name is not None and claim.speaker_span is not None
@@ -449,6 +511,8 @@ class _Article:
                 person = self._untitled_person(position)
             if person is not None:
                 return person
+        if mention.root.pos_ != "NOUN":
+            return None  # "The US believes ...": a name, no description of an earlier speaker
         words = set(_WORD.findall(mention.text.lower())) - _DEFINITE
         for seen in reversed(self.seen):
             cluster = self.clusters[seen.cluster]

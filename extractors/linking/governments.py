@@ -62,6 +62,8 @@ _STATE_AGENCIES = frozenset(
     {"organisation", "organization", "agency", "ministry", "office", "department", "authority", "service",
      "directorate", "administration", "commission"}
 )  # fmt: skip
+#: What a body issues: a country compounded onto one is its author ("the OAS report", "a China statement").
+_ISSUED = frozenset({"report", "statement", "communique", "communiqué", "release", "document", "letter", "note"})
 #: Prepositions whose object is a speaker's subject matter: a role there is no role of theirs ("adviser on media").
 _TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Dependency labels that may sit between a speaker's head and the words that say whom they speak for.
@@ -74,7 +76,7 @@ _SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "re
 #: Types that speak for a government, and so take its code.
 _CODED_TYPES = STATE_TYPES | {"igo"}
 #: What a continuation quote takes from the claim it continues, as linked.
-_LINK_FIELDS = ("government", "link_evidence", "actor_id", "actor_type", "via_government")
+_LINK_FIELDS = ("government", "link_evidence", "actor_id", "actor_type", "via_government", "speaker_canonical")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ class GovernmentLinker:
             via = self.analyse(doc, claim.via_span, when) if claim.via_span else None
             return replace(
                 claim,
+                speaker_canonical=_full_name(claim.speaker_canonical, link.actor if link else None),
                 government=link.government if link else None,
                 link_evidence=link.evidence if link else None,
                 actor_id=link.actor.actor_id if link and link.actor else None,
@@ -148,6 +151,7 @@ class GovernmentLinker:
             if c.government is None
             and (c.actor_type in STATE_TYPES or (c.actor_type == "unknown" and _spokesperson(doc, c)))
             and (entities.of(i) is not None or _generic(doc, c))
+            and not _foreign_by_default(doc, c)
         }
         placed.discard(None)
         settled = {speakers[i] for i, c in enumerate(claims) if c.government is not None or _non_state(c)}
@@ -358,10 +362,12 @@ class GovernmentLinker:
         if (
             place is not None
             and place.kind == "name"
+            and not place.is_igo
             and _root(matched).dep_ == "compound"
             and governor is not None
             and governor.pos_ == "NOUN"
             and governor.i not in role_tokens
+            and governor.lemma_.lower() not in _ISSUED
         ):
             return []  # "a Ukraine specialist", "an Iran hawk": the country is what the person knows about
         appositive = False
@@ -502,11 +508,27 @@ def _name_of(head: Token) -> set[int]:
     return names
 
 
+def _full_name(canonical: str | None, actor: Actor | None) -> str | None:
+    """A surname the article never completes (``Biden``) takes the full name of the person the actors file found."""
+    if canonical is None or actor is None or actor.kind != "person" or " " in canonical.strip():
+        return canonical
+    words = [w.lower().strip(".,") for w in actor.name.replace("-", " ").split()]
+    return actor.name if canonical.lower().replace("-", " ").split()[-1] in words else canonical
+
+
 def _speaker_key(entities: ArticleEntities, index: int, claim: Claim) -> str | None:
     """Who a claim's speaker is, for counting speakers once: its entity, else its canonical name."""
     if index < len(entities.of_claims) and entities.of_claims[index] is not None:
         return f"entity:{entities.of_claims[index]}"
     return f"name:{claim.speaker_canonical.lower()}" if claim.speaker_canonical else None
+
+
+def _foreign_by_default(doc: Doc, claim: Claim) -> bool:
+    """Unnamed diplomats ("Diplomats said", "Western diplomats") are rarely the story's own government's."""
+    if claim.speaker_span is None or claim.actor_type != "diplomat":
+        return False
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    return mention is not None and mention.root.tag_ in ("NNS", "NNPS") and mention.root.lemma_.lower() == "diplomat"
 
 
 def _non_state(claim: Claim) -> bool:
