@@ -194,6 +194,31 @@ CALENDAR_WORDS = frozenset(
 )  # fmt: skip
 
 
+#: Lower-case particles inside names ("Mohammed bin Salman", "Ursula von der Leyen", "Luiz Inácio Lula da Silva").
+NAME_PARTICLES = frozenset(
+    {
+        "bin",
+        "bint",
+        "ibn",
+        "al",
+        "el",
+        "de",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+    }
+)
+
+
 def _not_a_name(token: Token) -> bool:
     """A place, nationality, date or weekday the tagger may fold into a name."""
     return token.ent_type_ in ("GPE", "NORP", "DATE", "TIME") or token.lower_.rstrip(".") in CALENDAR_WORDS
@@ -231,7 +256,9 @@ def _person_runs(mention: Span) -> list[list[Token]]:
     for token in mention:
         if token.ent_type_ != "PERSON":
             continue
-        if token.ent_iob_ == "B" or not runs or runs[-1][-1].i != token.i - 1:
+        # Two PERSON entities back to back are one long name the tagger cut ("Mohammed bin Abdulrahman | bin Jassim
+        # al-Thani"); a new run starts only after a gap.
+        if not runs or runs[-1][-1].i != token.i - 1:
             runs.append([token])
         else:
             runs[-1].append(token)

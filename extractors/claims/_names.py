@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 
 from spacy.tokens import Doc, Token
 
-from extractors.claims._mentions import ORGANISATION_WORDS, name_text, past_dateline, stretch_around
+from extractors.claims._mentions import NAME_PARTICLES, ORGANISATION_WORDS, name_text, past_dateline, stretch_around
 from extractors.linking.gazetteer import Place, TermIndex
 
 #: How alike two spellings must be for a repeat to count as a misspelling of a full name.
@@ -61,6 +61,8 @@ class NameMention:
     #: The token the phrase hangs from: its grammatical role says how prominent the mention is.
     head: Token
     gender: str | None = None
+    #: Codes of the countries the phrase names beside the person (``Egyptian leader`` -> EGY).
+    countries: frozenset[str] = frozenset()
 
 
 def name_mentions(doc: Doc, titles: frozenset[str], places: TermIndex[Place]) -> list[NameMention]:
@@ -74,12 +76,12 @@ def name_mentions(doc: Doc, titles: frozenset[str], places: TermIndex[Place]) ->
         if ent.start_char < DATELINE_CHARS and all(t.text.isupper() for t in ent if t.is_alpha):
             continue  # "SHARM EL SHEIKH, Egypt (AP) —": a dateline the tagger read as a name
         tokens = _whole_name(list(ent), titles)
-        mention = _name_mention(tokens, _span_root(tokens), titles)
+        mention = _name_mention(tokens, _span_root(tokens), titles, places)
         if mention is not None:
             found.append(mention)
             covered.update(t.i for t in tokens)
     for run in _titled_runs(doc, titles, places, covered):
-        mention = _name_mention(run, _span_root(run), titles)
+        mention = _name_mention(run, _span_root(run), titles, places)
         if mention is not None:
             found.append(mention)
     found.sort(key=lambda m: m.start)
@@ -90,8 +92,16 @@ def _whole_name(tokens: list[Token], titles: frozenset[str]) -> list[Token]:
     """A PERSON entity with the rest of the name the tagger cut off ("[Seyyed Abbas] Araqchi")."""
     doc = tokens[0].doc
     end = tokens[-1].i + 1
-    while end < len(doc) and _name_part(doc[end], titles) and doc[end].ent_type_ in ("", "PERSON"):
-        end += 1
+    while end < len(doc) and doc[end].ent_type_ in ("", "PERSON"):
+        token = doc[end]
+        if _name_part(token, titles):
+            end += 1
+        elif (token.lower_ in NAME_PARTICLES or token.text in ("-", "‐")) and end + 1 < len(doc):
+            if not _name_part(doc[end + 1], titles) and doc[end + 1].lower_ not in NAME_PARTICLES:
+                break
+            end += 1  # "... bin Jassim al-Thani"
+        else:
+            break
     return list(doc[tokens[0].i : end])
 
 
@@ -105,14 +115,17 @@ def _name_part(token: Token, titles: frozenset[str]) -> bool:
     return token.pos_ == "PROPN" and token.is_alpha and token.text[:1].isupper() and token.lower_ not in titles
 
 
-def _name_mention(tokens: list[Token], root: Token, titles: frozenset[str]) -> NameMention | None:
+def _name_mention(
+    tokens: list[Token], root: Token, titles: frozenset[str], places: TermIndex[Place]
+) -> NameMention | None:
     words = [t for t in tokens if t.lower_ not in titles and t.tag_ != "POS" and t.lower_ not in ("'s", "’s")]
     name = name_text(words) if words else None
     if not name or not any(c.isalpha() for c in name):
         return None
     head = _describing_head(root)
     phrase = describing_phrase(head, root)
-    title_words = person_titles(phrase, {t.i for t in tokens})
+    own = {t.i for t in tokens}
+    title_words = person_titles(phrase, own)
     return NameMention(
         start=tokens[0].idx,
         name=name,
@@ -120,7 +133,44 @@ def _name_mention(tokens: list[Token], root: Token, titles: frozenset[str]) -> N
         titles=title_words,
         head=head,
         gender=gender_of(title_words | {t.lower_.rstrip(".") for t in tokens}),
+        countries=countries_in(phrase, places, own),
     )
+
+
+def surname_mentions(
+    doc: Doc,
+    known: Sequence[NameMention],
+    full_names: Sequence[tuple[int, str]],
+    titles: frozenset[str],
+    places: TermIndex[Place],
+) -> list[NameMention]:
+    """Surnames of people the article names in full that the tagger did not read as names, where they are subjects
+    ("Araghchi clarified that ..."): they keep the discourse about that person."""
+    covered = {t.i for m in known for t in doc.char_span(*m.phrase, alignment_mode="expand") or ()}
+    found = []
+    for token in doc:
+        if (
+            token.i in covered
+            or token.pos_ != "PROPN"
+            or not token.is_title
+            or token.dep_ not in ("nsubj", "nsubjpass")
+        ):
+            continue
+        if token.lower_ in titles or places.matches([token]):
+            continue
+        match = full_name_for(token.text, full_names, token.idx)
+        if match is not None and match[1] == "name":
+            mention = _name_mention([token], token, titles, places)
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
+def countries_in(tokens: Sequence[Token], places: TermIndex[Place], own: set[int] | None = None) -> frozenset[str]:
+    """The codes of the countries and bodies named in ``tokens`` (not inside ``own``, a person's name)."""
+    own = own or set()
+    found = places.matches([t for t in tokens if t.i not in own])
+    return frozenset(place.code for _, _, place in found)
 
 
 def _titled_runs(doc: Doc, titles: frozenset[str], places: TermIndex[Place], covered: set[int]) -> list[list[Token]]:

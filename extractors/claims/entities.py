@@ -39,15 +39,18 @@ from extractors.claims._lexicon import FIRST_PERSON, PLURAL_PRONOUNS
 from extractors.claims._mentions import ORGANISATION_WORDS, speaker_name
 from extractors.claims._names import (
     NameMention,
+    countries_in,
     folded,
     full_name_for,
     gender_of,
     name_mentions,
     person_titles,
     same_person,
+    surname_mentions,
 )
 from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims.continuations import decide_in_order
+from extractors.linking.context import NATION_NOUNS, country_named_before
 from extractors.linking.gazetteer import Place, TermIndex
 
 Spans = tuple[tuple[int, int], ...]
@@ -91,10 +94,6 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "secretary general": frozenset({"secretary-general"}),
     "secretary-general": frozenset({"secretary general"}),
 }
-#: Nouns by which an article refers back to a country it named (``the North African nation``, ``the Gulf state``).
-NATION_NOUNS = frozenset({"nation", "country", "kingdom", "state", "republic", "emirate"})
-#: How many sentences back ``the nation`` looks for the country it stands for.
-NATION_REACH_SENTENCES = 3
 #: Descriptions that fit any titled official (``the official``).
 GENERIC_ROLES = frozenset({"official", "officer", "representative"})
 #: Documents that speak for whoever issued them (``The statement says ...``).
@@ -104,7 +103,7 @@ DOCUMENTS = frozenset(
 )  # fmt: skip
 #: An abbreviation defined in brackets after the name it stands for: ``State Information Service (SIS)``.
 _DEFINED_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "h.h", "h.e"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "h.h", "h.e", "sheikh", "sheikha", "sir", "dame", "hon"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "to", "on", "and"})
 
 
@@ -149,6 +148,9 @@ class _Cluster:
     words: set[str] = field(default_factory=set)
     #: Has a name of its own (a person's name), not only a description.
     named: bool = False
+    #: Codes of the countries its describing mentions name (``Egyptian leader``): a description naming another
+    #: country (``the U.S. president``) is someone else.
+    countries: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +226,9 @@ class _Article:
                 if claim.speaker_is_person or (mention is not None and self._name_shaped(claim.speaker_name, mention)):
                     full.append((claim.speaker_span[0], claim.speaker_name))
         self.full_names = sorted(full)
+        self.names = sorted(
+            self.names + surname_mentions(doc, self.names, self.full_names, titles, places), key=lambda m: m.start
+        )
         self.abbreviations = _defined_abbreviations(doc, text)
         # Titles are the person's, wherever in the article they are given ("President Marcos" after "Marcos").
         self.name_titles = [(m.name, m.titles) for m in self.names]
@@ -287,6 +292,7 @@ class _Article:
         found = self.clusters[cluster]
         found.mentions.append(mention.phrase)
         found.titles |= mention.titles
+        found.countries |= mention.countries
         found.gender = found.gender or mention.gender
         self._see(cluster, mention.start, mention.head, speaker=False)
 
@@ -427,25 +433,16 @@ class _Article:
         root = mention.root
         if root.lemma_.lower() not in NATION_NOUNS or not _definite(mention) or root.tag_ != "NN":
             return None
-        country = self._last_country(position)
+        country = country_named_before(self.doc, position, self.places)
         if country is None:
             return None
-        start, end, name = country
+        start, end, _ = country
+        name = self.text[start:end]
         key = name.lower()
         if key not in self.spellings:
             self.clusters.append(_Cluster(name=name, kind="body", mentions=[(start, end)], words={key}))
             self.spellings[key] = len(self.clusters) - 1
         return self.spellings[key]
-
-    def _last_country(self, position: int) -> tuple[int, int, str] | None:
-        sentence = self._sentence(position)
-        reach = [t for t in self.doc if t.idx < position and sentence - self._sentence(t.idx) <= NATION_REACH_SENTENCES]
-        found = [m for m in self.places.matches(reach) if m[2].kind == "name" and not m[2].is_igo]
-        if not found:
-            return None
-        first, last, _ = found[-1]
-        start, end = reach[first].idx, reach[last - 1].idx + len(reach[last - 1])
-        return start, end, self.text[start:end]
 
     def _pronoun_owner(self, mention: Span, position: int) -> int | None:
         """``his office``, ``A statement released by his office``: the person the possessive pronoun stands for."""
@@ -471,6 +468,7 @@ class _Article:
         found = self.clusters[cluster]
         titles = _speaker_titles(mention, claim.speaker_name)
         found.titles |= titles
+        found.countries |= countries_in(list(mention), self.places, _name_tokens(mention, claim.speaker_name))
         found.gender = found.gender or gender_of(titles | {t.lower_.rstrip(".") for t in mention})
         self._add_mention(cluster, claim.speaker_span, mention)
         return cluster, how
@@ -506,7 +504,7 @@ class _Article:
         head = mention.root.lemma_.lower()
         single = mention.root.tag_ in ("NN", "NNP") and not any(t.dep_ == "conj" for t in mention.root.children)
         if single and (head in PERSON_ROLES or _role_phrase(role) in ROLE_SYNONYMS):
-            person = self._titled_person(role, head, position)
+            person = self._titled_person(role, head, position, countries_in(list(mention), self.places))
             if person is None:
                 person = self._untitled_person(position)
             if person is not None:
@@ -520,13 +518,13 @@ class _Article:
                 return seen.cluster
         return None
 
-    def _titled_person(self, role: list[str], head: str, position: int) -> int | None:
+    def _titled_person(self, role: list[str], head: str, position: int, countries: frozenset[str]) -> int | None:
         phrase = _role_phrase(role)
         wanted = {phrase, head} | ROLE_SYNONYMS.get(phrase, frozenset()) | ROLE_SYNONYMS.get(head, frozenset())
         best: tuple[tuple[int, int, int, int], int] | None = None
         last_seen = self._last_positions()
         for index, cluster in enumerate(self.clusters):
-            if cluster.kind != "person" or not cluster.named:
+            if cluster.kind != "person" or not cluster.named or not _same_country(countries, cluster.countries):
                 continue
             exact = phrase in cluster.titles or _holds(cluster.titles, phrase) or head in cluster.titles
             fits = exact or any(_holds(cluster.titles, w) for w in wanted)
@@ -541,14 +539,18 @@ class _Article:
             if best is None or key > best[0]:
                 best = (key, index)
         if best is None and self._paragraph(position) == 0:
-            return self._titled_in_lede(wanted, phrase, head, position)
+            return self._titled_in_lede(wanted, phrase, head, position, countries)
         return best[1] if best else None
 
-    def _titled_in_lede(self, wanted: set[str], phrase: str, head: str, position: int) -> int | None:
+    def _titled_in_lede(
+        self, wanted: set[str], phrase: str, head: str, position: int, countries: frozenset[str]
+    ) -> int | None:
         """A lede that describes before it names: "The Egyptian president told a summit ... Egyptian leader Abdel
         Fattah el-Sissi, the co-chair of the summit, told Trump ..."."""
         for mention in self.names:
             if mention.start <= position or self._paragraph(mention.start) > 2:
+                continue
+            if not _same_country(countries, mention.countries):
                 continue
             titles = set(mention.titles)
             if phrase in titles or _holds(titles, phrase) or any(_holds(titles, w) for w in wanted | {head}):
@@ -716,6 +718,11 @@ def _main_clause(subject: Token) -> bool:
     return verb.dep_ == "ROOT"
 
 
+def _same_country(wanted: frozenset[str], known: set[str] | frozenset[str]) -> bool:
+    """Can a person known with the countries ``known`` be the one a description naming ``wanted`` stands for?"""
+    return not wanted or not known or bool(set(wanted) & set(known))
+
+
 def _definite(mention: Span) -> bool:
     """``the president``, ``his adviser``, ``Israel's prime minister``: a description of someone the article names."""
     first = mention[0]
@@ -739,8 +746,11 @@ def _role_words(mention: Span) -> list[str]:
 
 
 def _speaker_titles(mention: Span, name: str) -> frozenset[str]:
-    own = {t.i for t in mention if folded(t.text) in folded(name).split()}
-    return person_titles(list(mention), own)
+    return person_titles(list(mention), _name_tokens(mention, name))
+
+
+def _name_tokens(mention: Span, name: str) -> set[int]:
+    return {t.i for t in mention if folded(t.text) in folded(name).split()}
 
 
 def _name_like(mention: Span) -> bool:

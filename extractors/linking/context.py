@@ -41,6 +41,27 @@ LEADING_SHARE = 0.6
 NAMED_MARGIN = 2.0
 
 
+#: Nouns by which an article refers back to a country it named (``the North African nation``, ``the Gulf state``).
+NATION_NOUNS = frozenset({"nation", "country", "kingdom", "state", "republic", "emirate"})
+#: How many sentences back ``the nation`` looks for the country it stands for.
+NATION_REACH_SENTENCES = 3
+
+
+def country_named_before(doc: Doc, position: int, places: TermIndex[Place]) -> tuple[int, int, Place] | None:
+    """The country ``the nation`` at character ``position`` refers back to: in the nearest sentence (this one or up to
+    three before) that names a country, the one that is a subject, else the last named. ``(start, end, place)``."""
+    sentences = [s for s in doc.sents if s.start_char < position][-(NATION_REACH_SENTENCES + 1) :]
+    for sentence in reversed(sentences):
+        tokens = [t for t in sentence if t.idx < position]
+        found = [m for m in country_matches(places, tokens) if m[2].kind == "name" and not m[2].is_igo]
+        if not found:
+            continue
+        subjects = [m for m in found if any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens[m[0] : m[1]])]
+        first, last, place = (subjects or found)[-1]
+        return tokens[first].idx, tokens[last - 1].idx + len(tokens[last - 1]), place
+    return None
+
+
 def dateline_place(doc: Doc, places: TermIndex[Place]) -> tuple[str, int] | None:
     """The country of a wire dateline opening the text, and the token where its place ends; None without one."""
     tokens: list[Token] = []

@@ -38,7 +38,7 @@ from extractors.claims.continuations import decide_in_order
 from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
-from extractors.linking.context import article_country
+from extractors.linking.context import NATION_NOUNS, article_country, country_named_before
 from extractors.linking.gazetteer import (
     COUNTRIES_FILE,
     TLDS_FILE,
@@ -292,6 +292,9 @@ class GovernmentLinker:
         if evidence is None:
             if actor_type in _CODED_TYPES and speaker_role is not None and _US_PARTY_STATE.search(mention.text):
                 return Link("USA", f"title:{mention.text}", "legislature")
+            nation = self._nation_named_before(doc, tokens) if actor_type in _CODED_TYPES else None
+            if nation is not None:
+                return Link(nation[0], f"nation:{nation[1]}", actor_type)
             named = _named_body(tokens) if speaker_role is not None and speaker_role.relational else None
             if named is not None:
                 # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
@@ -304,6 +307,16 @@ class GovernmentLinker:
         if evidence.code.startswith("X"):
             actor_type = "igo"
         return Link(evidence.code, evidence.label, actor_type, body)
+
+    def _nation_named_before(self, doc: Doc, tokens: list[Token]) -> tuple[str, str] | None:
+        """``the South American nation’s president, Gustavo Petro``: the country the article named just before."""
+        for token in tokens:
+            if token.lemma_.lower() in NATION_NOUNS and token.dep_ == "poss" and token.tag_ == "NN":
+                found = country_named_before(doc, tokens[0].idx, self.places)
+                if found is not None:
+                    start, end, place = found
+                    return place.code, _text_of(doc, start, end)
+        return None
 
     def _speaker_role(self, tokens: list[Token], role_spans: list[tuple[int, int, Role]], head: Token) -> Role | None:
         best: tuple[tuple[int, int, int], Role] | None = None
@@ -459,6 +472,11 @@ def _topic(token: Token, head: Token) -> bool:
 def _possessor(tokens: tuple[Token, ...]) -> bool:
     last = tokens[-1]
     return last.i + 1 < len(last.doc) and last.doc[last.i + 1].tag_ == "POS"
+
+
+def _text_of(doc: Doc, start: int, end: int) -> str:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.text if span is not None else ""
 
 
 def _decides(link: Link | None) -> bool:
