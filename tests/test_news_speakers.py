@@ -434,3 +434,50 @@ def test_a_description_naming_another_country_is_someone_else(nlp: Language) -> 
         date(2025, 10, 13),
     )
     assert said(claims, "U.S. President").speaker_canonical == "Abdel Fattah el-Sissi"
+
+
+# -- 9. missed statements ----------------------------------------------------------------------------------------
+
+
+def test_reporting_verbs_of_news_from_every_region(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Ruto also clarified that reports of abductions during the protests were misinterpreted.\n\nHe maintained "
+        "that the government would ensure that these criminal acts would not overshadow the democratic right to "
+        "peaceful protest.\n\nIn this regard, Cuban leaders affirmed that they will act with firmness and dignity.",
+        date(2024, 9, 16),
+    )
+    for start in ("reports of abductions", "the government would ensure", "they will act"):
+        assert said(claims, start)
+
+
+def test_vowed_threatened_and_called_on_keep_their_whole_content(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "TPLF leader Debretsion Gebremichael has vowed to continue fighting as long as federal “invaders” are on "
+        "Tigrayan soil, according to AFP.\n\nECOWAS threatened to impose land border closures and no-fly zone "
+        "conditions on Niger Republic should the military coup masterminds fail to heed its ultimatum.\n\nKuo said "
+        "it was regrettable, and she called on the news media to not print “distorted” stories.",
+        date(2023, 7, 31),
+    )
+    assert "as long as federal" in said(claims, "to continue fighting").content
+    assert said(claims, "to impose land border").speaker == "ECOWAS"
+    assert said(claims, "on the news media").content.endswith("stories")
+
+
+def test_per_a_source_bullets_lists_and_split_quotes(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Its parliament recently approved a law to block international nuclear inspectors, per the AP.\n\n"
+        "“If the U.S. wants Iran to return to its commitments, it must lift all sanctions,” Khamenei said.\n\n"
+        "  • “This is the definitive and irreversible policy of the Islamic Republic.”\n\n"
+        "Lopez Obrador said that Claudia Sheinbaum, head of the Government of Mexico City; Adan Augusto Lopez, "
+        "Secretary of the Interior; and Ricardo Monreal, coordinator in the Senate, will have to resign in due time."
+        "\n\n“These measures are just the beginning,” Trump threatened in a post on Truth Social. “We will not allow "
+        "the Colombian Government to violate its legal obligations!”",
+        date(2025, 1, 26),
+    )
+    assert said(claims, "Its parliament").speaker == "the AP"
+    assert said(claims, "This is the definitive").speaker_canonical == "Ali Khamenei"  # completed by the actors file
+    assert "will have to resign" in said(claims, "Claudia Sheinbaum").content
+    assert "We will not allow" in said(claims, "These measures").content

@@ -77,6 +77,8 @@ _PRONOUN_PENALTY = 0.1
 #: Most words between an attribution and the next sentence's quote for that quote to continue it
 #: (“A,” X said on Monday. “B.”); more words mean the reporter has moved on (“A,” X said, and Y cut in. “B.”).
 MAX_SPLIT_GAP_WORDS = 4
+#: Most words of the cue's own phrases (place, time, medium) a split quote may skip.
+MAX_CUE_WORDS = 10
 _EDGE_PUNCT = " \t\n,;:–—-"
 #: A wire dateline opening a sentence: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ".
 _DATELINE = re.compile(
@@ -85,6 +87,8 @@ _DATELINE = re.compile(
     r"\s*(?:\([A-Za-z /.-]{2,30}\))?\s*(?:[—–-]+|:)\s*"  # agency and dash: (AP) —, (Reuters) -, (AP):
 )
 _CLOSING_MARKS = "”\"’»'"
+#: Bullets and spaces a list item opens with ("  • “This is the definitive ... policy”"): not part of the quote.
+_BULLETS = " \t\u00a0•·▪‣◦*–—-"
 _OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 
@@ -174,18 +178,22 @@ def _scan(doc: Doc, lexicon: Lexicon) -> tuple[list[Token], list[Token], list[To
     noun_pos = strings.add("NOUN")
     according = strings.add("according")
     to = strings.add("to")
+    per = strings.add("per")
+    comma = strings.add(",")
     rows = doc.to_array([LEMMA, POS, LOWER])
     verbs: list[Token] = []
     noun_cues: list[Token] = []
     accordings: list[Token] = []
     last = len(doc) - 1
+    lower_before = 0
     for i, (lemma, pos, lower) in enumerate(rows.tolist()):
         if lemma in verb_lemmas and pos in verb_pos:
             verbs.append(doc[i])
         elif lemma in noun_lemmas and pos == noun_pos:
             noun_cues.append(doc[i])
-        elif lower == according and i < last and rows[i + 1][2] == to:
+        elif (lower == according and i < last and rows[i + 1][2] == to) or (lower == per and lower_before == comma):
             accordings.append(doc[i])
+        lower_before = lower
     return verbs, noun_cues, accordings
 
 
@@ -405,10 +413,13 @@ def _opens_with_that(clause: Token, noun: Token) -> bool:
 
 
 def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex) -> None:
+    """``according to X`` (and ``..., per the AP``)."""
     doc = according.doc
-    to = doc[according.i + 1]
+    to = doc[according.i + 1] if according.lower_ == "according" else according
     objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in according.children if c.dep_ == "pobj"]
     if not objects or quotes.inside(according.idx):
+        return
+    if according.lower_ == "per" and not _per_source(according, objects[0]):
         return
     source = objects[0]
     phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree}
@@ -419,7 +430,7 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
             return
     sentence = according.sent
     tokens = [t for t in sentence if t.i not in phrase and not t.is_space]
-    if head.i not in phrase and head.sent == sentence:
+    if head.i not in phrase and head.sent == sentence and according.lower_ != "per":
         clause = [t for t in head.subtree if t.i not in phrase]
         if len(clause) >= 3:
             tokens = clause
@@ -443,6 +454,15 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
             confidence=_FRAME_CONFIDENCE["according"],
         )
     )
+
+
+def _per_source(per: Token, source: Token) -> bool:
+    """``..., per the AP.``: a named source or a report closing its sentence, not ``per year`` or ``per cent``."""
+    if source.ent_type_ in ("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY"):
+        return False
+    named = source.pos_ == "PROPN" or source.lemma_.lower() in ("report", "statement", "official", "source", "data")
+    rest = [t for t in per.doc[source.right_edge.i + 1 : per.sent.end] if not (t.is_punct or t.is_space)]
+    return named and not rest
 
 
 # -- 5. layouts --------------------------------------------------------------------------------------------------
@@ -594,7 +614,8 @@ def _attach_leftover_quotes(
             continue
         # Continuation: a paragraph that is (mostly) a quote, after a paragraph whose speaker was talking.
         paragraph = text[para_start:para_end]
-        if paragraph.lstrip()[:1] not in _OPENING_MARKS or (quote.end - quote.start) < 0.6 * (para_end - para_start):
+        body = paragraph.lstrip(_BULLETS)
+        if body[:1] not in _OPENING_MARKS or (quote.end - quote.start) < 0.6 * len(body.rstrip()):
             continue
         previous = _last_speaking_draft(result, para_starts, p, options.continuation_reach)
         if previous is None:
@@ -639,10 +660,23 @@ def _split_quote_owner(
         draft = before[-1]
         claimed_end = max(e for _, e in draft.spans)
         between = [q for q in quotes.overlapping(claimed_end, start) if q.start >= claimed_end]
-        gap = text[max(claimed_end, draft.core[1] if draft.core else claimed_end) : start]
-        if not between and _starts_sentence(text, start, para_start) and len(gap.split()) <= MAX_SPLIT_GAP_WORDS:
-            return draft  # “A,” X said. “B.”
+        gap_start = max(claimed_end, draft.core[1] if draft.core else claimed_end)
+        gap = text[gap_start:start]
+        near = len(gap.split()) <= MAX_SPLIT_GAP_WORDS or _cues_own_words(draft, gap_start, start)
+        if not between and _starts_sentence(text, start, para_start) and near:
+            return draft  # “A,” X said. “B.” / “A,” X threatened in a post on Truth Social. “B.”
     return None
+
+
+def _cues_own_words(draft: _Draft, start: int, end: int) -> bool:
+    """Are the words between an attribution and the next quote all the cue's own (``in a post on Truth Social``,
+    ``at a news conference on Monday``), at most a short sentence's worth?"""
+    cue = draft.cue_token
+    if cue is None:
+        return False
+    gap = cue.doc.char_span(start, end, alignment_mode="contract")
+    words = [t for t in gap or () if not (t.is_punct or t.is_space)]
+    return 0 < len(words) <= MAX_CUE_WORDS and all(cue in t.ancestors for t in words)
 
 
 def _closing_paragraph_owner(
@@ -652,7 +686,7 @@ def _closing_paragraph_owner(
     it open (“A ⏎ “B ⏎ “C,” the minister said). The open paragraphs belong to the claim of the closing one."""
     for start, end in paras[p + 1 :]:
         opening = [q for q in quotes.overlapping(start, end) if not q.single]
-        if not opening or text[start:end].lstrip()[:1] not in _OPENING_MARKS:
+        if not opening or text[start:end].lstrip(_BULLETS)[:1] not in _OPENING_MARKS:
             return None
         first = opening[0]
         if first.open_ended:
