@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -269,6 +270,7 @@ def gender_of(words: frozenset[str] | set[str]) -> str | None:
     return "f" if feminine else "m"
 
 
+@lru_cache(maxsize=8192)
 def folded(name: str) -> str:
     """A name for comparison: lower case, no accents, hyphens and apostrophes as spaces."""
     decomposed = unicodedata.normalize("NFKD", name)

@@ -231,12 +231,14 @@ class _Article:
         )
         self.abbreviations = _defined_abbreviations(doc, text)
         # Titles are the person's, wherever in the article they are given ("President Marcos" after "Marcos").
-        self.name_titles = [(m.name, m.titles) for m in self.names]
+        named_titles = [(m.name, m.titles) for m in self.names]
         for claim in claims:
             if claim.speaker_name and claim.speaker_span:
                 mention = doc.char_span(*claim.speaker_span, alignment_mode="expand")
                 if mention is not None:
-                    self.name_titles.append((claim.speaker_name, _speaker_titles(mention, claim.speaker_name)))
+                    named_titles.append((claim.speaker_name, _speaker_titles(mention, claim.speaker_name)))
+        # Each name with the full name it stands for, worked out once (a single name may stand for a full one).
+        self.name_titles = [(_fullest(name, self.full_names), titles) for name, titles in named_titles if titles]
 
     # -- the walk ------------------------------------------------------------------------------------------------
 
@@ -494,7 +496,7 @@ class _Article:
         )
         cluster = _Cluster(name=fullest, kind="person", named=True)
         for other, titles in self.name_titles:
-            if same_person(other, fullest) or _stands_for(other, fullest, self.full_names):
+            if same_person(other, fullest):
                 cluster.titles |= titles
         self.clusters.append(cluster)
         return len(self.clusters) - 1
@@ -764,12 +766,12 @@ def _name_like(mention: Span) -> bool:
     )
 
 
-def _stands_for(short: str, full: str, full_names: Sequence[tuple[int, str]]) -> bool:
-    """Does a single name (``Marcos``) stand for ``full`` in this article?"""
-    if len(short.split()) > 1:
-        return False
-    match = full_name_for(short, full_names, 0)
-    return match is not None and match[0] == full
+def _fullest(name: str, full_names: Sequence[tuple[int, str]]) -> str:
+    """The full name a single name (``Marcos``) stands for in this article, or the name itself."""
+    if len(name.split()) > 1:
+        return name
+    match = full_name_for(name, full_names, 0)
+    return match[0] if match is not None else name
 
 
 def _role_phrase(words: list[str]) -> str:

@@ -142,9 +142,6 @@ class GovernmentLinker:
         when it is clear; so do the other claims of their entity (pronouns included). Evidence ``context:``, the
         weakest kind."""
         speakers = [_speaker_key(entities, i, c) for i, c in enumerate(claims)]
-        country = article_country(doc, claims, speakers, self.places, self.tlds)
-        if country is None:
-            return claims
         placed = {
             speakers[i]
             for i, c in enumerate(claims)
@@ -155,6 +152,11 @@ class GovernmentLinker:
         }
         placed.discard(None)
         settled = {speakers[i] for i, c in enumerate(claims) if c.government is not None or _non_state(c)}
+        if not placed - settled:
+            return claims
+        country = article_country(doc, claims, speakers, self.places, self.tlds)
+        if country is None:
+            return claims
         return [
             replace(c, government=country, link_evidence=f"context:{country}")
             if c.government is None
@@ -520,9 +522,15 @@ def _name_of(head: Token) -> set[int]:
         if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN":
             names.add(child.i)
     if head.ent_type_ == "PERSON":
-        for ent in head.doc.ents:
-            if ent.start <= head.i < ent.end:
-                names.update(range(ent.start, ent.end))
+        # The entity around the head, from the token annotations (Doc.ents rebuilds every entity on each call).
+        doc = head.doc
+        start = head.i
+        while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].ent_type_ == "PERSON":
+            start -= 1
+        end = head.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        names.update(range(start, end))
     return names
 
 
