@@ -481,3 +481,19 @@ def test_per_a_source_bullets_lists_and_split_quotes(nlp: Language) -> None:
     assert said(claims, "This is the definitive").speaker_canonical == "Ali Khamenei"  # completed by the actors file
     assert "will have to resign" in said(claims, "Claudia Sheinbaum").content
     assert "We will not allow" in said(claims, "These measures").content
+
+
+# -- 5. weak evidence: non-government speakers get NULL and say why ----------------------------------------------
+
+
+def test_experts_and_other_non_state_speakers_say_why_they_have_no_government(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "President Prabowo Subianto has stressed repeatedly that Indonesia will not be joining any military bloc."
+        "\n\nYohanes Sulaiman, an international relations professor at Jenderal Achmad Yani University, questioned "
+        "the benefits of Indonesia joining BRICS.\n\n“It’s better to follow than to be left behind,” he said.",
+        date(2024, 10, 26),
+    )
+    for start in ("the benefits", "It’s better"):
+        claim = said(claims, start)
+        assert (claim.government, claim.link_evidence) == (None, "non_state:professor"), claim.speaker

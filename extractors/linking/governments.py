@@ -186,7 +186,9 @@ class GovernmentLinker:
         if not decided and entity is not None:
             shared = self._entity_link(doc, entity, claim.speaker_span, when, analysed)
             if shared is not None and _decides(shared):
-                label = f"coref:{shared.evidence.split(':', 1)[-1]}" if shared.evidence else None
+                label = shared.evidence
+                if label and shared.government is not None:
+                    label = f"coref:{label.split(':', 1)[-1]}"
                 link = Link(shared.government, label, shared.actor_type or (link.actor_type if link else None))
                 decided = True
             elif shared is not None and (link is None or link.actor_type in (None, "unknown")):
@@ -288,7 +290,7 @@ class GovernmentLinker:
         name_tokens = _name_of(head)
         speaker_role = self._speaker_role(tokens, role_spans, head)
         if _former(tokens, head):
-            return Link(None, None, "non_state")  # a former official speaks for no government any more
+            return Link(None, "non_state:former", "non_state")  # a former official speaks for no government any more
         evidence = self._evidence(mention, tokens, head, role_tokens, name_tokens, when)
         actor_type = self._actor_type(speaker_role, evidence, tokens, role_spans, head, role_tokens)
         if evidence is None:
@@ -301,11 +303,14 @@ class GovernmentLinker:
             if named is not None:
                 # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
                 # Atomic Energy Organisation" for a state agency of a country the article may say
-                return Link(None, None, "government" if named.lower_ in _STATE_AGENCIES else "non_state")
-            return Link(None, None, actor_type) if actor_type else None
+                if named.lower_ in _STATE_AGENCIES:
+                    return Link(None, None, "government")
+                return Link(None, f"non_state:{named.text}", "non_state")
+            return _uncoded(actor_type, speaker_role) if actor_type else None
         body = evidence.actor if evidence.actor is not None and evidence.actor.kind == "body" else None
         if actor_type not in _CODED_TYPES or not evidence.code:
-            return Link(None, None, actor_type, body if body and head in evidence.tokens else None)
+            own = body if body and head in evidence.tokens else None
+            return replace(_uncoded(actor_type, speaker_role, own), actor=own)
         if evidence.code.startswith("X"):
             actor_type = "igo"
         return Link(evidence.code, evidence.label, actor_type, body)
@@ -479,6 +484,15 @@ def _possessor(tokens: tuple[Token, ...]) -> bool:
 def _text_of(doc: Doc, start: int, end: int) -> str:
     span = doc.char_span(start, end, alignment_mode="expand")
     return span.text if span is not None else ""
+
+
+def _uncoded(actor_type: str | None, role: Role | None, body: Actor | None = None) -> Link:
+    """A speaker of a type that speaks for no government (analyst, newspaper, NGO, party, court, governor), with
+    evidence ``non_state:<the role or body that says so>``; a state type still waiting for its country, with none."""
+    if actor_type in (None, "unknown", *_CODED_TYPES):
+        return Link(None, None, actor_type)
+    why = body.name if body is not None else role.term if role is not None else actor_type
+    return Link(None, f"non_state:{why}", actor_type)
 
 
 def _decides(link: Link | None) -> bool:
