@@ -497,3 +497,18 @@ def test_experts_and_other_non_state_speakers_say_why_they_have_no_government(nl
     for start in ("the benefits", "It’s better"):
         claim = said(claims, start)
         assert (claim.government, claim.link_evidence) == (None, "non_state:professor"), claim.speaker
+
+
+def test_brackets_whole_furniture_and_fragments_never_speakers(nlp: Language) -> None:
+    kuo = claims_of(
+        nlp,
+        '"The President currently has no plans for overseas visits," Presidential Office spokesperson Karen Kuo '
+        "(郭雅慧) said in a statement.",
+        date(2024, 8, 3),
+    )[0]
+    assert kuo.speaker == "Presidential Office spokesperson Karen Kuo (郭雅慧)" and kuo.speaker_canonical == "Karen Kuo"
+    assert claims_of(nlp, "SEE MORE: Hong Kong protests: 800 students under siege in university") == []
+    members = claims_of(
+        nlp, "13 Security Council members supported the ceasefire resolution, which was capsized by the US veto."
+    )[0]
+    assert members.speaker_canonical != "Security" and members.speaker_name is None

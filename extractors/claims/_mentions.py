@@ -44,17 +44,43 @@ def stretch_around(tokens: list[Token], head: Token) -> list[Token]:
         hi += 1
     tokens = tokens[lo : hi + 1]
     tokens = tokens[_after_dateline(tokens, head) :]
-    while len(tokens) > 1 and (
-        tokens[-1].is_punct
-        or tokens[-1].is_space
-        or tokens[-1].tag_ == "POS"
-        or (tokens[-1].ent_type_ in ("DATE", "TIME") and tokens[-1].pos_ == "PROPN")
-        or tokens[-1].lower_ in CALENDAR_WORDS
+    while (
+        len(tokens) > 1
+        and not _closes_bracket(tokens)
+        and (
+            tokens[-1].is_punct
+            or tokens[-1].is_space
+            or tokens[-1].tag_ == "POS"
+            or (tokens[-1].ent_type_ in ("DATE", "TIME") and tokens[-1].pos_ == "PROPN")
+            or tokens[-1].lower_ in CALENDAR_WORDS
+        )
     ):
         tokens = tokens[:-1]  # also "Russia’s" (claim) -> Russia; "Yellen Friday" -> Yellen
     while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
-    return tokens
+    return _balanced(tokens, head)
+
+
+def _closes_bracket(tokens: list[Token]) -> bool:
+    """Is the last token a ``)`` whose ``(`` is in the stretch ("Karen Kuo (郭雅慧)")?"""
+    return tokens[-1].text == ")" and any(t.text == "(" for t in tokens[:-1])
+
+
+def _balanced(tokens: list[Token], head: Token) -> list[Token]:
+    """A bracket is kept whole or dropped whole: "Chen Binhua (陳斌華)", never "Chen Binhua (陳斌華"."""
+    opened = [n for n, t in enumerate(tokens) if t.text == "("]
+    closed = [n for n, t in enumerate(tokens) if t.text == ")"]
+    if len(opened) <= len(closed):
+        return tokens
+    doc = head.doc
+    after = tokens[-1].i + 1
+    if after < len(doc) and doc[after].text == ")":
+        return [*tokens, doc[after]]
+    cut = opened[-1]
+    kept = tokens[:cut] if cut > 0 and all(t.i != head.i for t in tokens[cut:]) else tokens
+    while len(kept) > 1 and (kept[-1].is_punct or kept[-1].is_space):
+        kept = kept[:-1]
+    return kept
 
 
 def _after_dateline(tokens: list[Token], head: Token) -> int:
@@ -115,25 +141,29 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
         words = [t for t in person if t.lower_ not in titles and not _possessive(t) and not _not_a_name(t)]
         if any(t.is_alpha and (t.is_title or t.is_upper) for t in words):
             return name_text(words)
-    best: list[Token] = []
-    head_run: list[Token] = []
-    run: list[Token] = []
+    runs: list[list[Token]] = [[]]
     for token in mention:
-        if token.pos_ == "PROPN" and token.lower_ not in titles and not _not_a_name(token):
-            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-            if (nxt is not None and _possessive(nxt)) or (token.dep_ in _MODIFIER_DEPS and token.head.pos_ == "NOUN"):
-                run = []  # a possessor (Zelenskyy's office) or a modifier (the Trump administration): someone else
-                continue
-            run.append(token)
-            if len(run) > len(best):
-                best = list(run)
-            if any(t.i == mention.root.i for t in run):
-                head_run = list(run)
-        else:
-            run = []
+        if token.pos_ == "PROPN" and not _not_a_name(token):
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    # A run ending in a possessor (Zelenskyy's office) or modifying a common noun (the Trump administration, the
+    # Security Council members) names someone else; titles inside a run are not part of the name.
+    names = []
+    for found in runs:
+        if (
+            not found
+            or _possessive_after(found[-1])
+            or (found[-1].dep_ in _MODIFIER_DEPS and found[-1].head.pos_ == "NOUN")
+        ):
+            continue
+        words = [t for t in found if t.lower_ not in titles]
+        if words:
+            names.append(words)
     # The run that heads the mention is the speaker ("Zippy Duvall, the president of the American Farm Bureau"),
     # however long the names after it; otherwise the longest.
-    chosen = head_run or best
+    head_run = next((n for n in names if any(t.i == mention.root.i for t in n)), [])
+    chosen = head_run or max(names, key=len, default=[])
     if chosen and chosen[-1].lower_ in ORGANISATION_WORDS:
         return None  # "Tolo News", "the Shehu Musa Yaradua Centre": an organisation, whatever the tagger thinks
     return name_text(chosen) if chosen else None
@@ -222,6 +252,10 @@ NAME_PARTICLES = frozenset(
 def _not_a_name(token: Token) -> bool:
     """A place, nationality, date or weekday the tagger may fold into a name."""
     return token.ent_type_ in ("GPE", "NORP", "DATE", "TIME") or token.lower_.rstrip(".") in CALENDAR_WORDS
+
+
+def _possessive_after(token: Token) -> bool:
+    return token.i + 1 < len(token.doc) and _possessive(token.doc[token.i + 1])
 
 
 def _possessive(token: Token) -> bool:
