@@ -512,3 +512,15 @@ def test_brackets_whole_furniture_and_fragments_never_speakers(nlp: Language) ->
         nlp, "13 Security Council members supported the ceasefire resolution, which was capsized by the US veto."
     )[0]
     assert members.speaker_canonical != "Security" and members.speaker_name is None
+
+
+def test_a_sentence_opening_with_a_country_is_no_dateline(nlp: Language) -> None:
+    # A London paper's travel story opens with the countries it is about; its ministers are not Turkey's.
+    claims = claims_of(
+        nlp,
+        "Turkey, Poland and the Caribbean islands of Bonaire, St Eustatius and Saba have been added to the UK's "
+        "quarantine list (see below), Transport Secretary Grant Shapps has announced.\n\n“The latest data indicates "
+        "we need to remove Turkey and Poland from the list,” Mr Shapps said.",
+        date(2020, 10, 1),
+    )
+    assert all(c.government != "TUR" for c in claims), [(c.speaker, c.government) for c in claims]

@@ -77,6 +77,11 @@ def dateline_place(doc: Doc, places: TermIndex[Place]) -> tuple[str, int] | None
     _, last, place = found[0]
     if place.is_igo or last >= len(doc) or doc[last].text not in _AFTER_PLACE:
         return None
+    # A dateline's place is a city (or written in capitals): "Turkey, Poland and the Caribbean islands have been
+    # added ..." opens a sentence, and a sentence has a verb before its first dash or bracket.
+    capitals = all(t.text.isupper() for t in tokens[:last] if t.is_alpha)
+    if not (place.kind == "capital" or capitals) or any(t.pos_ in ("VERB", "AUX") for t in tokens):
+        return None
     return place.code, last
 
 
