@@ -99,3 +99,5 @@ def text_article(raw: str, url: str, *, title: str | None = None) -> Article:
         published_at=published,
         extractor_version=TEXT_EXTRACTOR_VERSION,
     )
+
+

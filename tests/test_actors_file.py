@@ -73,17 +73,8 @@ def test_shipped_file_loads_and_covers_the_g20_ukraine_and_international_bodies(
 
     def foreign_minister(a: Actor) -> bool:
         role = a.role.lower()
-        return (
-            a.kind == "person"
-            and a.actor_type == "diplomat"
-            and "spokes" not in role
-            and "press" not in role
-            and (
-                "foreign" in role
-                or "external" in role
-                or "international relations" in role
-                or "secretary of state" in role
-            )
+        return a.kind == "person" and a.actor_type == "diplomat" and "spokes" not in role and "press" not in role and (
+            "foreign" in role or "external" in role or "international relations" in role or "secretary of state" in role
         )
 
     def ministry_voice(a: Actor) -> bool:  # a named spokesperson, or the ministry itself where it names none

@@ -159,3 +159,4 @@ def test_workers_extract_with_the_parents_data(nlp: Language, tmp_path: Path) ->
         assert [(c.speaker_canonical, t) for c in article.claims for t, _ in c.topics if t == "jeddah"] == [
             ("Kyiv", "jeddah")
         ]
+

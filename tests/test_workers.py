@@ -38,12 +38,8 @@ def pages() -> list[FetchedPage]:
         page("http://b.test/seed", SEED_ARTICLE.read_bytes(), "text/plain; charset=utf-8", "b"),
         page("http://a.test/empty", b"<html><body><p>Cookies.</p></body></html>", html, "a"),
         page("http://a.test/gaza", (FIXTURES / "pages" / "gaza-aid.html").read_bytes(), html, "a"),
-        page(
-            "http://b.test/wire",
-            (FIXTURES / "articles" / "jeddah-wire-rewrite-2023-08-09.txt").read_bytes(),
-            "text/plain",
-            "b",
-        ),
+        page("http://b.test/wire", (FIXTURES / "articles" / "jeddah-wire-rewrite-2023-08-09.txt").read_bytes(),
+             "text/plain", "b"),
     ]
 
 
