@@ -154,13 +154,20 @@ def wait_final(flow_run_id: Any, timeout_s: float = 420) -> Any:
             time.sleep(1)
 
 
-def run_logs(flow_run_id: Any) -> list[str]:
+def run_logs(flow_run_id: Any, *, containing: str, wait_s: float = 30.0) -> list[str]:
+    """The flow run's log messages on the server, once one holds ``containing``: a run's logs are shipped in batches
+    and stored after the server has the run's final state, so they are polled for a while."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
-    with get_client(sync_client=True) as client:
-        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
-    return [log.message for log in logs]
+    deadline = time.monotonic() + wait_s
+    while True:
+        with get_client(sync_client=True) as client:
+            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+        messages = [log.message for log in logs]
+        if any(containing in m for m in messages) or time.monotonic() > deadline:
+            return messages
+        time.sleep(1)
 
 
 def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp_path: Path) -> None:
@@ -223,7 +230,7 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
         assert table["saved"]["claims"] == 16 and table["total"]["articles"] == 2
         notes = artifacts["position-changes"]  # positions were refreshed at the end of the run
         assert "Notable position changes in run" in notes and "## New statements" in notes
-        assert any("batch 1/1 stored" in line for line in run_logs(ingest_run.id))
+        assert any("batch 1/1 stored" in line for line in run_logs(ingest_run.id, containing="batch 1/1 stored"))
 
         # 2. A reprocess backfill: the saved article looks stale (older article and claims extractors) and is
         # extracted again from the raw archive, with no network.
