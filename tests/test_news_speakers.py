@@ -524,3 +524,16 @@ def test_a_sentence_opening_with_a_country_is_no_dateline(nlp: Language) -> None
         date(2020, 10, 1),
     )
     assert all(c.government != "TUR" for c in claims), [(c.speaker, c.government) for c in claims]
+
+
+def test_what_a_call_asks_for_is_inside_the_callers_claim(nlp: Language) -> None:
+    # evals/gold/series/gaza (dev), 2023-10-25: "support" is a reporting verb, but here it is what was asked for.
+    claims = claims_of(
+        nlp,
+        "US Secretary of State Antony Blinken earlier asked the UN Security Council to support a new US-led "
+        'resolution on the conflict that would back "humanitarian pauses" to let in aid but not a full ceasefire.',
+        date(2023, 10, 25),
+    )
+    (claim,) = claims
+    assert claim.cue == "asked" and claim.speaker_canonical == "Antony Blinken"
+    assert claim.content.startswith("the UN Security Council to support a new US-led resolution")

@@ -216,9 +216,21 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
     cue = cues.get(token.lemma_.lower())
     if cue is None or cue.cue_class not in options.cue_classes:
         return None
-    if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx) or _heading(token):
+    if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx) or _heading(token) or _called_to(token, cues):
         return None
     return cue
+
+
+def _called_to(token: Token, cues: dict[str, Cue]) -> bool:
+    """The infinitive of a call ("called on Hamas to accept the proposal", "urged them to reject it") is what was
+    called for, inside the caller's claim, not a report of its own."""
+    head = token.head
+    return (
+        token.dep_ == "xcomp"
+        and head.i != token.i
+        and head.lemma_.lower() in cues
+        and any(child.lower_ == "to" for child in token.children)
+    )
 
 
 def _heading(token: Token) -> bool:
