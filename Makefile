@@ -95,8 +95,13 @@ eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated
 	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
 
 .PHONY: bench
-bench: $(VENV)/.installed  ## pipeline benchmark: e2e backfill, stages alone, rerun, 10x scale, extraction F1 (bench/results.json)
+bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), then the positions refresh benchmark (bench-refresh)
 	$(BIN)/python bench/pipeline_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/refresh_bench.py $(REFRESH_ARGS)
+
+.PHONY: bench-refresh
+bench-refresh: $(VENV)/.installed  ## positions refresh: +100 statements on 1x, 10x, 100x the benchmark's statements (bench/results-refresh.json)
+	$(BIN)/python bench/refresh_bench.py $(REFRESH_ARGS)
 
 .PHONY: eval-extraction
 eval-extraction: $(VENV)/.installed  ## main-text F1 of the article stage vs trafilatura defaults (scrapinghub-aeb)
@@ -118,6 +123,6 @@ eval-topics: $(VENV)/.installed  ## claim topics: precision and recall per topic
 	$(BIN)/claimtrack eval topics --json $(EVAL_OUT)/eval-topics.json
 
 .PHONY: eval-positions
-eval-positions: $(VENV)/.installed  ## position-change labels on three dated series of real reporting (ingests each)
+eval-positions: $(VENV)/.installed  ## position-change labels on three dated series of real reporting (ingests each; and the oracle mode)
 	@mkdir -p $(EVAL_OUT)
-	$(BIN)/claimtrack eval positions --json $(EVAL_OUT)/eval-positions.json
+	$(BIN)/claimtrack eval positions --oracle --json $(EVAL_OUT)/eval-positions.json

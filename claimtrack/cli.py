@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from pydantic_core import ValidationError
 
 from core.errors import ClaimtrackError
-from core.settings import default_db, default_model
+from core.settings import DEFAULT_SIMILARITY, default_db, default_model
 
 if TYPE_CHECKING:
     from flows.params import BackfillParams
@@ -297,8 +297,7 @@ def add_rebuild(commands: Commands) -> None:
         "--method",
         action="append",
         choices=("lexical", "minilm-onnx"),
-        help="similarity method(s) for position_changes (repeatable; default lexical; minilm-onnx needs "
-        "the embeddings extra)",
+        help=f"similarity method(s) for position_changes (repeatable; default {DEFAULT_SIMILARITY})",
     )
     add_from_raw(rebuild)
     rebuild.set_defaults(func=run_rebuild)
@@ -309,7 +308,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
     from flows.rebuild import rebuild_database
 
     params = RebuildParams(
-        db=args.db, model=args.model, methods=tuple(args.method or ("lexical",)), from_raw=args.from_raw,
+        db=args.db, model=args.model, methods=tuple(args.method or (DEFAULT_SIMILARITY,)), from_raw=args.from_raw,
         archive=args.archive,
     )  # fmt: skip
     print(rebuild_database(params, progress=lambda message: say(f"rebuild: {message}")).describe())
@@ -499,8 +498,14 @@ def add_eval_positions(targets: Commands) -> None:
         "`claimtrack ingest`, and score the label of every annotated stance statement: agreement, the confusion "
         "table, shift/reversal recall and precision, topic coverage.",
     )
-    positions.add_argument("--method", default="lexical", help="similarity method whose labels to score")
+    positions.add_argument("--method", default=DEFAULT_SIMILARITY, help="similarity method whose labels to score")
     positions.add_argument("--keep", type=Path, default=None, help="keep the series databases in this folder")
+    positions.add_argument(
+        "--oracle",
+        action="store_true",
+        help="also score each series with the gold government and topic on every annotated statement (what the "
+        "labels would be with perfect attribution and topics)",
+    )
     positions.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     add_model(positions)
     positions.set_defaults(func=run_eval_positions)
@@ -509,7 +514,7 @@ def add_eval_positions(targets: Commands) -> None:
 def run_eval_positions(args: argparse.Namespace) -> int:
     from evals.series import as_json, evaluate_series, format_results
 
-    results = evaluate_series(method=args.method, model=args.model, keep=args.keep)
+    results = evaluate_series(method=args.method, model=args.model, keep=args.keep, oracle=args.oracle)
     print(format_results(results))
     write_json(args.json, as_json(results))
     return 0
@@ -527,22 +532,29 @@ def add_positions(commands: Commands) -> None:
     positions = commands.add_parser(
         "positions",
         help="a government's statements on a topic over time, in the terminal",
-        description="Volume per period, each statement with its label (new, reiteration, shift, reversal) "
-        "and the earlier statement it was compared with, and the language used.",
+        description="What the government says as of the last statement (point by point), volume per period, each "
+        "statement with its label (new, reiteration, shift, reversal), the earlier statement it was compared with "
+        "and what changed, and the language used. With --as-of DAY: only what it said as of that day.",
     )
     add_db(positions)
     positions.add_argument("--government", required=True, help="ISO alpha-3 code (CHN) or IGO code (XUN)")
     positions.add_argument("--topic", required=True, help="topic id, e.g. ukraine-war")
     positions.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
-    positions.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    positions.add_argument("--method", default=DEFAULT_SIMILARITY, help="similarity method whose labels to show")
+    positions.add_argument(
+        "--as-of", type=day, default=None, help="print what the government said as of YYYY-MM-DD, point by point"
+    )
     positions.set_defaults(func=run_positions)
 
 
 def run_positions(args: argparse.Namespace) -> int:
-    from claimtrack.timeline import render_positions
+    from claimtrack.timeline import render_as_of, render_positions
 
     db = args.db or default_db()
+    if args.as_of is not None:
+        print(render_as_of(db, args.government, args.topic, args.as_of, method=args.method))
+        return 0
     print(render_positions(db, args.government, args.topic, since=args.since, grain=args.by, method=args.method))
     return 0
 
@@ -550,16 +562,20 @@ def run_positions(args: argparse.Namespace) -> int:
 def add_report(commands: Commands) -> None:
     report = commands.add_parser(
         "report",
-        help="a self-contained HTML report (timeline charts, changes, key phrases, sources)",
-        description="One HTML file with no external assets: per government and topic a timeline chart of "
-        "statement volume with labelled changes, the changes with both texts and links, and key phrases.",
+        help="a self-contained HTML report (positions, point lanes, changes, key phrases, sources)",
+        description="One HTML file with no external assets: per government and topic what it says as of a day "
+        "(point by point), a chart with one lane per point over time (shifts and reversals marked, texts on hover), "
+        "the changes with both texts and what changed, statement volume, and key phrases.",
     )
     add_db(report)
     report.add_argument("--government", default=None, help="only this government (default: all)")
     report.add_argument("--topic", default=None, help="only this topic (default: all)")
     report.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
-    report.add_argument("--method", default="lexical", help="similarity method whose labels to show")
+    report.add_argument("--method", default=DEFAULT_SIMILARITY, help="similarity method whose labels to show")
+    report.add_argument(
+        "--as-of", type=day, default=None, help="open each section with the position as of YYYY-MM-DD (default: latest)"
+    )
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.set_defaults(func=run_report)
 
@@ -568,8 +584,9 @@ def run_report(args: argparse.Namespace) -> int:
     from claimtrack.report import ReportOptions, write_report
 
     options = ReportOptions(
-        government=args.government, topic=args.topic, since=args.since, grain=args.by, method=args.method
-    )
+        government=args.government, topic=args.topic, since=args.since, grain=args.by, method=args.method,
+        as_of=args.as_of,
+    )  # fmt: skip
     sections = write_report(args.db or default_db(), args.out, options)
     print(f"wrote {args.out} ({sections} government/topic sections)")
     return 0

