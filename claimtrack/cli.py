@@ -532,9 +532,9 @@ def add_positions(commands: Commands) -> None:
     positions = commands.add_parser(
         "positions",
         help="a government's statements on a topic over time, in the terminal",
-        description="What the government says as of the last statement (point by point), volume per period, each "
-        "statement with its label (new, reiteration, shift, reversal), the earlier statement it was compared with "
-        "and what changed, and the language used. With --as-of DAY: only what it said as of that day.",
+        description="What the government says as of the last statement (its standing positions), volume per "
+        "period, each statement with its label (new, reiteration, shift, reversal), the earlier statement it was "
+        "compared with and what changed, and the language used. With --as-of DAY: only what it said as of that day.",
     )
     add_db(positions)
     positions.add_argument("--government", required=True, help="ISO alpha-3 code (CHN) or IGO code (XUN)")
@@ -543,7 +543,7 @@ def add_positions(commands: Commands) -> None:
     positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
     positions.add_argument("--method", default=DEFAULT_SIMILARITY, help="similarity method whose labels to show")
     positions.add_argument(
-        "--as-of", type=day, default=None, help="print what the government said as of YYYY-MM-DD, point by point"
+        "--as-of", type=day, default=None, help="print what the government said as of YYYY-MM-DD (standing positions)"
     )
     positions.set_defaults(func=run_positions)
 
@@ -564,8 +564,8 @@ def add_report(commands: Commands) -> None:
         "report",
         help="a self-contained HTML report (positions, point lanes, changes, key phrases, sources)",
         description="One HTML file with no external assets: per government and topic what it says as of a day "
-        "(point by point), a chart with one lane per point over time (shifts and reversals marked, texts on hover), "
-        "the changes with both texts and what changed, statement volume, and key phrases.",
+        "(its standing positions), a chart with one lane per point over time (shifts and reversals marked, texts "
+        "on hover), the changes with both texts and what changed, statement volume, and key phrases.",
     )
     add_db(report)
     report.add_argument("--government", default=None, help="only this government (default: all)")

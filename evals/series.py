@@ -37,6 +37,8 @@ from core.articles import Claim
 from core.errors import EvaluationDataError
 from core.settings import DEFAULT_SIMILARITY
 from evals.news import GOLD, GoldStatement, credit, grouped, load_excerpts, load_statements
+from flows.refresh import refresh_positions
+from positions.refresh import PositionSettings
 
 SERIES_DIR = GOLD / "series"
 LABELS = ("new", "reiteration", "shift", "reversal")
@@ -267,9 +269,6 @@ def evaluate_series(
 ) -> list[SeriesResult]:
     """Ingest and score every series; ``keep`` keeps the databases there (else a temporary folder). With
     ``oracle``, each series is also scored in its :func:`oracle_database` (results with ``mode`` ``oracle``)."""
-    from flows.refresh import refresh_positions
-    from positions.refresh import PositionSettings
-
     settings = PositionSettings(methods=(method,))
     results = []
     with tempfile.TemporaryDirectory(prefix="claimtrack-series-") as scratch:

@@ -13,13 +13,15 @@ after each run.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
 
-from core.statements import DerivedRows, SeriesMember, Statement, StatementFeatures
+from core.statements import ComparisonRow, DerivedRows, SeriesMember, Statement, StatementFeatures, StoredVector
 from positions.dedup import DEDUP_VERSION
+from positions.features import StatementText
 from positions.increment import regroup, series_starts, touched_statements
 from positions.refresh import (
     DEFAULT_POSITION_SETTINGS,
@@ -36,6 +38,7 @@ from positions.refresh import (
     features_for,
     features_version_of,
     label_series,
+    member_dated,
     methods_of,
     series_of,
 )
@@ -105,6 +108,15 @@ def _rebuild(
     return summary
 
 
+@dataclass
+class _Relabelled:
+    """What relabelling the changed series produced, for every method."""
+
+    rows: list[ComparisonRow] = field(default_factory=list)
+    vectors: list[StoredVector] = field(default_factory=list)
+    dropped: set[tuple[str, str, str]] = field(default_factory=set)
+
+
 def _increment(
     db: Path,
     nlp: Language | None,
@@ -122,81 +134,81 @@ def _increment(
     kept = [r for r in read_statement_reports(db, touched) if r.claim_id not in delta.gone]
     statements = regroup(delta.added, kept, settings.dedup) if delta.added or kept else []
     summary.claims_added, summary.claims_gone = len(delta.added), len(delta.gone)
-    summary.statements_replaced = len(touched)
-    summary.statements = len(statements)
+    summary.statements_replaced, summary.statements = len(touched), len(statements)
     summary.seconds["statements"] = time.perf_counter() - clock
     say(f"{len(delta.added)} new claims, {len(delta.gone)} gone: {len(touched)} stored statements regrouped")
 
     clock = time.perf_counter()
-    keys = [s.statement_id for s in statements]
-    cache = read_feature_cache(db, version, _features_keys(statements)) if keys else {}
+    cache = read_feature_cache(db, version, [_features_key(s) for s in statements]) if statements else {}
     features = features_for(statements, nlp, cache, settings.batch_size, summary, workers)
     summary.seconds["statement_features"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    topics = read_topics_of_claims(db, (r.claim_id for s in statements for r in s.reports))
-    series = series_of(statements, topics)
-    old = read_series_of_statements(db, touched)
-    rows = []
-    vectors = []
-    dropped: list[tuple[str, str, str]] = []
-    for method in methods:
-        changed = read_topic_changes(db, method.name)
-        starts = series_starts(
-            [*old, *((g, t, s.stated_at) for (g, t), members in series.items() for s in members if s.stated_at),
-             *((g, t, when) for g, t, when, _ in changed)]
-        )  # fmt: skip
-        windows = read_series_windows(db, starts, method.name, settings.max_candidates)
-        encodings_key = encodings_version(method, version)
-        stored_keys = [(m.features_key, m.government) for prior, later in windows.values() for m in (*prior, *later)]
-        known = read_vectors(db, encodings_key, stored_keys) if encodings_key else {}
-        encodings = Encodings(method, known, encodings_key)
-        for key, (prior, later) in windows.items():
-            kept_later = [m for m in later if m.statement_id not in touched]
-            fresh = series.get(key, [])
-            to_label = [_to_label(m) for m in kept_later] + [_fresh(s, features[s.statement_id]) for s in fresh]
-            dropped += [(m.statement_id, m.topic, method.name) for m in later]
-            rows += label_series(encodings, key[1], prior, to_label, settings.max_candidates)
-        dropped += [(sid, t, method.name) for _, t, _, sid in changed]
-        vectors += encodings.computed
-        summary.series += len(windows)
-    summary.encodings_computed = len(vectors)
-    count_labels(rows, summary)
+    done = _relabel(db, statements, features, touched, settings, methods, version, summary)
+    count_labels(done.rows, summary)
     summary.seconds["statement_comparisons"] = time.perf_counter() - clock
-    say(f"relabelled {len(rows)} statement x topic rows in {summary.series} series")
-    derived = DerivedRows(
-        statements=statements,
-        features=features,
-        features_version=version,
-        dedup_version=DEDUP_VERSION,
-        comparisons=rows,
-        methods=[m.name for m in methods],
-        timings=dict(summary.seconds),
-        vectors=vectors,
-        replaced=sorted(touched),
-        unlinked_claims=sorted(delta.gone),
-        dropped_comparisons=sorted(set(dropped)),
-    )
-    if statements or rows or touched or delta.gone or dropped:
+    say(f"relabelled {len(done.rows)} statement x topic rows in {summary.series} series")
+    if statements or done.rows or touched or done.dropped:
+        derived = DerivedRows(
+            statements=statements,
+            features=features,
+            features_version=version,
+            dedup_version=DEDUP_VERSION,
+            comparisons=done.rows,
+            methods=[m.name for m in methods],
+            timings=dict(summary.seconds),
+            vectors=done.vectors,
+            replaced=sorted(touched),
+            unlinked_claims=sorted(delta.gone),
+            dropped_comparisons=sorted(done.dropped),
+        )
         clock = time.perf_counter()
         replace_derived(db, derived)
         summary.seconds["write"] = time.perf_counter() - clock
     return summary
 
 
-def _features_keys(statements: Sequence[Statement]) -> list[str]:
-    from positions.features import StatementText
+def _relabel(
+    db: Path,
+    statements: Sequence[Statement],
+    features: Mapping[str, tuple[str, StatementFeatures]],
+    touched: set[str],
+    settings: PositionSettings,
+    methods: Sequence[Similarity],
+    version: str,
+    summary: RefreshSummary,
+) -> _Relabelled:
+    """Each series a statement entered, left or changed in, relabelled from that day on under every method: the
+    stored statements from then on (but the regrouped ones) and the new statements, after the stored window."""
+    series = series_of(statements, read_topics_of_claims(db, (r.claim_id for s in statements for r in s.reports)))
+    entered = [(g, t, s.stated_at) for (g, t), members in series.items() for s in members if s.stated_at]
+    left = read_series_of_statements(db, touched)
+    done = _Relabelled()
+    for method in methods:
+        retopiced = read_topic_changes(db, method.name)
+        starts = series_starts([*left, *entered, *((g, t, when) for g, t, when, _ in retopiced)])
+        windows = read_series_windows(db, starts, method.name, settings.max_candidates)
+        key = encodings_version(method, version)
+        wanted = [(m.features_key, m.government) for prior, later in windows.values() for m in (*prior, *later)]
+        encodings = Encodings(method, read_vectors(db, key, wanted) if key else {}, key)
+        for (government, topic), (prior, later) in windows.items():
+            to_label = [_stored(m) for m in later if m.statement_id not in touched]
+            to_label += [_fresh(s, features[s.statement_id]) for s in series.get((government, topic), [])]
+            done.dropped.update((m.statement_id, m.topic, method.name) for m in later)
+            done.rows += label_series(encodings, topic, prior, to_label, settings.max_candidates)
+        done.dropped.update((statement_id, topic, method.name) for _, topic, _, statement_id in retopiced)
+        done.vectors += encodings.computed
+        summary.series += len(windows)
+    summary.encodings_computed = len(done.vectors)
+    return done
 
-    return [
-        StatementText(statement_id="", content=s.representative.content, government=None, cue=s.representative.cue)
-        .features_key
-        for s in statements
-    ]
+
+def _features_key(statement: Statement) -> str:
+    first = statement.representative
+    return StatementText(statement_id="", content=first.content, government=None, cue=first.cue).features_key
 
 
-def _to_label(member: SeriesMember) -> ToLabel:
-    from positions.refresh import member_dated
-
+def _stored(member: SeriesMember) -> ToLabel:
     return ToLabel(dated=member_dated(member), features_key=member.features_key, government=member.government)
 
 

@@ -53,14 +53,14 @@ def position_changes_markdown(changes: Sequence[RunChange], run_id: str) -> str:
         lines += [
             f"{len(moved)} statement(s) of this run shifted or reversed a government's earlier position.",
             "",
-            "| government | topic | label | stated | speaker | said | earlier (date, speaker: words) |",
-            "|---|---|---|---|---|---|---|",
+            "| government | topic | label | stated | speaker | said | earlier (date, speaker: words) | what changed |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for c in moved:
             earlier = f"{_day(c.earlier_stated_at)}, {c.earlier_speaker or '?'}: {c.earlier_content or ''}"
             lines.append(
                 f"| {c.government} | {c.topic} | **{c.label}** | {_day(c.stated_at)} | {_cell(c.speaker or '', 40)} "
-                f"| {_cell(c.content)} | {_cell(earlier)} |"
+                f"| {_cell(c.content)} | {_cell(earlier)} | {_cell(c.change or '', 80)} |"
             )
     else:
         lines.append("No shift or reversal among this run's statements.")

@@ -121,25 +121,28 @@ def features_for(
         for s in statements
     ]
     result: dict[str, tuple[str, StatementFeatures]] = {}
-    missing: list[StatementText] = []
+    # One reading per text, cue and government: syndicated or repeated words are read once.
+    missing: dict[tuple[str, str | None], StatementText] = {}
     for item in items:
         cached = cache.get((item.features_key, item.government))
-        if cached is not None:
-            result[item.statement_id] = (item.features_key, cached)
-        else:
-            missing.append(item)
+        if cached is None:
+            missing.setdefault((item.features_key, item.government), item)
+    computed: dict[tuple[str, str | None], StatementFeatures] = {}
     if missing:
         if nlp is None:
             from core.settings import default_model
             from extractors.nlp import load_pipeline
 
             nlp = load_pipeline(default_model())
-        if workers.processes > 1 and workers.model and len(missing) >= MIN_PARALLEL_FEATURES:
-            computed = _analyse_in_pool(nlp, missing, workers, batch_size)
+        todo = list(missing.values())
+        if workers.processes > 1 and workers.model and len(todo) >= MIN_PARALLEL_FEATURES:
+            read = _analyse_in_pool(nlp, todo, workers, batch_size)
         else:
-            computed = analyse(nlp, missing, batch_size=batch_size)
-        for item, features in zip(missing, computed, strict=True):
-            result[item.statement_id] = (item.features_key, features)
+            read = analyse(nlp, todo, batch_size=batch_size)
+        computed = dict(zip(missing, read, strict=True))
+    for item in items:
+        token = (item.features_key, item.government)
+        result[item.statement_id] = (item.features_key, cache.get(token) or computed[token])
     summary.features_computed += len(missing)
     summary.features_reused += len(items) - len(missing)
     return result

@@ -302,6 +302,8 @@ class RunChange:
     earlier_stated_at: datetime | None
     earlier_speaker: str | None
     earlier_content: str | None
+    #: For a shift or reversal: what changed ("figure: 20% -> 60%").
+    change: str | None = None
 
 
 #: Labels a run's artifact lists; reiterations are the normal case and are left out.
@@ -325,7 +327,7 @@ def run_position_changes(
                 where r.run_id = $1
             )
             select government, topic, label, stated_at, speaker, content, url,
-                   earlier_stated_at, earlier_speaker, earlier_content
+                   earlier_stated_at, earlier_speaker, earlier_content, change
             from position_changes
             where method = $2 and list_contains($3::varchar[], label)
               and statement_id in (select statement_id from run_statements)

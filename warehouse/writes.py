@@ -400,17 +400,20 @@ def _drop_replaced(con: duckdb.DuckDBPyConnection, rows: DerivedRows) -> None:
     """Before an incremental refresh's rows go in: the statements it regrouped (with their claims' links, features,
     key phrases and comparisons), and the comparisons it recomputed or whose topic is gone."""
     replaced = sorted(rows.replaced or ())
-    con.execute(
-        "delete from claim_statements where statement_id in (select unnest($1)) or claim_id in (select unnest($2))",
-        [replaced, sorted(rows.unlinked_claims)],
-    )
-    for table in ("statements", "statement_features", "statement_terms"):
-        con.execute(f"delete from {table} where statement_id in (select unnest($1))", [replaced])
-    con.execute(
-        "delete from statement_comparisons where statement_id in (select unnest($1))"
-        " or nearest_statement_id in (select unnest($1))",
-        [replaced],
-    )
+    if replaced or rows.unlinked_claims:  # (each delete scans its table: skipped when a run only added statements)
+        con.execute(
+            "delete from claim_statements where statement_id in (select unnest($1))"
+            " or claim_id in (select unnest($2))",
+            [replaced, sorted(rows.unlinked_claims)],
+        )
+    if replaced:
+        for table in ("statements", "statement_features", "statement_terms"):
+            con.execute(f"delete from {table} where statement_id in (select unnest($1))", [replaced])
+        con.execute(
+            "delete from statement_comparisons where statement_id in (select unnest($1))"
+            " or nearest_statement_id in (select unnest($1))",
+            [replaced],
+        )
     dropped = [{"s": s, "t": t, "m": m} for s, t, m in rows.dropped_comparisons]
     if dropped:
         con.execute(
@@ -435,16 +438,14 @@ def _drop_stale_comparisons(con: duckdb.DuckDBPyConnection, methods: Sequence[st
     )
 
 
-#: derived_builds names counted over their table after a write (an incremental refresh writes a few rows of many).
-_COUNTED = {"statements": "statements", "statement_features": "statement_features",
-            "statement_comparisons": "statement_comparisons"}  # fmt: skip
+#: derived_builds names that are tables, counted after a write (an incremental refresh writes a few rows of many).
+_COUNTED = ("statements", "statement_features", "statement_comparisons")
 
 
 def _stored_count(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
-    table = _COUNTED.get(name)
-    if table is None:
+    if name not in _COUNTED:
         return None
-    found = con.execute(f"select count(*) from {table}").fetchone()
+    found = con.execute(f"select count(*) from {name}").fetchone()
     return int(found[0]) if found else 0
 
 
