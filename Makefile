@@ -95,8 +95,9 @@ eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated
 	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
 
 .PHONY: bench
-bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), then the positions refresh benchmark (bench-refresh)
+bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), hostile inputs (bench/results-limits.json), positions refresh (bench-refresh)
 	$(BIN)/python bench/pipeline_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/limits_bench.py
 	$(BIN)/python bench/refresh_bench.py $(REFRESH_ARGS)
 
 .PHONY: bench-refresh

@@ -12,14 +12,16 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic_core import ValidationError
 
-from core.errors import ClaimtrackError
+from claimtrack.choices import SIMILARITY_METHODS
+from core.errors import ClaimtrackError, DiskFull
 from core.settings import DEFAULT_SIMILARITY, default_db, default_model
 
 if TYPE_CHECKING:
@@ -51,7 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a reader that went away shows here, not in the interpreter's exit flush
+        return code
+    except BrokenPipeError:  # `claimtrack sql ... | head`: the reader has all it wanted
+        return stdout_closed()
     except ClaimtrackError as exc:
         print(f"claimtrack: error: {exc}", file=sys.stderr)
         return 2
@@ -63,6 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimtrack: interrupted", file=sys.stderr)
         return 130
+
+
+#: The exit status of a command killed by SIGPIPE (128 + 13), as `cat big | head` leaves it.
+EXIT_BROKEN_PIPE = 141
+
+
+def stdout_closed() -> int:
+    """The reader of stdout has gone: send what is still buffered nowhere (so the interpreter's own flush at exit
+    does not raise again) and end as a command killed by SIGPIPE would, without a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,6 +138,15 @@ def add_n_process(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe (default 1)")
 
 
+def add_method(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--method",
+        choices=SIMILARITY_METHODS,
+        default=DEFAULT_SIMILARITY,
+        help=f"similarity method whose labels to show (default {DEFAULT_SIMILARITY})",
+    )
+
+
 def processes_option(value: str | None) -> int | None:
     """``--processes`` as the flows take it: a checked number, or None for ``auto`` (the flow's machine decides)."""
     from core.settings import resolve_processes
@@ -139,6 +167,18 @@ def print_run_summary(summary: dict[str, Any], *, as_json: bool) -> None:
     from claimtrack.formatting import format_summary
 
     print(json.dumps(summary, indent=2, default=str) if as_json else format_summary(summary))
+
+
+@contextmanager
+def summary_when_stopped(*, as_json: bool) -> Iterator[None]:
+    """A run that stopped for lack of room to write (``DiskFull``) still prints its summary as far as it got, then
+    the error (one line, exit 2)."""
+    try:
+        yield
+    except DiskFull as exc:
+        if exc.summary:
+            print_run_summary(exc.summary, as_json=as_json)
+        raise
 
 
 def say(message: str) -> None:
@@ -164,14 +204,37 @@ def add_ingest(commands: Commands) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest
     from flows.params import IngestParams
+    from flows.preflight import check_ingest
+    from flows.runlock import one_run_per_database
 
     processes = processes_option(args.processes)
-    summary = ingest(IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes))
+    params = IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes)
+    settings = params.settings()
+    check_ingest(settings)  # a typo fails here, before Prefect starts or the database is made
+    # Taken before Prefect starts (seconds), so that a second ingest on the same database stops at once.
+    with one_run_per_database(settings.db):
+        from flows.apiserver import tie_local_api_server
+        from flows.ingest import ingest
+
+        tie_local_api_server()
+        with summary_when_stopped(as_json=args.json):
+            summary = ingest(params)
     print_run_summary(summary, as_json=args.json)
-    if summary.get("status") != "completed":
-        say(f"claimtrack: run finished with status {summary.get('status')}: see the problems above")
+    return settled(summary)
+
+
+def settled(summary: dict[str, Any]) -> int:
+    """A run's exit code: 0 when it completed, also ``degraded`` (what was reachable is stored; a warning says which
+    sources failed), 1 when our own code failed on part of it."""
+    from claimtrack.formatting import degraded_warning
+
+    status = summary.get("status")
+    if status == "degraded":
+        say(f"claimtrack: warning: {degraded_warning(summary)}")
+        return 0
+    if status != "completed":
+        say(f"claimtrack: run finished with status {status}: see the problems above")
         return 1
     return 0
 
@@ -183,14 +246,22 @@ def add_sql(commands: Commands) -> None:
     sql = commands.add_parser(
         "sql",
         help="run SQL against the database (read-only)",
-        description="Run one SQL statement on a read-only connection. Works while an "
-        "ingest is running: it waits (up to --wait seconds) for the writer's current batch.",
+        description="Run SQL on a read-only connection that reads the database only (no other files, no network, "
+        "no extensions); several statements run in order and each result is printed. Works while an ingest is "
+        "running: it waits (up to --wait seconds) for the writer's current batch.",
     )
     add_db(sql)
-    sql.add_argument("query", help='the SQL statement, e.g. "SELECT * FROM claims LIMIT 5"')
+    sql.add_argument("query", help='the SQL, e.g. "SELECT * FROM claims LIMIT 5"')
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the write lock (default 30)")
     sql.add_argument("--max-width", type=int, default=60, help="truncate table cells to this width (table format)")
+    sql.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the query after this long (default 60; 0 = no limit): a running query keeps an ingest waiting",
+    )
     sql.set_defaults(func=run_sql)
 
 
@@ -198,13 +269,18 @@ def run_sql(args: argparse.Namespace) -> int:
     from claimtrack.formatting import format_json_rows, format_table, write_csv
     from warehouse import reads
 
-    result = reads.run_sql(args.db or default_db(), args.query, timeout_s=args.wait)
-    if args.format == "csv":
-        write_csv(result.columns, result.rows, sys.stdout)
-    elif args.format == "json":
-        print(format_json_rows(result.columns, result.rows))
-    else:
-        print(format_table(result.columns, result.rows, args.max_width))
+    limits = reads.QueryLimits(lock_wait_s=args.wait)
+    if args.timeout is not None:
+        limits = reads.QueryLimits(lock_wait_s=args.wait, timeout_s=args.timeout or None)
+    for number, result in enumerate(reads.run_adhoc(args.db or default_db(), args.query, limits)):
+        if number:
+            print()  # several statements: each result printed, a blank line between them
+        if args.format == "csv":
+            write_csv(result.columns, result.rows, sys.stdout)
+        elif args.format == "json":
+            print(format_json_rows(result.columns, result.rows))
+        else:
+            print(format_table(result.columns, result.rows, args.max_width))
     return 0
 
 
@@ -296,7 +372,7 @@ def add_rebuild(commands: Commands) -> None:
     rebuild.add_argument(
         "--method",
         action="append",
-        choices=("lexical", "minilm-onnx"),
+        choices=SIMILARITY_METHODS,
         help=f"similarity method(s) for position_changes (repeatable; default {DEFAULT_SIMILARITY})",
     )
     add_from_raw(rebuild)
@@ -498,7 +574,12 @@ def add_eval_positions(targets: Commands) -> None:
         "`claimtrack ingest`, and score the label of every annotated stance statement: agreement, the confusion "
         "table, shift/reversal recall and precision, topic coverage.",
     )
-    positions.add_argument("--method", default=DEFAULT_SIMILARITY, help="similarity method whose labels to score")
+    positions.add_argument(
+        "--method",
+        choices=SIMILARITY_METHODS,
+        default=DEFAULT_SIMILARITY,
+        help="similarity method whose labels to score",
+    )
     positions.add_argument("--keep", type=Path, default=None, help="keep the series databases in this folder")
     positions.add_argument(
         "--oracle",
@@ -541,7 +622,7 @@ def add_positions(commands: Commands) -> None:
     positions.add_argument("--topic", required=True, help="topic id, e.g. ukraine-war")
     positions.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
-    positions.add_argument("--method", default=DEFAULT_SIMILARITY, help="similarity method whose labels to show")
+    add_method(positions)
     positions.add_argument(
         "--as-of", type=day, default=None, help="print what the government said as of YYYY-MM-DD (standing positions)"
     )
@@ -549,13 +630,18 @@ def add_positions(commands: Commands) -> None:
 
 
 def run_positions(args: argparse.Namespace) -> int:
+    from claimtrack.choices import check_choices, government_code, topic_id
     from claimtrack.timeline import render_as_of, render_positions
+    from core.text import escape_control_chars
 
     db = args.db or default_db()
+    government, topic = government_code(args.government), topic_id(args.topic)
+    check_choices(db, government=government, topic=topic, method=args.method)
     if args.as_of is not None:
-        print(render_as_of(db, args.government, args.topic, args.as_of, method=args.method))
-        return 0
-    print(render_positions(db, args.government, args.topic, since=args.since, grain=args.by, method=args.method))
+        timeline = render_as_of(db, government, topic, args.as_of, method=args.method)
+    else:
+        timeline = render_positions(db, government, topic, since=args.since, grain=args.by, method=args.method)
+    print(escape_control_chars(timeline))  # page text stored before control characters were stripped
     return 0
 
 
@@ -572,7 +658,7 @@ def add_report(commands: Commands) -> None:
     report.add_argument("--topic", default=None, help="only this topic (default: all)")
     report.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
-    report.add_argument("--method", default=DEFAULT_SIMILARITY, help="similarity method whose labels to show")
+    add_method(report)
     report.add_argument(
         "--as-of", type=day, default=None, help="open each section with the position as of YYYY-MM-DD (default: latest)"
     )
@@ -581,13 +667,17 @@ def add_report(commands: Commands) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from claimtrack.choices import check_choices, government_code, topic_id
     from claimtrack.report import ReportOptions, write_report
 
+    db = args.db or default_db()
+    government = government_code(args.government) if args.government else None
+    topic = topic_id(args.topic) if args.topic else None
+    check_choices(db, government=government, topic=topic, method=args.method)
     options = ReportOptions(
-        government=args.government, topic=args.topic, since=args.since, grain=args.by, method=args.method,
-        as_of=args.as_of,
-    )  # fmt: skip
-    sections = write_report(args.db or default_db(), args.out, options)
+        government=government, topic=topic, since=args.since, grain=args.by, method=args.method, as_of=args.as_of
+    )
+    sections = write_report(db, args.out, options)
     print(f"wrote {args.out} ({sections} government/topic sections)")
     return 0
 
@@ -636,13 +726,20 @@ def run_backfill(args: argparse.Namespace) -> int:
         from flows.trigger import trigger_deployment
 
         return trigger_deployment(args.deployment, params, wait=not args.no_wait)
+    from flows.preflight import check_backfill
+
+    check_backfill(params, params.settings())  # a typo fails here, before Prefect starts or the database is made
+
     from core.progress import TerminalBar, listening
+    from flows.apiserver import tie_local_api_server
     from flows.backfill import backfill
 
-    with listening(TerminalBar()):
+    tie_local_api_server()
+
+    with listening(TerminalBar()), summary_when_stopped(as_json=args.json):
         summary = backfill(params)
     print_run_summary(summary, as_json=args.json)
-    return 0
+    return settled(summary)
 
 
 def backfill_params(args: argparse.Namespace) -> BackfillParams:

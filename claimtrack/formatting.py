@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
+from core.text import escape_control_chars
 from flows.runreport import SOURCE_COLUMNS
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines += [f"  {source}: {error}" for source, error in failed[:MAX_PROBLEMS]]
         if len(failed) > MAX_PROBLEMS:
             lines.append(f"  ... and {len(failed) - MAX_PROBLEMS} more (see the fetches table)")
+    for path, skipped in summary.get("warc_damage", {}).items():
+        lines.append(f"damaged WARC:     {path}: {skipped} bytes of damaged records skipped, the rest imported")
     lines += [
         "",
         f"sources polled:   {len(rows)}",
@@ -53,13 +56,22 @@ def format_summary(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def degraded_warning(summary: dict[str, Any]) -> str:
+    """The warning line of a degraded run."""
+    from flows.summary import describe_failed_sources
+
+    failed = describe_failed_sources(summary["failed_sources"], len(summary["sources"]))
+    return f"{failed} (run status degraded; see the problems above)"
+
+
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
-    """Query results as aligned columns, cells cut at ``max_width``, with a row count."""
+    """Query results as aligned columns, cells cut at ``max_width``, with a row count. Control characters are
+    shown as escapes (``core.text``), never sent to the terminal as they are."""
     if not columns:
         return "OK"
 
     def cell(value: Any) -> str:
-        text = "NULL" if value is None else str(value).replace("\n", " ")
+        text = "NULL" if value is None else escape_control_chars(str(value).replace("\n", " ").replace("\t", " "))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     table = [list(columns)] + [[cell(v) for v in row] for row in rows]

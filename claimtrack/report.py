@@ -48,7 +48,19 @@ def safe_link(url: str | None, text: str | None = None) -> str:
         scheme = ""
     if scheme in ("http", "https"):
         return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{label}</a>'
-    return f'<span class="small">{label}</span>'
+    # No browser opens a saved file's local:<source>/<path>: show where it is instead, so the row can be traced.
+    where = f" ({esc(url)})" if text is not None and text != url else ""
+    return f'<span class="small">{label}{where}</span>'
+
+
+def source_link(report: dict[str, Any]) -> str:
+    """One report of a statement in the sources column: its article's title (else outlet, else URL), linked, and
+    the outlet."""
+    title = report.get("title") or report["outlet"] or report["url"]
+    outlet = (
+        f' <span class="small">· {esc(report["outlet"])}</span>' if report["outlet"] and report.get("title") else ""
+    )
+    return safe_link(report["url"], title) + outlet
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,7 +202,7 @@ def _section(db: Path, government: str, topic: str, options: ReportOptions) -> s
     )
     for c in changes:
         sources = reports.get(c["statement_id"], [])
-        links = "<br>".join(safe_link(r["url"], r["outlet"] or r["url"]) for r in sources) or safe_link(c["url"])
+        links = "<br>".join(source_link(r) for r in sources) or safe_link(c["url"])
         earlier = ""
         if c["earlier_content"] is not None:
             when = "same day" if c["same_day"] else _day(c["earlier_stated_at"])

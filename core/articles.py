@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,6 +21,9 @@ class Article:
     language: str | None = None
     #: Which article extractor made ``text`` (``extractors.article``): decides when stored text is re-made.
     extractor_version: str
+    #: What went wrong making ``text`` that did not stop it (bad bytes replaced, text cut at its limit): recorded in
+    #: the page's ``fetches.extract_error``, not stored with the article.
+    notes: tuple[str, ...] = ()
 
     @property
     def text_sha256(self) -> str:
@@ -34,6 +37,22 @@ CLAIM_KINDS: tuple[ClaimKind, ...] = ("direct", "indirect", "mixed", "according_
 
 
 Span = tuple[int, int]
+
+#: How a claim's topic was decided: its own words name the topic (``term``), the claim inherits a topic its
+#: article is about (``article``), or its words are close to the topic's description and examples (``similarity``).
+TopicHow = Literal["term", "article", "similarity"]
+TOPIC_HOWS: tuple[TopicHow, ...] = ("term", "article", "similarity")
+
+
+class ClaimTopic(NamedTuple):
+    """One topic of a claim (``claim_topics``): the topic id (``seeds/topics.toml``), the term of the topic found
+    in the claim's content (NULL when none was), how the topic was decided and the score it was decided on (1.0
+    for a term; for ``article``, how much of the article is about the topic; for ``similarity``, the cosine)."""
+
+    topic: str
+    term: str | None
+    how: TopicHow = "term"
+    score: float = 1.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,8 +95,12 @@ class Claim:
     via_government: str | None = None
     #: Governments the claim talks about (not the speaker's): ``(code, evidence)`` pairs.
     subjects: tuple[tuple[str, str], ...] = field(default=())
-    #: Topics the claim is about: ``(topic id from seeds/topics.toml, matched term)`` pairs.
-    topics: tuple[tuple[str, str], ...] = field(default=())
+    #: Topics the claim is about, each with how it was decided (``extractors.topics``).
+    topics: tuple[ClaimTopic, ...] = field(default=())
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        return tuple(t.topic for t in self.topics)
 
     @property
     def start_char(self) -> int:
@@ -111,7 +134,7 @@ class Claim:
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         values["subjects"] = tuple(tuple(s) for s in values.get("subjects", ()))
-        values["topics"] = tuple(tuple(t) for t in values.get("topics", ()))
+        values["topics"] = tuple(ClaimTopic(*t) for t in values.get("topics", ()))
         return cls(**values)
 
     def to_json(self) -> dict[str, Any]:

@@ -18,14 +18,20 @@ ClaimtrackError
 │       └── RedirectError       redirect: loop, too many redirects, or a redirect without Location
 ├── DiscoveryError              bad_listing: a feed, sitemap or URL list that cannot be read
 ├── ExtractError                a page was fetched but yields no usable article text
+│   └── ExtractTimeout          its extraction ran past the per-page time limit (TextLimits.page_seconds)
 ├── BackfillIncomplete          some backfill batches failed after their retries (run it again to resume)
+├── RunInProgress               another ingest is running on the same database: this one stops at once
 ├── EvaluationDataError         an evaluation corpus is missing or malformed (says which file and line)
+├── UnknownChoice               a government, topic or method the database holds nothing for (lists what it holds)
 └── WarehouseError              the database cannot be opened, migrated or written
     ├── DatabaseLocked          another process holds the write lock longer than we waited
+    ├── DiskFull                no space left to write the database or the raw archive: the run stops
     └── QueryError              an ad-hoc SQL statement failed (DuckDB's message included)
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class ClaimtrackError(Exception):
@@ -122,13 +128,27 @@ class ExtractError(ClaimtrackError):
     """A fetched page yields no usable article text."""
 
 
+class ExtractTimeout(ExtractError):
+    """A page's extraction (trafilatura, or the claim rules) ran past its time limit; the page is recorded as
+    failed and the batch goes on."""
+
+
 class BackfillIncomplete(ClaimtrackError):
     """Some backfill batches failed after their retries; the rest is committed. Running the same backfill again
     does only what is missing."""
 
 
+class RunInProgress(ClaimtrackError):
+    """Another ingest holds the database (``flows.runlock``): this run stops before doing anything."""
+
+
 class EvaluationDataError(ClaimtrackError):
     """An evaluation corpus (e.g. PolNeAR) is missing or malformed; the message names the file and line."""
+
+
+class UnknownChoice(ClaimtrackError):
+    """A filter (``--government``, ``--topic``, ``--method``) that matches nothing stored; the message lists the
+    values that would, so a typo is never an empty result."""
 
 
 class WarehouseError(ClaimtrackError):
@@ -137,6 +157,14 @@ class WarehouseError(ClaimtrackError):
 
 class DatabaseLocked(WarehouseError):
     """Another process held the DuckDB lock for longer than we were willing to wait."""
+
+
+class DiskFull(WarehouseError):
+    """No room to write the database or the raw archive (the disk is full, a quota or a file size limit is
+    reached). Every later write would fail the same way, so a run stops at the first one: what was committed
+    before is kept. ``summary`` is the run's summary as far as it got (set by the run's lifecycle)."""
+
+    summary: dict[str, Any] | None = None
 
 
 class QueryError(WarehouseError):

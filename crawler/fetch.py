@@ -72,7 +72,8 @@ class FetchSettings:
     connect_timeout_s: float = 10.0
     #: Longest silence while reading a response.
     read_timeout_s: float = 20.0
-    #: Wall-clock cap for one request, body included (a slow-drip server cannot hold a run).
+    #: Wall-clock cap for one request, body included (a slow-drip server cannot hold a run). Not retried, and the
+    #: host is skipped for the rest of the run: it holds a run for about one of these.
     total_timeout_s: float = 60.0
     #: Body cap, enforced while streaming: on the wire and after decompression (gzip/deflate/br bombs).
     max_body_bytes: int = 10_000_000
@@ -89,7 +90,7 @@ class FetchSettings:
     robots_cache_s: float = 86_400.0
     #: A Crawl-delay above this skips the host for the run instead of stalling it.
     max_crawl_delay_s: float = 60.0
-    #: Extra attempts after a 429/503, another 5xx, a connection reset or a timeout.
+    #: Extra attempts after a 429/503, another 5xx, a connection reset or a connect or read timeout.
     max_retries: int = 2
     #: First backoff wait (doubled per attempt, with jitter), and its cap.
     backoff_base_s: float = 1.0
@@ -302,8 +303,14 @@ class Fetcher:
                     async with asyncio.timeout(s.total_timeout_s):
                         return await self._exchange(url, headers, cap or s.max_body_bytes)
                 except TimeoutError:
-                    raise _Retry(
-                        FetchTimeout(f"total timeout after {s.total_timeout_s:g}s (total_timeout_s)", url=url)
+                    # A server that keeps a response dribbling for the whole total time (a tarpit) is not worth
+                    # another try in this run, nor are its other pages: no retry, and the host is skipped.
+                    state.skipped = state.skipped or (
+                        f"host {host} held a request past total_timeout_s ({s.total_timeout_s:g}s); skipped for the "
+                        "rest of the run"
+                    )
+                    raise FetchTimeout(
+                        f"total timeout after {s.total_timeout_s:g}s (total_timeout_s)", url=url
                     ) from None
 
     async def _exchange(self, url: str, headers: dict[str, str], cap: int) -> tuple[httpx.Response, bytes | None]:

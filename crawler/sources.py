@@ -29,7 +29,9 @@ from urllib.parse import urlsplit
 
 from core.config import read_toml
 from core.errors import ConfigError
+from crawler.discover import parse_url_list
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
+from crawler.urls import host_key
 
 SourceKind = Literal["feed", "sitemap", "urls", "page", "directory"]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
@@ -90,9 +92,34 @@ def with_private_hosts(settings: FetchSettings, sources: Iterable[Source]) -> Fe
     hosts = set(settings.private_hosts)
     for source in sources:
         if source.allow_private:
-            hosts.update(urlsplit(u).netloc.lower() for u in source.own_urls() if urlsplit(u).netloc)
+            hosts.update(filter(None, map(_host_of, source.own_urls())))
             hosts.update(h.lower() for h in source.private_hosts)
     return replace(settings, private_hosts=frozenset(hosts))
+
+
+def _host_of(url: str) -> str | None:
+    """``host[:port]`` of a URL, credentials left out; None for a URL that does not parse (discovery records it as
+    ``malformed_url``)."""
+    try:
+        return host_key(url) or None
+    except ValueError:
+        return None
+
+
+def read_url_list(path: Path, *, allow_private: bool) -> Source:
+    """A text file of page URLs (one per line; blank lines and ``#`` comments skipped; a UTF-8 byte-order mark
+    ignored) as one source of kind ``urls``, named ``urls:<file name>``. A file that cannot be read, or lists no
+    URL, is a :class:`ConfigError`; a line that is not a URL is recorded as ``malformed_url`` when the list is read."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
+    urls = tuple(ref.url for ref in parse_url_list(text))
+    if not urls:
+        raise ConfigError(f"{path}: no URLs in it (one http(s) URL per line; blank lines and # comments are skipped)")
+    return Source(name=f"urls:{path.stem}", kind="urls", urls=urls, allow_private=allow_private)
 
 
 #: ``[crawler]`` keys that are not plain ``FetchSettings`` fields, or are filled in by the flow.
@@ -152,6 +179,18 @@ def load_sources(path: Path) -> list[Source]:
     if duplicates:
         raise ConfigError(f"{path}: source names must be unique; repeated: {', '.join(duplicates)}")
     return sources
+
+
+def select_sources(sources: list[Source], names: Iterable[str] | None, path: Path) -> list[Source]:
+    """The sources of ``path`` named in ``names`` (all of them when ``names`` is empty); an unknown name is a
+    :class:`ConfigError`."""
+    wanted = set(names or ())
+    if not wanted:
+        return sources
+    unknown = sorted(wanted - {source.name for source in sources})
+    if unknown:
+        raise ConfigError(f"{path}: no source named {', '.join(unknown)}")
+    return [source for source in sources if source.name in wanted]
 
 
 def _check_web_url(url: str, where: str) -> None:

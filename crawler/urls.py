@@ -2,14 +2,14 @@
 
 ``normalize_url`` is applied to every discovered URL, to the final URL after redirects and to
 ``<link rel="canonical">``: lower-case scheme and host, default port dropped, tracking parameters (``utm_*``,
-``fbclid``, ``gclid`` … courlan's list) and the fragment removed, query parameters sorted. What stays is
-what can change the page.
+``fbclid``, ``gclid`` … courlan's list), credentials (``user:password@``) and the fragment removed, query
+parameters sorted. What stays is what can change the page.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url as courlan_normalize
 
@@ -48,6 +48,8 @@ def normalize_url(url: str, base: str | None = None) -> str:
     if not host or not _plausible_host(host):
         raise MalformedURL("no valid host name", url=text)
     del port
+    if "@" in parts.netloc:  # user:password@ is never stored, logged or sent: a URL list may carry it by mistake
+        text = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
     try:
         normal = courlan_normalize(text, strict=False)
     except (ValueError, AttributeError) as exc:

@@ -3,17 +3,21 @@
 Two passes, so a backfill task never carries page bodies as its inputs: :func:`scan_warc` lists the usable
 ``response`` records (offset, URL, capture time, body hash), and :func:`read_warc_records` reads a batch of
 them back by offset. In a ``.warc.gz`` every record is its own gzip member, so seeking to an offset works.
+
+Damage (a corrupt gzip member, a garbled record header, a file cut short) costs the damaged record only: the scan
+looks for the next record start after it (a gzip member that inflates to ``WARC/``, or a ``WARC/1.x`` line) and
+reads on from there, counting the bytes it passed over (:attr:`WarcScan.skipped_bytes`).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -48,6 +52,8 @@ class WarcScan:
     #: Pages over the fetcher's size limit (the same cap as for live fetches).
     too_large: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Bytes of damaged records passed over to reach the next readable record (or the end of the file).
+    skipped_bytes: int = 0
 
 
 def source_name_for(path: str | Path) -> str:
@@ -70,48 +76,56 @@ def _page_type(content_type: str | None) -> bool:
 
 
 def scan_warc(path: str | Path, *, max_bytes: int = DEFAULT_FETCH_SETTINGS.max_body_bytes) -> WarcScan:
-    """Usable page records of a WARC file. A truncated or corrupt file keeps what was read before the damage."""
+    """Usable page records of a WARC file. A damaged record is skipped and the scan goes on at the next record that
+    can be read; the bytes passed over are counted, and each damaged stretch is described in ``errors``."""
     source = Path(path)
     scan = WarcScan(path=str(source))
     with _open(source) as handle:  # type: ignore[attr-defined]
-        records = ArchiveIterator(handle, arc2warc=True)
-        try:
-            for record in records:
-                http = record.http_headers
-                if record.rec_type != "response" or http is None or http.get_statuscode() != "200":
-                    scan.skipped += 1
-                    continue
-                content_type = http.get_header("Content-Type")
-                if not _page_type(content_type):
-                    scan.skipped += 1
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                body = record.content_stream().read(max_bytes + 1)
-                if not url:
-                    scan.skipped += 1
-                    continue
-                if len(body) > max_bytes:
-                    scan.too_large += 1
-                    continue
-                if _truncated(record):
-                    scan.errors.append(f"{source}: record for {url} is cut short (truncated file?)")
-                    continue
-                scan.entries.append(
-                    WarcEntry(
-                        offset=records.get_record_offset(),
-                        url=url,
-                        captured_at=parse_date(record.rec_headers.get_header("WARC-Date")),
-                        content_sha256=hashlib.sha256(body).hexdigest(),
-                        content_type=content_type,
-                    )
-                )
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-            scan.errors.append(f"{source}: unreadable after {len(scan.entries)} pages: {type(exc).__name__}: {exc}")
-    if not scan.errors and source.suffix == ".gz":
-        damage = _gzip_damage(source)
-        if damage:
-            scan.errors.append(f"{source}: unreadable after {len(scan.entries)} pages: {damage}")
+        size = source.stat().st_size
+        position = 0
+        while position < size:
+            handle.seek(position)
+            records = ArchiveIterator(handle, arc2warc=True)
+            try:
+                for record in records:
+                    _scan_record(scan, source, record, records, max_bytes)
+                    position = records.get_record_offset() + records.get_record_length()
+            except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+            else:
+                if _blank_tail(handle, position, size):
+                    break
+                reason = "the reader stopped inside a record (a file cut short?)"
+            position = _skip_damage(scan, source, handle, position, size, reason[:300])
     return scan
+
+
+def _scan_record(scan: WarcScan, source: Path, record: ArcWarcRecord, records: ArchiveIterator, max_bytes: int) -> None:
+    http = record.http_headers
+    if record.rec_type != "response" or http is None or http.get_statuscode() != "200":
+        scan.skipped += 1
+        return
+    content_type = http.get_header("Content-Type")
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if not _page_type(content_type) or not url:
+        scan.skipped += 1
+        return
+    body = record.content_stream().read(max_bytes + 1)
+    if len(body) > max_bytes:
+        scan.too_large += 1
+        return
+    if _truncated(record):
+        scan.errors.append(f"{source}: record for {url} is cut short (truncated file?)")
+        return
+    scan.entries.append(
+        WarcEntry(
+            offset=records.get_record_offset(),
+            url=url,
+            captured_at=parse_date(record.rec_headers.get_header("WARC-Date")),
+            content_sha256=hashlib.sha256(body).hexdigest(),
+            content_type=content_type,
+        )
+    )
 
 
 def _truncated(record: ArcWarcRecord) -> bool:
@@ -119,16 +133,69 @@ def _truncated(record: ArcWarcRecord) -> bool:
     return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
 
 
-def _gzip_damage(path: Path) -> str | None:
-    """warcio stops silently at a gzip member cut off inside its header; one more streaming pass over the file
-    (about as fast as the scan's own decompression) tells a complete file from a truncated one."""
+def _skip_damage(scan: WarcScan, source: Path, handle: BinaryIO, damaged: int, size: int, reason: str) -> int:
+    """Record the damage that starts at ``damaged`` (after the line ends that close the record before it); returns
+    where reading goes on (``size``: nowhere)."""
+    handle.seek(damaged)
+    head = handle.read(64)
+    damaged += len(head) - len(head.lstrip(b"\r\n"))
+    resume = next(_record_starts(handle, damaged + 1, size), size)
+    scan.skipped_bytes += resume - damaged
+    where = f"to the next record at byte {resume}" if resume < size else f"(unreadable after {len(scan.entries)} pages)"
+    scan.errors.append(
+        f"{source}: damaged record at byte {damaged} ({reason}); {resume - damaged} bytes skipped {where}"
+    )
+    return resume
+
+
+#: How much of the file the search for the next record start reads at a time.
+_SEARCH_CHUNK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_LINE = b"\nWARC/1."
+
+
+def _record_starts(handle: BinaryIO, start: int, size: int) -> Iterator[int]:
+    """Offsets from ``start`` on where a readable record may begin: a gzip member whose first bytes inflate to
+    ``WARC/``, or a line that starts with ``WARC/1.`` (uncompressed files)."""
+    position = start
+    while position < size:
+        handle.seek(position)
+        chunk = handle.read(_SEARCH_CHUNK + len(_WARC_LINE))
+        members = [i for i in _find_all(chunk, _GZIP_MAGIC) if i < _SEARCH_CHUNK]
+        lines = [i + 1 for i in _find_all(chunk, _WARC_LINE) if i + 1 < _SEARCH_CHUNK]
+        for hit in sorted(members + lines):
+            if hit in lines or _opens_warc_member(handle, position + hit):
+                yield position + hit
+        position += _SEARCH_CHUNK
+
+
+def _find_all(data: bytes, needle: bytes) -> Iterator[int]:
+    found = data.find(needle)
+    while found >= 0:
+        yield found
+        found = data.find(needle, found + 1)
+
+
+def _opens_warc_member(handle: BinaryIO, offset: int) -> bool:
+    """Does a gzip member that inflates to ``WARC/...`` start at ``offset``? (Its three magic bytes alone turn up
+    in compressed data by chance.)"""
+    handle.seek(offset)
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
     try:
-        with gzip.open(path, "rb") as stream:
-            while stream.read(1 << 20):
-                pass
-    except (OSError, EOFError, zlib.error) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
+        head = inflate.decompress(handle.read(4096), 16)
+    except zlib.error:
+        return False
+    return head.startswith(b"WARC/")
+
+
+def _blank_tail(handle: BinaryIO, position: int, size: int) -> bool:
+    """Is there nothing but line ends after the last record read? An uncompressed file ends with line ends that are
+    no record's; anything else means the reader stopped early at damage it did not raise for (warcio stops
+    silently at a gzip member cut inside its header)."""
+    if size - position > 64:
+        return False
+    handle.seek(position)
+    return not handle.read().strip()
 
 
 def read_warc_records(path: str | Path, offsets: Iterable[int]) -> list[FetchResult]:

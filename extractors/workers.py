@@ -20,7 +20,6 @@ import math
 import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +28,7 @@ from typing import TypeVar
 
 from core.config import SeedFile
 from core.errors import ExtractError
+from core.lifetime import watch_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,24 +38,17 @@ JOBS_PER_WORKER = 3
 
 
 def _warm(model: str, parent: int, seed_files: Sequence[SeedFile]) -> None:
-    """Worker initializer: leave with the parent, take the parent's seed data, then load the pipeline before the
-    first job arrives."""
-    # The parent's pid comes from the parent: a worker that starts after its parent was killed would read its
-    # new parent (init) from os.getppid() and wait for it forever.
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    """Worker initializer: leave with the parent, take the parent's seed data, then load the pipeline (with the
+    topics' sentence embedder) before the first job arrives."""
+    watch_parent(parent)
     from extractors.nlp import load_pipeline
     from extractors.seeds import Seeds, use_seeds
+    from extractors.topics import ClaimTopicsComponent
 
     use_seeds(Seeds.parse(seed_files))
-    load_pipeline(model)
-
-
-def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
-    # A parent killed with SIGKILL (a cancelled or crashed run) cannot shut the pool down, and an idle worker
-    # would wait for jobs forever holding its model in memory: once the parent is gone, the worker goes too.
-    while os.getppid() == parent:
-        time.sleep(interval_s)
-    os._exit(0)
+    topics = load_pipeline(model).get_pipe("claim_topics")
+    assert isinstance(topics, ClaimTopicsComponent)
+    topics.warm()
 
 
 def _ready() -> int:

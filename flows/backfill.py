@@ -26,17 +26,24 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from core import progress
-from core.errors import BackfillIncomplete, ConfigError
+from core.errors import BackfillIncomplete, DiskFull
 from core.settings import Settings
 from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, discover_sync
-from crawler.discover import parse_url_list
 from crawler.fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
-from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
+from crawler.sources import (
+    Source,
+    load_crawl_settings,
+    load_sources,
+    read_url_list,
+    select_sources,
+    with_private_hosts,
+)
 from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
-from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, writer_slot
-from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, store
+from flows.alerts import final_result
+from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, unless_disk_full, writer_slot
+from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, stop_when_disk_full, store
 from flows.params import DEFAULT_BACKFILL, BackfillParams
 from flows.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
 from flows.store import cached_robots
@@ -47,9 +54,17 @@ from warehouse.reads import known_pages
 @dataclass
 class BackfillSummary(IngestSummary):
     batches: int = 0
-    failed_batches: list[str] = field(default_factory=list)
     #: Per source: listing entries left out because their publication date is outside since/until.
     outside_window: dict[str, int] = field(default_factory=dict)
+    #: WARC file -> bytes of damaged records passed over (every intact record is imported; the source's errors say
+    #: where the damage is). The run then ends ``completed_with_errors``.
+    warc_damage: dict[str, int] = field(default_factory=dict)
+
+    def settle(self) -> str:
+        status = super().settle()
+        if self.warc_damage and status == "completed":
+            self.status = status = "completed_with_errors"
+        return status
 
 
 @task(
@@ -78,7 +93,11 @@ def read_warc(batch: WarcBatch, db: str) -> FetchedBatch:
 
 
 @task(
-    name="reprocess-batch", cache_policy=NO_CACHE, retries=LOCAL_RETRY.retries, retry_delay_seconds=LOCAL_RETRY.delays
+    name="reprocess-batch",
+    cache_policy=NO_CACHE,
+    retries=LOCAL_RETRY.retries,
+    retry_delay_seconds=LOCAL_RETRY.delays,
+    retry_condition_fn=unless_disk_full,
 )
 def reprocess_batch(article_ids: list[str], db: str, archive: str, model: str, run_id: str) -> ReprocessSummary:
     """Stored articles extracted again (text from the raw archive where its extractor changed, claims where
@@ -116,15 +135,17 @@ def backfill(params: BackfillParams = DEFAULT_BACKFILL) -> dict[str, Any]:
             warc=plan_warc_files(job),
         )
         tracker = announce(job, work)
-        # 2. Work batch by batch; a batch that fails after its retries is recorded and the rest goes on.
-        reprocess_stale_articles(job, work.stale, tracker)
-        crawl_planned_pages(job, work.crawl, tracker)
-        import_warc_batches(job, work.warc, tracker)
-        tracker.finish()
-        # 3. Positions and totals, as after a scheduled run.
-        settle(job)
-        run.status = job.summary.status = "completed"
-        return job.summary.as_dict()
+        # 2. Work batch by batch; a batch that fails after its retries is recorded and the rest goes on. No room to
+        #    write stops the run (what is committed stays).
+        with stop_when_disk_full(job.summary, settings):
+            reprocess_stale_articles(job, work.stale, tracker)
+            crawl_planned_pages(job, work.crawl, tracker)
+            import_warc_batches(job, work.warc, tracker)
+            tracker.finish()
+            # 3. Positions and totals, as after a scheduled run.
+            settle(job)
+        run.status = job.summary.settle()
+        return final_result(job.summary)  # a degraded run ends in a state named Degraded (flows.alerts)
 
 
 class _Reports(SourceReports):
@@ -238,13 +259,7 @@ def url_list_source(params: BackfillParams) -> list[Source]:
     """URL-list mode: the file's URLs as one source of kind ``urls``, named ``urls:<file name>``."""
     if params.urls_file is None:
         return []
-    path = params.urls_file
-    try:
-        refs = parse_url_list(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read urls_file {path}: {exc}") from None
-    urls = tuple(ref.url for ref in refs)
-    return [Source(name=f"urls:{path.stem}", kind="urls", urls=urls, allow_private=params.allow_private)]
+    return [read_url_list(params.urls_file, allow_private=params.allow_private)]
 
 
 def configured_sources(settings: Settings, params: BackfillParams) -> list[Source]:
@@ -252,12 +267,7 @@ def configured_sources(settings: Settings, params: BackfillParams) -> list[Sourc
     takes its whole window: no ``max_pages`` cap, and stored pages are not fetched again (no ``recheck``)."""
     if not params.crawls_sources:
         return []
-    configured = load_sources(settings.sources)
-    if params.source_names:
-        unknown = sorted(set(params.source_names) - {s.name for s in configured})
-        if unknown:
-            raise ConfigError(f"{settings.sources}: no source named {', '.join(unknown)}")
-        configured = [s for s in configured if s.name in params.source_names]
+    configured = select_sources(load_sources(settings.sources), params.source_names, settings.sources)
     return [replace(s, max_pages=None, recheck=False) for s in configured]
 
 
@@ -301,6 +311,8 @@ def plan_warc_file(job: Backfill, path: str) -> list[WarcBatch]:
     scanned = scan(path)
     for error in scanned.errors:
         report.note(error)
+    if scanned.skipped_bytes:
+        job.summary.warc_damage[path] = scanned.skipped_bytes
     report.discovered += len(scanned.entries)
     known = known_pages(Path(job.db), [entry.url for entry in scanned.entries])
     offsets = []
@@ -334,6 +346,8 @@ def reprocess_stale_articles(job: Backfill, stale: list[tuple[str, list[str]]], 
         report = job.reports[name]
         try:
             done = reprocess_batch(ids, job.db, job.archive, job.settings.model, job.run_id)
+        except DiskFull:
+            raise
         except Exception as exc:  # recorded; the next run with the same parameters retries this batch
             job.reports.fail(name, label, exc)
         else:
@@ -366,6 +380,8 @@ def import_warc_batches(job: Backfill, batches: list[WarcBatch], tracker: _Progr
             fetched = read_warc(batch, job.db)
             extraction = extract(fetched, {batch.source: None}, job.db, job.settings.model, job.settings.processes)
             counts = store(fetched, extraction, job.db, job.archive, job.run_id)
+        except DiskFull:
+            raise
         except Exception as exc:  # recorded; the next run with the same parameters retries this batch
             job.reports.fail(batch.source, label, exc)
         else:

@@ -10,15 +10,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefect import get_run_logger
+from prefect import Task, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+from prefect.client.schemas.objects import State, TaskRun
 from prefect.concurrency.sync import concurrency
 from prefect.context import get_run_context
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.settings import get_current_settings
 
+from core.errors import DiskFull
 from flows.runreport import notable_changes, source_table
 from warehouse.writes import begin_run, finish_run
 
@@ -48,6 +50,18 @@ class Retry:
         return list(self.delays_s)
 
 
+def unless_disk_full(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """A write task's ``retry_condition_fn``: no room to write (``DiskFull``) will not go away in seconds, and the
+    run stops at it, so it is never retried."""
+    try:
+        state.result()
+    except DiskFull:
+        return False
+    except Exception:
+        return True
+    return True
+
+
 # Every task's retries, here and nowhere else. A retry is only allowed where it cannot duplicate rows or fetch a
 # stored page again: reading tasks write nothing, fetch and extract tasks return data that is stored later by
 # another task, and each write is one transaction that skips rows already stored (a second try adds nothing).
@@ -63,7 +77,8 @@ NETWORK_RETRY = Retry(2, (5.0, 30.0))
 #: reason (a killed worker process, a read lock). Once: a page that crashes a worker every time should not cost
 #: its batch three extractions before it is recorded as failed.
 LOCAL_RETRY = Retry(1, (2.0,))
-#: store-batch, store-listings, refresh-positions: one transaction each, rolled back whole when it fails.
+#: store-batch, store-listings, refresh-positions: one transaction each, rolled back whole when it fails; never
+#: after ``DiskFull`` (:func:`unless_disk_full`).
 WRITE_RETRY = Retry(2, (2.0, 10.0))
 
 
@@ -168,9 +183,25 @@ def recorded_run(
         begin_run(db, run.run_id, flow, parameters)
     try:
         yield run
-    finally:
-        summary = run.summary_dict()
-        with writer_slot():
-            finish_run(db, run.run_id, run.status, summary)
-        if artifacts:
-            publish_run_artifacts(flow, db, run.run_id, summary)
+    except BaseException as exc:
+        if isinstance(exc, DiskFull):
+            exc.summary = run.summary_dict()  # for the command to print: the run stopped here, as far as it got
+        try:
+            _finish(run, db, artifacts)
+        except DiskFull as also:  # the row stays `running`; what stopped the run is the news
+            get_run_logger().warning("could not record the run's end in the runs table: %s", also)
+        raise
+    try:
+        _finish(run, db, artifacts)
+    except DiskFull as exc:
+        exc.summary = run.summary_dict()
+        raise
+
+
+def _finish(run: RecordedRun, db: Path, artifacts: bool) -> None:
+    """The run's ``runs`` row finished (status and summary), then its artifacts published."""
+    summary = run.summary_dict()
+    with writer_slot():
+        finish_run(db, run.run_id, run.status, summary)
+    if artifacts:
+        publish_run_artifacts(run.flow, db, run.run_id, summary)

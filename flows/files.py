@@ -14,9 +14,9 @@ from pathlib import Path
 from spacy.language import Language
 
 from core.articles import Claim
-from core.errors import ClaimtrackError, ConfigError
+from core.errors import ClaimtrackError, ConfigError, ExtractError, ExtractTimeout
 from extractors.article import extract_article, split_date_header
-from extractors.nlp import TextItem, extract_claims
+from extractors.nlp import TextItem, claims_per_text
 
 #: File name endings read from a folder (anything else in it is skipped silently).
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
@@ -60,14 +60,25 @@ def claims_of_files(
     on_skip: Callable[[Path, Exception], None] | None = None,
 ) -> Iterator[tuple[Path, list[Claim]]]:
     """Each readable file with its claims, offsets into the file's text. Every file is read before the first is
-    extracted; one that cannot be read (not UTF-8, no article in it) is skipped and handed to ``on_skip``."""
-    texts = []
+    extracted; one that cannot be read (not UTF-8, no article in it) or whose claim rules run past their time limit
+    is skipped and handed to ``on_skip``. No file to read, or every one skipped, is an :class:`ExtractError`."""
+    texts, skipped = [], 0
     for path in input_files(paths):
         try:
             texts.append(read_text(path))
         except (ClaimtrackError, UnicodeDecodeError) as exc:
+            skipped += 1
             if on_skip is not None:
                 on_skip(path, exc)
-    claims = extract_claims(nlp, [t.item for t in texts], batch_size=batch_size, n_process=n_process)
-    for text, found in zip(texts, claims, strict=True):
-        yield text.path, [claim.shifted(text.offset) if text.offset else claim for claim in found]
+    if not texts:  # an empty answer would look like "no claims in these files"
+        if not skipped:
+            raise ExtractError(f"no .txt, .html or .htm file in {', '.join(map(str, paths))}")
+        given = "the 1 file given was" if skipped == 1 else f"all {skipped} files given were"
+        raise ExtractError(f"nothing extracted: {given} skipped")
+    results = claims_per_text(nlp, [t.item for t in texts], batch_size=batch_size, n_process=n_process)
+    for text, found in zip(texts, results, strict=True):
+        if found.error is not None:  # past the time limit (TextLimits.page_seconds)
+            if on_skip is not None:
+                on_skip(text.path, ExtractTimeout(found.error))
+            continue
+        yield text.path, [claim.shifted(text.offset) if text.offset else claim for claim in found.claims]

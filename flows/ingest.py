@@ -7,7 +7,8 @@ one is extracted. Each batch is stored in one transaction, so a killed run loses
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -17,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
+from core.errors import DiskFull
 from core.settings import Settings
 from crawler.crawl import (
     CrawlPlan,
@@ -33,15 +35,18 @@ from crawler.hosts import HostBook
 from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
 from extractors.nlp import load_pipeline
 from extractors.pipeline import Extraction, extract_by_source
+from flows.alerts import final_result
 from flows.common import (
     LOCAL_RETRY,
     NETWORK_RETRY,
     WRITE_RETRY,
     recorded_run,
+    unless_disk_full,
     writer_slot,
 )
 from flows.params import DEFAULT_INGEST, IngestParams
 from flows.refresh import refresh_positions
+from flows.runlock import one_run_per_database
 from flows.store import cached_robots, store_fetched, store_listings
 from flows.summary import (
     IngestSummary,
@@ -49,6 +54,7 @@ from flows.summary import (
     report_batch,
     report_discovery,
     report_failed_batch,
+    report_failed_fetch,
     report_plan,
 )
 from positions.refresh import Workers
@@ -94,20 +100,36 @@ def extract(
     )
 
 
-@task(name="store-batch", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays)
+@task(
+    name="store-batch",
+    cache_policy=NO_CACHE,
+    retries=WRITE_RETRY.retries,
+    retry_delay_seconds=WRITE_RETRY.delays,
+    retry_condition_fn=unless_disk_full,
+)
 def store(fetched: FetchedBatch, extraction: Extraction, db: str, archive: str, run_id: str) -> dict[str, BatchCounts]:
     with writer_slot():
         return store_fetched(fetched, extraction, Path(db), Path(archive), run_id)
 
 
-@task(name="store-listings", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays)
+@task(
+    name="store-listings",
+    cache_policy=NO_CACHE,
+    retries=WRITE_RETRY.retries,
+    retry_delay_seconds=WRITE_RETRY.delays,
+    retry_condition_fn=unless_disk_full,
+)
 def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: str, archive: str, run_id: str) -> None:
     with writer_slot():
         store_listings(discovery, crawl, open_urls, Path(db), Path(archive), run_id)
 
 
 @task(
-    name="refresh-positions", cache_policy=NO_CACHE, retries=WRITE_RETRY.retries, retry_delay_seconds=WRITE_RETRY.delays
+    name="refresh-positions",
+    cache_policy=NO_CACHE,
+    retries=WRITE_RETRY.retries,
+    retry_delay_seconds=WRITE_RETRY.delays,
+    retry_condition_fn=unless_disk_full,
 )
 def refresh(db: str, model: str, processes: int = 1) -> dict[str, Any]:
     """Statements and position changes from the claims now stored (``positions.refresh``), their features read
@@ -126,17 +148,19 @@ def ingest(params: IngestParams = DEFAULT_INGEST) -> dict[str, Any]:
     up to 4).
     """
     settings = params.settings()
-    with recorded_run("ingest", settings.db, params.recorded(settings)) as run:
+    with one_run_per_database(settings.db), recorded_run("ingest", settings.db, params.recorded(settings)) as run:
         summary = run.summary = IngestSummary(run_id=run.run_id, db=str(settings.db), sources=[])
         sources, crawler = load_configuration(settings)
         reports = SourceReports(summary, [source.name for source in sources])
         found, crawl = discover_and_plan(sources, crawler, settings, reports)
-        crawled = crawl_batches(crawl, crawler, found.hosts, sources, settings, run.run_id, reports)
-        listings(found, crawl, crawled.open_urls, str(settings.db), str(settings.archive_dir), run.run_id)
-        summary.hosts_skipped = crawled.hosts.skipped()
-        refresh_and_total(summary, settings)
-        run.status = summary.status = summary.settled_status()
-        return summary.as_dict()
+        with stop_when_disk_full(summary, settings):
+            crawled = crawl_batches(crawl, crawler, found.hosts, sources, settings, run.run_id, reports)
+            listings(found, crawl, crawled.open_urls, str(settings.db), str(settings.archive_dir), run.run_id)
+            summary.hosts_skipped = crawled.hosts.skipped()
+            summary.failed_batches = crawled.failed
+            refresh_and_total(summary, settings)
+        run.status = summary.settle()
+        return final_result(summary)  # a degraded run ends in a state named Degraded (flows.alerts)
 
 
 def load_configuration(settings: Settings) -> tuple[list[Source], FetchSettings]:
@@ -194,10 +218,13 @@ def crawl_batches(
     previous: _InFlight | None = None
     for number in range(1, total + 1):
         assert pending is not None
-        fetched = pending.result()
-        done.hosts = fetched.hosts
+        fetched = _fetched(pending, crawl.batches[number - 1], f"batch {number}/{total}", reports, done)
+        if fetched is not None:
+            done.hosts = fetched.hosts
         if number < total:  # fetch the next batch while this one is extracted and stored
             pending = fetch.submit(crawl.batches[number], crawler, done.hosts)
+        if fetched is None:
+            continue
         current = _InFlight(
             number, fetched, extract.submit(fetched, outlets, db_path, settings.model, settings.processes)
         )
@@ -210,6 +237,25 @@ def crawl_batches(
     if previous is not None:
         _finish_batch(previous, total, settings, run_id, reports, done, on_batch)
     return done
+
+
+def _fetched(
+    pending: PrefectFuture[FetchedBatch],
+    batch: list[PageTask],
+    label: str,
+    reports: SourceReports,
+    done: CrawledBatches,
+) -> FetchedBatch | None:
+    """The fetched batch, or None when its task failed past its retries: then the batch is recorded as failed (its
+    pages stay open, so their listings are read again and they are fetched next run) and the run goes on."""
+    try:
+        return pending.result()
+    except Exception as exc:
+        done.open_urls |= {task.ref.url for task in batch}
+        report_failed_fetch(batch, exc, reports)
+        done.failed.append(f"{label}: fetch failed: {type(exc).__name__}: {exc}")
+        get_run_logger().warning("%s could not be fetched: %s", label, exc)
+        return None
 
 
 @dataclass
@@ -234,6 +280,10 @@ def _finish_batch(
     try:
         extraction = batch.extraction.result()
         counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
+    except DiskFull as exc:  # every later batch would fail the same way: the run stops here
+        done.open_urls |= {result.url for _, result in fetched.fetches}
+        report_failed_batch(fetched, exc, reports)
+        raise
     except Exception as exc:
         done.open_urls |= {result.url for _, result in fetched.fetches}
         report_failed_batch(fetched, exc, reports)
@@ -256,15 +306,35 @@ def refresh_and_total(summary: IngestSummary, settings: Settings) -> None:
     logger = get_run_logger()
     try:  # derived data: a failure here is logged, never fails the run (`claimtrack rebuild` redoes it)
         refresh(str(settings.db), settings.model, settings.processes)
+    except DiskFull:
+        raise
     except Exception as exc:
         logger.warning("refreshing positions failed (run `claimtrack rebuild`): %s", exc)
-    counts_now = table_counts(settings.db)
-    summary.articles_total = counts_now["articles"]
-    summary.claims_total = counts_now["claims"]
-    summary.governments = governments_seen(settings.db)
+    count_totals(summary, settings)
     for report in summary.sources:
         logger.info(
             "%s: %d discovered, %d fetched, %d unchanged, %d failed, %d articles, %d claims",
             report.source, report.discovered, report.fetched, report.unchanged, report.failed,
             report.articles, report.claims,
         )  # fmt: skip
+
+
+def count_totals(summary: IngestSummary, settings: Settings) -> None:
+    """What the database holds now (reads only: they work on a full disk too)."""
+    counts_now = table_counts(settings.db)
+    summary.articles_total = counts_now["articles"]
+    summary.claims_total = counts_now["claims"]
+    summary.governments = governments_seen(settings.db)
+
+
+@contextmanager
+def stop_when_disk_full(summary: IngestSummary, settings: Settings) -> Iterator[None]:
+    """No room to write (``DiskFull``) stops the run where it is: no later batch is fetched or stored, the listings
+    and the positions refresh are skipped (they write), and the summary gets the totals of what was committed (reads
+    work on a full disk). The error goes on up (the run fails; ``claimtrack ingest`` prints the summary and exits 2)."""
+    try:
+        yield
+    except DiskFull:
+        summary.status = "failed"
+        count_totals(summary, settings)
+        raise

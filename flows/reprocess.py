@@ -31,7 +31,7 @@ from core.errors import ExtractError, WarehouseError
 from core.pages import FetchedPage, FetchResult, PageRef
 from core.settings import default_archive, default_db, default_model
 from extractors.article import CURRENT_ARTICLE_VERSIONS
-from extractors.nlp import TextItem, extract_claims, extractor_version, load_pipeline
+from extractors.nlp import TextItem, claims_per_text, extractor_version, load_pipeline
 from extractors.pipeline import page_to_article
 from flows.common import recorded_run
 from flows.params import DEFAULT_REPROCESS_BATCH, ReprocessParams
@@ -159,9 +159,13 @@ def reprocess_articles(
         if force or row.claims_version != version or (fresh is not None and fresh.text_sha256 != row.text_sha256)
     ]
     items = [_text_item(row, fresh) for row, fresh in needs_claims]
-    claims_of = {
-        row.article_id: claims for (row, _), claims in zip(needs_claims, extract_claims(nlp, items), strict=True)
-    }
+    claims_of = {}
+    for (row, _), found in zip(needs_claims, claims_per_text(nlp, items), strict=True):
+        if found.error is not None:  # past its time limit: the article keeps what is stored
+            summary.errors.append(f"{row.url}: keeping the stored article and claims: {found.error}")
+            continue
+        claims_of[row.article_id] = found.claims
+    failed = {row.article_id for row, _ in needs_claims} - claims_of.keys()
     results = [
         Reprocessed(
             article_id=row.article_id,
@@ -172,6 +176,7 @@ def reprocess_articles(
             article=fresh,
         )
         for row, fresh in ready
+        if row.article_id not in failed
     ]
     with write_guard():
         counts = store_reprocessed(db, results, run_id)
@@ -183,8 +188,8 @@ def reprocess_articles(
 
 def _text_item(row: StoredArticle, fresh: Article | None) -> TextItem:
     if fresh is not None:
-        return TextItem(fresh.text, fresh.published_at.date() if fresh.published_at else None, row.url)
-    return TextItem(row.text, row.published_at.date() if row.published_at else None, row.url)
+        return TextItem(fresh.text, fresh.published_at.date() if fresh.published_at else None, row.url, fresh.title)
+    return TextItem(row.text, row.published_at.date() if row.published_at else None, row.url, row.title)
 
 
 def article_from_raw(row: StoredArticle, archive: RawArchive) -> Article:

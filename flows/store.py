@@ -34,7 +34,7 @@ def store_fetched(
     reuses = defaultdict(list)
     for reuse in extraction.reuses:
         reuses[reuse.source].append(reuse)
-    notes = {**fetched.notes, **extraction.errors}
+    notes = {**fetched.notes, **extraction.notes, **extraction.errors}
     batches = [
         Batch(
             run_id=run_id,

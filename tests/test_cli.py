@@ -34,6 +34,26 @@ def test_sql_without_database_explains(tmp_path: Path, capsys: pytest.CaptureFix
     assert "make run" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("output", ["table", "csv", "json"])
+def test_sql_into_a_pipe_closed_early_ends_quietly(db: Path, output: str) -> None:
+    """``claimtrack sql … | head -1``: the reader goes away after one line. No traceback; the exit status of a
+    command killed by SIGPIPE (141), as ``cat big | head`` gives."""
+    store_batch(db, batch())
+    command = [sys.executable, "-m", "claimtrack.cli", "sql", "--db", str(db), "--format", output]
+    with subprocess.Popen(
+        [*command, "SELECT range AS n, repeat('x', 50) AS filler FROM range(200000)"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline()
+        process.stdout.close()  # what head does after its first line
+        err = process.stderr.read().decode()
+        code = process.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err, err
+    assert code == 141
+
+
 def test_database_opens_in_plain_duckdb(db: Path) -> None:
     import duckdb
 
@@ -80,6 +100,33 @@ def test_extract_takes_a_directory_of_txt_and_html(tmp_path: Path, capsys: pytes
     assert main(["extract", str(folder)]) == 0
     files = {json.loads(line)["file"] for line in capsys.readouterr().out.splitlines()}
     assert files == {str(folder / "seed.txt"), str(folder / "nested" / "gaza.html")}
+
+
+def test_extract_takes_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``claimtrack extract site/page.html`` as typed in a shell (a relative path has no file URI of its own), and a
+    relative folder of HTML pages."""
+    (tmp_path / "site" / "world").mkdir(parents=True)
+    shutil.copy(FIXTURES / "pages" / "gaza-aid.html", tmp_path / "site" / "page.html")
+    shutil.copy(FIXTURES / "pages" / "gaza-aid.html", tmp_path / "site" / "world" / "copy #2.htm")
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "site/page.html"]) == 0
+    assert {json.loads(line)["file"] for line in capsys.readouterr().out.splitlines()} == {"site/page.html"}
+    assert main(["extract", "site"]) == 0
+    files = {json.loads(line)["file"] for line in capsys.readouterr().out.splitlines()}
+    assert files == {"site/page.html", "site/world/copy #2.htm"}
+
+
+def test_extract_with_nothing_readable_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.md").write_text("Not an article.", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "notes")]) == 2
+    assert "no .txt, .html or .htm file" in capsys.readouterr().err
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 said nothing.".encode("latin-1"))
+    assert main(["extract", str(tmp_path / "latin1.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "skipping" in err and "nothing extracted: the 1 file given was skipped" in err
 
 
 def test_every_command_has_help() -> None:

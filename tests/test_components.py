@@ -156,7 +156,7 @@ def test_workers_extract_with_the_parents_data(nlp: Language, tmp_path: Path) ->
     spread = extract_by_source(pages, {}, parent, processes=2, model=MODEL)
     assert [a.claims_version for a in spread.articles] == [extractor_version(parent)] * 2
     for article in spread.articles:
-        assert [(c.speaker_canonical, t) for c in article.claims for t, _ in c.topics if t == "jeddah"] == [
+        assert [(c.speaker_canonical, t) for c in article.claims for t in c.topic_ids if t == "jeddah"] == [
             ("Kyiv", "jeddah")
         ]
 

@@ -27,6 +27,10 @@ from crawler.urls import canonical_link, normalize_url
         ("https://example.org:443/x", "https://example.org/x"),
         ("https://example.org:8443/x", "https://example.org:8443/x"),
         ("  https://example.org/wrapped\n/link  ", "https://example.org/wrapped/link"),
+        # Credentials are never stored (nor sent): a URL list or a feed may carry them by mistake.
+        ("https://user:secret@Example.org/a?b=1", "https://example.org/a?b=1"),
+        ("http://token@127.0.0.1:8080/x", "http://127.0.0.1:8080/x"),
+        ("http://user:pw@[::1]:8080/x", "http://[::1]:8080/x"),
     ],
 )
 def test_normalize_url(raw: str, normal: str) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from core.errors import ConfigError
 from core.settings import DEFAULT_SOURCES
-from crawler.sources import load_sources
+from crawler.fetch import DEFAULT_FETCH_SETTINGS
+from crawler.sources import Source, load_sources, read_url_list, with_private_hosts
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -96,3 +97,28 @@ def test_http_and_https_urls_in_any_case_are_accepted(tmp_path: Path) -> None:
         ["HTTPS://X.org/feed"],
         ["http://x.org/1", "https://x.org:8443/2"],
     ]
+
+
+def test_url_list_file_reads_past_a_bom_and_refuses_a_list_without_urls(tmp_path: Path) -> None:
+    urls = tmp_path / "pages.txt"
+    urls.write_text("\ufeffhttps://example.org/a\r\n# a comment\r\n\r\nhttps://example.org/b\r\n", encoding="utf-8")
+    source = read_url_list(urls, allow_private=False)
+    assert (source.name, source.kind, source.urls) == (
+        "urls:pages",
+        "urls",
+        ("https://example.org/a", "https://example.org/b"),
+    )
+    for text in ("", "# nothing yet\n\n   \n", "\ufeff"):
+        urls.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"pages\.txt: no URLs in it"):
+            read_url_list(urls, allow_private=False)
+    urls.write_bytes(b"https://example.org/caf\xe9\n")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        read_url_list(urls, allow_private=False)
+
+
+def test_private_hosts_of_a_url_list_skip_broken_lines_and_credentials() -> None:
+    listed = ("http://[::1", "http://user:secret@127.0.0.1:8080/a", "http://localhost:9000/b", "not a url")
+    source = Source(name="urls:x", kind="urls", urls=listed, allow_private=True)
+    hosts = with_private_hosts(DEFAULT_FETCH_SETTINGS, [source]).private_hosts
+    assert hosts == {"127.0.0.1:8080", "localhost:9000"}  # the broken line is rejected later, as malformed_url

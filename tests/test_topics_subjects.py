@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from core.articles import Claim
+from core.articles import Claim, ClaimTopic
 from core.errors import ConfigError
 from core.settings import SeedPaths
 from extractors.article import split_date_header
@@ -58,15 +58,15 @@ def test_places_where_things_happen_are_not_subjects(nlp: Language, seed: list[C
 
 
 def test_seed_topics(seed: list[Claim]) -> None:
-    assert ("ukraine-war", "Ukraine war") in by_start(seed, "it remains “impartial”").topics
+    assert ClaimTopic("ukraine-war", "Ukraine war") in by_start(seed, "it remains “impartial”").topics
     wang = by_start(seed, "“On the Ukraine crisis")
-    assert {"ukraine-war", "peace-talks"} <= {t for t, _ in wang.topics}
+    assert {"ukraine-war", "peace-talks"} <= set(wang.topic_ids)
 
 
 def test_terms_match_on_lemmas_case_insensitively(nlp: Language) -> None:
     text = "The foreign minister said new Sanctions and higher TARIFFS would follow."
     (claim,) = next(extract_claims(nlp, [TextItem(text)]))
-    assert {"sanctions", "trade"} <= {t for t, _ in claim.topics}
+    assert {"sanctions", "trade"} <= set(claim.topic_ids)
 
 
 def test_user_topic_with_a_matcher_pattern(nlp: Language, tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_user_topic_with_a_matcher_pattern(nlp: Language, tmp_path: Path) -> Non
     doc = nlp("Moscow wants ships on the Northern Sea Route and in the arctic.")
     matches = matcher.matches(doc)
     assert {m[3] for m in matches} == {"Northern Sea Route", "arctic"}
-    assert topics_of(((0, len(doc.text)),), matches) == (("arctic", "Northern Sea Route"),)
+    assert topics_of(((0, len(doc.text)),), matches) == (ClaimTopic("arctic", "Northern Sea Route"),)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core.articles import Article, Claim, ExtractedArticle
+from core.articles import Article, Claim, ClaimTopic, ExtractedArticle
 from core.errors import DatabaseLocked, WarehouseError
 from core.pages import FetchResult
 from extractors.article import ARTICLE_EXTRACTOR_VERSION
@@ -199,7 +199,9 @@ def test_subjects_and_topics_are_stored_once(db: Path) -> None:
     from dataclasses import replace
 
     b = batch()
-    claim = replace(b.articles[0].claims[0], subjects=(("USA", "country:US"),), topics=(("summits", "summit"),))
+    claim = replace(
+        b.articles[0].claims[0], subjects=(("USA", "country:US"),), topics=(ClaimTopic("summits", "summit"),)
+    )
     b = replace(b, articles=[replace(b.articles[0], claims=[claim])])
     store_batch(db, b)
     store_batch(db, b)
@@ -237,7 +239,7 @@ def test_reused_extraction_is_copied_in_sql_with_the_ids_claim_id_for_gives(db: 
 
     stored = record()
     said, quote = stored.claims[0], replace(stored.claims[0], kind="direct", content_spans=((0, 9),), continues=0)
-    tagged = replace(said, subjects=(("USA", "country:US"),), topics=(("summits", "summit"),))
+    tagged = replace(said, subjects=(("USA", "country:US"),), topics=(ClaimTopic("summits", "summit"),))
     stored = replace(stored, claims=[tagged, quote])
     store_batch(db, replace(batch(), articles=[stored]))
     prior = prior_extractions(db, ["abc"], "claims/test")[("abc", ARTICLE_EXTRACTOR_VERSION)]

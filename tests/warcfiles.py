@@ -39,3 +39,22 @@ def write_warc(path: Path, pages: Sequence[WarcPage], *, gzip: bool = True) -> P
             )
             writer.write_record(record)
     return path
+
+
+def numbered_pages(body: bytes, count: int) -> list[WarcPage]:
+    """``count`` distinct response records made from one page body (its first ``<title>`` numbered)."""
+    return [
+        WarcPage(f"https://news.example/story/{i}", body.replace(b"<title>", f"<title>Story {i}: ".encode(), 1))
+        for i in range(count)
+    ]
+
+
+def damage_record(path: Path, offset: int, *, at: int = 60, length: int = 24) -> Path:
+    """Overwrite ``length`` bytes ``at`` bytes into the record that starts at ``offset`` (its gzip member's
+    compressed data, or its headers in an uncompressed file): the record is lost, those around it are intact."""
+    data = bytearray(path.read_bytes())
+    start = offset + at
+    data[start : start + length] = bytes(b ^ 0x5A for b in data[start : start + length])
+    damaged = path.with_name("damaged-" + path.name)
+    damaged.write_bytes(bytes(data))
+    return damaged

@@ -4,7 +4,7 @@
 
 Prints per method: probe accuracy per kind, mean scores, AUCs (paraphrase over other-claim, paraphrase over
 reversal) and, with ``--db``, the label distribution each method gives the same statements and how often the
-two methods agree. Needs the ``embeddings`` extra for ``minilm-onnx``.
+two methods agree.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.pages import FetchResult
+from warehouse.connection import disk_full, out_of_space
 
 
 class RawArchive:
@@ -34,7 +35,6 @@ class RawArchive:
         target = self.path_for(sha)
         if target.exists():
             return sha
-        target.parent.mkdir(parents=True, exist_ok=True)
         meta: dict[str, Any] = {
             "url": result.url,
             "final_url": result.final_url,
@@ -43,8 +43,14 @@ class RawArchive:
             "headers": result.headers,
             "bytes": len(result.body),
         }
-        _atomic_write(target.with_suffix(".json"), json.dumps(meta, indent=1).encode("utf-8"))
-        _atomic_write(target, gzip.compress(result.body, compresslevel=6))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(target.with_suffix(".json"), json.dumps(meta, indent=1).encode("utf-8"))
+            _atomic_write(target, gzip.compress(result.body, compresslevel=6))
+        except OSError as exc:
+            if out_of_space(exc):  # every later page would fail the same way: the run stops (core.errors.DiskFull)
+                raise disk_full(exc, self.root) from exc
+            raise
         return sha
 
     def get(self, sha256: str) -> bytes:

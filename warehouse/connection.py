@@ -7,6 +7,7 @@ therefore holds the write lock only for one short transaction per batch (``write
 
 from __future__ import annotations
 
+import errno
 import random
 import time
 from collections.abc import Iterator
@@ -15,12 +16,47 @@ from pathlib import Path
 
 import duckdb
 
-from core.errors import DatabaseLocked, WarehouseError
+from core.errors import DatabaseLocked, DiskFull, WarehouseError
 
 #: How long a writer waits for readers (or another writer) to let go of the file.
 WRITE_LOCK_TIMEOUT_S = 120.0
 #: How long a reader waits for the writer's current batch to finish.
 READ_LOCK_TIMEOUT_S = 30.0
+#: DuckDB settings of the connection ad-hoc SQL runs on (``claimtrack sql``): read-only is not enough, since SQL
+#: can ATTACH another file read-write (or this one, through a hard link), COPY or EXPORT to any path, point
+#: profiling output at a file, or INSTALL an extension from the network. No file or network access beyond the
+#: database itself, no extension loading, and the configuration locked so that SQL cannot turn any of it back on.
+SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+#: ``errno`` values that mean "no room to write": a full disk, a quota, a file size limit (``ulimit -f``).
+_NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: How DuckDB words the same (it reports the OS error as text).
+_NO_SPACE_WORDS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """Did ``exc`` (or an exception it was raised from or while handling) fail for lack of room to write?"""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _NO_SPACE_ERRNOS:
+            return True
+        if isinstance(seen, duckdb.Error) and any(words in str(seen) for words in _NO_SPACE_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def disk_full(exc: BaseException, where: Path) -> DiskFull:
+    return DiskFull(
+        f"no space left to write {where} ({exc}). Everything committed before is kept: free some space (or raise "
+        "the quota) and run again; only what is missing is done"
+    )
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -28,8 +64,15 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting lock" in text or "Could not set lock" in text)
 
 
-def connect(db: Path, *, read_only: bool = False, timeout_s: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open ``db``, retrying with jittered backoff while another process holds a conflicting lock."""
+def connect(
+    db: Path,
+    *,
+    read_only: bool = False,
+    timeout_s: float | None = None,
+    config: dict[str, str | bool | int | float | list[str]] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open ``db``, retrying with jittered backoff while another process holds a conflicting lock. ``config``:
+    DuckDB settings for the connection (:data:`SANDBOX_CONFIG` for ad-hoc SQL)."""
     if read_only and not db.exists():
         raise WarehouseError(f"no database at {db}: run `make run` (or `claimtrack ingest --db {db}`) first")
     if not read_only:
@@ -39,7 +82,7 @@ def connect(db: Path, *, read_only: bool = False, timeout_s: float | None = None
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(db), read_only=read_only)
+            return duckdb.connect(str(db), read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise WarehouseError(f"cannot open {db}: {exc}") from None
@@ -54,9 +97,10 @@ def connect(db: Path, *, read_only: bool = False, timeout_s: float | None = None
 
 
 @contextmanager
-def reader(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit so the writer can get in again."""
-    con = connect(db, read_only=True, timeout_s=timeout_s)
+def reader(db: Path, *, timeout_s: float | None = None, sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit so the writer can get in again; ``sandboxed`` for SQL we did not
+    write (:data:`SANDBOX_CONFIG`)."""
+    con = connect(db, read_only=True, timeout_s=timeout_s, config=SANDBOX_CONFIG if sandboxed else None)
     try:
         yield con
     finally:
@@ -69,7 +113,12 @@ def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
     one transaction (commit on success)."""
     from warehouse.schema import upgrade
 
-    con = connect(db, read_only=False, timeout_s=timeout_s)
+    try:
+        con = connect(db, read_only=False, timeout_s=timeout_s)
+    except WarehouseError as exc:
+        if out_of_space(exc):
+            raise disk_full(exc, db) from exc
+        raise
     try:
         upgrade(con)
         con.execute("begin transaction")
@@ -79,5 +128,9 @@ def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
             con.execute("rollback")
             raise
         con.execute("commit")
+    except (duckdb.Error, OSError) as exc:
+        if out_of_space(exc):
+            raise disk_full(exc, db) from exc
+        raise
     finally:
         con.close()

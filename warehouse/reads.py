@@ -7,7 +7,9 @@ they work, stored articles for ``reprocess``, run summaries, the input of a posi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from core.errors import QueryError
 from core.pages import KnownPage
 from core.settings import DEFAULT_SIMILARITY
 from core.statements import Report, StatementFeatures
-from warehouse.connection import reader
+from warehouse.connection import READ_LOCK_TIMEOUT_S, reader
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -46,6 +48,67 @@ def run_sql(db: Path, query: str, *, timeout_s: float | None = None) -> QueryRes
         description = cursor.description or []
         rows = cursor.fetchall() if description else []
         return QueryResult([d[0] for d in description], rows)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueryLimits:
+    """How SQL we did not write runs (``claimtrack sql``)."""
+
+    #: Longest the whole query may run before it is interrupted (None or 0: no limit). A reader keeps the writer
+    #: out, and an ingest waits 120 s for the file (``WRITE_LOCK_TIMEOUT_S``) before its batch fails and is retried:
+    #: a minute keeps a forgotten query from costing a run its batches.
+    timeout_s: float | None = 60.0
+    #: How long to wait for the writer's current batch before giving up.
+    lock_wait_s: float = READ_LOCK_TIMEOUT_S
+
+
+DEFAULT_QUERY_LIMITS = QueryLimits()
+
+_SANDBOX_HINT = (
+    " (claimtrack sql reads the database only: file access, ATTACH, COPY/EXPORT, extensions and settings are "
+    "turned off; for those, open a copy of the file in the duckdb CLI)"
+)
+
+
+def run_adhoc(db: Path, query: str, limits: QueryLimits = DEFAULT_QUERY_LIMITS) -> Iterator[QueryResult]:
+    """Each statement of ``query`` in order, with its result, on a read-only connection that cannot touch any other
+    file or the network (``warehouse.connection.SANDBOX_CONFIG``). Raises :class:`QueryError` at the first statement
+    that fails or when ``limits.timeout_s`` runs out (the query is interrupted)."""
+    with reader(db, timeout_s=limits.lock_wait_s, sandboxed=True) as con:
+        try:
+            statements = con.extract_statements(query)
+        except duckdb.Error as exc:
+            raise QueryError(str(exc)) from None
+        deadline = time.monotonic() + limits.timeout_s if limits.timeout_s else None
+        for statement in statements:
+            yield _run_statement(con, statement, deadline, limits)
+
+
+def _run_statement(
+    con: duckdb.DuckDBPyConnection, statement: duckdb.Statement, deadline: float | None, limits: QueryLimits
+) -> QueryResult:
+    timer = None
+    if deadline is not None:
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), con.interrupt)
+        timer.daemon = True
+        timer.start()
+    try:
+        cursor = con.execute(statement)
+        description = cursor.description or []
+        return QueryResult([d[0] for d in description], cursor.fetchall() if description else [])
+    except duckdb.InterruptException:
+        raise QueryError(
+            f"the query ran longer than {limits.timeout_s:g}s and was stopped (--timeout SECONDS; 0 for no limit)"
+        ) from None
+    except duckdb.Error as exc:
+        text = str(exc)
+        hint = " (claimtrack sql opens the database read-only)" if "read-only" in text else ""
+        if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in text:
+            hint = _SANDBOX_HINT
+        raise QueryError(f"{text}{hint}") from None
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 def governments_seen(db: Path) -> list[str]:

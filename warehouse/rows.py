@@ -177,9 +177,9 @@ def subject_rows(rows: Sequence[Mapping[str, Any]], claims: Sequence[Claim]) -> 
 def topic_rows(rows: Sequence[Mapping[str, Any]], claims: Sequence[Claim]) -> list[dict[str, Any]]:
     """``claim_topics`` rows of claims and their ``claim_records`` rows (same order)."""
     return [
-        {"claim_id": row["claim_id"], "topic": topic, "term": term}
+        {"claim_id": row["claim_id"], "topic": t.topic, "term": t.term, "how": t.how, "score": t.score}
         for row, claim in zip(rows, claims, strict=True)
-        for topic, term in dict(claim.topics).items()
+        for t in claim.topics
     ]
 
 

@@ -17,7 +17,7 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 8. finish     snap spans to whole quotes, drop wire datelines, kinds (direct / mixed / indirect from the quote
               marks), speaker mentions.
 
-Speaker canonicalisation across the whole document is ``_speakers.resolve_speakers``.
+Who each speaker is across the whole document (canonical names, entities) is ``entities.resolve_entities``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Token
 from core.articles import Claim, ClaimKind
 from extractors.claims._content import (
     EMPTY_CONTENT,
+    adjacent_quotes,
     attribution_core,
     content_for,
     drop_trailing_asides,
@@ -40,9 +41,10 @@ from extractors.claims._content import (
 )
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
-from extractors.claims._mentions import mention_span, speaker_head, speaker_name
+from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._quotes import QuoteIndex, paragraphs
-from extractors.claims._sources import issuer_of, source_between, source_of
+from extractors.claims._sources import issuer_of, relay_of, relayed, source_between, source_of
+from extractors.linking.gazetteer import Place, TermIndex
 
 Span = tuple[int, int]
 
@@ -75,14 +77,18 @@ _PRONOUN_PENALTY = 0.1
 #: Most words between an attribution and the next sentence's quote for that quote to continue it
 #: (“A,” X said on Monday. “B.”); more words mean the reporter has moved on (“A,” X said, and Y cut in. “B.”).
 MAX_SPLIT_GAP_WORDS = 4
+#: Most words of the cue's own phrases (place, time, medium) a split quote may skip.
+MAX_CUE_WORDS = 10
 _EDGE_PUNCT = " \t\n,;:–—-"
 #: A wire dateline opening a sentence: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ".
 _DATELINE = re.compile(
     r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w.]*)*"  # place: WASHINGTON / CAMBRIDGE, Mass.
-    r"(?:,?\s*[A-Z][a-z]{2}\.?\s+\d{1,2})?"  # date: Dec. 11
-    r"\s*(?:\([A-Za-z ]{2,20}\))?\s*[—–-]+\s*"  # agency and dash: (AP) —
+    r"(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"  # date: Dec. 11 / July 8 / June 22, 2025
+    r"\s*(?:\([A-Za-z /.-]{2,30}\))?\s*(?:[—–-]+|:)\s*"  # agency and dash: (AP) —, (Reuters) -, (AP):
 )
 _CLOSING_MARKS = "”\"’»'"
+#: Bullets and spaces a list item opens with ("  • “This is the definitive ... policy”"): not part of the quote.
+_BULLETS = " \t\u00a0•·▪‣◦*–—-"
 _OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 
@@ -125,10 +131,17 @@ class _Draft:
     confidence: float = 0.7
 
 
-def attribute(doc: Doc, options: AttributionOptions, lexicon: Lexicon, text: str | None = None) -> list[Claim]:
+def attribute(
+    doc: Doc,
+    options: AttributionOptions,
+    lexicon: Lexicon,
+    text: str | None = None,
+    places: TermIndex[Place] | None = None,
+) -> list[Claim]:
     """All claims in ``doc``, in text order, speakers not yet resolved across the document.
 
-    ``text`` is ``doc.text`` when the caller has it already (``Doc.text`` is rebuilt from the tokens on each call).
+    ``text`` is ``doc.text`` when the caller has it already (``Doc.text`` is rebuilt from the tokens on each call);
+    ``places`` (the countries table) tells a dateline (``DOHA: ...``) from a transcript's speaker label.
     """
     quotes = QuoteIndex.of(text if text is not None else doc.text)
     text = quotes.text
@@ -138,9 +151,9 @@ def attribute(doc: Doc, options: AttributionOptions, lexicon: Lexicon, text: str
     drafts += _noun_drafts(nouns, lexicon.nouns, quotes, options)
     for according in accordings:
         _apply_according(according, drafts, quotes)
-    drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras)]
+    drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras, places)]
     _trim_siblings(drafts)
-    drafts = _drop_overlaps(drafts)
+    drafts = _drop_overlaps(_relays(drafts))
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options)
     finished = [(d, _finish(d, quotes, text, doc, lexicon.titles)) for d in drafts]
     kept = [(d, c) for d, c in finished if c is not None and _keep(c, options)]
@@ -165,18 +178,22 @@ def _scan(doc: Doc, lexicon: Lexicon) -> tuple[list[Token], list[Token], list[To
     noun_pos = strings.add("NOUN")
     according = strings.add("according")
     to = strings.add("to")
+    per = strings.add("per")
+    comma = strings.add(",")
     rows = doc.to_array([LEMMA, POS, LOWER])
     verbs: list[Token] = []
     noun_cues: list[Token] = []
     accordings: list[Token] = []
     last = len(doc) - 1
+    lower_before = 0
     for i, (lemma, pos, lower) in enumerate(rows.tolist()):
         if lemma in verb_lemmas and pos in verb_pos:
             verbs.append(doc[i])
         elif lemma in noun_lemmas and pos == noun_pos:
             noun_cues.append(doc[i])
-        elif lower == according and i < last and rows[i + 1][2] == to:
+        elif (lower == according and i < last and rows[i + 1][2] == to) or (lower == per and lower_before == comma):
             accordings.append(doc[i])
+        lower_before = lower
     return verbs, noun_cues, accordings
 
 
@@ -199,9 +216,19 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
     cue = cues.get(token.lemma_.lower())
     if cue is None or cue.cue_class not in options.cue_classes:
         return None
-    if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx):
+    if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx) or _heading(token):
         return None
     return cue
+
+
+def _heading(token: Token) -> bool:
+    """A cue in a section heading ending in a colon ("What they're saying: “…”"), not an attribution."""
+    doc = token.doc
+    return (
+        token.i + 1 < len(doc)
+        and doc[token.i + 1].text == ":"
+        and token.sent[0].lower_ in ("what", "why", "how", "where", "who")
+    )
 
 
 def _negated(verb: Token, quotes: QuoteIndex) -> bool:
@@ -211,7 +238,14 @@ def _negated(verb: Token, quotes: QuoteIndex) -> bool:
 
 
 def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:
+    relay = relayed(verb, cues)
+    if relay is not None:
+        return _relayed_draft(verb, relay, quotes, cues)
+    if relay_of(verb, cues) is not None:
+        return None  # "quoted X *as saying*": the relay's claim holds it
     source = source_of(verb, cues)
+    if source.head is not None:
+        source = replace(source, head=past_dateline(source.head))
     if source.head is not None and quotes.inside(source.head.idx):
         quote = quotes.at(source.head.idx)
         assert quote is not None
@@ -249,6 +283,35 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
         frame=frame,
         core=(doc[first].idx, doc[last].idx + len(doc[last])),
         confidence=confidence,
+    )
+
+
+def _relayed_draft(verb: Token, relay: tuple[Token, Token], quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:
+    """``“…,” the news agency quoted the president as saying``; ``citing the president as saying that …``: the
+    statement is the relayed person's (annotation guide: the innermost source with its own reporting frame), and
+    the relay is kept as ``via``."""
+    person, inner = relay
+    relayer = source_of(verb, cues).head
+    spans, frame = content_for(inner, cues[inner.lemma_.lower()], person, quotes)
+    if not spans:
+        before, after = adjacent_quotes(verb, relayer, quotes)
+        quote = before or after
+        if quote is None:
+            return None
+        spans, frame = [(quote.start, quote.end)], "quote"
+    doc = verb.doc
+    first, last = attribution_core(verb, relayer)
+    return _Draft(
+        cue_token=inner,
+        cue_text=inner.text,
+        cue_span=(inner.idx, inner.idx + len(inner)),
+        cue_class="speech",
+        source=person,
+        spans=spans,
+        frame=frame,
+        core=(doc[min(first, person.i)].idx, doc[max(last, inner.i)].idx + len(doc[max(last, inner.i)])),
+        via=relayer,
+        confidence=_FRAME_CONFIDENCE[frame],
     )
 
 
@@ -350,10 +413,13 @@ def _opens_with_that(clause: Token, noun: Token) -> bool:
 
 
 def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex) -> None:
+    """``according to X`` (and ``..., per the AP``)."""
     doc = according.doc
-    to = doc[according.i + 1]
+    to = doc[according.i + 1] if according.lower_ == "according" else according
     objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in according.children if c.dep_ == "pobj"]
     if not objects or quotes.inside(according.idx):
+        return
+    if according.lower_ == "per" and not _per_source(according, objects[0]):
         return
     source = objects[0]
     phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree}
@@ -364,7 +430,7 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
             return
     sentence = according.sent
     tokens = [t for t in sentence if t.i not in phrase and not t.is_space]
-    if head.i not in phrase and head.sent == sentence:
+    if head.i not in phrase and head.sent == sentence and according.lower_ != "per":
         clause = [t for t in head.subtree if t.i not in phrase]
         if len(clause) >= 3:
             tokens = clause
@@ -388,6 +454,15 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
             confidence=_FRAME_CONFIDENCE["according"],
         )
     )
+
+
+def _per_source(per: Token, source: Token) -> bool:
+    """``..., per the AP.``: a named source or a report closing its sentence, not ``per year`` or ``per cent``."""
+    if source.ent_type_ in ("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY"):
+        return False
+    named = source.pos_ == "PROPN" or source.lemma_.lower() in ("report", "statement", "official", "source", "data")
+    rest = [t for t in per.doc[source.right_edge.i + 1 : per.sent.end] if not (t.is_punct or t.is_space)]
+    return named and not rest
 
 
 # -- 5. layouts --------------------------------------------------------------------------------------------------
@@ -442,6 +517,54 @@ def _left_edge_before(cue: Token) -> Token:
     return edge
 
 
+def _relays(drafts: list[_Draft]) -> list[_Draft]:
+    """``Baghaei said Araghchi had emphasized that ...``; ``According to the UN official, talks are ongoing, Tolo
+    News reported``: a report whose reported clause is itself someone's statement with its own reporting frame only
+    relays it. The statement is the innermost source's (annotation guide, "Relays"); the relay becomes ``via``. A
+    relay that makes its own claim (``the paper reported that officials had met``) has no inner frame and stays."""
+    dropped: set[int] = set()
+    for inner in drafts:
+        outer = _relaying(inner, drafts)
+        if outer is not None and id(outer) not in dropped:
+            inner.via = inner.via or outer.source
+            inner.confidence = max(inner.confidence, outer.confidence)
+            dropped.add(id(outer))
+    return [d for d in drafts if id(d) not in dropped]
+
+
+def _relaying(inner: _Draft, drafts: list[_Draft]) -> _Draft | None:
+    """The draft that only relays ``inner``: its reported clause is ``inner``'s statement."""
+    cue = inner.cue_token
+    if cue is None or inner.source is None or inner.cue_class != "speech":
+        return None
+    for outer in drafts:
+        if outer is inner or outer.cue_token is None or outer.source is None or outer.according:
+            continue
+        if outer.source.i == inner.source.i or not outer.spans:
+            continue
+        start, end = outer.spans[0]
+        if not (start <= inner.source.idx < end and start <= cue.idx < end):
+            continue
+        if inner.according and cue.head.dep_ == "ccomp" and cue.head.head.i == outer.cue_token.i:
+            return outer  # According to X, Y, Z reported
+        nested = not inner.according and cue.dep_ == "ccomp" and cue.head.i == outer.cue_token.i
+        if nested and _earlier_speech(inner):
+            return outer  # Z said X had emphasized that Y
+    return None
+
+
+def _earlier_speech(inner: _Draft) -> bool:
+    """Is a nested report someone else's earlier words that the outer speaker relays (``a White House official
+    had dismissed``, ``Araghchi had emphasized``), not the outer speaker's own account (``India has noted``, ``his
+    country has confirmed``)?"""
+    cue, source = inner.cue_token, inner.source
+    assert cue is not None and source is not None
+    if source.lower_ in PRONOUNS:
+        return False
+    person = source.ent_type_ == "PERSON" or (source.pos_ == "NOUN" and source.tag_ == "NN")
+    return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
+
+
 def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     """Where two drafts claim the same content, keep the surer one (a quote frame beats an object frame)."""
     drafts = sorted(drafts, key=lambda d: -d.confidence)
@@ -491,7 +614,8 @@ def _attach_leftover_quotes(
             continue
         # Continuation: a paragraph that is (mostly) a quote, after a paragraph whose speaker was talking.
         paragraph = text[para_start:para_end]
-        if paragraph.lstrip()[:1] not in _OPENING_MARKS or (quote.end - quote.start) < 0.6 * (para_end - para_start):
+        body = paragraph.lstrip(_BULLETS)
+        if body[:1] not in _OPENING_MARKS or (quote.end - quote.start) < 0.6 * len(body.rstrip()):
             continue
         previous = _last_speaking_draft(result, para_starts, p, options.continuation_reach)
         if previous is None:
@@ -536,10 +660,23 @@ def _split_quote_owner(
         draft = before[-1]
         claimed_end = max(e for _, e in draft.spans)
         between = [q for q in quotes.overlapping(claimed_end, start) if q.start >= claimed_end]
-        gap = text[max(claimed_end, draft.core[1] if draft.core else claimed_end) : start]
-        if not between and _starts_sentence(text, start, para_start) and len(gap.split()) <= MAX_SPLIT_GAP_WORDS:
-            return draft  # “A,” X said. “B.”
+        gap_start = max(claimed_end, draft.core[1] if draft.core else claimed_end)
+        gap = text[gap_start:start]
+        near = len(gap.split()) <= MAX_SPLIT_GAP_WORDS or _cues_own_words(draft, gap_start, start)
+        if not between and _starts_sentence(text, start, para_start) and near:
+            return draft  # “A,” X said. “B.” / “A,” X threatened in a post on Truth Social. “B.”
     return None
+
+
+def _cues_own_words(draft: _Draft, start: int, end: int) -> bool:
+    """Are the words between an attribution and the next quote all the cue's own (``in a post on Truth Social``,
+    ``at a news conference on Monday``), at most a short sentence's worth?"""
+    cue = draft.cue_token
+    if cue is None:
+        return False
+    gap = cue.doc.char_span(start, end, alignment_mode="contract")
+    words = [t for t in gap or () if not (t.is_punct or t.is_space)]
+    return 0 < len(words) <= MAX_CUE_WORDS and all(cue in t.ancestors for t in words)
 
 
 def _closing_paragraph_owner(
@@ -549,7 +686,7 @@ def _closing_paragraph_owner(
     it open (“A ⏎ “B ⏎ “C,” the minister said). The open paragraphs belong to the claim of the closing one."""
     for start, end in paras[p + 1 :]:
         opening = [q for q in quotes.overlapping(start, end) if not q.single]
-        if not opening or text[start:end].lstrip()[:1] not in _OPENING_MARKS:
+        if not opening or text[start:end].lstrip(_BULLETS)[:1] not in _OPENING_MARKS:
             return None
         first = opening[0]
         if first.open_ended:

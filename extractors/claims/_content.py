@@ -42,6 +42,8 @@ _ASIDE_MARKERS = frozenset({"although", "though", "while", "whereas", "even"})
 _EVENT_MARKERS = frozenset({"as", "after", "before", "when", "because", "since", "until"})
 #: The event markers that place even a reported clause in time, never part of what was said.
 _SEQUENCE_MARKERS = frozenset({"after", "before"})
+#: "as long as", "as soon as", "as far as": conditions inside what was said.
+_AS_CONDITIONS = frozenset({"long", "soon", "far", "much", "well"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
 #: Prepositions after an object that give the reason of praise or blame (criticized X for Y, over Y).
@@ -102,6 +104,7 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
     if not clauses:
         # "Language unclear on whether ..., experts say": the parser gives up and labels the clause ``dep``.
         clauses = [c for c in children if c.dep_ == "dep" and c.i < verb.i and _comma_before(verb, source)]
+    clauses = [c for c in clauses if not _inverted_condition(c)]
     if "question" not in cue.frames:
         clauses = [c for c in clauses if not _is_question(c)]
     elif not clauses:
@@ -156,6 +159,8 @@ def _xcomp(verb: Token, cue: Cue, source: Token | None) -> Spans:
     if verb.lemma_ == "tell":  # told X to ...: the order, not the person ordered
         return _subtree_span(infinitives, verb, source)
     objects = [c for c in children if c.dep_ == "dobj"]
+    # "called on the news media to not print ...", "urged upon X to": whom the call is on is part of it
+    objects += [c for c in children if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i < infinitives[0].i]
     return _subtree_span(objects + infinitives, verb, source)
 
 
@@ -307,6 +312,8 @@ def _opens_event_clause(token: Token, reported_clause: bool) -> bool:
     """``after``/``before`` place the act in time (reassured Moscow it remains impartial after China played a
     role); in a non-reported complement, ``as``, ``when``, ``because`` ... do so too."""
     markers = _SEQUENCE_MARKERS if reported_clause else _EVENT_MARKERS
+    if token.lower_ == "as" and token.i > 0 and token.doc[token.i - 1].lower_ in _AS_CONDITIONS:
+        return False  # "continue fighting as long as ...": a condition of the statement, not its circumstance
     return token.lower_ in markers and token.dep_ in ("mark", "advmod")
 
 
@@ -349,6 +356,17 @@ def _strip_that(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _inverted_condition(clause: Token) -> bool:
+    """``... should the military coup masterminds fail to heed its ultimatum``: a condition, not what was said."""
+    first = clause.left_edge
+    return (
+        first.lower_ in ("should", "had", "were")
+        and first.dep_ == "aux"
+        and first.i < clause.i
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.i > first.i for c in clause.children)
+    )
+
+
 def _is_question(clause: Token) -> bool:
     first = clause.left_edge
     return (first.lower_ in _QUESTION_WORDS and first.i < clause.i) or any(
@@ -362,9 +380,9 @@ def _one_side(tokens: list[Token], verb: Token, source: Token | None, *, after: 
     if after:
         kept = [t for t in tokens if t.i > last]
         for n, token in enumerate(kept):
-            if token.text in _CLAUSE_BREAKS or (
-                token.text == ":" and n + 1 < len(kept) and kept[n + 1].is_title and n > 0
-            ):
+            if token.text in _CLAUSE_BREAKS and not _list_before(kept[:n]):
+                return kept[:n]
+            if token.text == ":" and n + 1 < len(kept) and kept[n + 1].is_title and n > 0:
                 return kept[:n]  # "..., polls show X: A Quinnipiac poll found Y" -- a new statement starts
         return kept
     kept = [t for t in tokens if t.i < first]
@@ -372,6 +390,12 @@ def _one_side(tokens: list[Token], verb: Token, source: Token | None, *, after: 
         if kept[n].text in _CLAUSE_BREAKS:
             return kept[n + 1 :]
     return kept
+
+
+def _list_before(tokens: list[Token]) -> bool:
+    """Is a ``;`` a list separator inside the reported clause rather than its end? No verb before it has been said
+    yet ("said that Claudia Sheinbaum, head of ...; Adan Augusto Lopez, ...; and Ricardo Monreal ... will resign")."""
+    return bool(tokens) and not any(t.pos_ in ("VERB", "AUX") for t in tokens)
 
 
 def _from_sentence_start(tokens: list[Token], verb: Token) -> list[Token]:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from extractors.claims._quotes import QuoteIndex
+from extractors.linking.gazetteer import Place, TermIndex
 
 Span = tuple[int, int]
 
@@ -40,6 +41,24 @@ _NOT_SPEAKERS = frozenset(
         "editor’s note",
         "watch",
         "read more",
+        "see more",
+        "see also",
+        "also read",
+        "read also",
+        "more",
+        "listen",
+        "recommended",
+        "trending",
+        "sponsored",
+        "subscribe",
+        "follow us",
+        "click here",
+        "image",
+        "latest",
+        "top stories",
+        "don't miss",
+        "don’t miss",
+        "must read",
         "related",
         "photo",
         "video",
@@ -57,6 +76,10 @@ _NOT_SPEAKERS = frozenset(
         "the implication",
     }
 )
+#: Entity types of places: a label naming one is a dateline (``ISLAMABAD: Pakistan on Sunday rejected ...``).
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+#: A turn opening in the first or second person is the labelled speaker's own ("ZAKHAROVA: We have said ...").
+_FIRST_PERSON = re.compile(r"(?:I|We|My|Our|You|Your)\b")
 #: The fewest words a title-case label needs to count as a name (``Sergey Lavrov``, not ``Washington``).
 MIN_TITLE_CASE_WORDS = 2
 
@@ -70,7 +93,9 @@ class LayoutAttribution:
     cue_span: Span
 
 
-def layout_attributions(doc: Doc, quotes: QuoteIndex, paras: list[Span]) -> list[LayoutAttribution]:
+def layout_attributions(
+    doc: Doc, quotes: QuoteIndex, paras: list[Span], places: TermIndex[Place] | None = None
+) -> list[LayoutAttribution]:
     found = []
     text = quotes.text
     for index, (start, end) in enumerate(paras):
@@ -78,7 +103,7 @@ def layout_attributions(doc: Doc, quotes: QuoteIndex, paras: list[Span]) -> list
         if byline is not None:
             found.append(byline)
             continue
-        label = _transcript_label(doc, text, start, end)
+        label = _transcript_label(doc, text, start, end, places)
         if label is not None:
             found.append(label)
     return found
@@ -118,7 +143,22 @@ def _byline(text: str, quotes: QuoteIndex, paras: list[Span], index: int) -> Lay
     )
 
 
-def _transcript_label(doc: Doc, text: str, start: int, end: int) -> LayoutAttribution | None:
+def _dateline(words: list[Token], *, at_start: bool) -> bool:
+    """Is a label a wire dateline (``SEOUL: North Korean leader Kim Jong Un said ...``, ``New Delhi: India said``)
+    rather than a speaker? A place is never a speaker label; at the top of a text, neither is a word in capitals
+    that is not a person (``KABUL:``, which the tagger may read as an organisation)."""
+    if any(t.ent_type_ in _PLACES for t in words):
+        return True
+    return (
+        at_start
+        and all(t.text.isupper() or not t.is_alpha for t in words)
+        and not any(t.ent_type_ == "PERSON" for t in words)
+    )
+
+
+def _transcript_label(
+    doc: Doc, text: str, start: int, end: int, places: TermIndex[Place] | None
+) -> LayoutAttribution | None:
     match = _LABEL.match(text[start:end])
     if match is None:
         return None
@@ -127,11 +167,17 @@ def _transcript_label(doc: Doc, text: str, start: int, end: int) -> LayoutAttrib
         return None
     name_start = start + match.start("name")
     name_end = name_start + len(name)
-    if not name.isupper():
-        label = doc.char_span(name_start, name_end, alignment_mode="expand")
-        words = [t for t in label] if label is not None else []
-        if len(words) < MIN_TITLE_CASE_WORDS or any(t.pos_ != "PROPN" for t in words if t.is_alpha):
-            return None
+    label = doc.char_span(name_start, name_end, alignment_mode="expand")
+    words = [t for t in label] if label is not None else []
+    opener = match.group("rest") + text[start + match.end("rest") : start + match.end("rest") + 6]
+    if _dateline(words, at_start=not text[:start].strip() and not _FIRST_PERSON.match(opener)):
+        return None
+    if places is not None and words and not text[:start].strip() and places.matches(words):
+        return None  # "DOHA: Qatar's Prime Minister ... said", whatever the tagger made of DOHA
+    if not name.isupper() and (
+        len(words) < MIN_TITLE_CASE_WORDS or any(t.pos_ != "PROPN" for t in words if t.is_alpha)
+    ):
+        return None
     colon = text.index(":", name_end)
     content_start = start + match.start("rest")
     while end > content_start and text[end - 1] in ". \u00a0":

@@ -127,13 +127,21 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
 
 
 def _single_quotes(text: str, start: int, end: int, doubles: list[Quote]) -> list[Quote]:
-    """Single-mark quotes outside double quotes; apostrophes are told apart by their neighbours."""
+    """Single-mark quotes outside double quotes; apostrophes are told apart by their neighbours.
+
+    ``doubles`` are in order and do not overlap, and the marks come in order too, so one pointer walks both:
+    linear in the marks (asking every double quote about every mark was quadratic: 200,000 characters of
+    ``"a" 'b'`` took 82 s)."""
     found: list[Quote] = []
     single_open: int | None = None
+    next_double = 0
     for mark in _SINGLE_MARKS.finditer(text, start, end):
         i = mark.start()
         ch = text[i]
-        if any(q.contains(i) for q in doubles) or text.startswith(DOUBLE_APOSTROPHE, i - 1):
+        while next_double < len(doubles) and doubles[next_double].end <= i:
+            next_double += 1
+        inside_double = next_double < len(doubles) and doubles[next_double].contains(i)
+        if inside_double or text.startswith(DOUBLE_APOSTROPHE, i - 1):
             continue
         before = text[i - 1] if i > start else " "
         after = text[i + 1] if i + 1 < end else " "

@@ -35,6 +35,19 @@ _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 _UNSOURCED_PASSIVES = frozenset({"report", "say", "believe", "think", "expect", "rumor", "rumour", "understand"})
 #: Entity types that "who" cannot refer to.
 _PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
+#: Nouns for what was published or said, whose words a participle right after them reports (``a report saying``).
+REPORT_NOUNS = frozenset(
+    {"report", "statement", "article", "post", "letter", "tweet", "video", "message", "communique", "communiqué",
+     "editorial", "commentary", "column", "release", "document", "memo", "notice", "study", "survey", "poll"}
+)  # fmt: skip
+#: Verbs that relay another's words: their object is the speaker (``quoted the president as saying``).
+RELAY_VERBS = frozenset({"quote", "cite"})
+#: Verbs whose subject issues what their object says (``the Council issued a statement calling ...``).
+ISSUING_VERBS = frozenset(
+    {"issue", "release", "publish", "post", "send", "put", "make", "deliver", "give", "present", "unveil", "share",
+     "circulate", "tweet", "write", "read", "adopt", "sign", "submit", "file", "distribute", "broadcast", "air",
+     "pen", "draft", "sent", "launch", "run", "carry"}
+)  # fmt: skip
 #: Finite verb tags: a coordinated cue in one of these agrees in tense with another finite cue.
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
@@ -54,17 +67,48 @@ class Source:
 NO_SOURCE = Source(None, "none")
 
 
+def relayed(verb: Token, cue_lemmas: Container[str]) -> tuple[Token, Token] | None:
+    """``the agency quoted the president as saying``, ``citing X as saying that``, ``quoted X to have said``: for a
+    relay verb whose object is the person relayed and whose complement reports, ``(person, inner cue)``."""
+    if verb.lemma_.lower() not in RELAY_VERBS:
+        return None
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    if not objects:
+        return None
+    for child in verb.children:
+        if child.i < objects[0].i:
+            continue
+        if child.dep_ == "prep" and child.lower_ == "as":
+            inner = [g for g in child.children if g.dep_ == "pcomp" and g.lemma_.lower() in cue_lemmas]
+            if inner:
+                return objects[0], inner[0]
+        if child.dep_ in ("xcomp", "advcl") and child.lemma_.lower() in cue_lemmas:
+            return objects[0], child
+    return None
+
+
+def relay_of(inner: Token, cue_lemmas: Container[str]) -> Token | None:
+    """The relay verb an inner reporting cue belongs to (``quoted X *as saying*``), if any."""
+    verb = inner.head.head if inner.dep_ == "pcomp" else inner.head
+    found = relayed(verb, cue_lemmas) if verb.i != inner.i else None
+    return verb if found is not None and found[1].i == inner.i else None
+
+
 def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
     current = verb
     for step in range(MAX_INHERIT_STEPS):
+        relay = relay_of(current, cue_lemmas) if step else None
+        person = relayed(relay, cue_lemmas) if relay is not None else None
+        if person is not None:
+            return Source(person[0], "relayed")  # "quoted X as saying A and warning B": B is X's too
         found = _own_source(current, is_cue=step == 0, verb=verb)
         if found is not None:
             return found if step == 0 or found.head is None else Source(found.head, "inherited")
         if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
             noun = current.head
-            if noun.dep_ in ("dobj", "pobj"):
+            if noun.dep_ in ("dobj", "pobj") and _issued(noun):
                 # "the Council issued a statement calling ...", "Trump sent tweets criticizing ...": whoever issued
-                # the statement speaks through it
+                # the statement speaks through it (but whoever *denied* "a media report suggesting ..." did not)
                 issuer = issuer_of(noun)
                 if issuer is not None:
                     return Source(issuer, "inherited")
@@ -79,6 +123,12 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
             current = current.head
             continue
         if current.dep_ == "advcl" and current.tag_ == "VBG":
+            report = _report_right_before(current)
+            if report is not None:
+                return Source(report, "noun")
+            voice = _relayed_before(current, cue_lemmas)
+            if voice is not None:
+                return Source(voice, "relayed")
             outer = _outer_cue_of_participle(current, cue_lemmas)
             if outer is not None:
                 current = outer
@@ -97,6 +147,43 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if adjacent is not None:
             return Source(adjacent, "adjacent")
     return NO_SOURCE
+
+
+def _relayed_before(participle: Token, cue_lemmas: Container[str]) -> Token | None:
+    """``..., citing the president as saying A, saying B``: a participle after a relay of the same verb carries
+    on the relayed voice."""
+    for sibling in reversed([c for c in participle.head.children if c.i < participle.i and c.dep_ == "advcl"]):
+        found = relayed(sibling, cue_lemmas)
+        if found is not None:
+            return found[0]
+    return None
+
+
+def _report_right_before(participle: Token) -> Token | None:
+    """``the report by local media earlier Saturday saying that ...``: a participle the parser hung on the main verb
+    but written right after a report (no comma between) reports that report's words."""
+    i = participle.i - 1
+    doc = participle.doc
+    while i >= participle.sent.start and (doc[i].ent_type_ in ("DATE", "TIME") or doc[i].pos_ == "ADV"):
+        i -= 1
+    if i < participle.sent.start or doc[i].pos_ not in ("NOUN", "PROPN"):
+        return None
+    node = doc[i]
+    for _ in range(3):
+        if node.lemma_.lower() in REPORT_NOUNS:
+            return node
+        if node.dep_ in ("pobj", "compound") and node.head.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head.head if node.dep_ == "pobj" else node.head
+            continue
+        break
+    return None
+
+
+def _issued(noun: Token) -> bool:
+    """Is ``noun`` the object of a verb of issuing (``issued a statement``, ``sent tweets``, ``in a post``)?"""
+    verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+    carried = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "through", "via")
+    return carried or verb.lemma_.lower() in ISSUING_VERBS
 
 
 def issuer_of(noun: Token) -> Token | None:

@@ -6,7 +6,8 @@ verb to the other's quote.
 
 ``claim_extractor`` (after the parser and NER) sets ``doc._.claims`` (list of :class:`Claim`, speakers
 resolved within the document) and ``doc._.people`` (``(offset, name)`` of PERSON entities). Its data is the
-word lists of ``data/`` (a :class:`Lexicon`), given by ``initialize(seeds=...)`` and saved beside the pipeline.
+word lists of ``data/`` (a :class:`Lexicon`) and the countries table, given by ``initialize(seeds=...)`` and saved
+beside the pipeline. ``doc._.entities`` holds the article's entities (``entities``), which the linker reads.
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ from core.articles import Claim
 from core.config import SeedFile
 from extractors.claims._attribution import DEFAULT_OPTIONS, AttributionOptions, attribute
 from extractors.claims._lexicon import LEXICON_FILES, Lexicon
-from extractors.claims._speakers import resolve_speakers
+from extractors.claims.entities import NO_ENTITIES, resolve_entities
 from extractors.component_files import ComponentFiles
+from extractors.linking.gazetteer import COUNTRIES_FILE, Place, TermIndex, parse_places
 
 if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 Doc.set_extension("claims", default=None, force=True)
 Doc.set_extension("people", default=None, force=True)
+Doc.set_extension("entities", default=None, force=True)
 
 
 @Language.component("paragraph_sentences", assigns=["token.is_sent_start"])
@@ -58,25 +61,33 @@ def text_of(doc: Doc) -> str:
 class ClaimExtractor(ComponentFiles):
     """Find attributed statements in a parsed ``Doc``. See ``extractors.claims._attribution`` for the rules."""
 
-    file_names = LEXICON_FILES
+    #: Its word lists, and the countries table (a bare name that is a place is no person: ``Cuba said``).
+    file_names = (*LEXICON_FILES, COUNTRIES_FILE)
 
     def __init__(self, nlp: Language, name: str, options: AttributionOptions) -> None:
         self.name = name
         self.options = options
         self.lexicon: Lexicon | None = None
+        self.places: TermIndex[Place] = TermIndex()
 
     def use_seeds(self, seeds: Seeds) -> None:
         self.lexicon = seeds.lexicon
+        self.places = seeds.places
 
     def use_files(self, files: Mapping[str, SeedFile]) -> None:
         self.lexicon = Lexicon.parse(files)
+        self.places = parse_places(files[COUNTRIES_FILE])
 
     def __call__(self, doc: Doc) -> Doc:
         self.require_data()
         assert self.lexicon is not None
-        people = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
-        doc._.people = people
-        doc._.claims = resolve_speakers(attribute(doc, self.options, self.lexicon, text_of(doc)), people)
+        doc._.people = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
+        text = text_of(doc)
+        claims = attribute(doc, self.options, self.lexicon, text, self.places)
+        if claims:
+            doc._.claims, doc._.entities = resolve_entities(doc, claims, self.lexicon.titles, text, self.places)
+        else:
+            doc._.claims, doc._.entities = claims, NO_ENTITIES
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
@@ -86,7 +97,7 @@ class ClaimExtractor(ComponentFiles):
 
 @Language.factory(
     "claim_extractor",
-    assigns=["doc._.claims", "doc._.people"],
+    assigns=["doc._.claims", "doc._.people", "doc._.entities"],
     requires=["token.dep", "token.lemma", "token.pos", "doc.ents"],
     default_config={
         "cue_classes": ",".join(sorted(DEFAULT_OPTIONS.cue_classes)),

@@ -136,6 +136,23 @@ class Place:
         return self.code in IGO_CODES
 
 
+#: Words that turn a country's demonym into a region's ("South American", "Latin American", "North American").
+REGION_QUALIFIERS = frozenset({"south", "north", "latin", "central", "native", "pan", "east", "west"})
+
+
+def country_matches(places: TermIndex[Place], tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
+    """``places.matches(tokens)`` without regional demonyms: "the South American nation" is not the USA (a longer
+    term such as "South Korean" or "South African" has matched whole before its last word is tried)."""
+    found = []
+    for first, last, place in places.matches(tokens):
+        start = tokens[first]
+        before = start.doc[start.i - 1] if start.i > 0 else None
+        if place.kind == "demonym" and before is not None and normalise(before.text) in REGION_QUALIFIERS:
+            continue
+        found.append((first, last, place))
+    return found
+
+
 def valid_code(code: str) -> bool:
     return len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
 

@@ -35,14 +35,16 @@ from spacy.tokens import Doc, Span, Token
 from core.articles import Claim
 from core.config import SeedFile, fingerprint
 from extractors.claims.continuations import decide_in_order
+from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
+from extractors.linking.context import NATION_NOUNS, article_country, country_named_before
 from extractors.linking.gazetteer import (
     COUNTRIES_FILE,
     TLDS_FILE,
     Place,
     TermIndex,
-    outlet_country,
+    country_matches,
     parse_places,
     parse_tlds,
 )
@@ -52,9 +54,18 @@ if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/3"
+LINKER_VERSION = "link/4"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
+#: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
+_STATE_AGENCIES = frozenset(
+    {"organisation", "organization", "agency", "ministry", "office", "department", "authority", "service",
+     "directorate", "administration", "commission"}
+)  # fmt: skip
+#: What a body issues: a country compounded onto one is its author ("the OAS report", "a China statement").
+_ISSUED = frozenset({"report", "statement", "communique", "communiqué", "release", "document", "letter", "note"})
+#: Prepositions whose object is a speaker's subject matter: a role there is no role of theirs ("adviser on media").
+_TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Dependency labels that may sit between a speaker's head and the words that say whom they speak for.
 _PASSABLE_DEPS = frozenset({"prep", "case", "poss", "appos", "punct", "det", "cc", "conj", "amod", "compound", "nmod"})
 #: US congressional style "Sen. Ben Sasse, R-Neb." / "(D-Calif.)": party and state, so a US legislator.
@@ -65,7 +76,7 @@ _SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "re
 #: Types that speak for a government, and so take its code.
 _CODED_TYPES = STATE_TYPES | {"igo"}
 #: What a continuation quote takes from the claim it continues, as linked.
-_LINK_FIELDS = ("government", "link_evidence", "actor_id", "actor_type", "via_government")
+_LINK_FIELDS = ("government", "link_evidence", "actor_id", "actor_type", "via_government", "speaker_canonical")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +117,16 @@ class GovernmentLinker:
 
     def link(self, doc: Doc, claims: Sequence[Claim], when: date | None = None) -> list[Claim]:
         by_canonical: dict[str, Link] = {}
+        entities = doc._.entities if isinstance(doc._.entities, ArticleEntities) else NO_ENTITIES
+        analysed: dict[tuple[int, int], Link | None] = {}
 
-        def decide(claim: Claim, _earlier: list[Claim]) -> Claim:
-            link = self.speaker_link(doc, claim, when, by_canonical)
+        def decide(claim: Claim, earlier: list[Claim]) -> Claim:
+            entity = entities.of(len(earlier))
+            link = self.speaker_link(doc, claim, when, by_canonical, entity=entity, analysed=analysed)
             via = self.analyse(doc, claim.via_span, when) if claim.via_span else None
             return replace(
                 claim,
+                speaker_canonical=_full_name(claim.speaker_canonical, link.actor if link else None),
                 government=link.government if link else None,
                 link_evidence=link.evidence if link else None,
                 actor_id=link.actor.actor_id if link and link.actor else None,
@@ -119,65 +134,65 @@ class GovernmentLinker:
                 via_government=via.government if via else None,
             )
 
-        return self._from_context(doc, decide_in_order(claims, decide, inherit=_LINK_FIELDS))
+        return self._from_context(doc, decide_in_order(claims, decide, inherit=_LINK_FIELDS), entities)
 
-    def _from_context(self, doc: Doc, claims: list[Claim]) -> list[Claim]:
-        """Generic state speakers with no country ("prosecutors", "lawmakers", "officials") take the article's
-        dominant government, when one government has most (>= 60%, at least 2) of the explicitly linked state
-        speakers. Evidence ``context:USA``; a weaker kind than any other, for domestic reporting."""
-        top = self._dominant(doc, claims)
-        if top is None:
-            return claims
-        result = []
-        decided: set[str] = set()
-        for claim in claims:
-            if (
-                claim.government is None
-                and _generic(doc, claim)
-                and (claim.actor_type in STATE_TYPES or (claim.actor_type == "unknown" and _spokesperson(doc, claim)))
-            ):
-                claim = replace(claim, government=top, link_evidence=f"context:{top}")
-                decided.add((claim.speaker_canonical or "").lower())
-            result.append(claim)
-        # Other mentions of a speaker placed by context, when they say nothing themselves ("Mr Shapps").
-        return [
-            replace(c, government=top, link_evidence=f"context:{top}")
+    def _from_context(self, doc: Doc, claims: list[Claim], entities: ArticleEntities) -> list[Claim]:
+        """State speakers whose words and entity name no country ("the Foreign Office", "Trade Minister Seko",
+        "prosecutors", "the spokesperson") take the country the article is about (``extractors.linking.context``),
+        when it is clear; so do the other claims of their entity (pronouns included). Evidence ``context:``, the
+        weakest kind."""
+        speakers = [_speaker_key(entities, i, c) for i, c in enumerate(claims)]
+        placed = {
+            speakers[i]
+            for i, c in enumerate(claims)
             if c.government is None
-            and c.actor_type in (*STATE_TYPES, "unknown")
-            and (c.speaker_canonical or "").lower() in decided - {""}
+            and (c.actor_type in STATE_TYPES or (c.actor_type == "unknown" and _spokesperson(doc, c)))
+            and (entities.of(i) is not None or _generic(doc, c))
+            and not _foreign_by_default(doc, c)
+        }
+        placed.discard(None)
+        settled = {speakers[i] for i, c in enumerate(claims) if c.government is not None or _non_state(c)}
+        if not placed - settled:
+            return claims
+        country = article_country(doc, claims, speakers, self.places, self.tlds)
+        if country is None:
+            return claims
+        return [
+            replace(c, government=country, link_evidence=f"context:{country}")
+            if c.government is None
+            and speakers[i] in placed - settled
+            and c.actor_type in (*STATE_TYPES, "unknown", None)
             else c
-            for c in result
+            for i, c in enumerate(claims)
         ]
 
-    def _dominant(self, doc: Doc, claims: list[Claim]) -> str | None:
-        """The article's own government, for its generic state speakers, from the strongest signal there is:
-        1. the explicitly linked state speakers, when at least 2 and one government has >= 60% of them;
-        2. the country names in the text, when one country has >= 60% of them and at least 3 mentions;
-        3. the outlet's country-code domain (standard.co.uk -> GBR);
-        4. a single explicitly linked state speaker.
-        The domain goes before a lone linked speaker: one misread attribution ("Poland ... 25.9 new cases") must
-        not hand its country every generic speaker of a British story about travel to Poland."""
-        linked: dict[str, int] = {}
-        for claim in claims:
-            kind = (claim.link_evidence or "").split(":", 1)[0]
-            if claim.government and kind not in ("", "coref", "context") and claim.actor_type in STATE_TYPES:
-                linked[claim.government] = linked.get(claim.government, 0) + 1
-        if sum(linked.values()) >= 2:
-            return _leader(linked, minimum=2)
-        named: dict[str, int] = {}
-        for _, _, place in self.places.matches(list(doc)):
-            if place.kind in ("name", "demonym") and not place.is_igo:
-                named[place.code] = named.get(place.code, 0) + 1
-        return _leader(named, minimum=3) or outlet_country(doc._.source_url, self.tlds) or _leader(linked, minimum=1)
-
     def speaker_link(
-        self, doc: Doc, claim: Claim, when: date | None, by_canonical: dict[str, Link] | None = None
+        self,
+        doc: Doc,
+        claim: Claim,
+        when: date | None,
+        by_canonical: dict[str, Link] | None = None,
+        *,
+        entity: Entity | None = None,
+        analysed: dict[tuple[int, int], Link | None] | None = None,
     ) -> Link | None:
-        """Mention evidence, else an earlier mention of the same speaker, else the actors file by name."""
+        """Mention evidence, else the other mentions of the speaker's entity in the article (or an earlier claim of
+        the same canonical speaker), else the actors file by name."""
         by_canonical = {} if by_canonical is None else by_canonical
+        analysed = {} if analysed is None else analysed
         canonical = (claim.speaker_canonical or "").lower()
-        link = self.analyse(doc, claim.speaker_span, when) if claim.speaker_span else None
-        decided = link is not None and (link.government is not None or link.actor_type not in (None, *_CODED_TYPES))
+        link = self._analysed(doc, claim.speaker_span, when, analysed)
+        decided = _decides(link)
+        if not decided and entity is not None:
+            shared = self._entity_link(doc, entity, claim.speaker_span, when, analysed)
+            if shared is not None and _decides(shared):
+                label = shared.evidence
+                if label and shared.government is not None:
+                    label = f"coref:{label.split(':', 1)[-1]}"
+                link = Link(shared.government, label, shared.actor_type or (link.actor_type if link else None))
+                decided = True
+            elif shared is not None and (link is None or link.actor_type in (None, "unknown")):
+                link = Link(None, None, shared.actor_type)  # a state role with no country yet: the article may say
         if not decided and canonical in by_canonical:
             earlier = by_canonical[canonical]
             label = f"coref:{earlier.evidence.split(':', 1)[-1]}" if earlier.evidence else None
@@ -213,6 +228,41 @@ class GovernmentLinker:
             by_canonical.setdefault(canonical, link)
         return link
 
+    def _analysed(
+        self, doc: Doc, span: tuple[int, int] | None, when: date | None, analysed: dict[tuple[int, int], Link | None]
+    ) -> Link | None:
+        if span is None:
+            return None
+        if span not in analysed:
+            analysed[span] = self.analyse(doc, span, when)
+        return analysed[span]
+
+    def _entity_link(
+        self,
+        doc: Doc,
+        entity: Entity,
+        own: tuple[int, int] | None,
+        when: date | None,
+        analysed: dict[tuple[int, int], Link | None],
+    ) -> Link | None:
+        """What the entity's other mentions say, the first that names a government in text order; failing that,
+        the first that decides the speaker speaks for none (``a member of the TPLF Executive Committee``); failing
+        that, the first that gives a state role with no country (``Foreign Ministry spokesperson``)."""
+        decided = role = None
+        for span in entity.mentions:
+            if span == own:
+                continue
+            link = self._analysed(doc, span, when, analysed)
+            if link is None:
+                continue
+            if link.government is not None:
+                return link
+            if decided is None and _decides(link):
+                decided = link
+            if role is None and link.actor_type in STATE_TYPES:
+                role = link
+        return decided or role
+
     def analyse(self, doc: Doc, span: tuple[int, int] | None, when: date | None) -> Link | None:
         """What the words of one mention say: actor type and, with evidence, the government."""
         if span is None:
@@ -226,7 +276,7 @@ class GovernmentLinker:
         tokens = list(mention)
         # A role noun inside a longer place or body name is part of that name ("European *Union*"), and a
         # person's name is not a title ("Gayle *King*").
-        names = [(first, last) for first, last, _ in self.places.matches(tokens)]
+        names = [(first, last) for first, last, _ in country_matches(self.places, tokens)]
         names += [(first, last) for first, last, a in self.actors.matches(tokens, when) if a.kind == "body"]
         role_spans = [
             (first, last, role)
@@ -234,26 +284,46 @@ class GovernmentLinker:
             if not any(f <= first and last <= e and (e - f) > (last - first) for f, e in names)
             and not any(t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and t.i == head.i for t in tokens[first:last])
             and not (len(tokens) == 1 and head.pos_ == "PROPN")
+            and not _topic(_root(tokens[first:last]), head)
         ]
         role_tokens = {t.i for first, last, _ in role_spans for t in tokens[first:last]}
         name_tokens = _name_of(head)
         speaker_role = self._speaker_role(tokens, role_spans, head)
         if _former(tokens, head):
-            return Link(None, None, "non_state")  # a former official speaks for no government any more
+            return Link(None, "non_state:former", "non_state")  # a former official speaks for no government any more
         evidence = self._evidence(mention, tokens, head, role_tokens, name_tokens, when)
         actor_type = self._actor_type(speaker_role, evidence, tokens, role_spans, head, role_tokens)
         if evidence is None:
             if actor_type in _CODED_TYPES and speaker_role is not None and _US_PARTY_STATE.search(mention.text):
                 return Link("USA", f"title:{mention.text}", "legislature")
-            if speaker_role is not None and speaker_role.relational and _named_body(tokens):
-                return Link(None, None, "non_state")
-            return Link(None, None, actor_type) if actor_type else None
+            nation = self._nation_named_before(doc, tokens) if actor_type in _CODED_TYPES else None
+            if nation is not None:
+                return Link(nation[0], f"nation:{nation[1]}", actor_type)
+            named = _named_body(tokens) if speaker_role is not None and speaker_role.relational else None
+            if named is not None:
+                # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
+                # Atomic Energy Organisation" for a state agency of a country the article may say
+                if named.lower_ in _STATE_AGENCIES:
+                    return Link(None, None, "government")
+                return Link(None, f"non_state:{named.text}", "non_state")
+            return _uncoded(actor_type, speaker_role) if actor_type else None
         body = evidence.actor if evidence.actor is not None and evidence.actor.kind == "body" else None
         if actor_type not in _CODED_TYPES or not evidence.code:
-            return Link(None, None, actor_type, body if body and head in evidence.tokens else None)
+            own = body if body and head in evidence.tokens else None
+            return replace(_uncoded(actor_type, speaker_role, own), actor=own)
         if evidence.code.startswith("X"):
             actor_type = "igo"
         return Link(evidence.code, evidence.label, actor_type, body)
+
+    def _nation_named_before(self, doc: Doc, tokens: list[Token]) -> tuple[str, str] | None:
+        """``the South American nation’s president, Gustavo Petro``: the country the article named just before."""
+        for token in tokens:
+            if token.lemma_.lower() in NATION_NOUNS and token.dep_ == "poss" and token.tag_ == "NN":
+                found = country_named_before(doc, tokens[0].idx, self.places)
+                if found is not None:
+                    start, end, place = found
+                    return place.code, _text_of(doc, start, end)
+        return None
 
     def _speaker_role(self, tokens: list[Token], role_spans: list[tuple[int, int, Role]], head: Token) -> Role | None:
         best: tuple[tuple[int, int, int], Role] | None = None
@@ -277,10 +347,10 @@ class GovernmentLinker:
         when: date | None,
     ) -> _Evidence | None:
         found: list[_Evidence] = []
-        for first, last, place in self.places.matches(tokens):
+        for first, last, place in country_matches(self.places, tokens):
             matched = tuple(tokens[first:last])
-            if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym":
-                continue
+            if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym" and not _possessor(matched):
+                continue  # "Michael Jordan", but not "Jordan's King Abdullah"
             found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, place=place))
         for first, last, actor in self.actors.matches(tokens, when):
             matched = tuple(tokens[first:last])
@@ -308,6 +378,18 @@ class GovernmentLinker:
         if path is None:
             return []
         inside = {t.i for t in matched}
+        governor = next((t for t in path if t.i not in inside), None)
+        if (
+            place is not None
+            and place.kind == "name"
+            and not place.is_igo
+            and _root(matched).dep_ == "compound"
+            and governor is not None
+            and governor.pos_ == "NOUN"
+            and governor.i not in role_tokens
+            and governor.lemma_.lower() not in _ISSUED
+        ):
+            return []  # "a Ukraine specialist", "an Iran hawk": the country is what the person knows about
         appositive = False
         for token in path:
             if token.i in inside:
@@ -372,11 +454,50 @@ class GovernmentLinker:
             if speaker_role.actor_type in STATE_TYPES:
                 return speaker_role.actor_type
             return "government"
-        # No body named: an own-scope role attached to the speaker role decides ("president of the company").
+        # No body named: an own-scope role attached to the speaker role decides ("president of the company"); a
+        # state office the speaker serves makes them a government speaker ("Spokesperson for President X").
         for first, last, role in role_spans:
             if not role.relational and _hops(_root(tokens[first:last]), head) <= 4:
                 return role.actor_type
+        if speaker_role.actor_type not in STATE_TYPES:
+            for first, last, role in role_spans:
+                if role.actor_type in STATE_TYPES and _hops(_root(tokens[first:last]), head) <= 4:
+                    return "government"
         return speaker_role.actor_type if speaker_role.actor_type != "unknown" else None
+
+
+def _topic(token: Token, head: Token) -> bool:
+    """Is ``token`` under a preposition that names what the speaker deals with ("Special Adviser *on Media*")?"""
+    node, hops = token, 0
+    while node.i != head.i and node.head.i != node.i and hops < 6:
+        if node.dep_ == "prep" and node.lower_ in _TOPIC_PREPS:
+            return True
+        node, hops = node.head, hops + 1
+    return False
+
+
+def _possessor(tokens: tuple[Token, ...]) -> bool:
+    last = tokens[-1]
+    return last.i + 1 < len(last.doc) and last.doc[last.i + 1].tag_ == "POS"
+
+
+def _text_of(doc: Doc, start: int, end: int) -> str:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.text if span is not None else ""
+
+
+def _uncoded(actor_type: str | None, role: Role | None, body: Actor | None = None) -> Link:
+    """A speaker of a type that speaks for no government (analyst, newspaper, NGO, party, court, governor), with
+    evidence ``non_state:<the role or body that says so>``; a state type still waiting for its country, with none."""
+    if actor_type in (None, "unknown", *_CODED_TYPES):
+        return Link(None, None, actor_type)
+    why = body.name if body is not None else role.term if role is not None else actor_type
+    return Link(None, f"non_state:{why}", actor_type)
+
+
+def _decides(link: Link | None) -> bool:
+    """Does a mention's link settle the speaker: a government, or a type that speaks for none?"""
+    return link is not None and (link.government is not None or link.actor_type not in (None, *_CODED_TYPES))
 
 
 def _root(tokens: Sequence[Token]) -> Token:
@@ -415,10 +536,43 @@ def _name_of(head: Token) -> set[int]:
         if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN":
             names.add(child.i)
     if head.ent_type_ == "PERSON":
-        for ent in head.doc.ents:
-            if ent.start <= head.i < ent.end:
-                names.update(range(ent.start, ent.end))
+        # The entity around the head, from the token annotations (Doc.ents rebuilds every entity on each call).
+        doc = head.doc
+        start = head.i
+        while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].ent_type_ == "PERSON":
+            start -= 1
+        end = head.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        names.update(range(start, end))
     return names
+
+
+def _full_name(canonical: str | None, actor: Actor | None) -> str | None:
+    """A surname the article never completes (``Biden``) takes the full name of the person the actors file found."""
+    if canonical is None or actor is None or actor.kind != "person" or " " in canonical.strip():
+        return canonical
+    words = [w.lower().strip(".,") for w in actor.name.replace("-", " ").split()]
+    return actor.name if canonical.lower().replace("-", " ").split()[-1] in words else canonical
+
+
+def _speaker_key(entities: ArticleEntities, index: int, claim: Claim) -> str | None:
+    """Who a claim's speaker is, for counting speakers once: its entity, else its canonical name."""
+    if index < len(entities.of_claims) and entities.of_claims[index] is not None:
+        return f"entity:{entities.of_claims[index]}"
+    return f"name:{claim.speaker_canonical.lower()}" if claim.speaker_canonical else None
+
+
+def _foreign_by_default(doc: Doc, claim: Claim) -> bool:
+    """Unnamed diplomats ("Diplomats said", "Western diplomats") are rarely the story's own government's."""
+    if claim.speaker_span is None or claim.actor_type != "diplomat":
+        return False
+    mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
+    return mention is not None and mention.root.tag_ in ("NNS", "NNPS") and mention.root.lemma_.lower() == "diplomat"
+
+
+def _non_state(claim: Claim) -> bool:
+    return claim.actor_type not in (None, "unknown", *_CODED_TYPES)
 
 
 def _generic(doc: Doc, claim: Claim) -> bool:
@@ -477,22 +631,21 @@ def _former(tokens: list[Token], head: Token) -> bool:
     return False
 
 
-def _named_body(tokens: list[Token]) -> bool:
-    """Does a relational role belong to a named organisation that is not a place ("president of the X Bureau")?"""
+def _named_body(tokens: list[Token]) -> Token | None:
+    """Does a relational role belong to a named organisation that is not a place ("president of the X Bureau")? A
+    person is no organisation ("Spokesperson for President Muhammadu Buhari"), nor is what the mention hangs from
+    ("the victory of President Evo Morales")."""
+    inside = {t.i for t in tokens}
     for token in tokens:
-        if token.dep_ == "pobj" and token.head.lower_ in ("of", "for", "at") and token.pos_ == "PROPN":
-            return True
-    return False
-
-
-def _leader(counts: dict[str, int], *, minimum: int) -> str | None:
-    """The key with the most counts, if it has at least ``minimum`` and 60% of all."""
-    if not counts:
-        return None
-    top, top_count = max(counts.items(), key=lambda item: item[1])
-    if top_count < minimum or top_count < 0.6 * sum(counts.values()):
-        return None
-    return top
+        if (
+            token.dep_ == "pobj"
+            and token.head.i in inside
+            and token.head.lower_ in ("of", "for", "at")
+            and token.pos_ == "PROPN"
+            and token.ent_type_ != "PERSON"
+        ):
+            return token
+    return None
 
 
 Doc.set_extension("published_on", default=None, force=True)

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
+from extractors.article import TEXT_EXTRACTOR_VERSION
 from tests.conftest import FIXTURES, ROOT, SEED_ARTICLE
 from tests.httpserver import LocalServer
 from warehouse.connection import writer
@@ -256,7 +258,8 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
         assert status == [("backfill", "completed", "1")]
         table = {row["source"]: row for row in run_artifacts(str(backfill_run.id))["backfill-summary"]}
         assert table["saved"]["articles"] == 1 and table["saved"]["fetched"] == 1  # text re-made from the raw page
-        assert run_sql(stack.db, "select extractor_version from articles where source = 'saved'").rows == [("text/1",)]
+        saved = run_sql(stack.db, "select extractor_version from articles where source = 'saved'").rows
+        assert saved == [(TEXT_EXTRACTOR_VERSION,)]
 
         # 3. Runs never overlap: a second ingest while one is going is cancelled, not queued.
         first = run_deployment("ingest/ingest", parameters=parameters, timeout=0, as_subflow=False)
@@ -268,3 +271,88 @@ def test_deployments_run_on_a_real_server(stack: Stack, server: LocalServer, tmp
         second = run_deployment("ingest/ingest", parameters=parameters, timeout=0, as_subflow=False)
         states = {wait_final(first.id).state.type.value, wait_final(second.id).state.type.value}  # type: ignore[union-attr]
         assert states == {"COMPLETED", "CANCELLED"}, states
+
+
+@contextlib.contextmanager
+def webhook_receiver() -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback endpoint that records the body of every POST (a chat or paging service, for the test)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[bytes] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/hook", received
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_degraded_run_notifies_through_the_documented_automation(stack: Stack, tmp_path: Path) -> None:
+    """docs/deploy.md "Alerts": a notification block, ``python -m flows.alerts BLOCK``, then a scheduled ingest in
+    which most sources fail ends Degraded and the block is notified."""
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / SEED_ARTICLE.name).write_bytes(SEED_ARTICLE.read_bytes())
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        "".join(
+            f'[[source]]\nname = "down-{n}"\nkind = "feed"\nurl = "http://127.0.0.1:9/feed-{n}.xml"\n'
+            "allow_private = true\n\n"
+            for n in (1, 2)
+        )
+        + '[[source]]\nname = "saved"\nkind = "directory"\npath = "saved"\n',
+        encoding="utf-8",
+    )
+    with webhook_receiver() as (hook, received), temporary_settings(updates={PREFECT_API_URL: stack.api_url}):
+        block = CustomWebhookNotificationBlock(
+            name="claimtrack-alerts",
+            url=hook,
+            json_data={"subject": "{{subject}}", "body": "{{body}}"},
+            allow_private_urls=True,  # the test's endpoint is on loopback
+        )
+        block.save("claimtrack-alerts", overwrite=True)
+        mark = time.monotonic()
+        created = subprocess.run(
+            [sys.executable, "-m", "flows.alerts", "custom-webhook/claimtrack-alerts"],
+            cwd=ROOT,
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert created.returncode == 0, created.stdout + created.stderr
+        assert "notifies through custom-webhook/claimtrack-alerts" in created.stdout
+        stack.timings["automation create"] = time.monotonic() - mark
+
+        mark = time.monotonic()
+        db = tmp_path / "degraded.duckdb"
+        parameters = {"params": {"sources": str(sources), "db": str(db)}}
+        triggered = run_deployment("ingest/ingest", parameters=parameters, timeout=0, as_subflow=False)
+        degraded = wait_final(triggered.id)  # type: ignore[union-attr]
+        assert degraded.state.is_completed() and degraded.state.name == "Degraded", degraded.state
+        assert "2 of 3 sources got nothing but failures: down-1, down-2" in (degraded.state.message or "")
+        assert run_sql(db, "select status from runs").rows == [("degraded",)]
+        deadline = time.monotonic() + 120
+        while not received:
+            assert time.monotonic() < deadline, f"no notification after 120 s\n{stack.tail('server')}"
+            time.sleep(0.5)
+        stack.timings["degraded run triggered to notified"] = time.monotonic() - mark
+    message = json.loads(received[0])
+    assert message["subject"] == f"claimtrack: ingest run {degraded.name} degraded", message
+    assert "down-1, down-2" in message["body"] and str(degraded.id) in message["body"], message

@@ -3,9 +3,14 @@ import and reprocess, each run twice to show that a repeated run redoes nothing.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
+import pytest
+
+from claimtrack.cli import main
+from crawler.warc import scan_warc
 from flows.backfill import backfill
 from flows.ingest import ingest
 from flows.params import BackfillParams, IngestParams
@@ -13,6 +18,7 @@ from tests.artifacts import run_artifacts
 from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
 from tests.test_backfill_plan import sample_warc
+from tests.warcfiles import damage_record, numbered_pages, write_warc
 from warehouse.connection import writer
 from warehouse.reads import run_sql
 
@@ -81,6 +87,26 @@ def test_urls_file_backfill_batches_stores_publishes_and_does_nothing_twice(
     print(f"\nurls_file backfill: first run {first_s:.1f}s, repeated run {second_s:.1f}s")
 
 
+def test_urls_file_with_a_bom_a_broken_line_and_credentials(tmp_path: Path, server: LocalServer, db: Path) -> None:
+    """A URL list as people save them: a byte-order mark, a line that is not a URL, a URL with credentials in it
+    (allow_private, as for local URL lists). The good pages are stored, without the credentials; the broken line is
+    recorded as malformed; the run completes."""
+    server.route("/a/kyiv", KYIV)
+    server.route("/b/gaza", GAZA)
+    with_credentials = server.url("/b/gaza").replace("http://", "http://editor:s3cret@")
+    urls = tmp_path / "saved.txt"
+    urls.write_text(f"\ufeff{server.url('/a/kyiv')}\nhttp://[::1\n{with_credentials}\n", encoding="utf-8")
+    summary = backfill(BackfillParams(urls_file=urls, allow_private=True, db=db))
+    report = by_source(summary)["urls:saved"]
+    assert (report["discovered"], report["fetched"], report["failed"], report["articles"]) == (2, 2, 1, 2), report
+    assert any("http://[::1" in error and "malformed_url" in error for error in report["errors"]), report["errors"]
+    stored = run_sql(
+        db, "select url from articles union all select url from fetches union all select final_url from fetches"
+    )
+    assert stored.rows and not any("s3cret" in str(url) or "editor" in str(url) for (url,) in stored.rows)
+    assert summary["status"] == "completed"
+
+
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>In</title><link>{base}/world/kyiv-talks</link><pubDate>Mon, 12 Feb 2024 09:30:00 GMT</pubDate></item>
 <item><title>Out</title><link>{base}/world/gaza-aid</link><pubDate>Mon, 04 Mar 2024 09:30:00 GMT</pubDate></item>
@@ -134,3 +160,19 @@ def test_warc_import_then_reprocess_only_what_is_stale(tmp_path: Path, db: Path)
     assert by_source(redo)["warc:crawl-2024"]["articles"] == 1
     assert counts(db) == before  # same text, same extractor: the same claim ids are current again
     assert backfill(BackfillParams(reprocess=True, db=db))["batches"] == 0
+
+
+def test_damaged_warc_imports_every_intact_record_and_says_so(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15, item 3: a WARC damaged in the middle imported the records before the damage only, exit 0."""
+    path = write_warc(tmp_path / "ten.warc.gz", numbered_pages(KYIV, 10))
+    offsets = [entry.offset for entry in scan_warc(path).entries]
+    damaged = damage_record(path, offsets[4])
+    code = main(["backfill", "--warc", str(damaged), "--db", str(db), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert summary["status"] == "completed_with_errors"
+    assert summary["warc_damage"] == {str(damaged): offsets[5] - offsets[4]}
+    assert by_source(summary)["warc:damaged-ten"]["articles"] == 9
+    assert run_sql(db, "select status from runs").rows == [("completed_with_errors",)]

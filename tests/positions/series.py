@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.articles import Article, Claim, ExtractedArticle
+from core.articles import Article, Claim, ClaimTopic, ExtractedArticle
 from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from warehouse.writes import Batch, store_batch
 
@@ -54,7 +54,7 @@ def store_article(
                 speaker=speaker,
                 speaker_canonical=speaker,
                 government=government,
-                topics=((topic, term),),
+                topics=(ClaimTopic(topic, term),),
             )
         )
     article = Article(

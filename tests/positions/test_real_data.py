@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimtrack.cli import main
+from extractors.article import TEXT_EXTRACTOR_VERSION
 from flows.refresh import refresh_positions
 from tests.realdata import benchmark_pages
 from warehouse.reads import run_sql
@@ -160,9 +161,10 @@ def test_positions_command_prints_a_timeline(real_db: Path, capsys: pytest.Captu
 def test_positions_command_says_what_exists_when_nothing_matches(
     real_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["positions", "--db", str(real_db), "--government", "CHN", "--topic", "no-such-topic"]) == 0
-    out = capsys.readouterr().out
-    assert "No dated statements by CHN on no-such-topic" in out and "CHN/ukraine-war" in out
+    # A topic nothing was said on is an error (exit 2) that lists the topics there are (issue 15, item 15).
+    assert main(["positions", "--db", str(real_db), "--government", "CHN", "--topic", "no-such-topic"]) == 2
+    err = capsys.readouterr().err
+    assert "no dated statements on topic 'no-such-topic' by CHN" in err and "ukraine-war (" in err
 
 
 def test_refresh_is_idempotent(real_db_copy: Path) -> None:
@@ -235,12 +237,13 @@ def test_rebuild_from_raw_remakes_text_of_an_older_article_extractor(
     from warehouse.connection import writer
 
     db = real_db_copy
-    current = one(db, "select count(*), min(extractor_version) from articles where extractor_version <> 'text/1'")
+    plain = f"extractor_version <> '{TEXT_EXTRACTOR_VERSION}'"
+    current = one(db, f"select count(*), min(extractor_version) from articles where {plain}")
     if current[0] == 0:
         pytest.skip("no HTML articles in this database (../shared absent)")
     texts = run_sql(db, "select article_id, text_sha256 from articles order by 1").rows
     with writer(db) as con:  # as if an older trafilatura had made these texts
-        con.execute("update articles set extractor_version = 'trafilatura-0.0/0' where extractor_version <> 'text/1'")
+        con.execute(f"update articles set extractor_version = 'trafilatura-0.0/0' where {plain}")
     assert main(["rebuild", "--db", str(db), "--from-raw"]) == 0
     assert f"text re-extracted from the raw archive: {current[0]} (raw page missing: 0" in capsys.readouterr().out
     assert one(db, "select count(*) from articles where extractor_version = 'trafilatura-0.0/0'") == (0,)

@@ -13,7 +13,7 @@ import pytest
 
 from claimtrack.cli import main
 from claimtrack.report import ReportOptions, render_report
-from core.articles import Article, Claim, ExtractedArticle
+from core.articles import Article, Claim, ClaimTopic, ExtractedArticle
 from crawler.sources import Source
 from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from flows.refresh import refresh_positions
@@ -66,7 +66,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Path:
         speaker="China's foreign ministry",
         speaker_canonical='"><svg onload=alert(1)>',
         government="CHN",
-        topics=(("ukraine-war", "ukraine"),),
+        topics=(ClaimTopic("ukraine-war", "ukraine"),),
     )
     article = Article(
         url="javascript:alert(document.domain)",

@@ -20,7 +20,7 @@ PROBE = FIXTURES / "probe" / "minimal_pairs.tsv"
 
 @pytest.fixture(scope="module")
 def minilm() -> MiniLMSimilarity:
-    return MiniLMSimilarity()  # the embeddings extra is part of the dev install (pyproject)
+    return MiniLMSimilarity()  # the embedding packages are default dependencies (pyproject)
 
 
 def features_of(nlp: Language, text: str, government: str = "CHN", cue: str | None = None):  # type: ignore[no-untyped-def]

@@ -54,12 +54,17 @@ def by_speaker(rows: Rows) -> dict[str, dict[str, Any]]:
     return {r["speaker"]: r for r in rows}
 
 
+def wang_yi_on_the_crisis(rows: Rows) -> bool:
+    return any(r["speaker"] == "Wang Yi" and "independent and impartial position" in r["content"] for r in rows)
+
+
 def q1_china_on_ukraine(_db: Path, rows: Rows) -> None:
-    # Three statements on the day of the Jeddah talks, the first on the topic, none repeating an earlier one.
-    assert len(rows) == 3 and {r["day"] for r in rows} == {"2023-08-08"}
+    # Six statements on the day of the Jeddah talks, the first on the topic: three name the war, three inherit it
+    # from the article (a story about the war and the talks).
+    assert len(rows) == 6 and {r["day"] for r in rows} == {"2023-08-08"}
     assert [r["rule"] for r in rows].count("first_on_topic") == 1
     assert all((r["rule"] == "first_on_topic") == (r["earlier_content"] is None) for r in rows)
-    assert "independent and impartial position" in by_speaker(rows)["Wang Yi"]["content"]
+    assert wang_yi_on_the_crisis(rows)
 
 
 def q3_russia_speakers(_db: Path, rows: Rows) -> None:
@@ -73,7 +78,7 @@ def q4_china_as_of_september(_db: Path, rows: Rows) -> None:
     # one day elaborate one another, so each reiteration among them counts for the statement it elaborates.
     assert len(rows) == 3 and {r["day"] for r in rows} == {"2023-08-08"}
     assert sum(r["reiterations"] for r in rows) == [r["label"] for r in rows].count("reiteration")
-    assert "independent and impartial position" in by_speaker(rows)["Wang Yi"]["content"]
+    assert wang_yi_on_the_crisis(rows)
 
 
 def q5_reversals(_db: Path, rows: Rows) -> None:
@@ -99,9 +104,9 @@ def q6_wire_copies(_db: Path, rows: Rows) -> None:
 def q7_monthly_volume(_db: Path, rows: Rows) -> None:
     chn = [r for r in rows if (r["government"], r["topic"], r["month"]) == ("CHN", "ukraine-war", "2023-08-01")]
     assert len(chn) == 1
-    # Three statements; the wire rewrite reprinted one of them: four reports from two outlets.
-    assert (chn[0]["statements"], chn[0]["reports"], chn[0]["outlets"]) == (3, 4, 2)
-    assert "Wang Yi (1)" in chn[0]["leading_speakers"]
+    # Six statements; the wire rewrite reprinted three of them: nine reports from two outlets.
+    assert (chn[0]["statements"], chn[0]["reports"], chn[0]["outlets"]) == (6, 9, 2)
+    assert "Wang Yi (3)" in chn[0]["leading_speakers"]
 
 
 def q8_new_ukrainian_language(_db: Path, rows: Rows) -> None:

@@ -1,5 +1,5 @@
 -- statement_reports
--- Answers: which outlets reported this statement, where exactly (URL, raw page, offsets)?
+-- Answers: which outlets reported this statement, where exactly (URL, title, raw page, offsets)?
 -- Grain: one row per report (current claim) of a statement.
 create or replace view statement_reports as
 with
@@ -12,6 +12,7 @@ final as (
         c.article_id,
         a.outlet,
         a.url,
+        a.title,
         a.content_sha256,
         c.published_at,
         c.speaker,

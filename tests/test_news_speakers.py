@@ -1,0 +1,526 @@
+"""Speakers and governments on real news from every region (issue 14), one test per kind of failure.
+
+The sentences are quoted from the dev half of ``evals/gold/attribution/`` (real reporting, 2017-2025), short.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.language import Language
+
+from core.articles import Claim
+from extractors.nlp import TextItem, extract_claims
+
+
+def claims_of(nlp: Language, text: str, when: date | None = None) -> list[Claim]:
+    return next(extract_claims(nlp, [TextItem(text, when)]))
+
+
+def said(claims: list[Claim], start: str) -> Claim:
+    """The claim whose content starts with ``start``."""
+    found = [c for c in claims if c.content.lstrip("“\"‘'").startswith(start)]
+    assert found, [(c.speaker, c.content[:40]) for c in claims]
+    return found[0]
+
+
+# -- 6. clean speaker spans and names ----------------------------------------------------------------------------
+
+
+def test_names_keep_their_hyphens_and_particles(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "South Korean Prime Minister Lee Nak-yeon said in Seoul on Thursday that his country has confirmed the "
+        "permission.\n\nH.H. Sheikh Abdullah bin Zayed Al Nahyan, Deputy Prime Minister and Minister of Foreign "
+        "Affairs, condemned in the strongest terms the blatant and cowardly Israeli attack that targeted the State of "
+        "Qatar, emphasising that this reckless aggression constitutes a flagrant violation of Qatar’s sovereignty.",
+        date(2019, 8, 8),
+    )
+    assert said(claims, "his country").speaker_canonical == "Lee Nak-yeon"
+    assert said(claims, "this reckless").speaker_canonical == "Abdullah bin Zayed Al Nahyan"
+
+
+def test_the_spokespersons_own_name_not_the_principals(nlp: Language) -> None:
+    claim = claims_of(
+        nlp,
+        "Spokesperson for President Muhammadu Buhari, Garba Shehu, has asked Nigerians to be prepared to see his "
+        "principal soon.",
+    )[0]
+    assert claim.speaker_name == "Garba Shehu"
+
+
+def test_a_wire_dateline_is_not_a_speaker_label(nlp: Language) -> None:
+    claim = claims_of(
+        nlp,
+        "SEOUL: North Korean leader Kim Jong Un said the country would not hesitate to use all available offensive "
+        "forces, state news agency KCNA reported on Friday.",
+        date(2024, 10, 4),
+    )[0]
+    assert claim.speaker == "North Korean leader Kim Jong Un" and claim.government == "PRK"
+    transcript = claims_of(nlp, "ZAKHAROVA: We have said many times that the sanctions are illegal.")[0]
+    assert transcript.speaker == "ZAKHAROVA" and transcript.cue == ":"
+
+
+# -- demonyms and names of countries the tables lacked -----------------------------------------------------------
+
+
+def test_demonyms_of_the_philippines_and_korea(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "The China Coast Guard fired water cannons at three Philippine vessels, the Philippine Coast Guard said.\n\n"
+        "However, the ROK premier expressed the view that Japan’s “economic attack” on South Korea was unfair.",
+        date(2023, 12, 10),
+    )
+    assert said(claims, "The China Coast Guard").government == "PHL"
+    assert said(claims, "the view").government == "KOR"
+
+
+def test_a_regions_demonym_is_not_a_country(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "President Donald Trump on Sunday announced tariffs on Colombia after the South American nation’s president, "
+        "Gustavo Petro, said his country will not accept deportation flights from the United States.",
+        date(2025, 1, 26),
+    )
+    petro = said(claims, "his country")
+    assert petro.speaker_canonical == "Gustavo Petro"
+    # "the South American nation" is the country just named, not the USA ("American")
+    assert (petro.government, petro.link_evidence) == ("COL", "nation:Colombia")
+
+
+# -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
+
+
+def test_a_title_given_outside_any_claim_flows_to_the_later_surname(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Japanese Ambassador Kazuhiko Koshikawa, in a Tweet yesterday, posted a group photo of the three national "
+        "security advisers taken after their trilateral meeting in Tokyo on Friday.\n\n"
+        "“Today marks a historic milestone as Japan, the US and the Philippines’ NSAs come together for trilateral "
+        "meeting,” Koshikawa said.",
+        date(2023, 6, 18),
+    )
+    claim = said(claims, "Today marks")
+    assert (claim.speaker_canonical, claim.government) == ("Kazuhiko Koshikawa", "JPN")
+    assert claim.link_evidence == "coref:Japanese Ambassador Kazuhiko Koshikawa"
+
+
+def test_descriptions_resolve_to_the_person_the_article_names(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "This is what President Andres Manuel Lopez Obrador on Wednesday explained in his morning press conference "
+        "at the National Palace.\n\nThe head of State argued that Ebrard is one of the five aspirants of the "
+        "coalition.\n\nThe president added that this process has already started.",
+        date(2023, 6, 7),
+    )
+    for start in ("Ebrard is one", "this process"):
+        claim = said(claims, start)
+        assert claim.speaker_canonical == "Andres Manuel Lopez Obrador" and claim.speaker_resolution == "description"
+
+
+def test_a_title_given_later_still_describes_the_person(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Marcos said this after Coast Guard Commodore Jay Tarriela said the next administration should continue the "
+        "policy.\n\nIn his podcast episode released on Saturday, June 21, the President said the government did not "
+        "back down.\n\n“We did not yield. We continue to protect the sovereignty of the Republic,” he said.\n\n"
+        "President Marcos has also warned against appeasement in the West Philippine issue.",
+        date(2025, 6, 21),
+    )
+    assert said(claims, "the government did not").speaker_canonical == "Marcos"
+    assert said(claims, "We did not yield").speaker_canonical == "Marcos"
+    assert said(claims, "the next administration").speaker_canonical == "Jay Tarriela"
+
+
+def test_the_president_is_the_untitled_speaker_just_named(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "In a succinct message posted on his social media account, Petro wrote that his statement is a response to "
+        "Pablo Beltran, second-in-command of the guerrilla group.\n\n“Try peace for Colombia. It’s not necessary to "
+        "destroy an entire city,” the president wrote.",
+        date(2025, 10, 13),
+    )
+    assert said(claims, "Try peace").speaker_canonical == "Petro"
+
+
+def test_a_surname_the_tagger_missed_and_an_outlet_it_read_as_a_person(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "The United Nations High Commissioner for Refugees (UNHCR) representative for Afghanistan, Arafat Jamal, has "
+        "expressed concern over the deportation of Afghan migrants from Iran, Tolo News reported.\n\n"
+        "In an interview with Tolo News, Jamal urged the world not to forget Afghanistan during this critical time."
+        '\n\nHe said: "It was important ten years ago, it is still important today."',
+        date(2025, 7, 17),
+    )
+    for start in ("the world not to forget", "It was important"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Arafat Jamal", "XUN"), claim.link_evidence
+
+
+def test_the_articles_entities_survive_msgpack(nlp: Language) -> None:
+    # With n_process > 1 spaCy ships each Doc back as msgpack, extensions included (extractors.docpack).
+    import srsly
+
+    doc = nlp("Foreign Ministry spokesperson Esmail Baghaei said Iran would attend.\n\nBaghaei said it was important.")
+    entities = doc._.entities
+    assert entities.entities and srsly.msgpack_loads(srsly.msgpack_dumps({"e": entities}))["e"] == entities
+
+
+# -- 2. roles carry governments without the actors file: the country the article is about, when it is clear ------
+
+
+def test_a_wire_dateline_places_a_ministry_spokesperson(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Tehran, IRNA – Foreign Ministry spokesperson Esmail Baghaei says Iran will participate in the funeral "
+        "ceremony for former Secretary General of the Lebanese Hezbollah Hassan Nasrallah at the highest level.\n\n"
+        "During a regular press briefing on Monday, Baghaei said Nasrallah’s funeral would be very important.",
+        date(2025, 2, 17),
+    )
+    for start in ("Iran will participate", "Nasrallah’s funeral"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Esmail Baghaei", "IRN"), claim.link_evidence
+    assert said(claims, "Iran will participate").link_evidence == "context:IRN"
+
+
+def test_a_dateline_beats_the_country_most_named(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "ISLAMABAD: Pakistan on Sunday rejected the “unfounded remarks” made by the Indian external affairs "
+        "minister.\n\nIn a statement, the Foreign Office said the Indian minister’s outburst is yet another "
+        "reflection of India’s characteristic hubris.\n\n“India also continues to be the safe haven for those "
+        "preaching hate,” it said.",
+        date(2019, 11, 18),
+    )
+    assert said(claims, "the Indian minister’s outburst").government == "PAK"
+    assert said(claims, "India also continues").government == "PAK"
+
+
+def test_a_story_about_one_country_places_its_president(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "When asked about the extrajudicial killings during the protests in Kenya, President William Ruto firmly "
+        "denied any such actions by his administration.\n\nHe stressed that since taking office, his "
+        "administration has upheld the promise of eliminating extrajudicial killings.",
+        date(2024, 9, 16),
+    )
+    claim = said(claims, "since taking office")
+    assert (claim.speaker_canonical, claim.government) == ("William Ruto", "KEN")
+
+
+def test_who_speaks_says_more_than_what_is_named(nlp: Language) -> None:
+    # North Korea is named most, but Japan's ministers do the talking.
+    claims = claims_of(
+        nlp,
+        "Defense Minister Gen Nakatani said his ministry is analyzing details after North Korea launched a missile "
+        "Thursday morning.\n\nChief Cabinet Secretary Yoshimasa Hayashi condemned Pyongyang’s action at a press "
+        "conference on the day.\n\nThe government lodged a protest with North Korea through embassy channels.",
+        date(2024, 10, 31),
+    )
+    assert said(claims, "his ministry").government == "JPN"
+
+
+def test_no_context_when_the_article_is_about_two_countries(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Seko was quoted as saying that the ministry granted permission after confirming through careful "
+        "examination that there are no security concerns.\n\nChief Cabinet Secretary Suga told the press that Japan "
+        "is not setting rules arbitrarily.\n\nSouth Korean Prime Minister Lee Nak-yeon said in Seoul that his country "
+        "has confirmed that Japan has granted permission.",
+        date(2019, 8, 8),
+    )
+    seko = said(claims, "the ministry granted")
+    assert seko.government is None and not (seko.link_evidence or "").startswith("context:")
+
+
+def test_a_report_a_government_denies_is_not_the_governments(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Taipei, Aug. 3 (CNA) The Presidential Office on Saturday denied a local media report suggesting that "
+        "President Lai Ching-te was planning to travel overseas soon.",
+        date(2024, 8, 3),
+    )
+    report = said(claims, "President Lai")
+    assert report.speaker == "a local media report" and report.government is None
+
+
+# -- 7. relays: the innermost source with its own reporting frame -------------------------------------------------
+
+
+def test_a_relay_that_quotes_someone_passes_the_statement_on(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "“I am always against war,” the news agency quoted Sisi as saying.\n\n"
+        "“The objective of the ECOWAS meeting is to approve a plan of aggression against Niger,” Aljazeera quoted "
+        "the military spokesperson, Colonel Amadou Abdramane, to have said.",
+        date(2023, 7, 31),
+    )
+    sisi = said(claims, "I am always")
+    assert sisi.speaker == "Sisi" and sisi.via == "the news agency"
+    assert said(claims, "The objective").speaker_canonical == "Amadou Abdramane"
+
+
+def test_a_nested_report_of_earlier_words_is_the_inner_speakers(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Baghaei said Araghchi had emphasized that third parties should not be allowed to affect decision "
+        "making.\n\nAccording to the UN official, discussions with Iran on the humane treatment of Afghan migrants "
+        "are ongoing, Tolo News reported.",
+        date(2025, 2, 17),
+    )
+    araghchi = said(claims, "third parties")
+    assert araghchi.speaker == "Araghchi" and araghchi.via == "Baghaei"
+    official = said(claims, "discussions with Iran")
+    assert official.speaker == "the UN official" and official.via == "Tolo News"
+
+
+def test_a_speakers_own_account_of_their_country_is_no_relay(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Ministry of External Affairs spokesperson Randhir Jaiswal said India has consistently and strongly raised "
+        "with the Bangladeshi government the threats on Hindus and other minorities.",
+        date(2024, 11, 29),
+    )
+    assert claims[0].speaker_canonical == "Randhir Jaiswal" and claims[0].government == "IND"
+
+
+def test_a_dateline_the_tagger_reads_as_a_person_or_glues_to_a_bracket(nlp: Language) -> None:
+    doha = claims_of(
+        nlp,
+        "DOHA: Qatar’s Prime Minister, Sheikh Mohammed bin Abdulrahman Al Thani, said on Sunday that mediation "
+        "efforts are continuing in the pursuit of a new ceasefire agreement in Gaza.",
+        date(2023, 12, 10),
+    )[0]
+    assert doha.speaker_canonical == "Mohammed bin Abdulrahman Al Thani" and doha.government == "QAT"
+    iaea = claims_of(
+        nlp,
+        'TEL AVIV, Israel, June 22,  (AP): The International Atomic Energy Agency said Sunday that there has been "no '
+        "increase in off-site radiation levels” after U.S. airstrikes on Iranian nuclear sites.",
+        date(2025, 6, 22),
+    )[0]
+    assert iaea.speaker == "The International Atomic Energy Agency" and iaea.government == "XIA"
+
+
+def test_a_country_possessing_a_person_counts_whatever_the_tagger_says(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "It followed Trump's meeting with Jordan's King Abdullah on Tuesday.\n\nAbdullah said every Arab state "
+        "rejected the idea, and that Egypt would present an alternative.",
+        date(2025, 2, 12),
+    )
+    assert said(claims, "every Arab state").government == "JOR"
+
+
+def test_a_lede_describes_before_it_names(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "SHARM EL SHEIKH, Egypt (AP) — The Egyptian president told a summit of world leaders Monday that the "
+        "proposal represents the “last chance” for peace in the region.\n\nThe gathering appeared designed to rally "
+        "international support. Egyptian leader Abdel Fattah el-Sissi, the co-chair of the summit, told Trump "
+        "“only you” can bring peace to the region.",
+        date(2025, 10, 13),
+    )
+    claim = said(claims, "the proposal represents")
+    assert (claim.speaker_canonical, claim.government) == ("Abdel Fattah el-Sissi", "EGY")
+
+
+def test_no_weekday_in_a_name_and_no_plural_description_for_one_person(nlp: Language) -> None:
+    yellen = claims_of(nlp, "Yellen Friday said the talks with Vice Premier He Lifeng were productive.")[0]
+    assert yellen.speaker == "Yellen" and yellen.speaker_canonical == "Yellen"
+    claims = claims_of(
+        nlp,
+        "President Donald Trump said he was making the world safer in restoring harsh sanctions.\n\n"
+        "The leaders of Germany, France and Britain, co-signers of the agreement, said they would try to salvage "
+        "the accord with Iran.",
+        date(2018, 5, 8),
+    )
+    leaders = said(claims, "they would try")
+    assert leaders.speaker_canonical != "Donald Trump" and leaders.government != "USA"
+
+
+def test_a_heading_is_no_attribution(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "What they're saying: “If [the U.S.] wants Iran to return to its commitments, it must lift all sanctions in "
+        "practice,” Khamenei said.",
+        date(2021, 2, 7),
+    )
+    assert [c.speaker for c in claims] == ["Khamenei"]
+
+
+# -- 2. bodies and their statements ------------------------------------------------------------------------------
+
+
+def test_the_nation_is_the_country_just_named(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "This resolution was introduced by Algeria on behalf of all Arab governments. The North African nation "
+        "called for “an immediate humanitarian ceasefire” and for the Israelis and Palestinians to wrap up the war.",
+        date(2024, 2, 22),
+    )
+    nation = next(c for c in claims if c.speaker == "The North African nation")
+    assert nation.government == "DZA"
+
+
+def test_a_statement_from_his_office_is_his_governments(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "But on Saturday, Mr. Netanyahu doubled down on the position he has held for most of his political career."
+        "\n\nA statement released by his office said: “In his conversation with President Biden, Prime Minister "
+        "Netanyahu reiterated his policy that Israel must maintain security control over Gaza.”",
+        date(2024, 1, 21),
+    )
+    assert said(claims, "In his conversation").government == "ISR"
+
+
+def test_news_reports_and_the_un_nuclear_watchdog(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Israeli news reports said the cabinet would meet on Sunday.\n\nThe UN nuclear watchdog said Iran had "
+        "informed it of the decision.",
+        date(2021, 4, 13),
+    )
+    assert said(claims, "the cabinet").government is None
+    assert said(claims, "Iran had informed").government == "XIA"
+    turkish = claims_of(
+        nlp,
+        'The Defense Ministry announced on Sept. 8 that Turkish forces have "neutralized" 16 PKK members in Syria '
+        "and Iraq.\n\nDinç had previously been arrested multiple times in Türkiye on terrorism-related charges, "
+        "security sources told media after the operation.",
+        date(2024, 9, 8),
+    )
+    assert said(turkish, "Dinç had previously").government == "TUR"
+
+
+def test_a_surname_takes_the_full_name_of_the_article_or_the_actors_file(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Russian Ambassador Vassily Nebenzia said before the council that American authorities continue to give "
+        "Israel “a license to kill.”\n\n“We have witnessed another black page in the history of the Security "
+        "Council,” Russia’s Nebenzia said following the vote.\n\nBiden said the U.S. backs Israel’s right to defend "
+        "itself.",
+        date(2024, 2, 22),
+    )
+    assert said(claims, "We have witnessed").speaker_canonical == "Vassily Nebenzia"
+    assert said(claims, "the U.S. backs").speaker_canonical == "Joe Biden"
+
+
+def test_the_gulf_state_is_the_subject_country_of_its_sentence(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Qatar, along with the United States and Egypt, had led months of fruitless negotiations for a truce in the "
+        "Gaza war but the Gulf state announced earlier this month it was pausing its mediation efforts.",
+        date(2024, 11, 19),
+    )
+    assert said(claims, "it was pausing").government == "QAT"
+
+
+def test_a_long_name_the_tagger_cut_in_two_is_one_person(nlp: Language) -> None:
+    claim = claims_of(
+        nlp,
+        "“Qatar has spared no efforts,” Sheikh Mohammed bin Abdulrahman bin Jassim al-Thani said at a press "
+        "conference.",
+        date(2025, 9, 9),
+    )[0]
+    assert claim.speaker_canonical == "Mohammed bin Abdulrahman bin Jassim al-Thani"
+
+
+def test_a_description_naming_another_country_is_someone_else(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "SHARM EL SHEIKH, Egypt (AP) — The Egyptian president told a summit of world leaders Monday that U.S. "
+        "President Donald Trump’s proposal represents the “last chance” for peace.\n\nEgyptian leader Abdel Fattah "
+        "el-Sissi, the co-chair of the summit, told Trump “only you” can bring peace to the region.",
+        date(2025, 10, 13),
+    )
+    assert said(claims, "U.S. President").speaker_canonical == "Abdel Fattah el-Sissi"
+
+
+# -- 9. missed statements ----------------------------------------------------------------------------------------
+
+
+def test_reporting_verbs_of_news_from_every_region(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Ruto also clarified that reports of abductions during the protests were misinterpreted.\n\nHe maintained "
+        "that the government would ensure that these criminal acts would not overshadow the democratic right to "
+        "peaceful protest.\n\nIn this regard, Cuban leaders affirmed that they will act with firmness and dignity.",
+        date(2024, 9, 16),
+    )
+    for start in ("reports of abductions", "the government would ensure", "they will act"):
+        assert said(claims, start)
+
+
+def test_vowed_threatened_and_called_on_keep_their_whole_content(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "TPLF leader Debretsion Gebremichael has vowed to continue fighting as long as federal “invaders” are on "
+        "Tigrayan soil, according to AFP.\n\nECOWAS threatened to impose land border closures and no-fly zone "
+        "conditions on Niger Republic should the military coup masterminds fail to heed its ultimatum.\n\nKuo said "
+        "it was regrettable, and she called on the news media to not print “distorted” stories.",
+        date(2023, 7, 31),
+    )
+    assert "as long as federal" in said(claims, "to continue fighting").content
+    assert said(claims, "to impose land border").speaker == "ECOWAS"
+    assert said(claims, "on the news media").content.endswith("stories")
+
+
+def test_per_a_source_bullets_lists_and_split_quotes(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Its parliament recently approved a law to block international nuclear inspectors, per the AP.\n\n"
+        "“If the U.S. wants Iran to return to its commitments, it must lift all sanctions,” Khamenei said.\n\n"
+        "  • “This is the definitive and irreversible policy of the Islamic Republic.”\n\n"
+        "Lopez Obrador said that Claudia Sheinbaum, head of the Government of Mexico City; Adan Augusto Lopez, "
+        "Secretary of the Interior; and Ricardo Monreal, coordinator in the Senate, will have to resign in due time."
+        "\n\n“These measures are just the beginning,” Trump threatened in a post on Truth Social. “We will not allow "
+        "the Colombian Government to violate its legal obligations!”",
+        date(2025, 1, 26),
+    )
+    assert said(claims, "Its parliament").speaker == "the AP"
+    assert said(claims, "This is the definitive").speaker_canonical == "Ali Khamenei"  # completed by the actors file
+    assert "will have to resign" in said(claims, "Claudia Sheinbaum").content
+    assert "We will not allow" in said(claims, "These measures").content
+
+
+# -- 5. weak evidence: non-government speakers get NULL and say why ----------------------------------------------
+
+
+def test_experts_and_other_non_state_speakers_say_why_they_have_no_government(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "President Prabowo Subianto has stressed repeatedly that Indonesia will not be joining any military bloc."
+        "\n\nYohanes Sulaiman, an international relations professor at Jenderal Achmad Yani University, questioned "
+        "the benefits of Indonesia joining BRICS.\n\n“It’s better to follow than to be left behind,” he said.",
+        date(2024, 10, 26),
+    )
+    for start in ("the benefits", "It’s better"):
+        claim = said(claims, start)
+        assert (claim.government, claim.link_evidence) == (None, "non_state:professor"), claim.speaker
+
+
+def test_brackets_whole_furniture_and_fragments_never_speakers(nlp: Language) -> None:
+    kuo = claims_of(
+        nlp,
+        '"The President currently has no plans for overseas visits," Presidential Office spokesperson Karen Kuo '
+        "(郭雅慧) said in a statement.",
+        date(2024, 8, 3),
+    )[0]
+    assert kuo.speaker == "Presidential Office spokesperson Karen Kuo (郭雅慧)" and kuo.speaker_canonical == "Karen Kuo"
+    assert claims_of(nlp, "SEE MORE: Hong Kong protests: 800 students under siege in university") == []
+    members = claims_of(
+        nlp, "13 Security Council members supported the ceasefire resolution, which was capsized by the US veto."
+    )[0]
+    assert members.speaker_canonical != "Security" and members.speaker_name is None
+
+
+def test_a_sentence_opening_with_a_country_is_no_dateline(nlp: Language) -> None:
+    # A London paper's travel story opens with the countries it is about; its ministers are not Turkey's.
+    claims = claims_of(
+        nlp,
+        "Turkey, Poland and the Caribbean islands of Bonaire, St Eustatius and Saba have been added to the UK's "
+        "quarantine list (see below), Transport Secretary Grant Shapps has announced.\n\n“The latest data indicates "
+        "we need to remove Turkey and Poland from the list,” Mr Shapps said.",
+        date(2020, 10, 1),
+    )
+    assert all(c.government != "TUR" for c in claims), [(c.speaker, c.government) for c in claims]

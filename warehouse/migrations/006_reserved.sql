@@ -1,3 +1,0 @@
--- 006_reserved: a placeholder. Number 006 belongs to the topics work ("topics with context": claim_topics.how and
--- score), built on another branch at the same time as 007; migration numbers must run without gaps, so this empty
--- file holds the place until that branch's 006 replaces it on merge (delete this file then).
