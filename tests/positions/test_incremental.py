@@ -16,7 +16,7 @@ import pytest
 from spacy.language import Language
 
 from claimtrack.cli import main
-from core.articles import Claim
+from core.articles import Claim, ClaimTopic
 from flows.refresh import refresh_positions
 from tests.positions.series import store_article
 from warehouse.reads import run_sql
@@ -128,7 +128,7 @@ def test_re_extracted_claims_are_regrouped(first_half: Path, tmp_path: Path, nlp
         speaker="Iran's foreign ministry",
         speaker_canonical="Iran's foreign ministry",
         government="IRN",
-        topics=(("nuclear", "nuclear"),),
+        topics=(ClaimTopic("nuclear", "nuclear"),),
     )
     published = run_sql(db, f"select published_at from articles where article_id = '{article}'").rows[0][0]
     store_reprocessed(
