@@ -95,9 +95,14 @@ eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated
 	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
 
 .PHONY: bench
-bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), then hostile inputs: quotes, memory, time limit (bench/results-limits.json)
+bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), hostile inputs (bench/results-limits.json), positions refresh (bench-refresh)
 	$(BIN)/python bench/pipeline_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/limits_bench.py
+	$(BIN)/python bench/refresh_bench.py $(REFRESH_ARGS)
+
+.PHONY: bench-refresh
+bench-refresh: $(VENV)/.installed  ## positions refresh: +100 statements on 1x, 10x, 100x the benchmark's statements (bench/results-refresh.json)
+	$(BIN)/python bench/refresh_bench.py $(REFRESH_ARGS)
 
 .PHONY: eval-extraction
 eval-extraction: $(VENV)/.installed  ## main-text F1 of the article stage vs trafilatura defaults (scrapinghub-aeb)
@@ -119,6 +124,6 @@ eval-topics: $(VENV)/.installed  ## claim topics: precision and recall per topic
 	$(BIN)/claimtrack eval topics --json $(EVAL_OUT)/eval-topics.json
 
 .PHONY: eval-positions
-eval-positions: $(VENV)/.installed  ## position-change labels on three dated series of real reporting (ingests each)
+eval-positions: $(VENV)/.installed  ## position-change labels on three dated series of real reporting (ingests each; and the oracle mode)
 	@mkdir -p $(EVAL_OUT)
-	$(BIN)/claimtrack eval positions --json $(EVAL_OUT)/eval-positions.json
+	$(BIN)/claimtrack eval positions --oracle --json $(EVAL_OUT)/eval-positions.json

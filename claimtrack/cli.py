@@ -22,7 +22,7 @@ from pydantic_core import ValidationError
 
 from claimtrack.choices import SIMILARITY_METHODS
 from core.errors import ClaimtrackError, DiskFull
-from core.settings import default_db, default_model
+from core.settings import DEFAULT_SIMILARITY, default_db, default_model
 
 if TYPE_CHECKING:
     from flows.params import BackfillParams
@@ -140,7 +140,10 @@ def add_n_process(parser: argparse.ArgumentParser) -> None:
 
 def add_method(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--method", choices=SIMILARITY_METHODS, default="lexical", help="similarity method whose labels to show"
+        "--method",
+        choices=SIMILARITY_METHODS,
+        default=DEFAULT_SIMILARITY,
+        help=f"similarity method whose labels to show (default {DEFAULT_SIMILARITY})",
     )
 
 
@@ -370,7 +373,7 @@ def add_rebuild(commands: Commands) -> None:
         "--method",
         action="append",
         choices=SIMILARITY_METHODS,
-        help="similarity method(s) for position_changes (repeatable; default lexical)",
+        help=f"similarity method(s) for position_changes (repeatable; default {DEFAULT_SIMILARITY})",
     )
     add_from_raw(rebuild)
     rebuild.set_defaults(func=run_rebuild)
@@ -381,7 +384,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
     from flows.rebuild import rebuild_database
 
     params = RebuildParams(
-        db=args.db, model=args.model, methods=tuple(args.method or ("lexical",)), from_raw=args.from_raw,
+        db=args.db, model=args.model, methods=tuple(args.method or (DEFAULT_SIMILARITY,)), from_raw=args.from_raw,
         archive=args.archive,
     )  # fmt: skip
     print(rebuild_database(params, progress=lambda message: say(f"rebuild: {message}")).describe())
@@ -572,9 +575,18 @@ def add_eval_positions(targets: Commands) -> None:
         "table, shift/reversal recall and precision, topic coverage.",
     )
     positions.add_argument(
-        "--method", choices=SIMILARITY_METHODS, default="lexical", help="similarity method whose labels to score"
+        "--method",
+        choices=SIMILARITY_METHODS,
+        default=DEFAULT_SIMILARITY,
+        help="similarity method whose labels to score",
     )
     positions.add_argument("--keep", type=Path, default=None, help="keep the series databases in this folder")
+    positions.add_argument(
+        "--oracle",
+        action="store_true",
+        help="also score each series with the gold government and topic on every annotated statement (what the "
+        "labels would be with perfect attribution and topics)",
+    )
     positions.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
     add_model(positions)
     positions.set_defaults(func=run_eval_positions)
@@ -583,7 +595,7 @@ def add_eval_positions(targets: Commands) -> None:
 def run_eval_positions(args: argparse.Namespace) -> int:
     from evals.series import as_json, evaluate_series, format_results
 
-    results = evaluate_series(method=args.method, model=args.model, keep=args.keep)
+    results = evaluate_series(method=args.method, model=args.model, keep=args.keep, oracle=args.oracle)
     print(format_results(results))
     write_json(args.json, as_json(results))
     return 0
@@ -601,8 +613,9 @@ def add_positions(commands: Commands) -> None:
     positions = commands.add_parser(
         "positions",
         help="a government's statements on a topic over time, in the terminal",
-        description="Volume per period, each statement with its label (new, reiteration, shift, reversal) "
-        "and the earlier statement it was compared with, and the language used.",
+        description="What the government says as of the last statement (its standing positions), volume per "
+        "period, each statement with its label (new, reiteration, shift, reversal), the earlier statement it was "
+        "compared with and what changed, and the language used. With --as-of DAY: only what it said as of that day.",
     )
     add_db(positions)
     positions.add_argument("--government", required=True, help="ISO alpha-3 code (CHN) or IGO code (XUN)")
@@ -610,18 +623,24 @@ def add_positions(commands: Commands) -> None:
     positions.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     positions.add_argument("--by", choices=("day", "week", "month"), default="month", help="period (default month)")
     add_method(positions)
+    positions.add_argument(
+        "--as-of", type=day, default=None, help="print what the government said as of YYYY-MM-DD (standing positions)"
+    )
     positions.set_defaults(func=run_positions)
 
 
 def run_positions(args: argparse.Namespace) -> int:
     from claimtrack.choices import check_choices, government_code, topic_id
-    from claimtrack.timeline import render_positions
+    from claimtrack.timeline import render_as_of, render_positions
     from core.text import escape_control_chars
 
     db = args.db or default_db()
     government, topic = government_code(args.government), topic_id(args.topic)
     check_choices(db, government=government, topic=topic, method=args.method)
-    timeline = render_positions(db, government, topic, since=args.since, grain=args.by, method=args.method)
+    if args.as_of is not None:
+        timeline = render_as_of(db, government, topic, args.as_of, method=args.method)
+    else:
+        timeline = render_positions(db, government, topic, since=args.since, grain=args.by, method=args.method)
     print(escape_control_chars(timeline))  # page text stored before control characters were stripped
     return 0
 
@@ -629,9 +648,10 @@ def run_positions(args: argparse.Namespace) -> int:
 def add_report(commands: Commands) -> None:
     report = commands.add_parser(
         "report",
-        help="a self-contained HTML report (timeline charts, changes, key phrases, sources)",
-        description="One HTML file with no external assets: per government and topic a timeline chart of "
-        "statement volume with labelled changes, the changes with both texts and links, and key phrases.",
+        help="a self-contained HTML report (positions, point lanes, changes, key phrases, sources)",
+        description="One HTML file with no external assets: per government and topic what it says as of a day "
+        "(its standing positions), a chart with one lane per point over time (shifts and reversals marked, texts "
+        "on hover), the changes with both texts and what changed, statement volume, and key phrases.",
     )
     add_db(report)
     report.add_argument("--government", default=None, help="only this government (default: all)")
@@ -639,6 +659,9 @@ def add_report(commands: Commands) -> None:
     report.add_argument("--since", type=day, default=None, help="only statements on or after YYYY-MM-DD")
     report.add_argument("--by", choices=("day", "week", "month"), default="month", help="chart period")
     add_method(report)
+    report.add_argument(
+        "--as-of", type=day, default=None, help="open each section with the position as of YYYY-MM-DD (default: latest)"
+    )
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.set_defaults(func=run_report)
 
@@ -651,7 +674,9 @@ def run_report(args: argparse.Namespace) -> int:
     government = government_code(args.government) if args.government else None
     topic = topic_id(args.topic) if args.topic else None
     check_choices(db, government=government, topic=topic, method=args.method)
-    options = ReportOptions(government=government, topic=topic, since=args.since, grain=args.by, method=args.method)
+    options = ReportOptions(
+        government=government, topic=topic, since=args.since, grain=args.by, method=args.method, as_of=args.as_of
+    )
     sections = write_report(db, args.out, options)
     print(f"wrote {args.out} ({sections} government/topic sections)")
     return 0

@@ -7,7 +7,6 @@ allows no script and no remote load backs that up if an escape were ever missed.
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,10 +14,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from claimtrack.lanes import LABEL_COLOURS, esc, lanes_svg
+from claimtrack.standing import standing
 from claimtrack.timeline import _period
+from core.settings import DEFAULT_SIMILARITY
 from warehouse import reads
 
-LABEL_COLOURS = {"new": "#4e79a7", "reiteration": "#59a14f", "shift": "#f28e2b", "reversal": "#e15759"}
 #: A chart draws every period between the first and last statement up to this many bars.
 MAX_CHART_PERIODS = 240
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -31,12 +32,9 @@ th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .4rem;text-align:left;vertic
 th{background:#f6f6f6}.label{font-weight:600;white-space:nowrap}.quote{max-width:30rem}
 .new{color:#4e79a7}.reiteration{color:#59a14f}.shift{color:#c76a0c}.reversal{color:#c0392b}
 .legend span{margin-right:1rem}.small{font-size:.8rem;color:#666}nav li{margin:.1rem 0}
+.asof{background:#f7f9fb;border-left:4px solid #4e79a7;padding:.5rem 1rem;margin:.5rem 0 1rem}
+.asof li{margin:.35rem 0}.lanes{margin:.5rem 0 .3rem}.before{color:#666}.after{font-weight:500}
 """
-
-
-def esc(value: object) -> str:
-    """Text for HTML content or a quoted attribute value."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def safe_link(url: str | None, text: str | None = None) -> str:
@@ -71,7 +69,9 @@ class ReportOptions:
     topic: str | None = None
     since: date | None = None
     grain: str = "month"
-    method: str = "lexical"
+    method: str = DEFAULT_SIMILARITY
+    #: The day each section opens with ("as of DAY, GOVERNMENT says"); None: the section's last statement.
+    as_of: date | None = None
     terms_per_section: int = 20
 
 
@@ -185,26 +185,30 @@ def _section(db: Path, government: str, topic: str, options: ReportOptions) -> s
     out = [f'<h2 id="{anchor}">{esc(government)} on {esc(topic)}</h2>']
     out.append(
         '<p class="meta">'
-        + esc(f"{len(changes)} statements · ")
+        + esc(f"{len(changes)} statements · {len({c['point_id'] for c in changes})} points · ")
         + " · ".join(f'<span class="{esc(k)}">{esc(k)} {v}</span>' for k, v in sorted(labels.items()))
         + "</p>"
     )
+    out.append(_as_of(db, government, topic, changes, options))
+    out.append("<h3>Points over time</h3>")
+    out.append(lanes_svg(changes))
+    out.append(_transitions(changes))
+    out.append("<h3>Volume</h3>")
     out.append(chart_svg(periods, changes, options.grain))
     out.append("<h3>Statements and changes</h3>")
     out.append(
         "<table><tr><th>date</th><th>label</th><th>speaker</th><th>statement</th>"
-        "<th>compared with (earlier)</th><th>score</th><th>sources</th></tr>"
+        "<th>compared with</th><th>score</th><th>sources</th></tr>"
     )
     for c in changes:
         sources = reports.get(c["statement_id"], [])
         links = "<br>".join(source_link(r) for r in sources) or safe_link(c["url"])
         earlier = ""
         if c["earlier_content"] is not None:
-            earlier = f"{esc(_day(c['earlier_stated_at']))}: {esc(c['earlier_content'])}<br>" + safe_link(
-                c["earlier_url"], "source"
-            )
+            when = "same day" if c["same_day"] else _day(c["earlier_stated_at"])
+            earlier = f"{esc(when)}: {esc(c['earlier_content'])}<br>" + safe_link(c["earlier_url"], "source")
         score = "" if c["similarity"] is None else f"{c['similarity']:.2f}"
-        rule = esc(c["rule"]) + (f"<br>{esc(c['cues'])}" if c["polarity_changed"] else "")
+        rule = esc(c["rule"]) + (f"<br>{esc(c['change'])}" if c["change"] else "")
         out.append(
             f"<tr><td>{esc(_day(c['stated_at']))}</td>"
             f'<td class="label {esc(c["label"])}">{esc(c["label"])}<div class="small">{rule}</div></td>'
@@ -226,6 +230,63 @@ def _section(db: Path, government: str, topic: str, options: ReportOptions) -> s
         )
     out.append("</table>")
     return "\n".join(out)
+
+
+def _as_of(
+    db: Path, government: str, topic: str, changes: list[dict[str, Any]], options: ReportOptions
+) -> str:
+    """The section's opening: "As of DAY, GOVERNMENT says:" and each point's standing statement."""
+    dated = [c["stated_at"] for c in changes if c["stated_at"] is not None]
+    if options.as_of is None and not dated:
+        return ""
+    day = options.as_of or _truncate(max(dated), "day")
+    points = standing(reads.position_as_of(db, government, topic, day, method=options.method))
+    if not points:
+        return f'<div class="asof">As of {esc(day)}, {esc(government)} had said nothing on {esc(topic)}.</div>'
+    items = []
+    for point in points:
+        row = point.position
+        said = f"{_day(row['stated_at'])}, {row['speaker'] or '(unnamed)'}"
+        change = ""
+        if point.label in ("shift", "reversal") and row["earlier_content"] is not None:
+            change = (
+                f'<div class="small">{esc(point.label)} of {esc(_day(row["earlier_stated_at"]))}: '
+                f'<span class="before">{esc(row["earlier_content"])}</span>'
+                + (f" — what changed: {esc(row['change'])}" if row["change"] else "")
+                + "</div>"
+            )
+        again = f", said again {point.repeats}×" if point.repeats else ""
+        items.append(
+            f'<li><span class="label {esc(point.label)}">{esc(point.label)}</span> '
+            f"{esc(row['content'])} <span class=\"small\">({esc(said)}{esc(again)}) "
+            f"{safe_link(row['url'], 'source')}</span>{change}</li>"
+        )
+    return (
+        f'<div class="asof"><strong>As of {esc(day)}, {esc(government)} says</strong> on {esc(topic)} '
+        f'({len(points)} standing position{"s" if len(points) != 1 else ""}):<ul>' + "".join(items) + "</ul></div>"
+    )
+
+
+def _transitions(changes: list[dict[str, Any]]) -> str:
+    """The shifts and reversals below the chart, each with the text before and after and what changed."""
+    moved = [c for c in changes if c["label"] in ("shift", "reversal")]
+    if not moved:
+        return '<p class="small">No shifts or reversals.</p>'
+    rows = [
+        "<table><tr><th>date</th><th>change</th><th>before</th><th>after</th><th>what changed</th></tr>"
+    ]
+    for c in moved:
+        before = f"{esc(_day(c['earlier_stated_at']))}: {esc(c['earlier_content'])} " + safe_link(
+            c["earlier_url"], "source"
+        )
+        after = f"{esc(c['content'])} " + safe_link(c["url"], "source")
+        rows.append(
+            f"<tr><td>{esc(_day(c['stated_at']))}</td><td class=\"label {esc(c['label'])}\">{esc(c['label'])}</td>"
+            f'<td class="quote before">{before}</td><td class="quote after">{after}</td>'
+            f'<td class="small">{esc(c["change"] or c["rule"])}</td></tr>'
+        )
+    rows.append("</table>")
+    return "".join(rows)
 
 
 def render_report(db: Path, options: ReportOptions) -> tuple[str, int]:
@@ -251,11 +312,12 @@ def render_report(db: Path, options: ReportOptions) -> tuple[str, int]:
             f" · periods: {options.grain}"
         )
         + "</p>",
-        '<p class="small">Each statement is counted once however many outlets reported it. Labels compare it '
-        "with the same government's most similar earlier statement on the topic: "
-        '<span class="new">new</span>, <span class="reiteration">reiteration</span>, '
-        '<span class="shift">shift</span>, <span class="reversal">reversal</span>. '
-        "Every row links to its sources.</p>",
+        '<p class="small">Each statement is counted once however many outlets reported it. A government\'s '
+        "statements on a topic are grouped into the points it keeps making, each labelled against the points made "
+        'on earlier days: <span class="new">new</span>, <span class="reiteration">reiteration</span> (statements '
+        'of the same day elaborate one another), <span class="shift">shift</span>, '
+        '<span class="reversal">reversal</span>; every shift and reversal names the earlier statement and what '
+        "changed. Every row links to its sources.</p>",
     ]
     if not pairs:
         body.append("<p>No dated statements with a government and a topic match these filters.</p>")

@@ -7,6 +7,8 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
+from claimtrack.standing import standing
+from core.settings import DEFAULT_SIMILARITY
 from warehouse import reads
 
 GRAINS = ("day", "week", "month")
@@ -33,6 +35,38 @@ def _clip(text: str | None, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def render_as_of(
+    db: Path, government: str, topic: str, as_of: date, *, method: str = DEFAULT_SIMILARITY, width: int = 100
+) -> str:
+    """The "as of DAY, GOVERNMENT says on TOPIC" block: each point's standing statement, what changed in it (for a
+    shift or reversal, the earlier statement and the evidence), and how often it was said again since."""
+    government = government.upper()
+    points = standing(reads.position_as_of(db, government, topic, as_of, method=method))
+    if not points:
+        return f"As of {as_of}, {government} had said nothing on {topic} ({method} method)."
+    lines = [f"As of {as_of}, {government} says on {topic} ({len(points)} standing positions; {method} method):"]
+    indent = " " * 8
+    wrap = textwrap.TextWrapper(width=width, initial_indent=indent, subsequent_indent=indent)
+    for point in points:
+        row = point.position
+        lines.append(
+            f"    {LABEL_MARKS.get(point.label, '?')} {_day(row['stated_at'])}  {point.label}"
+            f"  {_clip(row['speaker'] or '(unnamed)', 40)}"
+        )
+        lines.extend(wrap.wrap(_clip(row["content"], 400)))
+        if point.label in ("shift", "reversal") and row["earlier_content"] is not None:
+            lines.extend(
+                wrap.wrap(f"{point.label} of {_day(row['earlier_stated_at'])}: {_clip(row['earlier_content'], 300)}")
+            )
+            if row["change"]:
+                lines.append(f"{indent}what changed: {row['change']}")
+        if point.repeats:
+            times = f"{point.repeats} time{'s' if point.repeats != 1 else ''}"
+            lines.append(f"{indent}said again {times}, last {_day(point.last_said)}")
+        lines.append(f"{indent}{row['url']}")
+    return "\n".join(lines)
+
+
 def render_positions(
     db: Path,
     government: str,
@@ -40,7 +74,7 @@ def render_positions(
     *,
     since: date | None = None,
     grain: str = "month",
-    method: str = "lexical",
+    method: str = DEFAULT_SIMILARITY,
     width: int = 100,
 ) -> str:
     government = government.upper()
@@ -69,6 +103,9 @@ def render_positions(
         f" · by {grain} · changes by the {method} method"
     )
     lines.append("")
+    if last is not None:
+        lines.append(render_as_of(db, government, topic, last.date(), method=method, width=width))
+        lines.append("")
     lines.append("Timeline")
     scale = max((p["statements"] for p in periods), default=1)
     bar_width = 20
@@ -81,7 +118,10 @@ def render_positions(
             + _clip(speakers, width - bar_width - 30)
         )
     lines.append("")
-    lines.append("Statements (+ new, = reiteration, ~ shift, ! reversal; score = similarity to the earlier statement)")
+    lines.append(
+        "Statements (+ new, = reiteration, ~ shift, ! reversal; score = similarity to the statement compared with,"
+        " an earlier day's, or the same day's for an elaboration)"
+    )
     wrap = textwrap.TextWrapper(width=width, initial_indent="      ", subsequent_indent="      ")
     for c in changes:
         score = "" if c["similarity"] is None else f" {c['similarity']:.2f}"
@@ -91,9 +131,10 @@ def render_positions(
         )
         lines.extend(wrap.wrap(_clip(c["content"], 400)))
         if c["earlier_content"] is not None and c["label"] != "new":
-            lines.append(f"      vs {_day(c['earlier_stated_at'])}: {_clip(c['earlier_content'], width - 22)}")
-        if c["label"] in ("shift", "reversal") and c["polarity_changed"]:
-            lines.append(f"      polarity: {c['cues']}")
+            when = "same day" if c["same_day"] else _day(c["earlier_stated_at"])
+            lines.append(f"      vs {when}: {_clip(c['earlier_content'], width - 22)}")
+        if c["label"] in ("shift", "reversal") and c["change"]:
+            lines.append(f"      what changed: {c['change']}")
         lines.append(f"      {c['url']}")
     lines.append("")
     lines.append("Language" + (f" (* = first used on or after {since})" if since else "") + " — most used first")

@@ -21,8 +21,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from core.errors import ConfigError
+
+#: The similarity method position tracking uses unless told otherwise (``positions.similarity``): refreshes compute it,
+#: and ``claimtrack positions``, ``report``, ``eval positions`` and the ``position_as_of`` macro show it.
+DEFAULT_SIMILARITY: Final = "minilm-onnx"
 
 #: ``processes = "auto"`` uses every usable core up to this many (each worker holds a model: ~250 MB for _sm).
 MAX_AUTO_PROCESSES = 4

@@ -103,11 +103,13 @@ def load_excerpts(path: Path) -> dict[str, Excerpt]:
     return excerpts
 
 
-def load_statements(path: Path, *, excerpt_key: str = "excerpt") -> list[GoldStatement]:
-    """The non-ambiguous statements of a gold file, in file order."""
+def load_statements(
+    path: Path, *, excerpt_key: str = "excerpt", keep_ambiguous: bool = False
+) -> list[GoldStatement]:
+    """The non-ambiguous statements of a gold file (all of them with ``keep_ambiguous``), in file order."""
     statements = []
     for number, row in enumerate(read_jsonl(path), start=1):
-        if row.get("ambiguous"):
+        if row.get("ambiguous") and not keep_ambiguous:
             continue
         try:
             statements.append(

@@ -20,6 +20,7 @@ Figures per series, as the positions issue states its targets:
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,10 @@ import duckdb
 
 from core.articles import Claim
 from core.errors import EvaluationDataError
+from core.settings import DEFAULT_SIMILARITY
 from evals.news import GOLD, GoldStatement, credit, grouped, load_excerpts, load_statements
+from flows.refresh import refresh_positions
+from positions.refresh import PositionSettings
 
 SERIES_DIR = GOLD / "series"
 LABELS = ("new", "reiteration", "shift", "reversal")
@@ -70,7 +74,10 @@ class SeriesResult:
     series: str
     topic: str
     outcomes: list[Labelled] = field(default_factory=list)
-    method: str = "lexical"
+    method: str = DEFAULT_SIMILARITY
+    #: ``product``: the database as ingested; ``oracle``: every annotated statement given its gold government and
+    #: the series topic (:func:`oracle_database`), so the figures measure the labelling alone.
+    mode: str = "product"
 
     @property
     def split(self) -> str:
@@ -165,6 +172,50 @@ def read_labels(db: Path, topic: str, method: str) -> dict[str, dict[str, Any]]:
     return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
+def _claims_of(db: Path) -> list[dict[str, Any]]:
+    """Every current claim with its article's URL, as :func:`_claim` reads it."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "select c.claim_id, a.url, c.content, c.speaker_canonical, c.government, c.kind, c.start_char"
+            " from claims c join articles a using (article_id) order by a.url, c.start_char"
+        ).fetchall()
+    finally:
+        con.close()
+    names = ("claim_id", "url", "content", "speaker", "government", "kind", "start")
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def oracle_database(folder: Path, series: str, db: Path, names: dict[str, str], target: Path) -> Path:
+    """A copy of the series database ``db`` in which every annotated statement that was found enters its series:
+    its claim gets the gold government and the series topic, and no other claim keeps that topic. Labelled
+    again, it shows what the labels would be with perfect attribution and topics (the labelling alone)."""
+    gold = load_statements(folder / series / "statements.jsonl", excerpt_key="article", keep_ambiguous=True)
+    topic = _series_topic(gold, series)
+    by_file = grouped(_claims_of(db), lambda r: str(r["url"]).rsplit("/", 1)[-1])
+    governments: dict[str, str] = {}
+    for article, statements in grouped(gold, lambda s: s.excerpt).items():
+        claim_rows = by_file.get(names.get(article, ""), [])
+        claims = [_claim(r) for r in claim_rows]
+        row_of = {id(claim): row for claim, row in zip(claims, claim_rows, strict=True)}
+        for statement, claim in zip(statements, credit(statements, claims), strict=True):
+            if claim is not None and statement.government and statement.extra.get("topic") == topic:
+                governments.setdefault(row_of[id(claim)]["claim_id"], statement.government)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(db, target)
+    con = duckdb.connect(str(target))
+    try:
+        con.execute("delete from claim_topics where topic = ?", [topic])
+        for claim_id, government in sorted(governments.items()):
+            con.execute("update claim_records set government = ? where claim_id = ?", [government, claim_id])
+            con.execute(
+                "insert into claim_topics (claim_id, topic, term) values (?, ?, 'oracle')", [claim_id, topic]
+            )
+    finally:
+        con.close()
+    return target
+
+
 def score_series(folder: Path, series: str, db: Path, names: dict[str, str], method: str) -> SeriesResult:
     gold = load_statements(folder / series / "statements.jsonl", excerpt_key="article")
     topic = _series_topic(gold, series)
@@ -209,9 +260,16 @@ def _claim(row: dict[str, Any]) -> Claim:
 
 
 def evaluate_series(
-    folder: Path = SERIES_DIR, *, method: str = "lexical", model: str | None = None, keep: Path | None = None
+    folder: Path = SERIES_DIR,
+    *,
+    method: str = DEFAULT_SIMILARITY,
+    model: str | None = None,
+    keep: Path | None = None,
+    oracle: bool = False,
 ) -> list[SeriesResult]:
-    """Ingest and score every series; ``keep`` keeps the databases there (else a temporary folder)."""
+    """Ingest and score every series; ``keep`` keeps the databases there (else a temporary folder). With
+    ``oracle``, each series is also scored in its :func:`oracle_database` (results with ``mode`` ``oracle``)."""
+    settings = PositionSettings(methods=(method,))
     results = []
     with tempfile.TemporaryDirectory(prefix="claimtrack-series-") as scratch:
         base = keep or Path(scratch)
@@ -222,13 +280,31 @@ def evaluate_series(
             if db.exists():
                 db.unlink()
             ingest_folder(work / "articles", db, model=model)
+            if method != DEFAULT_SIMILARITY:  # the ingest labelled with the default method only
+                refresh_positions(db, settings=settings)
             results.append(score_series(folder, series, db, names, method))
+            if oracle:
+                perfect = oracle_database(folder, series, db, names, work / "oracle.duckdb")
+                refresh_positions(perfect, settings=settings, full=True)
+                scored = score_series(folder, series, perfect, names, method)
+                scored.mode = "oracle"
+                results.append(scored)
     return results
 
 
 def format_results(results: Sequence[SeriesResult]) -> str:
+    modes = sorted({r.mode for r in results}, key=lambda m: m != "product")
+    return "\n\n".join(_format_mode([r for r in results if r.mode == mode]) for mode in modes)
+
+
+def _format_mode(results: Sequence[SeriesResult]) -> str:
+    mode = results[0].mode if results else "product"
+    heading = {
+        "product": "as ingested",
+        "oracle": "oracle: gold government and series topic on every annotated statement (the labelling alone)",
+    }.get(mode, mode)
     lines = [
-        "position changes on dated series of real reporting (evals/gold/series)",
+        f"position changes on dated series of real reporting (evals/gold/series), {heading}",
         f"  {'series':16} {'split':5} {'stance':>6} {'found':>6} {'unlab.':>6} {'agree':>6} "
         f"{'chg rec':>8} {'chg prec':>8} {'topic':>6} {'same-day chg':>12}",
     ]
@@ -249,12 +325,24 @@ def format_results(results: Sequence[SeriesResult]) -> str:
 
 
 def _pooled(results: Sequence[SeriesResult]) -> SeriesResult:
-    pooled = SeriesResult(series="all", topic="*", method=results[0].method if results else "lexical")
+    first = results[0] if results else None
+    pooled = SeriesResult(
+        series="all",
+        topic="*",
+        method=first.method if first else DEFAULT_SIMILARITY,
+        mode=first.mode if first else "product",
+    )
     pooled.outcomes = [o for r in results for o in r.outcomes]
     return pooled
 
 
 def as_json(results: Sequence[SeriesResult]) -> dict[str, Any]:
-    return {r.series: {"split": r.split, "topic": r.topic, "method": r.method, **r.figures()} for r in results} | {
-        "all": _pooled(results).figures()
-    }
+    """The product figures by series (and ``all``), and those of the oracle mode under ``oracle`` when scored."""
+
+    def table(rows: Sequence[SeriesResult]) -> dict[str, Any]:
+        by_series = {r.series: {"split": r.split, "topic": r.topic, "method": r.method, **r.figures()} for r in rows}
+        return by_series | {"all": _pooled(rows).figures()}
+
+    product = [r for r in results if r.mode == "product"]
+    oracle = [r for r in results if r.mode == "oracle"]
+    return table(product) | ({"oracle": table(oracle)} if oracle else {})

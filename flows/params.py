@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from core.settings import Settings
+from core.settings import DEFAULT_SIMILARITY, Settings
 from crawler.window import DEFAULT_BATCH_SIZE
 
 #: Extraction worker processes a run may ask for. Each holds a spaCy model (~250 MB for _sm), so more than this
@@ -152,7 +152,7 @@ class RebuildParams(_Params):
     db: DatabaseFile = None
     model: ModelName = None
     methods: tuple[Literal["lexical", "minilm-onnx"], ...] = Field(
-        default=("lexical",), min_length=1, description="similarity method(s) for position_changes"
+        default=(DEFAULT_SIMILARITY,), min_length=1, description="similarity method(s) for position_changes"
     )
     from_raw: FromRaw = False
     archive: RawArchive = None

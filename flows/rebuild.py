@@ -75,7 +75,7 @@ def rebuild(
     summary = RebuildSummary(articles=articles)
     summary.seconds["articles"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    summary.positions = refresh_positions(db, nlp=nlp, settings=settings, progress=say)
+    summary.positions = refresh_positions(db, nlp=nlp, settings=settings, progress=say, full=True)
     summary.seconds["positions"] = time.perf_counter() - clock
     return summary
 

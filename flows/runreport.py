@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from core.errors import WarehouseError
+from core.settings import DEFAULT_SIMILARITY
 from warehouse.reads import ClaimGroup, RunChange, run_claims_by_government_topic, run_position_changes
 
 #: The columns of the per-source table, in order (README "Run on a Prefect server" shows one).
@@ -30,7 +31,7 @@ def source_table(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [*table, total]
 
 
-def notable_changes(db: Path, run_id: str, *, method: str = "lexical") -> str:
+def notable_changes(db: Path, run_id: str, *, method: str = DEFAULT_SIMILARITY) -> str:
     """Markdown for the run's ``position-changes`` artifact: the reversals and shifts among the statements this
     run reported (``position_changes``, with the earlier statement each was compared with), then its new
     statements. A run that reported none (nothing new, or positions could not be refreshed) lists its new claims
@@ -52,14 +53,14 @@ def position_changes_markdown(changes: Sequence[RunChange], run_id: str) -> str:
         lines += [
             f"{len(moved)} statement(s) of this run shifted or reversed a government's earlier position.",
             "",
-            "| government | topic | label | stated | speaker | said | earlier (date, speaker: words) |",
-            "|---|---|---|---|---|---|---|",
+            "| government | topic | label | stated | speaker | said | earlier (date, speaker: words) | what changed |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for c in moved:
             earlier = f"{_day(c.earlier_stated_at)}, {c.earlier_speaker or '?'}: {c.earlier_content or ''}"
             lines.append(
                 f"| {c.government} | {c.topic} | **{c.label}** | {_day(c.stated_at)} | {_cell(c.speaker or '', 40)} "
-                f"| {_cell(c.content)} | {_cell(earlier)} |"
+                f"| {_cell(c.content)} | {_cell(earlier)} | {_cell(c.change or '', 80)} |"
             )
     else:
         lines.append("No shift or reversal among this run's statements.")

@@ -25,12 +25,16 @@ from core.statements import StatementFeatures
 from extractors.linking.actors import ACTORS_FILE
 from extractors.linking.gazetteer import COUNTRIES_FILE
 from extractors.seeds import Seeds, process_seeds
+from positions import markers as marker_rules
 from positions import polarity as polarity_rules
+from positions.markers import Markers, markers_of
 from positions.polarity import Polarity, is_stance_word, polarity_of
 
 #: Bump when the code that reads features changes. features/2: the cache key includes the reporting cue (rows
 #: of features/1 were keyed on the words alone, so they cannot tell "said X" from "denied X" and are not reused).
-FEATURES_VERSION = "features/2"
+#: features/3: figures, conditions and continuity/change words (``positions.markers``), and the normalised text
+#: is stored (an embedding method no longer re-reads every statement).
+FEATURES_VERSION = "features/3"
 #: Parts of speech whose lemmas carry content (the rest are function words).
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 #: What an own-government name becomes in ``normalized_text`` (read naturally by sentence encoders).
@@ -142,7 +146,11 @@ def _noun_chunks(doc: Doc, mask: Sequence[bool]) -> Iterator[str]:
 
 
 def features_of(
-    polarity: Polarity, lemmas: Sequence[str], normalized: str, terms: dict[tuple[str, str], int]
+    polarity: Polarity,
+    lemmas: Sequence[str],
+    normalized: str,
+    terms: dict[tuple[str, str], int],
+    markers: Markers | None = None,
 ) -> StatementFeatures:
     return StatementFeatures(
         lemmas=tuple(lemmas),
@@ -151,6 +159,9 @@ def features_of(
         modality=polarity.modality,
         normalized_text=normalized,
         terms=terms,
+        amounts=markers.amounts if markers else (),
+        conditions=markers.conditions if markers else (),
+        aspect=markers.aspect if markers else (),
     )
 
 
@@ -171,7 +182,9 @@ def analyse_doc(doc: Doc, government: str | None, cue: str | None, own: OwnNames
             terms[(lemma, "lemma")] += 1
     for chunk in _noun_chunks(doc, mask):
         terms[(chunk, "noun_chunk")] += 1
-    return features_of(polarity_of(doc, cue), sorted(set(lemmas)), _normalized_text(doc, mask), dict(terms))
+    normalized = _normalized_text(doc, mask)
+    markers = markers_of(doc, cue, polarity_rules.main_chain(doc))
+    return features_of(polarity_of(doc, cue), sorted(set(lemmas)), normalized, dict(terms), markers)
 
 
 def _rules_digest() -> str:
@@ -185,6 +198,11 @@ def _rules_digest() -> str:
         "arguments": sorted(polarity_rules.NEGATED_ARGUMENT_DEPS),
         "modality": {k: sorted(v) for k, v in sorted(polarity_rules.MODALITY_MARKERS.items())},
         "content_pos": sorted(CONTENT_POS),
+        "units": sorted(marker_rules.UNITS.items()),
+        "conditions": sorted(marker_rules.CONDITION_WORDS),
+        "continuity": sorted(marker_rules.CONTINUITY),
+        "change": sorted(marker_rules.CHANGE),
+        "aspect_scope": "main chain",
         "placeholder": GOVERNMENT_PLACEHOLDER,
         "pipes": list(NEEDED_PIPES),
     }

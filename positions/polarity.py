@@ -138,9 +138,14 @@ def polarity_of(tokens: Doc | Span, cue: str | None = None) -> Polarity:
     for token in tokens:
         if (_is_negator(token) or _is_negative_cue(token)) and _in_scope(token, chain):
             cues.append(token.lower_)
-    if cue and cue.lower().startswith(NEGATIVE_REPORTING_CUES):
-        cues.append(f"cue:{cue.lower()}")
+    if cue_negates(cue):
+        cues.append(f"cue:{(cue or '').lower()}")
     return Polarity(value=-1 if len(cues) % 2 else 1, cues=tuple(cues), modality=modality_of(tokens))
+
+
+def cue_negates(cue: str | None) -> bool:
+    """Does the reporting cue itself negate what it reports ("denied", "rejected claims that", "ruled out")?"""
+    return bool(cue) and cue.lower().startswith(NEGATIVE_REPORTING_CUES)  # type: ignore[union-attr]
 
 
 def modality_of(tokens: Iterable[Token]) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ import duckdb
 from core.articles import PriorExtraction
 from core.errors import QueryError
 from core.pages import KnownPage
+from core.settings import DEFAULT_SIMILARITY
 from core.statements import Report, StatementFeatures
 from warehouse.connection import READ_LOCK_TIMEOUT_S, reader
 
@@ -364,13 +365,17 @@ class RunChange:
     earlier_stated_at: datetime | None
     earlier_speaker: str | None
     earlier_content: str | None
+    #: For a shift or reversal: what changed ("figure: 20% -> 60%").
+    change: str | None = None
 
 
 #: Labels a run's artifact lists; reiterations are the normal case and are left out.
 NOTABLE_LABELS = ("reversal", "shift", "new")
 
 
-def run_position_changes(db: Path, run_id: str, *, method: str = "lexical", limit: int = 40) -> list[RunChange]:
+def run_position_changes(
+    db: Path, run_id: str, *, method: str = DEFAULT_SIMILARITY, limit: int = 40
+) -> list[RunChange]:
     """Reversals, shifts and new statements among the statements whose claims this run wrote, strongest first
     (reversals, then shifts, then new ones; newest first within each)."""
     if not db.exists():
@@ -385,7 +390,7 @@ def run_position_changes(db: Path, run_id: str, *, method: str = "lexical", limi
                 where r.run_id = $1
             )
             select government, topic, label, stated_at, speaker, content, url,
-                   earlier_stated_at, earlier_speaker, earlier_content
+                   earlier_stated_at, earlier_speaker, earlier_content, change
             from position_changes
             where method = $2 and list_contains($3::varchar[], label)
               and statement_id in (select statement_id from run_statements)
@@ -438,33 +443,37 @@ def pipeline_counts(db: Path, flow: str) -> PipelineCounts:
 # --- positions: the input of a refresh --------------------------------------------------------------------------------
 
 
+#: What grouping reads of a current claim (``claims`` as ``c``, ``articles`` as ``a``), in :func:`report_of` order.
+REPORT_COLUMNS = (
+    "c.claim_id, c.article_id, a.outlet, c.government, c.speaker_canonical, c.actor_id, c.content, c.published_at,"
+    " coalesce(c.confidence, 0.5), c.cue, c.start_char"
+)
+
+
+def report_of(r: Sequence[Any]) -> Report:
+    return Report(
+        claim_id=r[0],
+        article_id=r[1],
+        outlet=r[2],
+        government=r[3],
+        speaker_canonical=r[4],
+        actor_id=r[5],
+        content=r[6],
+        published_at=r[7],
+        confidence=float(r[8]),
+        cue=r[9],
+        position=int(r[10] or 0),
+    )
+
+
 def read_reports(db: Path) -> list[Report]:
     """Every current claim, with its outlet: the input of statement grouping."""
     with reader(db) as con:
         rows = con.execute(
-            """
-            select c.claim_id, c.article_id, a.outlet, c.government, c.speaker_canonical, c.actor_id, c.content,
-                   c.published_at, coalesce(c.confidence, 0.5), c.cue
-            from claims as c
-            join articles as a on a.article_id = c.article_id
-            order by c.claim_id
-            """
+            f"select {REPORT_COLUMNS} from claims as c join articles as a on a.article_id = c.article_id"
+            " order by c.claim_id"
         ).fetchall()
-    return [
-        Report(
-            claim_id=r[0],
-            article_id=r[1],
-            outlet=r[2],
-            government=r[3],
-            speaker_canonical=r[4],
-            actor_id=r[5],
-            content=r[6],
-            published_at=r[7],
-            confidence=float(r[8]),
-            cue=r[9],
-        )
-        for r in rows
-    ]
+    return [report_of(r) for r in rows]
 
 
 def read_claim_topics(db: Path) -> list[tuple[str, str]]:
@@ -477,33 +486,47 @@ def read_claim_topics(db: Path) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-def read_feature_cache(db: Path, version: str) -> dict[tuple[str, str | None], StatementFeatures]:
-    """Stored features of this ``version``, keyed by (features key, government): re-used when unchanged.
+def read_feature_cache(
+    db: Path, version: str, keys: Iterable[str] | None = None
+) -> dict[tuple[str, str | None], StatementFeatures]:
+    """Stored features of this ``version``, keyed by (features key, government): re-used when unchanged (all of
+    them, or those whose features key is among ``keys``).
 
     The features key (stored in ``statement_features.content_sha256``) hashes the statement's words and its
     reporting cue (``positions.features.StatementText.features_key``); ``version`` covers the model, word lists
     and seed files."""
+    wanted = sorted(set(keys)) if keys is not None else None
+    only = " and content_sha256 in (select unnest($2))" if wanted is not None else ""
+    params: list[Any] = [version] + ([wanted] if wanted is not None else [])
     with reader(db) as con:
         features = con.execute(
-            """
-            select statement_id, content_sha256, government, lemmas, polarity, polarity_cues, modality
-            from statement_features where features_version = ?
+            f"""
+            select statement_id, content_sha256, government, lemmas, polarity, polarity_cues, modality, amounts,
+                   conditions, aspect, normalized_text
+            from statement_features where features_version = $1{only}
             """,
-            [version],
+            params,
         ).fetchall()
-        terms = con.execute("select statement_id, term, kind, mentions from statement_terms").fetchall()
+        ids = [r[0] for r in features]
+        terms = con.execute(
+            "select statement_id, term, kind, mentions from statement_terms where statement_id in (select unnest($1))",
+            [ids],
+        ).fetchall()
     by_statement: dict[str, dict[tuple[str, str], int]] = {}
     for statement_id, term, kind, mentions in terms:
         by_statement.setdefault(statement_id, {})[(term, kind)] = int(mentions)
     cache: dict[tuple[str, str | None], StatementFeatures] = {}
-    for statement_id, sha, government, lemmas, polarity, cues, modality in features:
+    for statement_id, sha, government, lemmas, polarity, cues, modality, amounts, conditions, aspect, text in features:
         cache[(sha, government)] = StatementFeatures(
             lemmas=tuple(lemmas),
             polarity=int(polarity),
             polarity_cues=tuple(cues),
             modality=tuple(modality),
-            normalized_text="",  # not stored; recomputed when an embedding method needs it
+            normalized_text=text or "",
             terms=by_statement.get(statement_id, {}),
+            amounts=tuple(amounts or ()),
+            conditions=tuple(conditions or ()),
+            aspect=tuple(aspect or ()),
         )
     return cache
 
@@ -530,7 +553,7 @@ def timeline(db: Path, government: str, topic: str, *, grain: str = "month", sin
 
 
 def changes(
-    db: Path, government: str | None, topic: str | None, *, method: str = "lexical", since: date | None = None
+    db: Path, government: str | None, topic: str | None, *, method: str = DEFAULT_SIMILARITY, since: date | None = None
 ) -> list[dict]:
     clause, params = _since_clause(since)
     filters, values = _gov_topic(government, topic)
@@ -540,6 +563,20 @@ def changes(
             f"select * from position_changes where method = ?{filters}{clause} order by government, topic, stated_at,"
             " statement_id",
             [method, *values, *params],
+        )
+
+
+def position_as_of(
+    db: Path, government: str, topic: str, as_of: date, *, method: str = DEFAULT_SIMILARITY
+) -> list[dict]:
+    """``position_as_of``: the statements that stood on ``as_of`` (none shifted or reversed since), newest first,
+    each with its point, its reiterations by then and, for a shift or reversal, the earlier statement and what
+    changed."""
+    with reader(db) as con:
+        return _dicts(
+            con,
+            "select * from position_as_of(?, ?, ?::date, method_name := ?)",
+            [government.upper(), topic, as_of, method],
         )
 
 

@@ -207,6 +207,7 @@ def statement_rows(rows: DerivedRows) -> list[dict[str, Any]]:
             "speaker_canonical": s.representative.speaker_canonical,
             "actor_id": s.representative.actor_id,
             "content": s.representative.content,
+            "cue": s.representative.cue,
             "stated_at": s.stated_at,
             "last_reported_at": s.last_reported_at,
             "reports": len(s.reports),
@@ -229,6 +230,10 @@ def feature_rows(rows: DerivedRows) -> list[dict[str, Any]]:
             "polarity": f.polarity,
             "polarity_cues": list(f.polarity_cues),
             "modality": list(f.modality),
+            "amounts": list(f.amounts),
+            "conditions": list(f.conditions),
+            "aspect": list(f.aspect),
+            "normalized_text": f.normalized_text,
             "features_version": rows.features_version,
         }
         for statement_id, (key, f) in rows.features.items()
@@ -271,7 +276,19 @@ COMPARISON_FIELDS = (
     "polarity_changed",
     "cues",
     "candidates",
+    "point_id",
+    "change",
+    "same_day",
 )
+
+
+def vector_rows(rows: DerivedRows) -> list[dict[str, Any]]:
+    """``statement_vectors``: the encodings a refresh computed, one per text, government and method."""
+    return [
+        {"content_sha256": v.features_key, "government": v.government, "method_version": v.version,
+         "vector": list(v.vector)}
+        for v in rows.vectors
+    ]  # fmt: skip
 
 
 def comparison_rows(rows: DerivedRows, now: datetime) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from warehouse.rows import (
     insert_rows,
     subject_rows,
     topic_rows,
+    vector_rows,
 )
 
 #: The ``Batch.source`` of robots.txt fetches: they belong to a host, not to a source (stored as NULL).
@@ -363,25 +364,66 @@ DERIVED_TABLES = ("claim_statements", "statements", "statement_features", "state
 
 
 def replace_derived(db: Path, rows: DerivedRows) -> dict[str, int]:
-    """Replace the derived position tables in one transaction (readers see the old or the new, never half).
+    """Write what a refresh derived, in one transaction (readers see the old or the new, never half): the rows of
+    a full rebuild replace every derived row (``rows.replaced`` is None); an incremental refresh's replace the
+    statements it regrouped and the comparisons it recomputed, and leave everything else.
 
     ``statement_comparisons`` keeps the rows of methods not recomputed now while both of their statements exist.
+    Stored encodings (``statement_vectors``) are a cache keyed by text: added to, never cleared here.
     """
     now = datetime.now(UTC)
     tables = derived_rows(rows)
     comparisons = comparison_rows(rows, now)
     with writer(db) as con:
-        for table in DERIVED_TABLES:
-            con.execute(f"delete from {table}")
+        if rows.replaced is None:
+            for table in DERIVED_TABLES:
+                con.execute(f"delete from {table}")
+        else:
+            _drop_replaced(con, rows)
         counts = {table: insert_rows(con, table, table_rows) for table, table_rows in tables.items()}
-        _drop_stale_comparisons(con, rows.methods)
+        _drop_stale_comparisons(con, rows.methods if rows.replaced is None else ())
         counts["statement_comparisons"] = insert_rows(con, "statement_comparisons", comparisons)
+        counts["statement_vectors"] = insert_rows(
+            con, "statement_vectors", vector_rows(rows), key=("content_sha256", "government", "method_version")
+        )
         for name, seconds in rows.timings.items():
+            stored = _stored_count(con, name)
+            count = stored if stored is not None else counts.get(name, 0)
             con.execute(
                 "insert or replace into derived_builds values (?, ?, ?, ?, ?)",
-                [name, _version_of(name, rows), now, counts.get(name, 0), seconds],
+                [name, _version_of(name, rows, con), now, count, seconds],
             )
     return counts
+
+
+def _drop_replaced(con: duckdb.DuckDBPyConnection, rows: DerivedRows) -> None:
+    """Before an incremental refresh's rows go in: the statements it regrouped (with their claims' links, features,
+    key phrases and comparisons), and the comparisons it recomputed or whose topic is gone."""
+    replaced = sorted(rows.replaced or ())
+    if replaced or rows.unlinked_claims:  # (each delete scans its table: skipped when a run only added statements)
+        con.execute(
+            "delete from claim_statements where statement_id in (select unnest($1))"
+            " or claim_id in (select unnest($2))",
+            [replaced, sorted(rows.unlinked_claims)],
+        )
+    if replaced:
+        for table in ("statements", "statement_features", "statement_terms"):
+            con.execute(f"delete from {table} where statement_id in (select unnest($1))", [replaced])
+        con.execute(
+            "delete from statement_comparisons where statement_id in (select unnest($1))"
+            " or nearest_statement_id in (select unnest($1))",
+            [replaced],
+        )
+    dropped = [{"s": s, "t": t, "m": m} for s, t, m in rows.dropped_comparisons]
+    if dropped:
+        con.execute(
+            """
+            delete from statement_comparisons as c
+            using (select unnest($1::struct(s varchar, t varchar, m varchar)[], recursive := true)) as d
+            where c.statement_id = d.s and c.topic = d.t and c.method = d.m
+            """,
+            [dropped],
+        )
 
 
 def _drop_stale_comparisons(con: duckdb.DuckDBPyConnection, methods: Sequence[str]) -> None:
@@ -396,12 +438,24 @@ def _drop_stale_comparisons(con: duckdb.DuckDBPyConnection, methods: Sequence[st
     )
 
 
-def _version_of(name: str, rows: DerivedRows) -> str:
+#: derived_builds names that are tables, counted after a write (an incremental refresh writes a few rows of many).
+_COUNTED = ("statements", "statement_features", "statement_comparisons")
+
+
+def _stored_count(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
+    if name not in _COUNTED:
+        return None
+    found = con.execute(f"select count(*) from {name}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def _version_of(name: str, rows: DerivedRows, con: duckdb.DuckDBPyConnection) -> str:
     if name == "statements":
         return rows.dedup_version
     if name == "statement_features":
         return rows.features_version
-    versions = sorted({c.method_version for c in rows.comparisons})
+    found = con.execute("select distinct method_version from statement_comparisons order by 1").fetchall()
+    versions = [str(r[0]) for r in found]
     return json.dumps(versions) if versions else "-"
 
 

@@ -70,7 +70,7 @@ def test_urls_file_backfill_batches_stores_publishes_and_does_nothing_twice(
     moved, new = run_sql(
         db,
         "select count(*) filter (where label in ('shift', 'reversal')), count(*) filter (where label = 'new')"
-        " from position_changes where method = 'lexical'",
+        " from position_changes where method = 'minilm-onnx'",  # the default method, which runs compute
     ).rows[0]
     assert new > 0 and f"## New statements ({new})" in notes
     assert notes.count("| **shift** |") + notes.count("| **reversal** |") == moved

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from claimtrack.cli import main
-from core.settings import DEFAULT_SOURCES
+from core.settings import DEFAULT_SIMILARITY, DEFAULT_SOURCES
 from crawler.sources import load_sources
 from flows.ingest import ingest
 from flows.params import IngestParams
@@ -40,11 +40,11 @@ def test_the_shipped_sample_shows_a_position_moving(
     assert summary["status"] == "completed"
     moving = run_sql(
         db,
-        """
+        f"""
         select government, topic, count(distinct stated_at::date) as days,
                count(*) filter (where label = 'reiteration') as reiterations,
                count(*) filter (where label in ('shift', 'reversal')) as changes
-        from position_changes where method = 'lexical'
+        from position_changes where method = '{DEFAULT_SIMILARITY}'
         group by all having days >= 3 and reiterations >= 1 and changes >= 1
         order by days desc, government, topic
         """,

@@ -11,32 +11,55 @@ from core.articles import Article, Claim, ClaimTopic, ExtractedArticle
 from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from warehouse.writes import Batch, store_batch
 
-#: (date, what China's foreign ministry said): a reiteration, then a reversal, then talk without "ceasefire".
+#: (date, what China's foreign ministry said): a reiteration, then a reversal, then another point, without
+#: "ceasefire". (An envoy "about Ukraine" reads, to the embedding model, as close to "peace talks on Ukraine" as a
+#: paraphrase does: the point is made unambiguous, grain exports; docs/positions.md lists this failure kind.)
 SERIES = [
     ("2024-01-10", "China supports a ceasefire and peace talks on Ukraine"),
     ("2024-02-12", "Beijing supports a ceasefire and peace talks on Ukraine"),
     ("2024-03-15", "China rejects a ceasefire and peace talks on Ukraine"),
-    ("2024-05-20", "China will send a special envoy to Kyiv and Moscow about Ukraine"),
+    ("2024-05-20", "China will send a special envoy to Kyiv and Moscow to discuss grain exports"),
 ]
 
 
 def store_statement(db: Path, number: int, day: str, words: str, *, cue: str = "said") -> None:
     """One article (URL and outlet numbered ``number``) in which China's foreign ministry ``cue`` ``words``."""
-    text = f"China's foreign ministry {cue} {words}."
-    start = text.index(words)
-    claim = Claim(
-        kind="indirect",
-        content=words,
-        content_spans=((start, start + len(words)),),
-        cue=cue,
-        speaker="China's foreign ministry",
-        speaker_canonical="China's foreign ministry",
-        government="CHN",
-        topics=(ClaimTopic("ukraine-war", "ukraine"),),
-    )
+    store_article(db, number, day, [(words, cue)])
+
+
+def store_article(
+    db: Path,
+    number: int,
+    day: str,
+    said: Sequence[tuple[str, str]],
+    *,
+    government: str = "CHN",
+    speaker: str = "China's foreign ministry",
+    topic: str = "ukraine-war",
+    term: str = "ukraine",
+) -> None:
+    """One article (URL and outlet numbered ``number``, dated ``day``) in which ``speaker`` (of ``government``)
+    said each ``(words, cue)`` of ``said`` in turn, each a claim on ``topic`` (matched by ``term``)."""
+    text = ""
+    claims = []
+    for words, cue in said:
+        start = len(text) + len(f"{speaker} {cue} ")
+        text += f"{speaker} {cue} {words}. "
+        claims.append(
+            Claim(
+                kind="indirect",
+                content=words,
+                content_spans=((start, start + len(words)),),
+                cue=cue,
+                speaker=speaker,
+                speaker_canonical=speaker,
+                government=government,
+                topics=(ClaimTopic(topic, term),),
+            )
+        )
     article = Article(
         url=f"https://news.example.org/{number}",
-        text=text,
+        text=text.strip(),
         published_at=datetime.fromisoformat(day).replace(tzinfo=UTC),
         extractor_version=ARTICLE_EXTRACTOR_VERSION,
     )
@@ -46,7 +69,7 @@ def store_statement(db: Path, number: int, day: str, words: str, *, cue: str = "
         outlet=f"Outlet {number}",
         content_sha256=None,
         final_url=None,
-        claims=[claim],
+        claims=claims,
         claims_version="claims/test",
     )
     store_batch(db, Batch(run_id=None, source="series", articles=[record]))

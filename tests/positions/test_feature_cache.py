@@ -22,13 +22,18 @@ def test_a_denial_does_not_reuse_the_features_of_the_same_words_said(db: Path, n
     store_statement(db, 1, "2024-03-10", WORDS, cue="denied")
     summary = refresh_positions(db, nlp=nlp)
 
-    assert (summary.features_reused, summary.features_computed) == (1, 1)
+    # The second refresh is incremental: the stored statement is not read again, the denial is read, not reused.
+    assert summary.mode == "incremental"
+    assert (summary.features_reused, summary.features_computed) == (0, 1)
     rows = run_sql(
         db,
         "select c.label, c.rule, f.polarity from position_changes c join statement_features f using (statement_id)"
-        " where c.method = 'lexical' order by c.stated_at",
+        " where c.method = 'minilm-onnx' order by c.stated_at",
     ).rows
     assert rows == [("new", "first_on_topic", 1), ("reversal", "polarity_flip", -1)]
+    # A full rebuild finds both in the cache, each under its own cue.
+    rebuilt = refresh_positions(db, nlp=nlp, full=True)
+    assert (rebuilt.features_reused, rebuilt.features_computed) == (2, 0)
 
 
 def test_cache_key_follows_the_cue_and_version_follows_the_model() -> None:

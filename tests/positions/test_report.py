@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from crawler.sources import Source
 from extractors.article import ARTICLE_EXTRACTOR_VERSION
 from flows.refresh import refresh_positions
 from tests.realdata import ingest_sources
+from warehouse.reads import run_sql
 from warehouse.writes import Batch, store_batch
 
 HOSTILE_PAGE = (
@@ -162,3 +164,65 @@ def test_report_renders_in_headless_chromium(real_db: Path, hostile_db: Path, tm
         assert done.returncode == 0, done.stderr[-2000:]
         data = shot.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page compresses far smaller
+
+
+@pytest.fixture(scope="module")
+def points_db(tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Path:
+    """Iran on its nuclear programme (evals/gold/series/iran): a point that shifts twice (3.67% -> 20% -> 60%) and
+    another point."""
+    from tests.positions.series import store_article
+
+    db = tmp_path_factory.mktemp("points") / "claimtrack.duckdb"
+    said = [
+        ("2019-07-08", "Iran has passed the 3.67% uranium enrichment cap set by its landmark 2015 nuclear deal"),
+        ("2020-01-05", "it will continue to cooperate with international atomic monitors"),
+        ("2021-01-05", "the 20-percent enriched uranium had started at its Fordow facility"),
+        ("2021-04-13", "it will begin to enrich uranium up to a 60% purity level starting from Wednesday"),
+    ]
+    for number, (day, words) in enumerate(said):
+        store_article(
+            db, number, day, [(words, "said")], government="IRN", speaker="Iran's foreign ministry",
+            topic="nuclear", term="nuclear",
+        )  # fmt: skip
+    refresh_positions(db)
+    return db
+
+
+def test_report_opens_with_the_position_and_draws_a_lane_per_point(points_db: Path, tmp_path: Path) -> None:
+    page, sections = render_report(points_db, ReportOptions())
+    assert sections == 1
+    opening = page[page.index('<div class="asof">') :]
+    assert opening.startswith('<div class="asof"><strong>As of 2021-04-13, IRN says</strong> on nuclear')
+    assert "60% purity level" in opening and "what changed: figure: 20% -&gt; 60%" in opening
+    lanes = page[page.index('class="lanes"') : page.index("</svg>", page.index('class="lanes"'))]
+    points = run_sql(points_db, "select count(distinct point_id) from statement_comparisons").rows[0][0]
+    assert lanes.count('stroke-opacity="0.5"') == points >= 2  # one lane line per point
+    # Each shift is a marked transition whose hover text holds the text before and after, and what changed.
+    assert lanes.count('<g class="transition">') == 2
+    assert "before (2021-01-05): the 20-percent enriched uranium" in lanes
+    assert "after (2021-04-13): it will begin" in lanes and "what changed: figure: 20% -&gt; 60%" in lanes
+    # Below the chart, the same change with both texts.
+    assert '<td class="quote before">2021-01-05: the 20-percent enriched uranium' in page
+
+    browser = chromium()
+    out = tmp_path / "points.html"
+    assert main(["report", "--db", str(points_db), "--out", str(out)]) == 0
+    common = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(
+        [*common, "--virtual-time-budget=2000", "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=180
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    rendered = tags_of(dom.stdout)
+    assert [a for t, a in rendered if t == "svg" and a.get("class") == "lanes"], "the lane chart did not render"
+    assert [a for t, a in rendered if t == "g" and a.get("class") == "transition"]
+    shot = tmp_path / "points.png"
+    done = subprocess.run(
+        [*common, "--window-size=1200,1400", f"--screenshot={shot}", out.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("CLAIMTRACK_KEEP_SCREENSHOT"):  # to look at it: CLAIMTRACK_KEEP_SCREENSHOT=/tmp/lanes.png
+        shutil.copy(shot, os.environ["CLAIMTRACK_KEEP_SCREENSHOT"])

@@ -163,3 +163,20 @@ def test_statement_id_is_stable_and_taken_from_the_earliest_report() -> None:
     two = group_reports([early, late])
     assert one[0].statement_id == two[0].statement_id
     assert one[0].representative.claim_id == "z"
+
+
+def test_a_denial_and_a_report_of_the_same_words_are_two_statements() -> None:
+    # Israel's government on the Gaza ceasefire (evals/gold/series/gaza): the same words, one outlet reporting
+    # that it said them, another a day later that it denied them.
+    words = "a ceasefire in the Gaza war will not happen as it would be to surrender to Hamas"
+    statements = group_reports(
+        [
+            report("a", words, government="ISR", speaker_canonical="Benjamin Netanyahu", cue="said"),
+            report("b", words, government="ISR", speaker_canonical="Netanyahu", cue="denied",
+                   published_at=datetime(2023, 8, 9, tzinfo=UTC)),
+            report("c", words, government="ISR", speaker_canonical="Netanyahu", cue="told",
+                   published_at=datetime(2023, 8, 10, tzinfo=UTC)),
+        ]
+    )  # fmt: skip
+    groups = sorted(sorted(r.claim_id for r in s.reports) for s in statements)
+    assert groups == [["a", "c"], ["b"]]  # "said" and "told" report the same statement; "denied" does not

@@ -74,8 +74,10 @@ def q3_russia_speakers(_db: Path, rows: Rows) -> None:
 
 
 def q4_china_as_of_september(_db: Path, rows: Rows) -> None:
-    # Nothing shifted or reversed them by then: the six statements of 8 August are the position.
+    # Nothing shifted or reversed them by then: the six statements of 8 August are the position. Statements of
+    # one day elaborate one another, so each reiteration among them counts for the statement it elaborates.
     assert len(rows) == 6 and {r["day"] for r in rows} == {"2023-08-08"}
+    assert sum(r["reiterations"] for r in rows) == [r["label"] for r in rows].count("reiteration")
     assert wang_yi_on_the_crisis(rows)
 
 
@@ -178,14 +180,14 @@ def test_q5_reversal_with_its_evidence(series_db: Path, capsys: pytest.CaptureFi
     assert (row["government"], row["topic"], row["method"], row["day"]) == (
         "CHN",
         "ukraine-war",
-        "lexical",
+        "minilm-onnx",
         "2024-03-15",
     )
     assert (row["content"], row["url"]) == (SERIES[2][1], "https://news.example.org/2")
-    # The nearest earlier statement: February's, the latest of the two equally similar ones.
+    # The earlier statement: the one that set the point's position (January's; February's only reiterated it).
     assert (row["earlier_day"], row["earlier_content"], row["earlier_url"]) == (
-        "2024-02-12",
-        SERIES[1][1],
-        "https://news.example.org/1",
+        "2024-01-10",
+        SERIES[0][1],
+        "https://news.example.org/0",
     )
     assert row["cues"].startswith("-[rejects]") and " vs +[]" in row["cues"]

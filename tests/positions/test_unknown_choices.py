@@ -23,7 +23,7 @@ def exit_code(argv: list[str]) -> int:
     ("args", "listed"),
     [
         (["--method", "foo"], ["'lexical'", "'minilm-onnx'"]),
-        (["--method", "minilm-onnx"], ["claimtrack rebuild --method minilm-onnx", "lexical"]),
+        (["--method", "lexical"], ["claimtrack rebuild --method lexical", "minilm-onnx"]),
         (["--government", "XYZ"], ["XYZ", "CHN (4)"]),
         (["--topic", "ukrane-war"], ["ukrane-war", "ukraine-war (4)"]),
     ],

@@ -1,9 +1,10 @@
 -- position_as_of(gov, topic_id, as_of [, method_name])
 -- Answers: what was this government's stated position on this topic as of a date?
 -- Grain: one row per statement made on or before `as_of` that no later statement (up to `as_of`) shifted away
--- from or reversed; with how often it was reiterated by then. Newest first. A shift or reversal supersedes
--- the statement it was compared with and every statement linked to that one by reiterations.
-create or replace macro position_as_of(gov, topic_id, as_of, method_name := 'lexical') as table
+-- from or reversed; with the point it makes, how often it was reiterated by then, and for a shift or reversal
+-- the earlier statement and what changed. Newest first. A shift or reversal supersedes the statement it changed
+-- (the position of its point) and every statement linked to that one by reiterations before the change.
+create or replace macro position_as_of(gov, topic_id, as_of, method_name := 'minilm-onnx') as table
 with recursive
 changes as (
     select * from position_changes
@@ -41,6 +42,12 @@ final as (
         c.url,
         c.statement_id,
         c.claim_id,
+        c.point_id,
+        c.nearest_statement_id,
+        c.change,
+        c.earlier_stated_at,
+        c.earlier_content,
+        c.earlier_url,
     from changes as c
     left join reiterated as r on r.statement_id = c.statement_id
     where c.statement_id not in (select statement_id from superseded where statement_id is not null)

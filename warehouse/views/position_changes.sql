@@ -1,6 +1,8 @@
 -- position_changes
 -- Answers: when did a government's stated position on a topic change, how, and on what evidence?
 -- Grain: one row per statement x topic x method. Compare methods with `where method = ...`.
+-- Every statement belongs to a point (`point_id`: the point's first statement); a shift or reversal names the
+-- earlier statement it changes (`earlier_*`, always from an earlier day) and what changed (`change`).
 create or replace view position_changes as
 with
 comparisons as (select * from statement_comparisons),
@@ -13,6 +15,7 @@ final as (
         c.topic,
         c.label,
         c.rule,
+        c.change,
         c.similarity,
         s.stated_at,
         s.speaker_canonical as speaker,
@@ -22,6 +25,8 @@ final as (
         p.speaker_canonical as earlier_speaker,
         p.content as earlier_content,
         p.url as earlier_url,
+        c.same_day,
+        c.point_id,
         c.polarity_changed,
         c.cues,
         c.candidates,
