@@ -310,10 +310,12 @@ def run_extract(args: argparse.Namespace) -> int:
     def skipped(path: Path, exc: Exception) -> None:
         say(f"claimtrack: skipping {path}: {exc}")
 
+    def noted(path: Path, note: str) -> None:
+        say(f"claimtrack: {path}: {note}")
+
     nlp = load_pipeline(args.model or default_model())
-    for path, claims in claims_of_files(
-        args.paths, nlp, batch_size=args.batch_size, n_process=args.n_process, on_skip=skipped
-    ):
+    options = {"batch_size": args.batch_size, "n_process": args.n_process, "on_skip": skipped, "on_note": noted}
+    for path, claims in claims_of_files(args.paths, nlp, **options):
         for claim in claims:
             print(json.dumps({"file": str(path), **claim.to_json()}, ensure_ascii=False))
     return 0

@@ -6,10 +6,14 @@ from __future__ import annotations
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from claimtrack.standing import standing
 from core.settings import DEFAULT_SIMILARITY
 from warehouse import reads
+
+#: One row of a read, by column name.
+Row = dict[str, Any]
 
 GRAINS = ("day", "week", "month")
 LABEL_MARKS = {"new": "+", "reiteration": "=", "shift": "~", "reversal": "!"}
@@ -89,7 +93,17 @@ def render_positions(
             + (f" since {since}" if since else "")
             + f".\nGovernment/topic pairs with statements: {hint}"
         )
-    lines: list[str] = []
+    last = max((p["last_stated_at"] for p in periods), default=None)
+    lines = _heading(db, government, topic, periods, changes, grain=grain, method=method)
+    if last is not None:
+        lines += [render_as_of(db, government, topic, last.date(), method=method, width=width), ""]
+    lines += _volume(periods, grain, width) + _statements(changes, width) + _language(terms, since)
+    return "\n".join(lines)
+
+
+def _heading(
+    db: Path, government: str, topic: str, periods: list[Row], changes: list[Row], *, grain: str, method: str
+) -> list[str]:
     statements = sum(p["statements"] for p in periods)
     reports = sum(p["reports"] for p in periods)
     first = min((p["first_stated_at"] for p in periods), default=None)
@@ -97,19 +111,18 @@ def render_positions(
     outlets = {
         r["outlet"] for rows in reads.statement_reports(db, (c["statement_id"] for c in changes)).values() for r in rows
     }
-    lines.append(f"{government} on {topic}: what it said, {_day(first)} to {_day(last)}")
-    lines.append(
+    return [
+        f"{government} on {topic}: what it said, {_day(first)} to {_day(last)}",
         f"{statements} statements in {reports} reports from {len(outlets)} outlets"
-        f" · by {grain} · changes by the {method} method"
-    )
-    lines.append("")
-    if last is not None:
-        lines.append(render_as_of(db, government, topic, last.date(), method=method, width=width))
-        lines.append("")
-    lines.append("Timeline")
+        f" · by {grain} · changes by the {method} method",
+        "",
+    ]
+
+
+def _volume(periods: list[Row], grain: str, width: int) -> list[str]:
     scale = max((p["statements"] for p in periods), default=1)
     bar_width = 20
-    lines.append(f"  {'period':<10} {'stmts':>5} {'outlets':>7}  {'volume':<{bar_width}}  leading speakers")
+    lines = ["Timeline", f"  {'period':<10} {'stmts':>5} {'outlets':>7}  {'volume':<{bar_width}}  leading speakers"]
     for p in periods:
         bar = BAR * max(1, round(bar_width * p["statements"] / scale))
         speakers = ", ".join(p["leading_speakers"] or [])
@@ -117,11 +130,15 @@ def render_positions(
             f"  {_period(p['period_start'], grain):<10} {p['statements']:>5} {p['outlets']:>7}  {bar:<{bar_width}}  "
             + _clip(speakers, width - bar_width - 30)
         )
-    lines.append("")
-    lines.append(
+    return [*lines, ""]
+
+
+def _statements(changes: list[Row], width: int) -> list[str]:
+    """Each statement with its label, the statement it was compared with and, for a change, what changed."""
+    lines = [
         "Statements (+ new, = reiteration, ~ shift, ! reversal; score = similarity to the statement compared with,"
         " an earlier day's, or the same day's for an elaboration)"
-    )
+    ]
     wrap = textwrap.TextWrapper(width=width, initial_indent="      ", subsequent_indent="      ")
     for c in changes:
         score = "" if c["similarity"] is None else f" {c['similarity']:.2f}"
@@ -136,13 +153,18 @@ def render_positions(
         if c["label"] in ("shift", "reversal") and c["change"]:
             lines.append(f"      what changed: {c['change']}")
         lines.append(f"      {c['url']}")
-    lines.append("")
-    lines.append("Language" + (f" (* = first used on or after {since})" if since else "") + " — most used first")
-    lines.append(f"  {'term':<36} {'kind':<10} {'stmts':>5}  {'first seen':<10}  {'last seen':<10}")
+    return [*lines, ""]
+
+
+def _language(terms: list[Row], since: date | None) -> list[str]:
+    lines = [
+        "Language" + (f" (* = first used on or after {since})" if since else "") + " — most used first",
+        f"  {'term':<36} {'kind':<10} {'stmts':>5}  {'first seen':<10}  {'last seen':<10}",
+    ]
     for t in terms:
         mark = "*" if t.get("is_new") else " "
         lines.append(
             f" {mark}{_clip(t['term'], 36):<36} {t['kind']:<10} {t['statements']:>5}  "
             f"{_day(t['first_seen']):<10}  {_day(t['last_seen']):<10}"
         )
-    return "\n".join(lines)
+    return lines

@@ -123,10 +123,27 @@ def test_extract_with_nothing_readable_is_an_error(tmp_path: Path, capsys: pytes
     (tmp_path / "notes" / "todo.md").write_text("Not an article.", encoding="utf-8")
     assert main(["extract", str(tmp_path / "notes")]) == 2
     assert "no .txt, .html or .htm file" in capsys.readouterr().err
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 said nothing.".encode("latin-1"))
-    assert main(["extract", str(tmp_path / "latin1.txt")]) == 2
+    (tmp_path / "empty.html").write_text("<html><body><p>Menu</p></body></html>", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "empty.html")]) == 2
     err = capsys.readouterr().err
     assert "skipping" in err and "nothing extracted: the 1 file given was skipped" in err
+
+
+def test_extract_reads_a_text_file_that_is_not_utf8_and_says_what_it_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Saved .txt files are read as the ingest reads them (UTF-8 unless declared, bad bytes replaced and reported):
+    one stray Latin-1 byte no longer costs the whole file."""
+    # evals/gold/attribution (Bolivia, 2024-06-26)
+    sentence = (
+        'The Bolivian head of state said the country was "going through an attempted coup d\'état" led by Zuniga.'
+    )
+    (tmp_path / "latin1.txt").write_bytes(sentence.encode("latin-1"))
+    assert main(["extract", str(tmp_path / "latin1.txt")]) == 0
+    captured = capsys.readouterr()
+    assert "decode: 1 invalid byte sequence in utf-8 replaced with U+FFFD" in captured.err
+    (claim,) = [json.loads(line) for line in captured.out.splitlines()]
+    assert claim["content"] == 'the country was "going through an attempted coup d\'\ufffdtat" led by Zuniga'
 
 
 def test_every_command_has_help() -> None:
