@@ -65,7 +65,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 @dataclass(frozen=True, kw_only=True)
 class FetchSettings:
-    """Limits and manners for one run's fetching (README "Sources and crawling" lists them all)."""
+    """Limits and manners for one run's fetching (docs/crawling.md, "Crawler settings", lists them all)."""
 
     #: Sent with every request; robots.txt groups are matched against its first word (``claimtrack``).
     user_agent: str = DEFAULT_USER_AGENT

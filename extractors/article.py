@@ -26,7 +26,7 @@ CURRENT_ARTICLE_VERSIONS = frozenset({ARTICLE_EXTRACTOR_VERSION, TEXT_EXTRACTOR_
 
 @dataclass(frozen=True, kw_only=True)
 class ArticleSettings:
-    """How main text is extracted. Defaults measured on the extraction benchmark (README, ``make bench``)."""
+    """How main text is extracted. Defaults measured on the extraction benchmark (bench/README.md, ``make bench``)."""
 
     #: Reader comments are not the article; they would turn into false claims.
     include_comments: bool = False

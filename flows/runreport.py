@@ -17,7 +17,7 @@ from core.errors import WarehouseError
 from core.settings import DEFAULT_SIMILARITY
 from warehouse.reads import ClaimGroup, RunChange, run_claims_by_government_topic, run_position_changes
 
-#: The columns of the per-source table, in order (README "Run on a Prefect server" shows one).
+#: The columns of the per-source table, in order (docs/deploy.md, "Run on a Prefect server", shows one).
 SOURCE_COLUMNS = ("source", "discovered", "fetched", "unchanged", "failed", "articles", "claims")
 
 

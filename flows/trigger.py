@@ -26,7 +26,7 @@ def server_urls() -> tuple[str, str]:
     if not api:
         raise ConfigError(
             "--deployment needs a Prefect server: start one and set PREFECT_API_URL, e.g. "
-            "`export PREFECT_API_URL=http://127.0.0.1:4200/api` (README 'Run on a Prefect server')"
+            "`export PREFECT_API_URL=http://127.0.0.1:4200/api` (docs/deploy.md, 'Run on a Prefect server')"
         )
     ui = settings.ui_url or api.removesuffix("/api")
     return api, ui

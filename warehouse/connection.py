@@ -89,7 +89,7 @@ def connect(
             if time.monotonic() >= deadline:
                 holder = "another process is writing to it" if read_only else "another process has it open"
                 raise DatabaseLocked(
-                    f"{db} stayed locked for {limit:g}s ({holder}). Retry in a moment; see README "
+                    f"{db} stayed locked for {limit:g}s ({holder}). Retry in a moment; see docs/schema.md, "
                     f"'Querying while a run is going on'. DuckDB said: {exc}"
                 ) from None
             time.sleep(delay * (0.5 + random.random()))

@@ -1,13 +1,13 @@
 """The actors file (``seeds/actors.csv``): curated people and bodies, with the office each held and when.
 
-Format (README "Actors"): CSV with a header row; lines starting with ``#`` are comments. One row per office
-held: a person who changed office has one row per office, all with the same ``actor_id``.
+Format (docs/attribution.md, "The actors file"): CSV with a header row; lines starting with ``#`` are
+comments. One row per office held: a person who changed office has one row per office, all with the same ``actor_id``.
 
 ``actor_id,kind,name,aliases,government,actor_type,role,valid_from,valid_to,source``
 
 - ``kind``: ``person`` or ``body``; a person's surname alone also finds them (``Lavrov``) when unambiguous.
 - ``aliases``: other spellings, ``|``-separated (``Zelensky|Zelenskiy``).
-- ``government``: the code the actor speaks for (README "Government codes"); empty for non-state actors.
+- ``government``: the code the actor speaks for (docs/schema.md, "Government codes"); empty for non-state actors.
 - ``valid_from``/``valid_to``: ``YYYY-MM-DD``, either may be empty (open). A name maps to the row valid on the
   article's date, so a foreign minister's name stops linking to the ministry when they leave office.
 - ``source``: where the row was checked (an official page).
@@ -201,7 +201,7 @@ def _row(row: dict[str, str], known: Collection[str]) -> tuple[Actor, list[str]]
     if government is not None and government not in known:
         raise ValueError(
             f"government {government!r} is not a code of seeds/countries.tsv (ISO 3166-1 alpha-3) nor an "
-            "international body's X.. code (README 'Government codes'): check for a typo"
+            "international body's X.. code (docs/schema.md, 'Government codes'): check for a typo"
         )
     if actor_type == "igo" and government not in IGO_CODES:
         raise ValueError(f"an igo actor needs one of the body codes {', '.join(IGO_CODES)} as government")

@@ -23,7 +23,8 @@ T = TypeVar("T")
 COUNTRIES_FILE = "countries.tsv"
 TLDS_FILE = "cctlds.tsv"
 PLACE_KINDS = ("name", "demonym", "capital", "metonym")
-#: International bodies: claimtrack's codes from ISO 3166's user-assigned ``X..`` range (README "Government codes").
+#: International bodies: claimtrack's codes from ISO 3166's user-assigned ``X..`` range (docs/schema.md,
+#: "Government codes").
 IGO_CODES: dict[str, str] = {
     "XUN": "United Nations",
     "XEU": "European Union",

@@ -17,7 +17,7 @@ from extractors.linking.gazetteer import TermIndex
 #: The name the roles table is known by (saved beside a pipeline under it, hashed with it).
 ROLES_FILE = "roles.tsv"
 
-#: Every actor_type claimtrack stores (README "Actors"). The first five, plus ``igo``, speak for a government.
+#: Every actor_type claimtrack stores (docs/attribution.md). The first five, plus ``igo``, speak for a government.
 ACTOR_TYPES = (
     "head_of_state",
     "government",

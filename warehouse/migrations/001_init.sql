@@ -1,4 +1,4 @@
--- 001_init: the public schema v1 (README "Schema" documents every column).
+-- 001_init: the public schema v1 (docs/schema.md documents every column).
 -- Evidence tables are append-only where it matters: claim_records keeps every extraction of every article;
 -- the `claims` view (warehouse/views/claims.sql) shows the current one.
 
