@@ -11,20 +11,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
+from tests.sites import held_page_site
 
 pytestmark = pytest.mark.slow
 
 CLAIMTRACK = Path(sys.executable).parent / "claimtrack"
-KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()
 
 
 def ingest(sources: Path, db: Path, prefect_home: Path) -> subprocess.Popen[str]:
@@ -36,24 +33,7 @@ def ingest(sources: Path, db: Path, prefect_home: Path) -> subprocess.Popen[str]
 
 
 def test_a_second_ingest_on_the_same_database_exits_at_once(tmp_path: Path, server: LocalServer) -> None:
-    release = threading.Event()
-    arrived = threading.Event()
-
-    def slow_page(request: BaseHTTPRequestHandler) -> None:
-        arrived.set()
-        release.wait(120)  # held until the second ingest has come and gone
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html; charset=utf-8")
-        request.send_header("Content-Length", str(len(KYIV)))
-        request.end_headers()
-        request.wfile.write(KYIV)
-
-    server.handler("/world/kyiv-talks", slow_page)
-    sources = tmp_path / "sources.toml"
-    sources.write_text(
-        f'[[source]]\nname = "site"\nkind = "page"\nurl = "{server.url("/world/kyiv-talks")}"\nallow_private = true\n',
-        encoding="utf-8",
-    )
+    sources, arrived, release = held_page_site(server, tmp_path)  # held until the second ingest has come and gone
     db = tmp_path / "data" / "claimtrack.duckdb"
     first = ingest(sources, db, tmp_path / "prefect-1")
     try:

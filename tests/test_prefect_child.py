@@ -7,20 +7,17 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
 from tests.httpserver import LocalServer
+from tests.sites import held_page_site
 
 pytestmark = pytest.mark.slow
 
 CLAIMTRACK = Path(sys.executable).parent / "claimtrack"
-KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()
 
 
 def children(pid: int) -> list[int]:
@@ -52,24 +49,7 @@ def alive(pid: int) -> bool:
 
 
 def test_the_local_api_server_dies_with_a_killed_ingest(tmp_path: Path, server: LocalServer) -> None:
-    arrived = threading.Event()
-    release = threading.Event()
-
-    def slow_page(request: BaseHTTPRequestHandler) -> None:
-        arrived.set()
-        release.wait(120)
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html; charset=utf-8")
-        request.send_header("Content-Length", str(len(KYIV)))
-        request.end_headers()
-        request.wfile.write(KYIV)
-
-    server.handler("/world/kyiv-talks", slow_page)
-    sources = tmp_path / "sources.toml"
-    sources.write_text(
-        f'[[source]]\nname = "site"\nkind = "page"\nurl = "{server.url("/world/kyiv-talks")}"\nallow_private = true\n',
-        encoding="utf-8",
-    )
+    sources, arrived, release = held_page_site(server, tmp_path)
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)  # local ephemeral mode: the command starts its own API server
     ingest = subprocess.Popen(

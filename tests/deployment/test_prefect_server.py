@@ -28,6 +28,7 @@ import pytest
 from extractors.article import TEXT_EXTRACTOR_VERSION
 from tests.conftest import FIXTURES, ROOT, SEED_ARTICLE
 from tests.httpserver import LocalServer
+from tests.sites import mostly_down_site
 from warehouse.connection import writer
 from warehouse.reads import run_sql
 
@@ -313,19 +314,7 @@ def test_a_degraded_run_notifies_through_the_documented_automation(stack: Stack,
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    saved = tmp_path / "saved"
-    saved.mkdir()
-    (saved / SEED_ARTICLE.name).write_bytes(SEED_ARTICLE.read_bytes())
-    sources = tmp_path / "sources.toml"
-    sources.write_text(
-        "".join(
-            f'[[source]]\nname = "down-{n}"\nkind = "feed"\nurl = "http://127.0.0.1:9/feed-{n}.xml"\n'
-            "allow_private = true\n\n"
-            for n in (1, 2)
-        )
-        + '[[source]]\nname = "saved"\nkind = "directory"\npath = "saved"\n',
-        encoding="utf-8",
-    )
+    sources = mostly_down_site(tmp_path)
     with webhook_receiver() as (hook, received), temporary_settings(updates={PREFECT_API_URL: stack.api_url}):
         block = CustomWebhookNotificationBlock(
             name="claimtrack-alerts",

@@ -4,35 +4,18 @@ command prints a warning and still exits 0 (what was reachable is stored)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
 
 from claimtrack.cli import main
-from tests.conftest import SEED_ARTICLE
+from tests.sites import mostly_down_site
 from warehouse.reads import run_sql
 
 
-def mostly_down(tmp_path: Path) -> Path:
-    (tmp_path / "saved").mkdir()
-    shutil.copy(SEED_ARTICLE, tmp_path / "saved" / SEED_ARTICLE.name)
-    path = tmp_path / "sources.toml"
-    path.write_text(
-        "".join(
-            f'[[source]]\nname = "down-{n}"\nkind = "feed"\nurl = "http://127.0.0.1:9/feed-{n}.xml"\n'
-            "allow_private = true\n\n"
-            for n in (1, 2)
-        )
-        + '[[source]]\nname = "saved"\nkind = "directory"\npath = "saved"\n',
-        encoding="utf-8",
-    )
-    return path
-
-
 def test_most_sources_failing_is_a_degraded_run(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ingest", "--sources", str(mostly_down(tmp_path)), "--db", str(db), "--processes", "1"]) == 0
+    assert main(["ingest", "--sources", str(mostly_down_site(tmp_path)), "--db", str(db), "--processes", "1"]) == 0
     captured = capsys.readouterr()
     assert "2 of 3 sources got nothing but failures: down-1, down-2" in captured.err
     ((run_id, status),) = run_sql(db, "select run_id, status from runs").rows
