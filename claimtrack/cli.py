@@ -524,7 +524,7 @@ def add_eval_attribution(targets: Commands) -> None:
     attribution = targets.add_parser(
         "attribution",
         help="speakers and governments on real news outside Europe, China and Russia (evals/gold/attribution)",
-        description="Run the claims extractor over 84 dated news excerpts (as `extract` runs dated .txt files) and "
+        description="Run the claims extractor over the dated news excerpts of evals/gold/attribution (as `extract` runs dated .txt files) and "
         "score each annotated statement: found (a claim holds its key words), correct (that claim has the gold "
         "government and a variant of the gold full name), government accuracy among found; dev and test halves.",
     )

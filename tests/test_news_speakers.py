@@ -537,3 +537,19 @@ def test_what_a_call_asks_for_is_inside_the_callers_claim(nlp: Language) -> None
     (claim,) = claims
     assert claim.cue == "asked" and claim.speaker_canonical == "Antony Blinken"
     assert claim.content.startswith("the UN Security Council to support a new US-led resolution")
+
+
+def test_a_surname_the_tagger_reads_as_a_noun_is_still_the_person(nlp: Language) -> None:
+    # evals/gold/attribution c-001 (dev; Reuters, 2023-04-15): "Sing'oei" alone is tagged a noun, and its apostrophe
+    # folds it into two words; it and the pronoun after it are the Kenyan official named before.
+    claims = claims_of(
+        nlp,
+        "When asked about Mohammed's reported remarks, senior Kenyan foreign affairs official Korir Sing'oei "
+        "described it on Friday as “disturbing”.\n\nRuto will continue with his international efforts to tackle "
+        "climate change, Sing'oei said.\n\n“The president will therefore not be distracted by the information "
+        "contained in tainted leaked memorandums,” he said.",
+        date(2023, 4, 15),
+    )
+    for start in ("Ruto will continue", "The president will"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Korir Sing'oei", "KEN"), start

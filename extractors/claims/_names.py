@@ -152,8 +152,8 @@ def surname_mentions(
     for token in doc:
         if (
             token.i in covered
-            or token.pos_ != "PROPN"
-            or not token.is_title
+            or token.pos_ not in ("PROPN", "NOUN")  # the tagger reads rarer surnames as nouns ("Sing'oei said")
+            or not token.text[:1].isupper()
             or token.dep_ not in ("nsubj", "nsubjpass")
         ):
             continue
@@ -292,8 +292,10 @@ def full_name_for(word: str, full_names: Sequence[tuple[int, str]], position: in
     misspelt repeat (``Zhovka``) takes the full name spelt most alike. Returns the name and how it was found."""
     ordered = [n for p, n in reversed(full_names) if p <= position] + [n for p, n in full_names if p > position]
     lowered = folded(word)
+    words = lowered.split()  # "Sing'oei" folds to two words
     for name in ordered:
-        if lowered and lowered in folded(name).split():
+        parts = folded(name).split()
+        if words and any(parts[i : i + len(words)] == words for i in range(len(parts))):
             return name, "name"
     if len(word) >= FUZZY_MIN_CHARS:
         best: tuple[float, str] | None = None
