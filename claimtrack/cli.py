@@ -50,6 +50,9 @@ Handler = Callable[[argparse.Namespace], int]
 def main(argv: Sequence[str] | None = None) -> int:
     # Offline or private deployments should not phone home; users can still turn it back on.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's 20 s for its local API server to start is too short on a busy machine (measured: load 10 on two
+    # cores made `claimtrack eval positions` fail with "Timed out while attempting to connect").
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     try:
@@ -524,9 +527,10 @@ def add_eval_attribution(targets: Commands) -> None:
     attribution = targets.add_parser(
         "attribution",
         help="speakers and governments on real news outside Europe, China and Russia (evals/gold/attribution)",
-        description="Run the claims extractor over the dated news excerpts of evals/gold/attribution (as `extract` runs dated .txt files) and "
-        "score each annotated statement: found (a claim holds its key words), correct (that claim has the gold "
-        "government and a variant of the gold full name), government accuracy among found; dev and test halves.",
+        description="Run the claims extractor over the dated news excerpts of evals/gold/attribution (as "
+        "`extract` runs dated .txt files) and score each annotated statement: found (a claim holds its key words), "
+        "correct (that claim has the gold government and a variant of the gold full name), government accuracy "
+        "among found; dev and test halves.",
     )
     attribution.add_argument("--show", action="store_true", help="list the dev half's failures")
     attribution.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
