@@ -63,9 +63,19 @@ def test_claims_of_files_gives_file_offsets_and_reports_skipped_files(
 ) -> None:
     shutil.copy(SEED_ARTICLE, tmp_path / "seed.txt")
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 said nothing.".encode("latin-1"))
+    (tmp_path / "menu.html").write_text("<html><body><p>Menu</p></body></html>", encoding="utf-8")
     skipped: list[Path] = []
-    found = dict(claims_of_files([tmp_path], nlp, on_skip=lambda path, _exc: skipped.append(path)))
-    assert skipped == [tmp_path / "latin1.txt"]
+    noted: list[tuple[Path, str]] = []
+    found = dict(
+        claims_of_files(
+            [tmp_path],
+            nlp,
+            on_skip=lambda path, _exc: skipped.append(path),
+            on_note=lambda path, note: noted.append((path, note)),
+        )
+    )
+    assert skipped == [tmp_path / "menu.html"]  # no article in it
+    assert noted == [(tmp_path / "latin1.txt", "decode: 1 invalid byte sequence in utf-8 replaced with U+FFFD")]
     raw = SEED_ARTICLE.read_text(encoding="utf-8")
     claims = found[tmp_path / "seed.txt"]
     assert len(claims) == 16
