@@ -325,6 +325,38 @@ def count_labels(rows: Iterable[ComparisonRow], summary: RefreshSummary) -> None
     summary.labels = {method: dict(labels) for method, labels in counts.items()}
 
 
+def _label_all(
+    series: Mapping[tuple[str, str], Sequence[Statement]],
+    features: Mapping[str, tuple[str, StatementFeatures]],
+    methods: Sequence[Similarity],
+    version: str,
+    stored: Mapping[str, StoredEncodings],
+    settings: PositionSettings,
+    summary: RefreshSummary,
+) -> tuple[list[ComparisonRow], list[StoredVector]]:
+    """Every series labelled from its first statement under every method, with the encodings computed on the way."""
+    comparisons: list[ComparisonRow] = []
+    vectors: list[StoredVector] = []
+    for method in methods:
+        encodings_key = encodings_version(method, version)
+        encodings = Encodings(method, stored.get(encodings_key or "", {}), encodings_key)
+        encodings.prepare(
+            (features[s.statement_id][0], government, features[s.statement_id][1])
+            for (government, _), members in series.items()
+            for s in members
+        )  # one batch for every series
+        for (government, topic), members in series.items():
+            to_label = [
+                ToLabel(dated=dated_of(s, features[s.statement_id][1]), features_key=features[s.statement_id][0],
+                        government=government)
+                for s in members
+            ]  # fmt: skip
+            comparisons += label_series(encodings, topic, (), to_label, settings.max_candidates)
+        vectors += encodings.computed
+        summary.encodings_computed += len(encodings.computed)
+    return comparisons, vectors
+
+
 def derive_positions(
     reports: Sequence[Report],
     claim_topics: Sequence[tuple[str, str]],
@@ -359,25 +391,7 @@ def derive_positions(
     version = features_version_of(nlp)
     series = series_of(statements, claim_topics)
     summary.series = len(series)
-    comparisons: list[ComparisonRow] = []
-    vectors: list[StoredVector] = []
-    for method in methods:
-        encodings_key = encodings_version(method, version)
-        encodings = Encodings(method, (stored or {}).get(encodings_key or "", {}), encodings_key)
-        encodings.prepare(
-            (features[s.statement_id][0], government, features[s.statement_id][1])
-            for (government, _), members in series.items()
-            for s in members
-        )  # one batch for every series
-        for (government, topic), members in series.items():
-            to_label = [
-                ToLabel(dated=dated_of(s, features[s.statement_id][1]), features_key=features[s.statement_id][0],
-                        government=government)
-                for s in members
-            ]  # fmt: skip
-            comparisons += label_series(encodings, topic, (), to_label, settings.max_candidates)
-        vectors += encodings.computed
-        summary.encodings_computed += len(encodings.computed)
+    comparisons, vectors = _label_all(series, features, methods, version, stored or {}, settings, summary)
     count_labels(comparisons, summary)
     for method in methods:
         say(f"{method.name}: {sum(summary.labels.get(method.name, {}).values())} comparisons in {len(series)} series")
