@@ -145,18 +145,7 @@ def chart_svg(periods: list[dict[str, Any]], changes: list[dict[str, Any]], grai
                 f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 15}" font-size="10" text-anchor="middle" '
                 f'fill="#444">{esc(key)}</text>'
             )
-        for j, c in enumerate(by_period.get(key, [])[:6]):
-            cy = y - 9 - j * 13
-            colour = LABEL_COLOURS[c["label"]]
-            tip = f"{_day(c['stated_at'])} {c['label']}: {c['content']}"
-            shape = (
-                f'<circle cx="{x + bar / 2:.1f}" cy="{cy:.1f}" r="5" fill="{colour}">'
-                if c["label"] == "shift"
-                else f'<rect x="{x + bar / 2 - 5:.1f}" y="{cy - 5:.1f}" width="10" height="10" fill="{colour}" '
-                f'transform="rotate(45 {x + bar / 2:.1f} {cy:.1f})">'
-            )
-            closing = "</circle>" if c["label"] == "shift" else "</rect>"
-            parts.append(f"{shape}<title>{esc(tip)}</title>{closing}")
+        parts += [_change_marker(c, x + bar / 2, y - 9 - j * 13) for j, c in enumerate(by_period.get(key, [])[:6])]
     parts.append("</svg>")
     legend = (
         '<div class="legend small"><span>▮ statements per '
@@ -164,6 +153,19 @@ def chart_svg(periods: list[dict[str, Any]], changes: list[dict[str, Any]], grai
         + '</span><span style="color:#f28e2b">● shift</span><span style="color:#e15759">◆ reversal</span></div>'
     )
     return "".join(parts) + legend
+
+
+def _change_marker(change: dict[str, Any], cx: float, cy: float) -> str:
+    """A shift (circle) or reversal (diamond) above its period's bar, its text on hover."""
+    colour = LABEL_COLOURS[change["label"]]
+    text = f"{_day(change['stated_at'])} {change['label']}: {change['content']}"
+    tip = f"<title>{esc(text)}</title>"
+    if change["label"] == "shift":
+        return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{colour}">{tip}</circle>'
+    return (
+        f'<rect x="{cx - 5:.1f}" y="{cy - 5:.1f}" width="10" height="10" fill="{colour}" '
+        f'transform="rotate(45 {cx:.1f} {cy:.1f})">{tip}</rect>'
+    )
 
 
 def _truncate(value: datetime, grain: str) -> date:
