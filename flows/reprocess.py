@@ -138,21 +138,12 @@ def reprocess_articles(
     version = extractor_version(nlp)
     summary = ReprocessSummary(version=version)
     raw = RawArchive(archive) if from_raw and archive is not None else None
-    ready: list[tuple[StoredArticle, Article | None]] = []
-    for row in stored_articles(db, article_ids):
-        fresh = None
-        # A raw page missing from the archive was counted by the plan; the stored text is kept.
-        if raw is not None and stale_text(row) and row.content_sha256 and row.content_sha256 in raw:
-            try:
-                fresh = article_from_raw(row, raw)
-            except (ExtractError, OSError, EOFError) as exc:
-                summary.raw_failed += 1
-                summary.errors.append(f"{row.url}: keeping the stored text: {exc}")
-            else:
-                summary.text_reextracted += 1
-                summary.text_changed += fresh.text_sha256 != row.text_sha256
-        if force or fresh is not None or row.claims_version != version:
-            ready.append((row, fresh))
+    ready = [
+        (row, fresh)
+        for row in stored_articles(db, article_ids)
+        for fresh in [_fresh_text(row, raw, summary)]
+        if force or fresh is not None or row.claims_version != version
+    ]
     needs_claims = [
         (row, fresh)
         for row, fresh in ready
@@ -184,6 +175,22 @@ def reprocess_articles(
     summary.claims = counts.claims
     summary.skipped_changed = counts.skipped
     return summary
+
+
+def _fresh_text(row: StoredArticle, raw: RawArchive | None, summary: ReprocessSummary) -> Article | None:
+    """The article made again from its raw page when its text is stale and the page archived; else None (a raw page
+    missing from the archive was counted by the plan; the stored text is kept)."""
+    if raw is None or not stale_text(row) or not row.content_sha256 or row.content_sha256 not in raw:
+        return None
+    try:
+        fresh = article_from_raw(row, raw)
+    except (ExtractError, OSError, EOFError) as exc:
+        summary.raw_failed += 1
+        summary.errors.append(f"{row.url}: keeping the stored text: {exc}")
+        return None
+    summary.text_reextracted += 1
+    summary.text_changed += fresh.text_sha256 != row.text_sha256
+    return fresh
 
 
 def _text_item(row: StoredArticle, fresh: Article | None) -> TextItem:
