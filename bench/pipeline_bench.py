@@ -17,6 +17,8 @@ memory) are served by a local HTTP server (its own process) behind generated sit
 5. **Scale**: the corpus 10 times under distinct URLs (and distinct bytes, so nothing is re-used from an identical
    body) into a fresh database: flow time against 1x, peak memory.
 6. **Quality**: main-text F1 of our extraction settings and of trafilatura defaults (``evals.maintext``).
+7. **For months of running**: the database file and the raw archive per 1,000 articles, and ``claimtrack sql`` (a
+   process each, as a user runs it) on the ten questions of docs/schema.md, at 1x and 10x.
 
 Prints a table and writes ``bench/results.json``. Stage timings take the best of ``--rounds`` (noise on a shared
 machine only ever adds time); the end-to-end runs are single runs, so the ratios lean against us.
@@ -55,13 +57,15 @@ from warehouse.reads import pipeline_counts  # noqa: E402
 RESULTS = ROOT / "bench" / "results.json"
 CLAIMTRACK = Path(sys.executable).parent / "claimtrack"
 SCALE = 10
+#: The targets of issue 17 ("the pipeline at the speed of its NLP"); two_core_speedup is for a quiet machine.
 TARGETS = {
-    "overhead_ratio": (">=", 0.80),
-    "claims_vs_bare_nlp": (">=", 0.90),
-    "two_core_speedup": (">=", 1.5),
-    "rerun_over_prefect_startup_s": ("<=", 5.0),
-    "scale10_time_ratio": ("<=", 11.0),
-    "scale10_rss_ratio": ("<=", 1.25),
+    "overhead_ratio": (">=", 0.85),
+    "overhead_ratio_10x": (">=", 0.95),
+    "claims_vs_bare_nlp": (">=", 0.92),
+    "two_core_speedup": (">=", 1.8),
+    "rerun_over_prefect_startup_s": ("<=", 2.0),
+    "scale10_time_ratio": ("<=", 10.5),
+    "scale10_rss_ratio": ("<=", 1.1),
     "extraction_f1": (">=", 0.95),
 }
 
@@ -520,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
             "e2e_pages_per_s": e2e["pages_per_s"],
             "stages_pages_per_s": staged["stages_pages_per_s"],
             "overhead_ratio": round(e2e["pages_per_s"] / staged["stages_pages_per_s"], 3),
+            "overhead_ratio_10x": round(scale["pages_per_s"] / staged["stages_pages_per_s"], 3) if scale else None,
             "claims_vs_bare_nlp": staged["claims_vs_bare_nlp"],
             "two_core_speedup": round(single["flow_s"] / e2e["flow_s"], 2),
             "two_core_speedup_stages": round(
@@ -581,10 +586,18 @@ def table(r: dict[str, Any]) -> str:
         ("  claims pipeline only, pages/s", f"{st['claims_pages_per_s']}", ""),
         ("  bare nlp.pipe, pages/s", f"{st['bare_nlp_pages_per_s']}", ""),
         ("stages alone, 1 process: pages/s", f"{st1['stages_pages_per_s']}", ""),
-        ("overhead_ratio (e2e / stages)", f"{r['overhead_ratio']}", ">= 0.80"),
-        ("claims_vs_bare_nlp", f"{r['claims_vs_bare_nlp']} (1 process: {st1['claims_vs_bare_nlp']})", ">= 0.90"),
-        ("two_core_speedup (e2e; stages)", f"{r['two_core_speedup']}; {r['two_core_speedup_stages']}", ">= 1.5"),
-        ("rerun_s (Prefect start-up alone)", f"{r['rerun_s']} ({r['prefect_startup_s']})", "<= start-up + 5"),
+        (
+            "overhead_ratio (e2e / stages; at 10x)",
+            f"{r['overhead_ratio']}; {r['overhead_ratio_10x']}",
+            ">= 0.85; >= 0.95",
+        ),
+        ("claims_vs_bare_nlp", f"{r['claims_vs_bare_nlp']} (1 process: {st1['claims_vs_bare_nlp']})", ">= 0.92"),
+        (
+            "two_core_speedup (e2e; stages)",
+            f"{r['two_core_speedup']}; {r['two_core_speedup_stages']}",
+            ">= 1.8 (quiet)",
+        ),
+        ("rerun_s (Prefect start-up alone)", f"{r['rerun_s']} ({r['prefect_startup_s']})", "<= start-up + 2"),
         ("  rows unchanged by the rerun", str(r["rerun_rows_unchanged"]), "True"),
     ]
     disk, sql = e2e["disk"], e2e["sql"]
@@ -597,12 +610,13 @@ def table(r: dict[str, Any]) -> str:
     if scale:
         rows += [
             (f"scale10_time_ratio ({scale['pages']} pages, {scale['flow_s']:.0f} s)", f"{r['scale10_time_ratio']}",
-             "<= 11"),
+             "<= 10.5"),
             ("  database MB per 1,000 articles at 10x (raw archive)",
              f"{scale['disk']['db_mb_per_1k_articles']} ({scale['disk']['raw_archive_mb_per_1k_articles']})", ""),
             ("  claimtrack sql at 10x, ten questions: total s (slowest)",
              f"{scale['sql']['total_s']} ({scale['sql']['slowest_s']})", ""),
-            ("  peak RSS 10x / 1x, MB", f"{scale['peak_rss_mb']} / {e2e['peak_rss_mb']}", "flat"),
+            ("  peak RSS 10x / 1x, MB (scale10_rss_ratio)",
+             f"{scale['peak_rss_mb']} / {e2e['peak_rss_mb']} ({r['scale10_rss_ratio']})", "<= 1.1"),
             ("  RSS at 25/50/75/100 % of the 10x run, MB", "/".join(str(x) for x in scale["rss_mb_at_quarters"]), ""),
         ]  # fmt: skip
     rows += [
