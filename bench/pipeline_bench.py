@@ -17,6 +17,8 @@ memory) are served by a local HTTP server (its own process) behind generated sit
 5. **Scale**: the corpus 10 times under distinct URLs (and distinct bytes, so nothing is re-used from an identical
    body) into a fresh database: flow time against 1x, peak memory.
 6. **Quality**: main-text F1 of our extraction settings and of trafilatura defaults (``evals.maintext``).
+7. **For months of running**: the database file and the raw archive per 1,000 articles, and ``claimtrack sql`` (a
+   process each, as a user runs it) on the ten questions of docs/schema.md, at 1x and 10x.
 
 Prints a table and writes ``bench/results.json``. Stage timings take the best of ``--rounds`` (noise on a shared
 machine only ever adds time); the end-to-end runs are single runs, so the ratios lean against us.
@@ -47,19 +49,23 @@ sys.path.insert(0, str(ROOT))
 
 from core.settings import DEFAULT_MODEL  # noqa: E402
 from evals.maintext import GoldPage, default_corpus, evaluate, load_corpus, ours, trafilatura_defaults  # noqa: E402
+from extractors.nlp import load_pipeline, seed_files  # noqa: E402
 from extractors.workers import JOBS_PER_WORKER, ExtractionPool  # noqa: E402
+from tests.positions.test_schema_questions import questions  # noqa: E402  (the ten questions of docs/schema.md)
 from warehouse.reads import pipeline_counts  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 CLAIMTRACK = Path(sys.executable).parent / "claimtrack"
 SCALE = 10
+#: The targets of issue 17 ("the pipeline at the speed of its NLP"); two_core_speedup is for a quiet machine.
 TARGETS = {
-    "overhead_ratio": (">=", 0.80),
-    "claims_vs_bare_nlp": (">=", 0.90),
-    "two_core_speedup": (">=", 1.5),
-    "rerun_over_prefect_startup_s": ("<=", 5.0),
-    "scale10_time_ratio": ("<=", 11.0),
-    "scale10_rss_ratio": ("<=", 1.25),
+    "overhead_ratio": (">=", 0.85),
+    "overhead_ratio_10x": (">=", 0.95),
+    "claims_vs_bare_nlp": (">=", 0.92),
+    "two_core_speedup": (">=", 1.8),
+    "rerun_over_prefect_startup_s": ("<=", 2.0),
+    "scale10_time_ratio": ("<=", 10.5),
+    "scale10_rss_ratio": ("<=", 1.1),
     "extraction_f1": (">=", 0.95),
 }
 
@@ -229,6 +235,41 @@ def backfill(sources: Path, db: Path, processes: int, env: dict[str, str], pages
     }
 
 
+def size_on_disk(db: Path, articles: int) -> dict[str, Any]:
+    """The database file (with its WAL) and the raw archive beside it, in all and per 1,000 articles."""
+    db_bytes = sum(p.stat().st_size for p in (db, db.with_name(db.name + ".wal")) if p.exists())
+    archive = db.parent / "raw"  # claimtrack's default: the archive beside the database (core.settings)
+    raw_bytes = sum(p.stat().st_size for p in archive.rglob("*") if p.is_file()) if archive.is_dir() else 0
+    per_1k = 1000 / max(1, articles)
+    return {
+        "db_mb": round(db_bytes / 1e6, 1),
+        "raw_archive_mb": round(raw_bytes / 1e6, 1),
+        "db_mb_per_1k_articles": round(db_bytes / 1e6 * per_1k, 1),
+        "raw_archive_mb_per_1k_articles": round(raw_bytes / 1e6 * per_1k, 1),
+    }
+
+
+def sql_questions(db: Path, env: dict[str, str]) -> dict[str, Any]:
+    """``claimtrack sql`` (a new process each, as a user runs it) on each of the ten questions of docs/schema.md:
+    wall seconds and rows, and the start-up alone (``select 1``) to read them against."""
+
+    def ask(sql: str) -> tuple[float, int]:
+        ran = run_command([str(CLAIMTRACK), "sql", "--db", str(db), "--format", "json", sql], env)
+        return ran["wall_s"], len(json.loads(ran["stdout"]))
+
+    startup = min(ask("select 1")[0] for _ in range(2))
+    asked = []
+    for number, _, sql in questions():
+        wall, rows = ask(sql)
+        asked.append({"question": number, "wall_s": round(wall, 2), "rows": rows})
+    return {
+        "startup_s": round(startup, 2),
+        "questions": asked,
+        "total_s": round(sum(q["wall_s"] for q in asked), 2),
+        "slowest_s": max(q["wall_s"] for q in asked),
+    }
+
+
 def quarters(samples: list[tuple[float, float]]) -> list[float]:
     """Tree RSS at 25/50/75/100 % of the run (flat memory shows as flat numbers)."""
     if not samples:
@@ -305,7 +346,7 @@ def stages(pages: list[GoldPage], model: str, processes: int, rounds: int) -> di
     inputs = [(f"http://127.0.0.1/c0/{p.page_id}.html", p.html) for p in pages]
     content_type = "text/html; charset=utf-8"
     if processes > 1:
-        pool = ExtractionPool(model, processes)
+        pool = ExtractionPool(model, processes, seed_files(load_pipeline(model)))
         pool.wait_ready()
 
         def spread(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
@@ -439,14 +480,17 @@ def main(argv: list[str] | None = None) -> int:
         result["prefect_startup_s"] = round(prefect_startup(env), 2)
 
         say(f"[2/{steps}] end to end, {n} pages, {args.processes} processes")
-        e2e = backfill(one, work / "e2e.duckdb", args.processes, env, n)
+        e2e = backfill(one, work / "e2e" / "e2e.duckdb", args.processes, env, n)
         say(f"      {e2e['flow_s']:.1f} s in the flow, {e2e['wall_s']} s in all, {e2e['articles']} articles")
+        e2e["disk"] = size_on_disk(work / "e2e" / "e2e.duckdb", e2e["articles"])
+        say("      claimtrack sql: the ten questions of docs/schema.md")
+        e2e["sql"] = sql_questions(work / "e2e" / "e2e.duckdb", env)
         say(f"[3/{steps}] the same backfill again (nothing changed)")
-        rerun = backfill(one, work / "e2e.duckdb", args.processes, env, n)
+        rerun = backfill(one, work / "e2e" / "e2e.duckdb", args.processes, env, n)
         unchanged = all(rerun[k] == e2e[k] for k in ("fetches", "articles", "claims", "claim_records"))
         say(f"      {rerun['wall_s']} s; rows unchanged: {unchanged}")
         say(f"[4/{steps}] end to end, {n} pages, 1 process")
-        single = backfill(one, work / "e2e-1.duckdb", 1, env, n)
+        single = backfill(one, work / "e2e-1" / "e2e-1.duckdb", 1, env, n)
         say(f"      {single['flow_s']:.1f} s in the flow")
 
         say(f"[5/{steps}] stages alone: {args.processes} processes, then 1, best of {args.rounds}")
@@ -456,8 +500,11 @@ def main(argv: list[str] | None = None) -> int:
         scale = None
         if not args.skip_scale:
             say(f"[6/{steps}] {SCALE}x: {n * SCALE} pages under distinct URLs, {args.processes} processes")
-            scale = backfill(ten, work / f"x{SCALE}.duckdb", args.processes, env, n * SCALE)
+            scale = backfill(ten, work / f"x{SCALE}" / f"x{SCALE}.duckdb", args.processes, env, n * SCALE)
             say(f"      {scale['flow_s']:.1f} s in the flow, peak {scale['peak_rss_mb']} MB")
+            scale["disk"] = size_on_disk(work / f"x{SCALE}" / f"x{SCALE}.duckdb", scale["articles"])
+            say(f"      claimtrack sql at {SCALE}x: the ten questions of docs/schema.md")
+            scale["sql"] = sql_questions(work / f"x{SCALE}" / f"x{SCALE}.duckdb", env)
 
         say("quality: main-text F1 (ours, trafilatura defaults)")
         quality = [evaluate(pages, "claimtrack", ours()), evaluate(pages, "trafilatura defaults", trafilatura_defaults)]
@@ -477,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
             "e2e_pages_per_s": e2e["pages_per_s"],
             "stages_pages_per_s": staged["stages_pages_per_s"],
             "overhead_ratio": round(e2e["pages_per_s"] / staged["stages_pages_per_s"], 3),
+            "overhead_ratio_10x": round(scale["pages_per_s"] / staged["stages_pages_per_s"], 3) if scale else None,
             "claims_vs_bare_nlp": staged["claims_vs_bare_nlp"],
             "two_core_speedup": round(single["flow_s"] / e2e["flow_s"], 2),
             "two_core_speedup_stages": round(
@@ -538,17 +586,37 @@ def table(r: dict[str, Any]) -> str:
         ("  claims pipeline only, pages/s", f"{st['claims_pages_per_s']}", ""),
         ("  bare nlp.pipe, pages/s", f"{st['bare_nlp_pages_per_s']}", ""),
         ("stages alone, 1 process: pages/s", f"{st1['stages_pages_per_s']}", ""),
-        ("overhead_ratio (e2e / stages)", f"{r['overhead_ratio']}", ">= 0.80"),
-        ("claims_vs_bare_nlp", f"{r['claims_vs_bare_nlp']} (1 process: {st1['claims_vs_bare_nlp']})", ">= 0.90"),
-        ("two_core_speedup (e2e; stages)", f"{r['two_core_speedup']}; {r['two_core_speedup_stages']}", ">= 1.5"),
-        ("rerun_s (Prefect start-up alone)", f"{r['rerun_s']} ({r['prefect_startup_s']})", "<= start-up + 5"),
+        (
+            "overhead_ratio (e2e / stages; at 10x)",
+            f"{r['overhead_ratio']}; {r['overhead_ratio_10x']}",
+            ">= 0.85; >= 0.95",
+        ),
+        ("claims_vs_bare_nlp", f"{r['claims_vs_bare_nlp']} (1 process: {st1['claims_vs_bare_nlp']})", ">= 0.92"),
+        (
+            "two_core_speedup (e2e; stages)",
+            f"{r['two_core_speedup']}; {r['two_core_speedup_stages']}",
+            ">= 1.8 (quiet)",
+        ),
+        ("rerun_s (Prefect start-up alone)", f"{r['rerun_s']} ({r['prefect_startup_s']})", "<= start-up + 2"),
         ("  rows unchanged by the rerun", str(r["rerun_rows_unchanged"]), "True"),
     ]
+    disk, sql = e2e["disk"], e2e["sql"]
+    rows += [
+        ("database MB per 1,000 articles (raw archive)",
+         f"{disk['db_mb_per_1k_articles']} ({disk['raw_archive_mb_per_1k_articles']})", ""),
+        ("claimtrack sql, ten questions: total s (slowest; start-up)",
+         f"{sql['total_s']} ({sql['slowest_s']}; {sql['startup_s']})", ""),
+    ]  # fmt: skip
     if scale:
         rows += [
             (f"scale10_time_ratio ({scale['pages']} pages, {scale['flow_s']:.0f} s)", f"{r['scale10_time_ratio']}",
-             "<= 11"),
-            ("  peak RSS 10x / 1x, MB", f"{scale['peak_rss_mb']} / {e2e['peak_rss_mb']}", "flat"),
+             "<= 10.5"),
+            ("  database MB per 1,000 articles at 10x (raw archive)",
+             f"{scale['disk']['db_mb_per_1k_articles']} ({scale['disk']['raw_archive_mb_per_1k_articles']})", ""),
+            ("  claimtrack sql at 10x, ten questions: total s (slowest)",
+             f"{scale['sql']['total_s']} ({scale['sql']['slowest_s']})", ""),
+            ("  peak RSS 10x / 1x, MB (scale10_rss_ratio)",
+             f"{scale['peak_rss_mb']} / {e2e['peak_rss_mb']} ({r['scale10_rss_ratio']})", "<= 1.1"),
             ("  RSS at 25/50/75/100 % of the 10x run, MB", "/".join(str(x) for x in scale["rss_mb_at_quarters"]), ""),
         ]  # fmt: skip
     rows += [

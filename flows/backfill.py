@@ -42,7 +42,15 @@ from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
 from extractors.nlp import extractor_version, load_pipeline
 from flows.alerts import final_result
-from flows.common import LOCAL_RETRY, NETWORK_RETRY, RecordedRun, recorded_run, unless_disk_full, writer_slot
+from flows.common import (
+    LOCAL_RETRY,
+    NETWORK_RETRY,
+    RecordedRun,
+    recorded_run,
+    unless_disk_full,
+    unwalked,
+    writer_slot,
+)
 from flows.ingest import crawl_batches, extract, listings, plan, refresh_and_total, stop_when_disk_full, store
 from flows.params import DEFAULT_BACKFILL, BackfillParams
 from flows.reprocess import ReprocessSummary, plan_reprocess, reprocess_articles
@@ -378,8 +386,9 @@ def import_warc_batches(job: Backfill, batches: list[WarcBatch], tracker: _Progr
         label = f"WARC batch {number}/{len(batches)}"
         try:
             fetched = read_warc(batch, job.db)
-            extraction = extract(fetched, {batch.source: None}, job.db, job.settings.model, job.settings.processes)
-            counts = store(fetched, extraction, job.db, job.archive, job.run_id)
+            settings = job.settings
+            extraction = extract(unwalked(fetched), {batch.source: None}, job.db, settings.model, settings.processes)
+            counts = store(unwalked(fetched), unwalked(extraction), job.db, job.archive, job.run_id)
         except DiskFull:
             raise
         except Exception as exc:  # recorded; the next run with the same parameters retries this batch

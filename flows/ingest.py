@@ -42,6 +42,7 @@ from flows.common import (
     WRITE_RETRY,
     recorded_run,
     unless_disk_full,
+    unwalked,
     writer_slot,
 )
 from flows.params import DEFAULT_INGEST, IngestParams
@@ -226,7 +227,7 @@ def crawl_batches(
         if fetched is None:
             continue
         current = _InFlight(
-            number, fetched, extract.submit(fetched, outlets, db_path, settings.model, settings.processes)
+            number, fetched, extract.submit(unwalked(fetched), outlets, db_path, settings.model, settings.processes)
         )
         if not overlap:
             _finish_batch(current, total, settings, run_id, reports, done, on_batch)
@@ -279,7 +280,7 @@ def _finish_batch(
     number, fetched = batch.number, batch.fetched
     try:
         extraction = batch.extraction.result()
-        counts = store(fetched, extraction, str(settings.db), str(settings.archive_dir), run_id)
+        counts = store(unwalked(fetched), unwalked(extraction), str(settings.db), str(settings.archive_dir), run_id)
     except DiskFull as exc:  # every later batch would fail the same way: the run stops here
         done.open_urls |= {result.url for _, result in fetched.fetches}
         report_failed_batch(fetched, exc, reports)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,6 +91,29 @@ def test_store_is_idempotent(db: Path) -> None:
     again = store_batch(db, batch())
     assert again.unchanged_articles == 1 and again.claims == 0
     assert counts(db) == (1, 1, 1)
+
+
+def test_articles_of_one_batch_are_inserted_together_and_a_canonical_twin_in_it_is_noted(db: Path) -> None:
+    """New articles of a batch go in as one statement at the end; a later page of the same batch with the same
+    canonical URL is still a duplicate, as it was when each article was inserted at once."""
+    first, twin, other = batch(), batch(), batch()
+    twin_url, other_url = "https://news.example.org/amp/a", "https://news.example.org/b"
+    canonical = "https://news.example.org/a"
+    fetches = [
+        replace(first.fetches[0], canonical_url=canonical),
+        replace(first.fetches[0], url=twin_url, final_url=twin_url, canonical_url=canonical),
+        replace(first.fetches[0], url=other_url, final_url=other_url),
+    ]
+    articles = [
+        first.articles[0],
+        replace(twin.articles[0], article=replace(twin.articles[0].article, url=twin_url), final_url=twin_url),
+        replace(other.articles[0], article=replace(other.articles[0].article, url=other_url), final_url=other_url),
+    ]
+    stored = store_batch(db, replace(first, fetches=fetches, articles=articles))
+    assert stored.new_articles == 2 and stored.claims == 2
+    assert run_sql(db, "select url from articles order by url").rows == [(canonical,), (other_url,)]
+    notes = run_sql(db, f"select extract_error from fetches where url = '{twin_url}'").rows
+    assert notes == [(f"duplicate: same page as {canonical}",)]
 
 
 def test_new_extractor_version_replaces_current_claims_but_keeps_history(db: Path) -> None:
