@@ -46,8 +46,21 @@ browser:  ## install Chromium (Debian package) for the report rendering test, if
 	    exit 1; \
 	  fi; }
 
+# The DuckLake tests start a throwaway Postgres (tests/pgserver.py: initdb + pg_ctl in a temp folder, Debian package
+# `postgresql`); install it when missing, as for Chromium.
+.PHONY: postgres
+postgres:  ## install PostgreSQL (Debian package) for the DuckLake tests, if missing
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing postgresql (apt-get) for the DuckLake tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "postgresql is missing: run 'sudo apt-get install -y postgresql' (the DuckLake tests start one)" >&2; \
+	    exit 1; \
+	  fi; }
+
 .PHONY: test
-test: $(VENV)/.dev-installed browser  ## run the whole test suite (lint, types and the layering contract first)
+test: $(VENV)/.dev-installed browser postgres  ## run the whole test suite (lint, types and the layering contract first)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
