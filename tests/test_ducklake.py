@@ -15,7 +15,7 @@ from flows.refresh import refresh_positions
 from tests.crawlrun import run_once
 from tests.httpserver import LocalServer
 from tests.test_crawl import GAZA, KYIV, article, feed_source, rss
-from warehouse.backend import table_sql
+from warehouse.backend import WRITE_MARK, table_sql
 from warehouse.connection import reader, writer
 from warehouse.migrate import latest_version
 from warehouse.reads import run_adhoc, run_sql, table_counts
@@ -34,7 +34,7 @@ def tables(db: Path) -> list[str]:
         "select table_name from information_schema.tables where table_schema = current_schema()"
         " and table_catalog = current_database() and table_type = 'BASE TABLE' order by 1",
     ).rows
-    return [str(r[0]) for r in found]
+    return [str(r[0]) for r in found if r[0] != WRITE_MARK]  # the lake's own bookkeeping (warehouse.backend)
 
 
 def columns(db: Path, table: str) -> list[tuple[str, str]]:

@@ -167,6 +167,30 @@ def record_build(con: duckdb.DuckDBPyConnection, lake: bool, row: Sequence[Any])
     con.execute("insert into derived_builds values (?, ?, ?, ?, ?)", list(row))
 
 
+# --- writers that would duplicate rows: made to conflict ---------------------------------------------------------
+
+#: On a DuckLake, two transactions that only insert never conflict, so two writers storing the same new article
+#: at once would both see it missing and both insert it. Every write transaction therefore also updates the one
+#: row of this table: of two concurrent writers the second to commit conflicts, runs again on the new state
+#: (``warehouse.connection.retry_conflicts``) and skips what the first stored. Fetching and extracting still run
+#: in parallel; only the short store transactions take turns.
+WRITE_MARK = "lake_writes"
+
+
+def prepare_write_mark(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the write mark's table and row on a DuckLake (no-op on the file, whose one writer needs none)."""
+    if not is_lake(con):
+        return
+    con.execute(f"create table if not exists {WRITE_MARK} (writes bigint not null)")
+    con.execute(f"insert into {WRITE_MARK} select 0 where not exists (select 1 from {WRITE_MARK})")
+
+
+def take_write_mark(con: duckdb.DuckDBPyConnection) -> None:
+    """Inside a write transaction: update the write mark, so that a concurrent writer's commit conflicts."""
+    if is_lake(con):
+        con.execute(f"update {WRITE_MARK} set writes = writes + 1")
+
+
 # --- conflicts ---------------------------------------------------------------------------------------------------
 
 

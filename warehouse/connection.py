@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +20,9 @@ from typing import ParamSpec, TypeVar
 import duckdb
 
 from core.errors import DatabaseLocked, DiskFull, WarehouseError
-from warehouse.backend import is_conflict, open_lake, settings
+from warehouse.backend import is_conflict, open_lake, settings, take_write_mark
+
+log = logging.getLogger(__name__)
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -28,7 +31,7 @@ _T = TypeVar("_T")
 WRITE_LOCK_TIMEOUT_S = 120.0
 #: How many times a write whose DuckLake commit conflicted with another writer's runs again (from the start, on
 #: the new state: the writes skip what is stored, so a rerun adds only what is missing).
-CONFLICT_RETRIES = 8
+CONFLICT_RETRIES = 20
 #: How long a reader waits for the writer's current batch to finish.
 READ_LOCK_TIMEOUT_S = 30.0
 #: DuckDB settings of the connection ad-hoc SQL runs on (``claimtrack sql``): read-only is not enough, since SQL
@@ -136,6 +139,7 @@ def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
         upgrade(con)
         con.execute("begin transaction")
         try:
+            take_write_mark(con)
             yield con
         except BaseException:
             con.execute("rollback")
@@ -163,6 +167,7 @@ def retry_conflicts(write: Callable[_P, _T]) -> Callable[_P, _T]:
                 cause = exc.__cause__ if isinstance(exc, WarehouseError) else exc
                 if attempt == CONFLICT_RETRIES or cause is None or not is_conflict(cause):
                     raise
+                log.info("%s: the commit conflicted with another writer's, running it again", write.__name__)
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from core.errors import WarehouseError
-from warehouse.backend import is_lake, table_sql
+from warehouse.backend import is_lake, prepare_write_mark, table_sql
 from warehouse.migrate import migrate
 
 _CREATE = re.compile(r"^\s*create\s+or\s+replace\s+(view|macro)\s+([a-z0-9_]+)\b", re.IGNORECASE)
@@ -50,6 +50,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
     """Bring a database opened for writing up to date: pending migrations, then the views where needed."""
     ran = migrate(con)
     apply_views(con, force=bool(ran))
+    prepare_write_mark(con)
 
 
 @cache
