@@ -108,9 +108,10 @@ eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated
 	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
 
 .PHONY: bench
-bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), then hostile inputs: quotes, memory, time limit (bench/results-limits.json)
+bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), hostile inputs (bench/results-limits.json), DuckLake vs file (bench/results-lake.json)
 	$(BIN)/python bench/pipeline_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/limits_bench.py
+	$(BIN)/python bench/lake_bench.py
 
 .PHONY: eval-extraction
 eval-extraction: $(VENV)/.installed  ## main-text F1 of the article stage vs trafilatura defaults (scrapinghub-aeb)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -60,6 +61,27 @@ def _extension_file(name: str, package: str) -> Path:
             f" duckdb=={version} and {package.replace('_', '-')}=={version} (pip install .)"
         )
     return found
+
+
+#: This process's attached lakes, by (process id, catalog, data path): attaching costs ~0.6 s (loading the
+#: extensions, reading the catalog), several times one batch's store transaction, so it is done once per process
+#: and each ``warehouse.connection`` open gets a cursor of it (its own connection to the same DuckDB instance).
+_ATTACHED: dict[tuple[int, str, str], duckdb.DuckDBPyConnection] = {}
+
+
+def lake_connection(
+    lake: WarehouseSettings, config: Mapping[str, str | bool | int | float | list[str]] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A connection to the DuckLake for one reader or writer (close it after use). Ad-hoc SQL (``config``) gets
+    an instance of its own, since its locked settings would bind every cursor of a shared one."""
+    if config:
+        return open_lake(lake, read_only=True, config=config)
+    key = (os.getpid(), lake.lake_catalog, lake.lake_data)  # a forked child must not use its parent's instance
+    if key not in _ATTACHED:
+        _ATTACHED[key] = open_lake(lake, read_only=False)
+    cursor = _ATTACHED[key].cursor()
+    cursor.execute(f"use {LAKE}")
+    return cursor
 
 
 def open_lake(

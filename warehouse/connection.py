@@ -20,7 +20,7 @@ from typing import ParamSpec, TypeVar
 import duckdb
 
 from core.errors import DatabaseLocked, DiskFull, WarehouseError
-from warehouse.backend import is_conflict, open_lake, settings, take_write_mark
+from warehouse.backend import is_conflict, lake_connection, settings, take_write_mark
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def connect(
     the DuckLake is opened instead (``warehouse.backend``): no file lock, any number of writers."""
     lake = settings()
     if lake.is_lake:
-        return open_lake(lake, read_only=read_only, config=config)
+        return lake_connection(lake, config)
     if read_only and not db.exists():
         raise WarehouseError(f"no database at {db}: run `make run` (or `claimtrack ingest --db {db}`) first")
     if not read_only:
