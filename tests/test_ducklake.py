@@ -126,8 +126,16 @@ def test_same_ingest_gives_the_same_rows_on_both_backends(
         assert rerun[table] == lake_rows[table], table
 
 
-def test_sql_and_counts_read_the_lake(server: LocalServer, db: Path, nlp: Language, lake: Path) -> None:
+def test_sql_report_and_counts_read_the_lake(
+    server: LocalServer, db: Path, nlp: Language, lake: Path, tmp_path: Path
+) -> None:
+    from claimtrack.cli import main
+
     ingest_site(server, db, nlp)
+    out = tmp_path / "report.html"
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    assert "<html" in out.read_text(encoding="utf-8").lower() and not db.exists()
+    assert main(["sql", "--db", str(db), "select count(*) as n from statements"]) == 0
     counts = table_counts(db)
     assert counts["articles"] >= 2 and counts["claims"] > 0
     results = list(run_adhoc(db, "select count(*) from claims; select * from position_timeline limit 1"))
