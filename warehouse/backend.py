@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import random
 import re
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from importlib import resources
@@ -97,9 +99,7 @@ def open_lake(
     try:
         for name, package in LAKE_EXTENSIONS.items():
             con.execute(f"load '{_extension_file(name, package)}'")
-        options = f"DATA_PATH '{_quoted(lake.lake_data.rstrip('/') + '/')}'" + (", READ_ONLY" if read_only else "")
-        con.execute(f"attach 'ducklake:postgres:{_quoted(lake.lake_catalog)}' as {LAKE} ({options})")
-        con.execute(f"use {LAKE}")
+        _attach(con, lake, read_only)
         if config:
             con.execute("set allowed_directories = ?", [[lake.lake_data.rstrip("/") + "/"]])
             for key, value in config.items():  # lock_configuration last: it freezes the rest
@@ -114,6 +114,26 @@ def open_lake(
             " Postgres is up and the catalog database exists (docs/deploy.md 'Run on several machines')"
         ) from None
     return con
+
+
+#: Attempts at attaching a DuckLake whose catalog another process is creating at the same moment.
+ATTACH_ATTEMPTS = 5
+
+
+def _attach(con: duckdb.DuckDBPyConnection, lake: WarehouseSettings, read_only: bool) -> None:
+    """Attach the lake as the default catalog. The first attach of an empty Postgres database creates the catalog's
+    tables; two processes doing it at once race (measured: one fails with ``... already exists``), and the loser
+    attaches the finished catalog on its next attempt."""
+    options = f"DATA_PATH '{_quoted(lake.lake_data.rstrip('/') + '/')}'" + (", READ_ONLY" if read_only else "")
+    for attempt in range(ATTACH_ATTEMPTS):
+        try:
+            con.execute(f"attach 'ducklake:postgres:{_quoted(lake.lake_catalog)}' as {LAKE} ({options})")
+            break
+        except duckdb.Error as exc:
+            if attempt == ATTACH_ATTEMPTS - 1 or "already exists" not in str(exc):
+                raise
+            time.sleep(0.2 * (attempt + 1) * (0.5 + random.random()))
+    con.execute(f"use {LAKE}")
 
 
 def _quoted(text: str) -> str:
@@ -219,5 +239,11 @@ def take_write_mark(con: duckdb.DuckDBPyConnection) -> None:
 def is_conflict(exc: BaseException) -> bool:
     """Did a DuckLake commit fail because another writer committed a conflicting change first (so the whole
     transaction can run again on the new state)?"""
-    text = str(exc)
-    return isinstance(exc, duckdb.Error) and ("conflict" in text.lower() or "Failed to commit" in text)
+    if isinstance(exc, duckdb.TransactionException):
+        return True
+    text = str(exc)  # never a file's "Conflicting lock" (that one is waited out in warehouse.connection.connect)
+    if isinstance(exc, duckdb.CatalogException):
+        # Two processes migrating a new lake at once: the second finds the first one's table (measured); run
+        # again, it sees the migration recorded and skips it.
+        return "already exists" in text
+    return isinstance(exc, duckdb.Error) and ("Transaction conflict" in text or "Failed to commit" in text)

@@ -9,12 +9,12 @@ the shard runs again on the other worker and the totals still match.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import json
 import os
 import re
 import signal
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +35,7 @@ from tests.test_ducklake import VOLATILE, snapshot
 
 pytestmark = pytest.mark.slow
 
+CLAIMTRACK = Path(sys.executable).parent / "claimtrack"
 SOURCES, PAGES = 4, 50
 #: Prefect's shortest heartbeat period: a shard whose process died is noticed after 2.5 of them (flows.fanout).
 HEARTBEAT_S = 30
@@ -160,43 +161,42 @@ def comparable(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[A
 def test_fanout_on_two_workers_survives_a_killed_worker_and_matches_a_single_file_run(
     lake_stack: Stack, server: LocalServer, tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.ingest import ingest
-    from flows.params import IngestParams
     site(server)
     lake_stack.sources.write_text(sources_toml(server), encoding="utf-8")
     expected = single_file_rows(server, tmp_path / "single" / "claimtrack.duckdb", nlp, monkeypatch)
     assert len(expected["articles"]) == SOURCES * PAGES and expected["statements"]
 
-    # The parent runs here (as `claimtrack ingest --shards 2` would); its two shards go to the pool, where each
-    # worker takes one (--limit 1).
-    lake_keys = ("CLAIMTRACK_WAREHOUSE", "CLAIMTRACK_LAKE_CATALOG", "CLAIMTRACK_LAKE_DATA")
-    for key in (*lake_keys, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
+    # The parent is `claimtrack ingest --shards 2` in a process of its own (a Prefect flow run in this one would
+    # leave Prefect's background services pointing at this stack's server after it stops); its two shards go to
+    # the pool, where each worker takes one (--limit 1).
+    for key in ("CLAIMTRACK_WAREHOUSE", "CLAIMTRACK_LAKE_CATALOG", "CLAIMTRACK_LAKE_DATA"):
         monkeypatch.setenv(key, lake_stack.env[key])
-    params = IngestParams(sources=lake_stack.sources, db=lake_stack.db, shards=2, processes=1)
-    outcome: list[Any] = []
     mark = time.monotonic()
-    with temporary_settings(updates={PREFECT_API_URL: lake_stack.api_url}):
-        context = contextvars.copy_context()  # the thread sees the temporary settings (the stack's server)
-        parent = threading.Thread(target=context.run, args=(lambda: outcome.append(ingest(params)),), daemon=True)
-        parent.start()
-        # worker-b dies (with its flow-run process, as if its machine stopped) once its shard has stored some pages.
+    parent = subprocess.Popen(
+        [str(CLAIMTRACK), "ingest", "--shards", "2", "--processes", "1", "--json",
+         "--sources", str(lake_stack.sources), "--db", str(lake_stack.db)],
+        cwd=ROOT, env=lake_stack.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        # worker-b dies (with its flow-run process, as if its machine stopped) once its shard stored 3 batches.
         deadline = time.monotonic() + 600
-        while True:
-            assert time.monotonic() < deadline and parent.is_alive(), lake_stack.tail("worker-b")
-            if re.search(r"batch 3/\d+ stored", lake_stack.tail("worker-b")):
-                break
+        while not re.search(r"batch 3/\d+ stored", lake_stack.tail("worker-b")):
+            assert time.monotonic() < deadline and parent.poll() is None, lake_stack.tail("worker-b")
             time.sleep(0.5)
         victim = next(p for p in lake_stack.processes if "worker-b" in p.args)  # type: ignore[operator]
         for child in descendants(victim.pid):
             with_suppressed_kill(child)
         with_suppressed_kill(victim.pid)
         lake_stack.timings["worker-b killed after"] = time.monotonic() - mark
-        parent.join(timeout=900)
+        out, err = parent.communicate(timeout=900)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
     lake_stack.timings["fan-out, 200 pages, 2 shards, one worker killed"] = time.monotonic() - mark
-    assert outcome, f"the fan-out did not finish\n{lake_stack.tail('worker-a')}"
-    shards = {s["shard"]: s for s in outcome[0]["shards"]}
+    assert parent.returncode == 0, f"{err[-3000:]}\n{lake_stack.tail('worker-a')}"
+    shards = {s["shard"]: s for s in json.loads(out)["shards"]}
     assert all(s["state"] == "Completed" for s in shards.values()), shards
     assert max(s["runs"] for s in shards.values()) == 2, shards  # the killed worker's shard ran again
     found = comparable(snapshot(lake_stack.db, VOLATILE | {"run_id"}))
