@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -127,6 +128,7 @@ def main() -> int:
         results["store_lake_2_writers"] = store_rate(lake_env, tmp / "lake.duckdb", 2)
     finally:
         server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     for key, value in results.items():
         print(f"{key:40} {value}")
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
