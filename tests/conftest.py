@@ -66,14 +66,6 @@ def lake(postgres: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     return data
 
 
-@pytest.fixture(params=["duckdb", "ducklake"])
-def backend(request: pytest.FixtureRequest) -> str:
-    """Run the test on each warehouse backend: the DuckDB file (default) and a DuckLake on Postgres."""
-    if request.param == "ducklake":
-        request.getfixturevalue("lake")
-    return str(request.param)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Flow tests and slow tests start Prefect servers: run them last so fast failures show first.
     items.sort(key=lambda item: ("tests/flows/" in str(item.fspath), item.get_closest_marker("slow") is not None))
