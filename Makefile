@@ -46,8 +46,21 @@ browser:  ## install Chromium (Debian package) for the report rendering test, if
 	    exit 1; \
 	  fi; }
 
+# The DuckLake tests start a throwaway Postgres (tests/pgserver.py: initdb + pg_ctl in a temp folder, Debian package
+# `postgresql`); install it when missing, as for Chromium.
+.PHONY: postgres
+postgres:  ## install PostgreSQL (Debian package) for the DuckLake tests, if missing
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing postgresql (apt-get) for the DuckLake tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "postgresql is missing: run 'sudo apt-get install -y postgresql' (the DuckLake tests start one)" >&2; \
+	    exit 1; \
+	  fi; }
+
 .PHONY: test
-test: $(VENV)/.dev-installed browser  ## run the whole test suite (lint, types and the layering contract first)
+test: $(VENV)/.dev-installed browser postgres  ## run the whole test suite (lint, types and the layering contract first)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -95,10 +108,11 @@ eval-linking: $(VENV)/.installed  ## speaker -> government accuracy on annotated
 	$(BIN)/claimtrack eval linking --json $(EVAL_OUT)/eval-linking.json
 
 .PHONY: bench
-bench: $(VENV)/.installed  ## pipeline benchmark (bench/results.json), hostile inputs (bench/results-limits.json), positions refresh (bench-refresh)
+bench: $(VENV)/.installed  ## pipeline (bench/results.json), hostile inputs (results-limits.json), positions refresh (results-refresh.json), DuckLake vs file (results-lake.json)
 	$(BIN)/python bench/pipeline_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/limits_bench.py
 	$(BIN)/python bench/refresh_bench.py $(REFRESH_ARGS)
+	$(BIN)/python bench/lake_bench.py
 
 .PHONY: bench-refresh
 bench-refresh: $(VENV)/.installed  ## positions refresh: +100 statements on 1x, 10x, 100x the benchmark's statements (bench/results-refresh.json)

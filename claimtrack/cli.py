@@ -202,6 +202,13 @@ def add_ingest(commands: Commands) -> None:
     add_sources(ingest)
     add_model(ingest)
     add_processes(ingest)
+    ingest.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        help="split the sources into this many flow runs of the ingest-shard deployment, run by the work pool's"
+        " workers (needs a Prefect server and CLAIMTRACK_WAREHOUSE=ducklake: docs/deploy.md)",
+    )
     ingest.add_argument("--json", action="store_true", help="print the run summary as JSON")
     ingest.set_defaults(func=run_ingest)
 
@@ -212,7 +219,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     from flows.runlock import one_run_per_database
 
     processes = processes_option(args.processes)
-    params = IngestParams(sources=args.sources, db=args.db, model=args.model, processes=processes)
+    params = IngestParams(
+        sources=args.sources, db=args.db, model=args.model, processes=processes, shards=args.shards
+    )
     settings = params.settings()
     check_ingest(settings)  # a typo fails here, before Prefect starts or the database is made
     # Taken before Prefect starts (seconds), so that a second ingest on the same database stops at once.
@@ -284,6 +293,37 @@ def run_sql(args: argparse.Namespace) -> int:
             print(format_json_rows(result.columns, result.rows))
         else:
             print(format_table(result.columns, result.rows, args.max_width))
+    return 0
+
+
+# -- lake-copy ---------------------------------------------------------------------------------------------------------
+
+
+def add_lake_copy(commands: Commands) -> None:
+    copy = commands.add_parser(
+        "lake-copy",
+        help="copy a DuckDB file's rows into the DuckLake, or the DuckLake's into a new DuckDB file",
+        description="Move a warehouse between the backends (docs/deploy.md 'Run on several machines'). The DuckLake"
+        " is the one CLAIMTRACK_LAKE_CATALOG and CLAIMTRACK_LAKE_DATA name. 'in': FILE's rows into the lake (which"
+        " must be empty); 'out': the lake's rows into FILE (which must not exist). Run it while nothing writes.",
+    )
+    copy.add_argument("direction", choices=("in", "out"))
+    copy.add_argument("file", type=Path, help="the DuckDB file")
+    copy.set_defaults(func=run_lake_copy)
+
+
+def run_lake_copy(args: argparse.Namespace) -> int:
+    from core.errors import ConfigError
+    from core.settings import WarehouseSettings
+    from warehouse.transfer import copy_file_to_lake, copy_lake_to_file
+
+    lake = WarehouseSettings.from_env()
+    if not (lake.lake_catalog and lake.lake_data):
+        raise ConfigError("lake-copy needs CLAIMTRACK_LAKE_CATALOG and CLAIMTRACK_LAKE_DATA (the DuckLake to use)")
+    lake = WarehouseSettings(backend="ducklake", lake_catalog=lake.lake_catalog, lake_data=lake.lake_data)
+    copied = copy_file_to_lake(args.file, lake) if args.direction == "in" else copy_lake_to_file(lake, args.file)
+    for table, rows in copied.items():
+        print(f"{table}\t{rows}")
     return 0
 
 
@@ -783,6 +823,7 @@ COMMANDS: tuple[Callable[[Commands], None], ...] = (
     add_positions,
     add_report,
     add_backfill,
+    add_lake_copy,
 )
 
 if __name__ == "__main__":

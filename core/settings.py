@@ -13,6 +13,9 @@ variable               default                     what
 ``CLAIMTRACK_ACTORS``  ``seeds/actors.csv``        curated people and bodies (speaker -> government)
 ``CLAIMTRACK_TOPICS``  ``seeds/topics.toml``       topics claims are tagged with
 ``CLAIMTRACK_PROCESSES`` ``auto``                  extraction worker processes (``auto``: usable cores, up to 4)
+``CLAIMTRACK_WAREHOUSE`` ``duckdb``                ``duckdb`` (the single file) or ``ducklake`` (several machines)
+``CLAIMTRACK_LAKE_CATALOG`` (none)                 DuckLake: the Postgres catalog (``dbname=... host=... user=...``)
+``CLAIMTRACK_LAKE_DATA`` (none)                    DuckLake: the folder (or ``s3://`` prefix) of its Parquet files
 =====================  ==========================  =================================================
 """
 
@@ -141,3 +144,42 @@ class Settings:
     @property
     def archive_dir(self) -> Path:
         return self.archive if self.archive is not None else default_archive(self.db)
+
+
+#: The warehouse backends ``CLAIMTRACK_WAREHOUSE`` chooses between.
+WAREHOUSE_BACKENDS = ("duckdb", "ducklake")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarehouseSettings:
+    """Where the tables live. ``duckdb`` (the default): the one DuckDB file each command is given (``--db``).
+    ``ducklake``: a DuckLake whose catalog is a Postgres database and whose data are Parquet files under
+    ``lake_data``, which processes on several machines write at once (docs/deploy.md "Run on several machines");
+    the ``--db`` path then only places the raw archive."""
+
+    backend: str = "duckdb"
+    #: libpq connection string of the Postgres catalog, e.g. ``dbname=claimtrack host=10.0.0.5 user=claimtrack``.
+    lake_catalog: str = ""
+    #: Folder (local, shared file system) or object-store prefix of the Parquet data files.
+    lake_data: str = ""
+
+    @property
+    def is_lake(self) -> bool:
+        return self.backend == "ducklake"
+
+    @classmethod
+    def from_env(cls) -> WarehouseSettings:
+        backend = (os.environ.get("CLAIMTRACK_WAREHOUSE") or "duckdb").strip().lower()
+        if backend not in WAREHOUSE_BACKENDS:
+            raise ConfigError(f"CLAIMTRACK_WAREHOUSE must be one of {', '.join(WAREHOUSE_BACKENDS)}, got {backend!r}")
+        found = cls(
+            backend=backend,
+            lake_catalog=os.environ.get("CLAIMTRACK_LAKE_CATALOG", "").strip(),
+            lake_data=os.environ.get("CLAIMTRACK_LAKE_DATA", "").strip(),
+        )
+        if found.is_lake and not (found.lake_catalog and found.lake_data):
+            raise ConfigError(
+                "CLAIMTRACK_WAREHOUSE=ducklake needs CLAIMTRACK_LAKE_CATALOG (a Postgres connection string such as"
+                " 'dbname=claimtrack host=127.0.0.1 user=claimtrack') and CLAIMTRACK_LAKE_DATA (the Parquet folder)"
+            )
+        return found

@@ -45,6 +45,7 @@ from flows.common import (
     unwalked,
     writer_slot,
 )
+from flows.fanout import run_shards, shard_of
 from flows.params import DEFAULT_INGEST, IngestParams
 from flows.refresh import refresh_positions
 from flows.runlock import one_run_per_database
@@ -149,9 +150,12 @@ def ingest(params: IngestParams = DEFAULT_INGEST) -> dict[str, Any]:
     up to 4).
     """
     settings = params.settings()
-    with one_run_per_database(settings.db), recorded_run("ingest", settings.db, params.recorded(settings)) as run:
+    if params.shards > 1 and params.shard is None:
+        return fan_out(params, settings)
+    lock = "ingest" if params.shard is None else f"ingest-shard-{params.shard}-of-{params.shards}"
+    with one_run_per_database(settings.db, lock), recorded_run("ingest", settings.db, params.recorded(settings)) as run:
         summary = run.summary = IngestSummary(run_id=run.run_id, db=str(settings.db), sources=[])
-        sources, crawler = load_configuration(settings)
+        sources, crawler = load_configuration(settings, params)
         reports = SourceReports(summary, [source.name for source in sources])
         found, crawl = discover_and_plan(sources, crawler, settings, reports)
         with stop_when_disk_full(summary, settings):
@@ -159,15 +163,36 @@ def ingest(params: IngestParams = DEFAULT_INGEST) -> dict[str, Any]:
             listings(found, crawl, crawled.open_urls, str(settings.db), str(settings.archive_dir), run.run_id)
             summary.hosts_skipped = crawled.hosts.skipped()
             summary.failed_batches = crawled.failed
-            refresh_and_total(summary, settings)
+            if params.shard is None:
+                refresh_and_total(summary, settings)
+            else:  # a shard: the fan-out refreshes positions once, after every shard
+                count_totals(summary, settings)
         run.status = summary.settle()
         return final_result(summary)  # a degraded run ends in a state named Degraded (flows.alerts)
 
 
-def load_configuration(settings: Settings) -> tuple[list[Source], FetchSettings]:
-    """The sources and the crawler's settings. A broken sources file, model or word list fails the run here,
-    before anything is fetched, not once per batch."""
+def fan_out(params: IngestParams, settings: Settings) -> dict[str, Any]:
+    """The sources split into ``params.shards`` flow runs of the ingest-shard deployment (``flows.fanout``), then
+    one position refresh over everything they stored."""
+    logger = get_run_logger()
+    shard_params = params.model_dump(mode="json", exclude={"shards", "shard"})
+    with recorded_run("ingest", settings.db, params.recorded(settings)) as run:
+        shards = run_shards(shard_params, params.shards)
+        failed = [s.shard for s in shards if s.state != "Completed"]
+        summary = run.summary = IngestSummary(run_id=run.run_id, db=str(settings.db), sources=[])
+        summary.failed_batches = [f"shard {n}: no run completed" for n in failed]
+        refresh_and_total(summary, settings)
+        run.status = summary.status = "completed_with_errors" if failed else "completed"
+        logger.info("%d shards: %s", len(shards), {s.shard: (s.state, len(s.runs)) for s in shards})
+    return {**summary.as_dict(), "shards": [{"shard": s.shard, "state": s.state, "runs": len(s.runs)} for s in shards]}
+
+
+def load_configuration(settings: Settings, params: IngestParams = DEFAULT_INGEST) -> tuple[list[Source], FetchSettings]:
+    """The sources (only the run's shard of them, for a fan-out's shard run) and the crawler's settings. A broken
+    sources file, model or word list fails the run here, before anything is fetched, not once per batch."""
     sources = load_sources(settings.sources)
+    if params.shard is not None:
+        sources = shard_of(sources, params.shard, params.shards)
     load_pipeline(settings.model)
     return sources, with_private_hosts(load_crawl_settings(settings.sources), sources)
 

@@ -25,6 +25,8 @@ from crawler.window import DEFAULT_BATCH_SIZE
 #: Extraction worker processes a run may ask for. Each holds a spaCy model (~250 MB for _sm), so more than this
 #: is a typo, not a plan.
 MAX_PROCESSES = 64
+#: Shards one ingest may fan out into (each is a flow run on the work pool).
+MAX_SHARDS = 64
 #: A batch is held in memory (bodies, parsed documents) and written in one transaction; more than this only
 #: lengthens each hold on the write lock.
 MAX_BATCH_SIZE = 1000
@@ -76,14 +78,28 @@ class _RunParams(_Params):
 class IngestParams(_RunParams):
     """One poll of every configured source (the ``ingest`` flow)."""
 
+    shards: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_SHARDS,
+        description="split the sources into this many flow runs of the ingest-shard deployment, which the work"
+        " pool's workers take (on a DuckLake warehouse; flows.fanout); 1 runs them all here",
+    )
+    shard: int | None = Field(
+        default=None, ge=0, description="set by the fan-out: this run polls only shard number `shard` of `shards`"
+    )
+
     def recorded(self, settings: Settings) -> dict[str, Any]:
         """``runs.parameters`` of the run: what it resolved to."""
-        return {
+        resolved: dict[str, Any] = {
             "sources": str(settings.sources),
             "db": str(settings.db),
             "model": settings.model,
             "processes": settings.processes,
         }
+        if self.shards > 1:
+            resolved.update(shards=self.shards, shard=self.shard)
+        return resolved
 
 
 class BackfillParams(_RunParams):

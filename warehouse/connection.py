@@ -8,18 +8,30 @@ therefore holds the write lock only for one short transaction per batch (``write
 from __future__ import annotations
 
 import errno
+import functools
+import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import duckdb
 
 from core.errors import DatabaseLocked, DiskFull, WarehouseError
+from warehouse.backend import is_conflict, lake_connection, settings, take_write_mark
+
+log = logging.getLogger(__name__)
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 #: How long a writer waits for readers (or another writer) to let go of the file.
 WRITE_LOCK_TIMEOUT_S = 120.0
+#: How many times a write whose DuckLake commit conflicted with another writer's runs again (from the start, on
+#: the new state: the writes skip what is stored, so a rerun adds only what is missing).
+CONFLICT_RETRIES = 20
 #: How long a reader waits for the writer's current batch to finish.
 READ_LOCK_TIMEOUT_S = 30.0
 #: DuckDB settings of the connection ad-hoc SQL runs on (``claimtrack sql``): read-only is not enough, since SQL
@@ -72,7 +84,11 @@ def connect(
     config: dict[str, str | bool | int | float | list[str]] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open ``db``, retrying with jittered backoff while another process holds a conflicting lock. ``config``:
-    DuckDB settings for the connection (:data:`SANDBOX_CONFIG` for ad-hoc SQL)."""
+    DuckDB settings for the connection (:data:`SANDBOX_CONFIG` for ad-hoc SQL). With ``CLAIMTRACK_WAREHOUSE=ducklake``
+    the DuckLake is opened instead (``warehouse.backend``): no file lock, any number of writers."""
+    lake = settings()
+    if lake.is_lake:
+        return lake_connection(lake, config)
     if read_only and not db.exists():
         raise WarehouseError(f"no database at {db}: run `make run` (or `claimtrack ingest --db {db}`) first")
     if not read_only:
@@ -123,6 +139,7 @@ def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
         upgrade(con)
         con.execute("begin transaction")
         try:
+            take_write_mark(con)
             yield con
         except BaseException:
             con.execute("rollback")
@@ -134,3 +151,25 @@ def writer(db: Path, *, timeout_s: float | None = None) -> Iterator[duckdb.DuckD
         raise
     finally:
         con.close()
+
+
+def retry_conflicts(write: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run ``write`` (one ``writer`` transaction) again when its commit conflicted with another writer's (DuckLake:
+    two processes changed the same table's rows, or both created a table), after a short jittered wait."""
+
+    @functools.wraps(write)
+    def again(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        delay = 0.05
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                return write(*args, **kwargs)
+            except (duckdb.Error, WarehouseError) as exc:
+                cause = exc.__cause__ if isinstance(exc, WarehouseError) else exc
+                if attempt == CONFLICT_RETRIES or cause is None or not is_conflict(cause):
+                    raise
+                log.info("%s: the commit conflicted with another writer's, running it again", write.__name__)
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
+
+    return again

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from core.errors import WarehouseError
+from warehouse.backend import is_lake, table_sql
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -64,10 +65,15 @@ def applied_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None, folder: Path | None = None) -> list[int]:
-    """Apply pending migrations up to ``target`` (default: all). Returns the versions applied."""
+    """Apply pending migrations up to ``target`` (default: all). Returns the versions applied. On a DuckLake the
+    tables are made without keys (``warehouse.backend.table_sql``)."""
+    lake = is_lake(con)
     con.execute(
-        "create table if not exists schema_migrations ("
-        " version integer primary key, name varchar not null, applied_at timestamptz not null)"
+        table_sql(
+            "create table if not exists schema_migrations ("
+            " version integer primary key, name varchar not null, applied_at timestamptz not null)",
+            lake,
+        )
     )
     current = applied_version(con)
     newest = latest_version(folder)
@@ -81,7 +87,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None, folder: P
             continue
         con.execute("begin transaction")
         try:
-            con.execute(migration.sql)
+            con.execute(table_sql(migration.sql, lake))
             con.execute(
                 "insert into schema_migrations values (?, ?, ?)",
                 [migration.version, migration.name, datetime.now(UTC)],

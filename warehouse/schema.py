@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from core.errors import WarehouseError
+from warehouse.backend import is_lake, prepare_write_mark, table_sql
 from warehouse.migrate import migrate
 
 _CREATE = re.compile(r"^\s*create\s+or\s+replace\s+(view|macro)\s+([a-z0-9_]+)\b", re.IGNORECASE)
@@ -49,6 +50,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
     """Bring a database opened for writing up to date: pending migrations, then the views where needed."""
     ran = migrate(con)
     apply_views(con, force=bool(ran))
+    prepare_write_mark(con)
 
 
 @cache
@@ -98,9 +100,12 @@ def apply_views(con: duckdb.DuckDBPyConnection, *, force: bool = False, folder: 
     they were applied."""
     wanted = views(folder)
     con.execute(
-        "create table if not exists schema_views ("
-        " name varchar primary key, kind varchar not null, sql_sha256 varchar not null,"
-        " applied_at timestamptz not null)"
+        table_sql(
+            "create table if not exists schema_views ("
+            " name varchar primary key, kind varchar not null, sql_sha256 varchar not null,"
+            " applied_at timestamptz not null)",
+            is_lake(con),
+        )
     )
     applied = {(r[0], r[1], r[2]) for r in con.execute("select name, kind, sql_sha256 from schema_views").fetchall()}
     if not force and applied == {(v.name, v.kind, v.sha256) for v in wanted}:
