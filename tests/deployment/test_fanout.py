@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from spacy.language import Language
 
@@ -104,16 +103,7 @@ def lake_stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresServe
     state = Stack(api_url=api_url, env=env, db=tmp / "data" / "claimtrack.duckdb", sources=tmp / "sources.toml")
     try:
         started = time.monotonic()
-        server = state.start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port))
-        while True:
-            assert server.poll() is None, f"prefect server exited:\n{state.tail('server')}"
-            assert time.monotonic() - started < 240, f"server not healthy after 240 s:\n{state.tail('server')}"
-            try:
-                if httpx.get(f"{api_url}/health", timeout=2).json() is True:
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            time.sleep(0.2)
+        state.start_server(port)
         state.prefect("work-pool", "create", "claimtrack", "--type", "process")
         state.prefect("--no-prompt", "deploy", "--all")
         for name in ("worker-a", "worker-b"):

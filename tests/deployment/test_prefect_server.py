@@ -86,6 +86,21 @@ class Stack:
     def tail(self, name: str) -> str:
         return self.logs[name].read_text(errors="replace")[-3000:] if name in self.logs else ""
 
+    def start_server(self, port: int) -> None:
+        """``prefect server start`` on 127.0.0.1:``port``, waited for until its API answers healthy."""
+        started = time.monotonic()
+        server = self.start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port))
+        while True:
+            assert server.poll() is None, f"prefect server exited:\n{self.tail('server')}"
+            assert time.monotonic() - started < 240, f"server not healthy after 240 s:\n{self.tail('server')}"
+            try:
+                if httpx.get(f"{self.api_url}/health", timeout=2).json() is True:
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.2)
+        self.timings["server start to healthy"] = time.monotonic() - started
+
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
@@ -106,18 +121,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     Path(env["PREFECT_HOME"]).mkdir()
     state = Stack(api_url=api_url, env=env, db=tmp / "data" / "claimtrack.duckdb", sources=tmp / "sources.toml")
     try:
-        started = time.monotonic()
-        server = state.start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port))
-        while True:
-            assert server.poll() is None, f"prefect server exited:\n{state.tail('server')}"
-            assert time.monotonic() - started < 240, f"server not healthy after 240 s:\n{state.tail('server')}"
-            try:
-                if httpx.get(f"{api_url}/health", timeout=2).json() is True:
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            time.sleep(0.2)
-        state.timings["server start to healthy"] = time.monotonic() - started
+        state.start_server(port)
 
         mark = time.monotonic()
         state.prefect("work-pool", "create", "claimtrack", "--type", "process")
