@@ -26,7 +26,7 @@ from spacy.language import Language
 from flows.refresh import refresh_positions
 from tests.conftest import ROOT
 from tests.crawlrun import FAST, run_once
-from tests.deployment.test_prefect_server import Stack, free_port, stop_group
+from tests.deployment.test_prefect_server import Stack, new_stack, stop_group
 from tests.httpserver import LocalServer
 from tests.pgserver import PostgresServer
 from tests.test_crawl import article, feed_source, rss
@@ -80,27 +80,16 @@ def descendants(pid: int) -> list[int]:
 @pytest.fixture(scope="module")
 def lake_stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresServer) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("fanout")
-    port = free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CLAIMTRACK_"))}
-    env.update(
-        PREFECT_HOME=str(tmp / "prefect"),
-        PREFECT_API_URL=api_url,
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        PREFECT_LOGGING_LEVEL="INFO",
-        PREFECT_WORKER_QUERY_SECONDS="2",
+    state, port = new_stack(
+        tmp,
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY=str(HEARTBEAT_S),
-        CLAIMTRACK_DB=str(tmp / "data" / "claimtrack.duckdb"),
-        CLAIMTRACK_SOURCES=str(tmp / "sources.toml"),
         CLAIMTRACK_PROCESSES="1",
         CLAIMTRACK_WAREHOUSE="ducklake",
         CLAIMTRACK_LAKE_CATALOG=postgres.create_database(f"fanout_{os.getpid()}"),
         CLAIMTRACK_LAKE_DATA=str(tmp / "lake"),
         PIPELINE_DIR=str(ROOT),
     )
-    Path(env["PREFECT_HOME"]).mkdir()
     (tmp / "lake").mkdir()
-    state = Stack(api_url=api_url, env=env, db=tmp / "data" / "claimtrack.duckdb", sources=tmp / "sources.toml")
     try:
         started = time.monotonic()
         state.start_server(port)

@@ -102,9 +102,9 @@ class Stack:
         self.timings["server start to healthy"] = time.monotonic() - started
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("deployment")
+def new_stack(tmp: Path, **settings: str) -> tuple[Stack, int]:
+    """A stack living in ``tmp`` (its Prefect home, database and sources file) with an API on a free port, the
+    caller's PREFECT_/CLAIMTRACK_ settings left out and ``settings`` added; returns it and the port."""
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CLAIMTRACK_"))}
@@ -117,9 +117,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         # A scheduled run (cron */30) that comes due during the test reads only local files too.
         CLAIMTRACK_DB=str(tmp / "data" / "claimtrack.duckdb"),
         CLAIMTRACK_SOURCES=str(tmp / "sources.toml"),
+        **settings,
     )
     Path(env["PREFECT_HOME"]).mkdir()
-    state = Stack(api_url=api_url, env=env, db=tmp / "data" / "claimtrack.duckdb", sources=tmp / "sources.toml")
+    return Stack(api_url=api_url, env=env, db=tmp / "data" / "claimtrack.duckdb", sources=tmp / "sources.toml"), port
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    state, port = new_stack(tmp_path_factory.mktemp("deployment"))
     try:
         state.start_server(port)
 
