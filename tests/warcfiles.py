@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from uuid import NAMESPACE_URL, uuid5
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -35,7 +36,12 @@ def write_warc(path: Path, pages: Sequence[WarcPage], *, gzip: bool = True) -> P
                 page.record_type,
                 payload=BytesIO(page.body),
                 http_headers=http if page.record_type == "response" else None,
-                warc_headers_dict={"WARC-Date": page.date},
+                # A record id from the URL, not a random one: the same pages give the same bytes, so a test that
+                # damages a record damages it the same way every run.
+                warc_headers_dict={
+                    "WARC-Date": page.date,
+                    "WARC-Record-ID": f"<urn:uuid:{uuid5(NAMESPACE_URL, page.url)}>",
+                },
             )
             writer.write_record(record)
     return path
