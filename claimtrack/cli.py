@@ -357,8 +357,9 @@ def run_extract(args: argparse.Namespace) -> int:
         say(f"claimtrack: {path}: {note}")
 
     nlp = load_pipeline(args.model or default_model())
-    options = {"batch_size": args.batch_size, "n_process": args.n_process, "on_skip": skipped, "on_note": noted}
-    for path, claims in claims_of_files(args.paths, nlp, **options):
+    for path, claims in claims_of_files(
+        args.paths, nlp, batch_size=args.batch_size, n_process=args.n_process, on_skip=skipped, on_note=noted
+    ):
         for claim in claims:
             print(json.dumps({"file": str(path), **claim.to_json()}, ensure_ascii=False))
     return 0

@@ -138,12 +138,11 @@ def reprocess_articles(
     version = extractor_version(nlp)
     summary = ReprocessSummary(version=version)
     raw = RawArchive(archive) if from_raw and archive is not None else None
-    ready = [
-        (row, fresh)
-        for row in stored_articles(db, article_ids)
-        for fresh in [_fresh_text(row, raw, summary)]
-        if force or fresh is not None or row.claims_version != version
-    ]
+    ready: list[tuple[StoredArticle, Article | None]] = []
+    for row in stored_articles(db, article_ids):
+        fresh = _fresh_text(row, raw, summary)
+        if force or fresh is not None or row.claims_version != version:
+            ready.append((row, fresh))
     needs_claims = [
         (row, fresh)
         for row, fresh in ready

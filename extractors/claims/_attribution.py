@@ -224,11 +224,9 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
 def _called_to(token: Token, cues: dict[str, Cue]) -> bool:
     """The infinitive of a call ("called on Hamas to accept the proposal", "urged them to reject it") is what was
     called for, inside the caller's claim, not a report of its own."""
-    head = token.head
     return (
         token.dep_ == "xcomp"
-        and head.i != token.i
-        and head.lemma_.lower() in cues
+        and token.head.lemma_.lower() in cues
         and any(child.lower_ == "to" for child in token.children)
     )
 

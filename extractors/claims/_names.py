@@ -138,6 +138,12 @@ def _name_mention(
     )
 
 
+def surname_shaped(token: Token) -> bool:
+    """Could ``token`` be a surname on its own? A capitalised proper noun, or a noun: the tagger reads rarer surnames
+    as nouns ("Sing'oei said")."""
+    return token.pos_ in ("PROPN", "NOUN") and token.text[:1].isupper()
+
+
 def surname_mentions(
     doc: Doc,
     known: Sequence[NameMention],
@@ -152,8 +158,7 @@ def surname_mentions(
     for token in doc:
         if (
             token.i in covered
-            or token.pos_ not in ("PROPN", "NOUN")  # the tagger reads rarer surnames as nouns ("Sing'oei said")
-            or not token.text[:1].isupper()
+            or not surname_shaped(token)
             or token.dep_ not in ("nsubj", "nsubjpass")
         ):
             continue

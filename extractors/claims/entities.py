@@ -47,6 +47,7 @@ from extractors.claims._names import (
     person_titles,
     same_person,
     surname_mentions,
+    surname_shaped,
 )
 from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims.continuations import decide_in_order
@@ -425,8 +426,8 @@ class _Article:
         """``Russia’s Nebenzia``: a mention headed by a surname of a person the article names in full (the tagger
         may call it a place)."""
         root = mention.root
-        if root.pos_ not in ("PROPN", "NOUN") or not root.text[:1].isupper() or self.places.matches([root]):
-            return None  # (the tagger reads rarer surnames as nouns: "Sing'oei said")
+        if not surname_shaped(root) or self.places.matches([root]):
+            return None
         match = full_name_for(root.text, self.full_names, position)
         return self._person_cluster(match[0], position) if match is not None and match[1] == "name" else None
 
