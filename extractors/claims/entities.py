@@ -102,6 +102,8 @@ DOCUMENTS = frozenset(
     {"statement", "communique", "communiqué", "release", "readout", "letter", "declaration", "note", "notice", "post",
      "tweet", "message", "memo", "circular"}
 )  # fmt: skip
+#: Nouns by which an article refers back to an international body that spoke (``ECOWAS urged … the bloc said``).
+BLOC_NOUNS = frozenset({"bloc", "grouping"})
 #: An abbreviation defined in brackets after the name it stands for: ``State Information Service (SIS)``.
 _DEFINED_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "h.h", "h.e", "sheikh", "sheikha", "sir", "dame", "hon"})
@@ -248,7 +250,9 @@ class _Article:
         events: list[tuple[int, int, object]] = []
         for mention in self.names:
             inside = [s for s in speaker_spans if s[0] <= mention.start < s[1]]
-            if inside and any(self._names_speaker(mention, span) for span in inside):
+            # The claim's mention stands for the name, unless the name has a title it leaves out ("Official
+            # Spokesperson for the Ministry of Foreign Affairs, Dr. Majed Al Ansari").
+            if mention.title is None and any(self._names_speaker(mention, span) for span in inside):
                 continue
             events.append((mention.start, 1, mention))
         for index, claim in enumerate(self.claims):
@@ -294,6 +298,8 @@ class _Article:
         cluster = self._person_cluster(mention.name, mention.start)
         found = self.clusters[cluster]
         found.mentions.append(mention.phrase)
+        if mention.title is not None:
+            found.mentions.append(mention.title)
         found.titles |= mention.titles
         found.countries |= mention.countries
         found.gender = found.gender or mention.gender
@@ -418,6 +424,8 @@ class _Article:
         """Could the words of ``name`` in ``mention`` be a person's? Not a place, an organisation or a plural (the
         entity tagger is no help here: it reads "Baghaei" and "Randhir Jaiswal" as organisations)."""
         words = [t for t in mention if t.text in name.split()]
+        if not any(t.text[:1].isupper() for t in words):
+            return False  # "the bloc", tagged as a proper noun, is no one's name
         return bool(words) and not (
             self.places.matches(words) or words[-1].lower_ in ORGANISATION_WORDS or words[-1].tag_ in ("NNS", "NNPS")
         )
@@ -512,12 +520,26 @@ class _Article:
                 person = self._untitled_person(position)
             if person is not None:
                 return person
+        if mention.root.lemma_.lower() in BLOC_NOUNS and mention.root.text.islower():
+            return self._last_bloc(position)
         if mention.root.pos_ != "NOUN":
             return None  # "The US believes ...": a name, no description of an earlier speaker
         words = set(_WORD.findall(mention.text.lower())) - _DEFINITE
         for seen in reversed(self.seen):
             cluster = self.clusters[seen.cluster]
             if seen.position < position and seen.speaker and words and words <= cluster.words:
+                return seen.cluster
+        return None
+
+    def _last_bloc(self, position: int) -> int | None:
+        """``the bloc``: the international body that spoke last, within a few sentences."""
+        sentence = self._sentence(position)
+        for seen in reversed(self.seen):
+            if seen.position >= position or not seen.speaker or sentence - seen.sentence > BODY_REACH_SENTENCES:
+                continue
+            cluster = self.clusters[seen.cluster]
+            spans = [self.doc.char_span(a, b, alignment_mode="expand") for a, b in cluster.mentions]
+            if cluster.kind == "body" and any(p.is_igo for m in spans if m for _, _, p in self.places.matches(list(m))):
                 return seen.cluster
         return None
 

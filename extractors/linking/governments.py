@@ -349,8 +349,9 @@ class GovernmentLinker:
         found: list[_Evidence] = []
         for first, last, place in country_matches(self.places, tokens):
             matched = tuple(tokens[first:last])
-            if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym" and not _possessor(matched):
-                continue  # "Michael Jordan", but not "Jordan's King Abdullah"
+            person = any(t.ent_type_ == "PERSON" for t in matched)
+            if person and place.kind != "metonym" and not _possessor(matched) and not _of_place(matched):
+                continue  # "Michael Jordan", but not "Jordan's King Abdullah" or "Ralph Regenvanu of Vanuatu"
             found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, place=place))
         for first, last, actor in self.actors.matches(tokens, when):
             matched = tuple(tokens[first:last])
@@ -474,6 +475,15 @@ def _topic(token: Token, head: Token) -> bool:
             return True
         node, hops = node.head, hops + 1
     return False
+
+
+def _of_place(tokens: tuple[Token, ...]) -> bool:
+    """Is a place the tagger read as a person a whole name after ``of`` ("Minister Ralph Regenvanu *of Vanuatu*")?"""
+    first, last = tokens[0], tokens[-1]
+    doc = first.doc
+    whole = first.ent_iob_ == "B" and (last.i + 1 >= len(doc) or doc[last.i + 1].ent_iob_ != "I")
+    root = _root(tokens)
+    return whole and root.dep_ == "pobj" and root.head.lower_ == "of"
 
 
 def _possessor(tokens: tuple[Token, ...]) -> bool:
