@@ -553,3 +553,52 @@ def test_a_surname_the_tagger_reads_as_a_noun_is_still_the_person(nlp: Language)
     for start in ("Ruto will continue", "The president will"):
         claim = said(claims, start)
         assert (claim.speaker_canonical, claim.government) == ("Korir Sing'oei", "KEN"), start
+
+
+# -- 7. news from outside the first development set (evals/gold/attribution d-*) ---------------------------------
+
+
+def test_a_title_before_the_name_and_its_comma_places_the_spokesperson(nlp: Language) -> None:
+    # The parser hangs the title on the dateline ("Doha ... - Official Spokesperson"), not on the name.
+    claims = claims_of(
+        nlp,
+        "Doha, October 10 (QNA) - Official Spokesperson for the Ministry of Foreign Affairs, Dr. Majed bin Mohammad "
+        "Al Ansari emphasized that the State of Qatar is closely monitoring the dangerous escalation and developments "
+        "occurring in the occupied Palestinian territories.\n\nHe warned that expanding the conflict may have serious "
+        "consequences for the region in general.",
+        date(2023, 10, 10),
+    )
+    first, second = said(claims, "the State of Qatar is"), said(claims, "expanding")
+    assert first.speaker_canonical == second.speaker_canonical == "Majed bin Mohammad Al Ansari"
+    assert (first.government, second.government) == ("QAT", "QAT")
+
+
+def test_a_minister_of_a_country_the_tagger_reads_as_a_person(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Climate Change Minister Ralph Regenvanu of Vanuatu, another island country threatened by rising sea levels, "
+        "said the G77 group of 134 developing countries had discussed the option of walking out of COP27 if there "
+        'was no decision on loss and damage.\n\n"It was discussed as an option (but) the negotiations are fast and '
+        "furious now... We want it announced here,\" Regenvanu said.\n\nPakistan's ambassador to South Korea, Nabeel "
+        "Munir, said patience was running out as developing countries have been trying to convince richer countries "
+        "for decades to pay up for climate damages caused by their emissions.",
+        date(2022, 11, 17),
+    )
+    claim = said(claims, "It was discussed")
+    assert (claim.speaker_canonical, claim.government) == ("Ralph Regenvanu", "VUT")
+    assert said(claims, "patience").government == "PAK"
+
+
+def test_the_bloc_is_the_international_body_that_spoke_last(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "ECOWAS described the allegations as unfounded, refuting claims that such a “generous and magnanimous "
+        "country” as Nigeria would become a state-sponsor of terrorism.\n\n“For years, Nigeria has supported peace "
+        "and security of several countries not only in the West African subregion but also on the African "
+        "continent,” the statement added.\n\nNiger, Burkina Faso, and Mali had exited the bloc after shunning France "
+        "and turning towards Russia for support in curbing terrorism.\n\nAt the last ECOWAS heads of states and "
+        "governments meeting, the bloc said the three countries would be permanently cut off next year.",
+        date(2024, 12, 27),
+    )
+    claim = said(claims, "the three countries")
+    assert (claim.speaker_canonical, claim.government) == ("ECOWAS", "XEC")
