@@ -303,8 +303,8 @@ def person_titles(phrase: Sequence[Token], own: set[int]) -> frozenset[str]:
     for token in phrase:
         if token.i in own or token.i in others or token.is_punct or token.pos_ in ("DET", "ADP", "CCONJ", "PRON"):
             continue
-        if token.ent_type_ in ("GPE", "NORP", "LOC") or token.tag_ == "POS":
-            continue
+        if token.ent_type_ in ("GPE", "NORP", "LOC") or token.tag_ == "POS" or token.lower_ in NAME_PARTICLES:
+            continue  # also "al" of "al-Thani": part of a name, never a title
         words.add(token.lower_.rstrip("."))
         words.add(token.lemma_.lower())
     return frozenset(w for w in words if w and any(c.isalpha() for c in w))

@@ -767,6 +767,7 @@ def _role_words(mention: Span) -> list[str]:
         for t in mention
         if not (t.is_punct or t.pos_ in ("DET", "PRON") or t.ent_type_ in ("GPE", "NORP", "LOC"))
         and not (t.text.isupper() and len(t.text) > 1)
+        and not (t.tag_ == "POS" or t.lower_ in ("'s", "’s"))  # "Qatar’s prime minister"
     ]
 
 
