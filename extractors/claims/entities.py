@@ -92,6 +92,9 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "adviser": frozenset({"advisor", "aide"}),
     "advisor": frozenset({"adviser", "aide"}),
     "negotiator": frozenset({"envoy", "negotiator"}),
+    # "the IAEA chief" is its director general, "the UN chief" its secretary-general
+    "chief": frozenset({"head", "director", "director-general", "secretary-general", "chairman", "chairperson"}),
+    "head": frozenset({"chief", "director", "director-general", "secretary-general", "chairman", "chairperson"}),
     "secretary general": frozenset({"secretary-general"}),
     "secretary-general": frozenset({"secretary general"}),
 }
@@ -595,9 +598,9 @@ class _Article:
             untitled = cluster.kind == "person" and cluster.named and not (cluster.titles - _HONORIFICS)
             if untitled and seen.speaker and not seen.quoted:
                 return seen.cluster
-        if self._paragraph(position) > 0:
-            return None
-        # A lede that describes before it names: "the UN secretary general has warned ... António Guterres told".
+        lede = self._paragraph(position) == 0
+        # A lede that describes before it names: "the UN secretary general has warned ... António Guterres told";
+        # elsewhere, the next sentence ("Israel's prime minister warned ... ⏎ Benjamin Netanyahu issued ...").
         upcoming = [(m.start, m.name, m.head) for m in self.names if m.start > position]
         for claim in self.claims:
             span = claim.speaker_span
@@ -606,7 +609,7 @@ class _Article:
                 if mention is not None and len(mention):
                     upcoming.append((span[0], claim.speaker_name, mention.root))
         for start, name, head in sorted(upcoming, key=lambda u: u[0]):
-            if self._paragraph(start) > 1:
+            if (lede and self._paragraph(start) > 1) or (not lede and self._sentence(start) > sentence + 1):
                 break
             reported = self.quotes.inside(start) or any(s <= start < e for s, e in self.contents)
             if head.dep_ in ("nsubj", "nsubjpass") and not reported:
