@@ -303,6 +303,7 @@ class _Article:
         found.mentions.append(mention.phrase)
         if mention.title is not None:
             found.mentions.append(mention.title)
+        found.mentions.extend(s for s in self._abbreviated(mention.phrase) if s not in found.mentions)
         found.titles |= mention.titles
         found.countries |= mention.countries
         found.gender = found.gender or mention.gender
@@ -485,7 +486,19 @@ class _Article:
         found.countries |= countries_in(list(mention), self.places, _name_tokens(mention, claim.speaker_name))
         found.gender = found.gender or gender_of(titles | {t.lower_.rstrip(".") for t in mention})
         self._add_mention(cluster, claim.speaker_span, mention)
+        found.mentions.extend(s for s in self._abbreviated(claim.speaker_span) if s not in found.mentions)
         return cluster, how
+
+    def _abbreviated(self, span: tuple[int, int]) -> list[tuple[int, int]]:
+        """Where the abbreviations in a person's title are defined ("AEOI spokesman" after "The Atomic Energy
+        Organization of Iran (AEOI)"): the body's full name says whose it is."""
+        mention = self.doc.char_span(span[0], span[1], alignment_mode="expand")
+        found = []
+        for token in mention or ():
+            defined = self.abbreviations.get(token.text)
+            if defined is not None and not defined[0] <= token.idx < defined[1]:
+                found.append((defined[0], defined[1]))
+        return found
 
     def _person_cluster(self, name: str, position: int, *, exact: bool = False) -> int:
         """The person cluster of ``name``: the same person by a fuller or shorter name, or a new one named by the
@@ -820,7 +833,7 @@ def _defined_abbreviations(doc: Doc, text: str) -> dict[str, tuple[int, int, str
     found: dict[str, tuple[int, int, str]] = {}
     for match in _DEFINED_ABBREVIATION.finditer(text):
         abbreviation = match.group(1)
-        before = doc.char_span(max(0, match.start() - 1), match.start(), alignment_mode="expand")
+        before = doc.char_span(0, match.start(), alignment_mode="contract")  # up to the bracket, spaces too
         if before is None or not len(before):
             continue
         token = before[-1]
@@ -831,10 +844,14 @@ def _defined_abbreviations(doc: Doc, text: str) -> dict[str, tuple[int, int, str
         head = token
         while head.dep_ in ("compound", "flat") and head.head.i > head.i:
             head = head.head
+        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.i < head.i:
+            head = head.head.head  # "Atomic Energy Organization of Iran (AEOI)"
         first = min((t for t in head.subtree if t.i <= token.i), key=lambda t: t.i)
         tokens = list(head.doc[first.i : token.i + 1])
         possessive = max((n for n, t in enumerate(tokens) if t.tag_ == "POS"), default=-1)
         words = [t for t in tokens[possessive + 1 :] if t.pos_ == "PROPN" or t.lower_ in _FUNCTION_WORDS]
+        while words and words[0].lower_ in _FUNCTION_WORDS:
+            words = words[1:]  # "The Atomic Energy Organization of Iran (AEOI)"
         if not words:
             continue
         initials = "".join(t.text[0] for t in words if t.text[:1].isupper())
