@@ -602,3 +602,59 @@ def test_the_bloc_is_the_international_body_that_spoke_last(nlp: Language) -> No
     )
     claim = said(claims, "the three countries")
     assert (claim.speaker_canonical, claim.government) == ("ECOWAS", "XEC")
+
+
+def test_a_lede_description_with_a_curly_possessive_names_the_sheikh(nlp: Language) -> None:
+    # gaza-20: "Qatar’s" (curly apostrophe) and the "al" of al-Thani once hid the match.
+    claims = claims_of(
+        nlp,
+        "Qatar’s prime minister said on Tuesday that his country would continue its role as a mediator despite the "
+        "Israeli airstrikes that targeted Hamas officials in Doha.\n\n“Qatar has spared no efforts and will do "
+        "everything it can to stop this war in Gaza,” Sheikh Mohammed bin Abdulrahman bin Jassim al-Thani said at "
+        "a press conference.\n\nAl-Thani said that Israel had sabotaged the chances for peace.",
+        date(2025, 9, 9),
+    )
+    for start in ("his country", "Qatar has spared", "Israel had sabotaged"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Mohammed bin Abdulrahman bin Jassim al-Thani", "QAT")
+
+
+def test_a_description_names_the_untitled_subject_of_the_next_sentence(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "The UN has warned that any forced displacement of the territory's population would be illegal under "
+        "international law.\n\nIt comes amid growing concern that the fighting in Gaza could resume, after Israel's "
+        'prime minister warned Hamas it would end the ceasefire if the Palestinian armed group "does not return our '
+        'hostages by Saturday".\n\nBenjamin Netanyahu issued the ultimatum after Hamas said it was postponing '
+        "freeing more hostages until further notice.",
+        date(2025, 2, 12),
+    )
+    assert said(claims, "it would end the ceasefire").speaker_canonical == "Benjamin Netanyahu"
+
+
+def test_the_iaea_chief_is_its_director_general(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "“The validity of this agreement stands only as long as no hostile actions are taken against the Islamic "
+        "Republic of Iran,” Araghchi said during a joint press conference with IAEA Director-General Rafael Grossi "
+        "after their three-hour meeting in Cairo.\n\nOn his X account, the IAEA chief announced that, “In Cairo "
+        "today, agreed with Iran’s Foreign Minister @araghchi on practical modalities to resume inspection "
+        "activities in Iran.”",
+        date(2025, 9, 10),
+    )
+    claim = said(claims, "In Cairo today")
+    assert (claim.speaker_canonical, claim.government) == ("Rafael Grossi", "XIA")
+
+
+def test_a_title_with_a_defined_abbreviation_names_the_bodys_country(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "WASHINGTON - The United States on Monday called Iran's decision of enriching uranium to the 20 percent "
+        'level at its Fordow facility as "nuclear extortion". The Atomic Energy Organization of Iran (AEOI) '
+        "announced late on Monday that the 20-percent enriched uranium had started at its Fordow facility. According "
+        "to AEOI spokesman Behrouz Kamalvandi, the 20-percent uranium enrichment process was launched on Monday as "
+        "part of Iran's Strategic Action Plan to Counter Sanctions.",
+        date(2021, 1, 5),
+    )
+    claim = said(claims, "the 20-percent uranium")
+    assert (claim.speaker_canonical, claim.government) == ("Behrouz Kamalvandi", "IRN")
