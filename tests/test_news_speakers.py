@@ -658,3 +658,22 @@ def test_a_title_with_a_defined_abbreviation_names_the_bodys_country(nlp: Langua
     )
     claim = said(claims, "the 20-percent uranium")
     assert (claim.speaker_canonical, claim.government) == ("Behrouz Kamalvandi", "IRN")
+
+
+def test_the_country_named_most_places_a_spokesman_with_none(nlp: Language) -> None:
+    # d-011: Egypt named 5 times, Ethiopia 3 (Addis Ababa included): clear enough.
+    claims = claims_of(
+        nlp,
+        "Abu Zeid pointed out that the Addis Ababa statement is “a desperate attempt to drive a wedge between Arab "
+        "and African countries by portraying Arab support for Egypt’s just and responsible position as an "
+        "Arab-African dispute.”\n\nThe Foreign Ministry spokesman expressed his regret over the false claims "
+        "contained in the statement that the three countries, Egypt, Ethiopia and Sudan, had already agreed during "
+        "negotiations on the volume of water to be stored, and that resorting to Egypt and Sudan to request Arab "
+        "support is a violation of the agreement of principles.\n\nAnd he added that Egypt’s history of supporting "
+        "national struggle movements and liberation from colonialism in Africa is not at all consistent with "
+        "flimsy allegations that Egypt is mobilizing Arab countries against African interests.\n\nHe added that the "
+        "fact that Ethiopia is the headquarters of the African Union does not qualify it to speak on behalf of it "
+        "or its member states in this way.",
+        date(2023, 5, 24),
+    )
+    assert {c.government for c in claims if c.speaker_canonical == "Abu Zeid"} == {"EGY"}
