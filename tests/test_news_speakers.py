@@ -677,3 +677,19 @@ def test_the_country_named_most_places_a_spokesman_with_none(nlp: Language) -> N
         date(2023, 5, 24),
     )
     assert {c.government for c in claims if c.speaker_canonical == "Abu Zeid"} == {"EGY"}
+
+
+def test_a_past_career_in_brackets_does_not_make_the_spokesperson_former(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Indifference and irony have been reactions of the current Argentine government to the Falkland Islands "
+        "visit of British foreign minister, Lord Cameron.\n\nSpokesperson Manuel Adorni, (former journalist and "
+        "economist), in his morning conference avoided any specific criticism of Lord Cameron's Falklands visit, "
+        "saying that the “Argentine government does not have to give an opinion on the agendas of other "
+        "countries”.\n\nHowever further on Adorni pointed out that the Argentine government considers the Southern "
+        "Atlantic archipelago as Argentine territory.",
+        date(2024, 2, 21),
+    )
+    claim = said(claims, "the Argentine government considers")
+    assert (claim.speaker_canonical, claim.government) == ("Manuel Adorni", "ARG")
+    assert claim.link_evidence != "non_state:former"

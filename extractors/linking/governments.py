@@ -287,9 +287,13 @@ class GovernmentLinker:
             and not _topic(_root(tokens[first:last]), head)
         ]
         role_tokens = {t.i for first, last, _ in role_spans for t in tokens[first:last]}
+        past = _past_career(head, role_tokens)
+        if past:
+            role_spans = [r for r in role_spans if not any(t.i in past for t in tokens[r[0] : r[1]])]
+            role_tokens -= past
         name_tokens = _name_of(head)
         speaker_role = self._speaker_role(tokens, role_spans, head)
-        if _former(tokens, head):
+        if _former([t for t in tokens if t.i not in past], head):
             return Link(None, "non_state:former", "non_state")  # a former official speaks for no government any more
         evidence = self._evidence(mention, tokens, head, role_tokens, name_tokens, when)
         actor_type = self._actor_type(speaker_role, evidence, tokens, role_spans, head, role_tokens)
@@ -639,6 +643,18 @@ def _former(tokens: list[Token], head: Token) -> bool:
             if node.i == head.i and hops <= 2:
                 return True
     return False
+
+
+def _past_career(head: Token, role_tokens: set[int]) -> set[int]:
+    """An apposition about a past career when the name carries its present title ("Spokesperson Manuel Adorni,
+    (former journalist and economist)"): its words say nothing about what the speaker is now."""
+    if not any(c.dep_ == "compound" and c.i in role_tokens for c in head.children):
+        return set()
+    past: set[int] = set()
+    for child in head.children:
+        if child.dep_ == "appos" and any(t.lower_ in _FORMER or t.lower_.startswith("ex-") for t in child.subtree):
+            past.update(t.i for t in child.subtree)
+    return past
 
 
 def _named_body(tokens: list[Token]) -> Token | None:
