@@ -15,7 +15,7 @@ ORGANISATION_WORDS = frozenset(
      "office", "service", "commission", "association", "union", "forum", "court", "assembly"}
 )  # fmt: skip
 #: What ends a wire dateline before the first sentence ("HANOI (AP) —", "DHAKA, July 16, 2025 (BSS) –").
-_DATELINE_BREAKS = frozenset({"—", "–", "-", "--", "―", ":"})
+DATELINE_BREAKS = frozenset({"—", "–", "-", "--", "―", ":"})
 #: Dependents of a mention head that start a clause about the speaker, never part of the mention.
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis", "advcl", "ccomp"})
 
@@ -114,7 +114,7 @@ def past_dateline(head: Token) -> Token:
 
 def _dateline_break(token: Token) -> bool:
     """A dash or colon ending a wire dateline, alone or glued to a bracket ("(AP):")."""
-    return token.is_punct and token.text.strip("()[] ") in _DATELINE_BREAKS
+    return token.is_punct and token.text.strip("()[] ") in DATELINE_BREAKS
 
 
 def mention_span(head: Token) -> tuple[int, int]:

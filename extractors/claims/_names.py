@@ -17,7 +17,14 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from extractors.claims._mentions import NAME_PARTICLES, ORGANISATION_WORDS, name_text, past_dateline, stretch_around
+from extractors.claims._mentions import (
+    DATELINE_BREAKS,
+    NAME_PARTICLES,
+    ORGANISATION_WORDS,
+    name_text,
+    past_dateline,
+    stretch_around,
+)
 from extractors.linking.gazetteer import Place, TermIndex
 
 #: How alike two spellings must be for a repeat to count as a misspelling of a full name.
@@ -64,6 +71,8 @@ class NameMention:
     gender: str | None = None
     #: Codes of the countries the phrase names beside the person (``Egyptian leader`` -> EGY).
     countries: frozenset[str] = frozenset()
+    #: Character span of a title set before the name with a comma that the parse left unattached.
+    title: tuple[int, int] | None = None
 
 
 def name_mentions(doc: Doc, titles: frozenset[str], places: TermIndex[Place]) -> list[NameMention]:
@@ -124,9 +133,10 @@ def _name_mention(
     if not name or not any(c.isalpha() for c in name):
         return None
     head = _describing_head(root)
-    phrase = describing_phrase(head, root)
+    phrase = describing_phrase(head, root, places)
+    title = _title_before_comma(phrase[0], root, titles) or []
     own = {t.i for t in tokens}
-    title_words = person_titles(phrase, own)
+    title_words = person_titles([*title, *phrase], own)
     return NameMention(
         start=tokens[0].idx,
         name=name,
@@ -134,7 +144,8 @@ def _name_mention(
         titles=title_words,
         head=head,
         gender=gender_of(title_words | {t.lower_.rstrip(".") for t in tokens}),
-        countries=countries_in(phrase, places, own),
+        countries=countries_in([*title, *phrase], places, own),
+        title=(title[0].idx, title[-1].idx + len(title[-1])) if title else None,
     )
 
 
@@ -225,16 +236,48 @@ def _describing_head(root: Token) -> Token:
     return head
 
 
-def describing_phrase(head: Token, name_root: Token) -> list[Token]:
+def describing_phrase(head: Token, name_root: Token, places: TermIndex[Place] | None = None) -> list[Token]:
     """The tokens of the noun phrase around a name: titles and appositions, no clause, list or circumstance."""
     keep = [head]
     for child in head.children:
         if child.dep_ not in _PHRASE_DEPS:
             continue
-        if child.dep_ == "prep" and head.i == name_root.i:
+        if child.dep_ == "prep" and head.i == name_root.i and not _of_place(child, places):
             continue  # "Qasemi *in his weekly conference*": a circumstance, not a title
         keep.extend(t for t in child.subtree if not _under(t, child, _NOT_TITLE_DEPS))
     return stretch_around(sorted({t.i: t for t in keep}.values(), key=lambda t: t.i), head)
+
+
+def _of_place(prep: Token, places: TermIndex[Place] | None) -> bool:
+    """Is ``prep`` an ``of`` naming the person's country ("Ralph Regenvanu *of Vanuatu*"): a place and nothing else?"""
+    if places is None or prep.lower_ != "of":
+        return False
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    if len(objects) != 1:
+        return False
+    words = [t for t in objects[0].subtree if t.pos_ != "DET"]
+    found = places.matches(words)
+    return len(found) == 1 and found[0][0] == 0 and found[0][1] == len(words)
+
+
+def _title_before_comma(first: Token, root: Token, titles: frozenset[str]) -> list[Token] | None:
+    """A title set before a subject's name with a comma that the parser left unattached, often after a wire dateline
+    ("Doha (QNA) - Official Spokesperson for the Ministry of Foreign Affairs, Dr. Majed Al Ansari emphasized"): the
+    title's noun phrase, from the start of the sentence (or the dateline's dash) to the comma."""
+    doc = root.doc
+    comma = first.i - 1
+    if root.dep_ not in ("nsubj", "nsubjpass") or comma < 1 or doc[comma].text != ",":
+        return None
+    start = doc[comma].sent.start
+    for token in doc[start:comma]:
+        if token.right_edge.i != comma - 1 or token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in titles:
+            continue
+        if token.dep_ in ("nsubj", "nsubjpass", "appos") and token.head.i == root.i:
+            return None  # already the name's own phrase
+        left = token.left_edge.i
+        if left == start or doc[left - 1].text in DATELINE_BREAKS:
+            return list(doc[left:comma])
+    return None
 
 
 def _under(token: Token, top: Token, deps: frozenset[str]) -> bool:
@@ -260,8 +303,8 @@ def person_titles(phrase: Sequence[Token], own: set[int]) -> frozenset[str]:
     for token in phrase:
         if token.i in own or token.i in others or token.is_punct or token.pos_ in ("DET", "ADP", "CCONJ", "PRON"):
             continue
-        if token.ent_type_ in ("GPE", "NORP", "LOC") or token.tag_ == "POS":
-            continue
+        if token.ent_type_ in ("GPE", "NORP", "LOC") or token.tag_ == "POS" or token.lower_ in NAME_PARTICLES:
+            continue  # also "al" of "al-Thani": part of a name, never a title
         words.add(token.lower_.rstrip("."))
         words.add(token.lemma_.lower())
     return frozenset(w for w in words if w and any(c.isalpha() for c in w))

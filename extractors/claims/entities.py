@@ -92,6 +92,9 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "adviser": frozenset({"advisor", "aide"}),
     "advisor": frozenset({"adviser", "aide"}),
     "negotiator": frozenset({"envoy", "negotiator"}),
+    # "the IAEA chief" is its director general, "the UN chief" its secretary-general
+    "chief": frozenset({"head", "director", "director-general", "secretary-general", "chairman", "chairperson"}),
+    "head": frozenset({"chief", "director", "director-general", "secretary-general", "chairman", "chairperson"}),
     "secretary general": frozenset({"secretary-general"}),
     "secretary-general": frozenset({"secretary general"}),
 }
@@ -102,6 +105,8 @@ DOCUMENTS = frozenset(
     {"statement", "communique", "communiqué", "release", "readout", "letter", "declaration", "note", "notice", "post",
      "tweet", "message", "memo", "circular"}
 )  # fmt: skip
+#: Nouns by which an article refers back to an international body that spoke (``ECOWAS urged … the bloc said``).
+BLOC_NOUNS = frozenset({"bloc", "grouping"})
 #: An abbreviation defined in brackets after the name it stands for: ``State Information Service (SIS)``.
 _DEFINED_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "h.h", "h.e", "sheikh", "sheikha", "sir", "dame", "hon"})
@@ -248,7 +253,9 @@ class _Article:
         events: list[tuple[int, int, object]] = []
         for mention in self.names:
             inside = [s for s in speaker_spans if s[0] <= mention.start < s[1]]
-            if inside and any(self._names_speaker(mention, span) for span in inside):
+            # The claim's mention stands for the name, unless the name has a title it leaves out ("Official
+            # Spokesperson for the Ministry of Foreign Affairs, Dr. Majed Al Ansari").
+            if mention.title is None and any(self._names_speaker(mention, span) for span in inside):
                 continue
             events.append((mention.start, 1, mention))
         for index, claim in enumerate(self.claims):
@@ -294,6 +301,9 @@ class _Article:
         cluster = self._person_cluster(mention.name, mention.start)
         found = self.clusters[cluster]
         found.mentions.append(mention.phrase)
+        if mention.title is not None:
+            found.mentions.append(mention.title)
+        found.mentions.extend(s for s in self._abbreviated(mention.phrase) if s not in found.mentions)
         found.titles |= mention.titles
         found.countries |= mention.countries
         found.gender = found.gender or mention.gender
@@ -418,6 +428,8 @@ class _Article:
         """Could the words of ``name`` in ``mention`` be a person's? Not a place, an organisation or a plural (the
         entity tagger is no help here: it reads "Baghaei" and "Randhir Jaiswal" as organisations)."""
         words = [t for t in mention if t.text in name.split()]
+        if not any(t.text[:1].isupper() for t in words):
+            return False  # "the bloc", tagged as a proper noun, is no one's name
         return bool(words) and not (
             self.places.matches(words) or words[-1].lower_ in ORGANISATION_WORDS or words[-1].tag_ in ("NNS", "NNPS")
         )
@@ -474,7 +486,19 @@ class _Article:
         found.countries |= countries_in(list(mention), self.places, _name_tokens(mention, claim.speaker_name))
         found.gender = found.gender or gender_of(titles | {t.lower_.rstrip(".") for t in mention})
         self._add_mention(cluster, claim.speaker_span, mention)
+        found.mentions.extend(s for s in self._abbreviated(claim.speaker_span) if s not in found.mentions)
         return cluster, how
+
+    def _abbreviated(self, span: tuple[int, int]) -> list[tuple[int, int]]:
+        """Where the abbreviations in a person's title are defined ("AEOI spokesman" after "The Atomic Energy
+        Organization of Iran (AEOI)"): the body's full name says whose it is."""
+        mention = self.doc.char_span(span[0], span[1], alignment_mode="expand")
+        found = []
+        for token in mention or ():
+            defined = self.abbreviations.get(token.text)
+            if defined is not None and not defined[0] <= token.idx < defined[1]:
+                found.append((defined[0], defined[1]))
+        return found
 
     def _person_cluster(self, name: str, position: int, *, exact: bool = False) -> int:
         """The person cluster of ``name``: the same person by a fuller or shorter name, or a new one named by the
@@ -512,12 +536,26 @@ class _Article:
                 person = self._untitled_person(position)
             if person is not None:
                 return person
+        if mention.root.lemma_.lower() in BLOC_NOUNS and mention.root.text.islower():
+            return self._last_bloc(position)
         if mention.root.pos_ != "NOUN":
             return None  # "The US believes ...": a name, no description of an earlier speaker
         words = set(_WORD.findall(mention.text.lower())) - _DEFINITE
         for seen in reversed(self.seen):
             cluster = self.clusters[seen.cluster]
             if seen.position < position and seen.speaker and words and words <= cluster.words:
+                return seen.cluster
+        return None
+
+    def _last_bloc(self, position: int) -> int | None:
+        """``the bloc``: the international body that spoke last, within a few sentences."""
+        sentence = self._sentence(position)
+        for seen in reversed(self.seen):
+            if seen.position >= position or not seen.speaker or sentence - seen.sentence > BODY_REACH_SENTENCES:
+                continue
+            cluster = self.clusters[seen.cluster]
+            spans = [self.doc.char_span(a, b, alignment_mode="expand") for a, b in cluster.mentions]
+            if cluster.kind == "body" and any(p.is_igo for m in spans if m for _, _, p in self.places.matches(list(m))):
                 return seen.cluster
         return None
 
@@ -573,9 +611,9 @@ class _Article:
             untitled = cluster.kind == "person" and cluster.named and not (cluster.titles - _HONORIFICS)
             if untitled and seen.speaker and not seen.quoted:
                 return seen.cluster
-        if self._paragraph(position) > 0:
-            return None
-        # A lede that describes before it names: "the UN secretary general has warned ... António Guterres told".
+        lede = self._paragraph(position) == 0
+        # A lede that describes before it names: "the UN secretary general has warned ... António Guterres told";
+        # elsewhere, the next sentence ("Israel's prime minister warned ... ⏎ Benjamin Netanyahu issued ...").
         upcoming = [(m.start, m.name, m.head) for m in self.names if m.start > position]
         for claim in self.claims:
             span = claim.speaker_span
@@ -584,7 +622,7 @@ class _Article:
                 if mention is not None and len(mention):
                     upcoming.append((span[0], claim.speaker_name, mention.root))
         for start, name, head in sorted(upcoming, key=lambda u: u[0]):
-            if self._paragraph(start) > 1:
+            if (lede and self._paragraph(start) > 1) or (not lede and self._sentence(start) > sentence + 1):
                 break
             reported = self.quotes.inside(start) or any(s <= start < e for s, e in self.contents)
             if head.dep_ in ("nsubj", "nsubjpass") and not reported:
@@ -745,6 +783,7 @@ def _role_words(mention: Span) -> list[str]:
         for t in mention
         if not (t.is_punct or t.pos_ in ("DET", "PRON") or t.ent_type_ in ("GPE", "NORP", "LOC"))
         and not (t.text.isupper() and len(t.text) > 1)
+        and not (t.tag_ == "POS" or t.lower_ in ("'s", "’s"))  # "Qatar’s prime minister"
     ]
 
 
@@ -794,7 +833,7 @@ def _defined_abbreviations(doc: Doc, text: str) -> dict[str, tuple[int, int, str
     found: dict[str, tuple[int, int, str]] = {}
     for match in _DEFINED_ABBREVIATION.finditer(text):
         abbreviation = match.group(1)
-        before = doc.char_span(max(0, match.start() - 1), match.start(), alignment_mode="expand")
+        before = doc.char_span(0, match.start(), alignment_mode="contract")  # up to the bracket, spaces too
         if before is None or not len(before):
             continue
         token = before[-1]
@@ -805,10 +844,14 @@ def _defined_abbreviations(doc: Doc, text: str) -> dict[str, tuple[int, int, str
         head = token
         while head.dep_ in ("compound", "flat") and head.head.i > head.i:
             head = head.head
+        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.i < head.i:
+            head = head.head.head  # "Atomic Energy Organization of Iran (AEOI)"
         first = min((t for t in head.subtree if t.i <= token.i), key=lambda t: t.i)
         tokens = list(head.doc[first.i : token.i + 1])
         possessive = max((n for n, t in enumerate(tokens) if t.tag_ == "POS"), default=-1)
         words = [t for t in tokens[possessive + 1 :] if t.pos_ == "PROPN" or t.lower_ in _FUNCTION_WORDS]
+        while words and words[0].lower_ in _FUNCTION_WORDS:
+            words = words[1:]  # "The Atomic Energy Organization of Iran (AEOI)"
         if not words:
             continue
         initials = "".join(t.text[0] for t in words if t.text[:1].isupper())

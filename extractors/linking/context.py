@@ -12,8 +12,9 @@ Signals, strongest first; the first that decides wins:
 3. the outlet's country-code domain (``standard.co.uk`` -> GBR), when the caller gave the URL;
 4. a lone state speaker whose words name their government (after the domain: one misread attribution must not
    hand its country every generic speaker of a British story about travel to Poland);
-5. failing those, the countries named in the text (names, demonyms, capitals), when one is named at least twice
-   as often as the next, or is the only one named. Who speaks says more than what is talked about: a story about
+5. failing those, the countries named in the text (names, demonyms, capitals), when one is named at least 1.5
+   times as often as the next (an Egyptian spokesman's answer to Ethiopia names Egypt 5 times, Ethiopia 3), or is
+   the only one named. Who speaks says more than what is talked about: a story about
    North Korea's missile quotes Japan's ministers and names North Korea most, so a lone speaker goes first.
 """
 
@@ -36,9 +37,10 @@ _AFTER_PLACE = frozenset({",", *_DATELINE_ENDS})
 #: Evidence kinds that come from the speaker's own words (not another mention, not the article).
 _INDIRECT_EVIDENCE = frozenset({"", "coref", "context"})
 #: Share of the explicitly linked state speakers one government needs (rule 2), and how many more times the most
-#: named country must be named than the next (rule 3).
+#: named country must be named than the next (rule 5; 2.0 before: dev correct 0.868 -> 0.877, test 0.671 -> 0.674,
+#: the linking evaluation unchanged).
 LEADING_SHARE = 0.6
-NAMED_MARGIN = 2.0
+NAMED_MARGIN = 1.5
 
 
 #: Nouns by which an article refers back to a country it named (``the North African nation``, ``the Gulf state``).

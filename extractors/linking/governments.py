@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/4"
+LINKER_VERSION = "link/5"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
 #: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
@@ -287,9 +287,13 @@ class GovernmentLinker:
             and not _topic(_root(tokens[first:last]), head)
         ]
         role_tokens = {t.i for first, last, _ in role_spans for t in tokens[first:last]}
+        past = _past_career(head, role_tokens)
+        if past:
+            role_spans = [r for r in role_spans if not any(t.i in past for t in tokens[r[0] : r[1]])]
+            role_tokens -= past
         name_tokens = _name_of(head)
         speaker_role = self._speaker_role(tokens, role_spans, head)
-        if _former(tokens, head):
+        if _former([t for t in tokens if t.i not in past], head):
             return Link(None, "non_state:former", "non_state")  # a former official speaks for no government any more
         evidence = self._evidence(mention, tokens, head, role_tokens, name_tokens, when)
         actor_type = self._actor_type(speaker_role, evidence, tokens, role_spans, head, role_tokens)
@@ -349,8 +353,9 @@ class GovernmentLinker:
         found: list[_Evidence] = []
         for first, last, place in country_matches(self.places, tokens):
             matched = tuple(tokens[first:last])
-            if any(t.ent_type_ == "PERSON" for t in matched) and place.kind != "metonym" and not _possessor(matched):
-                continue  # "Michael Jordan", but not "Jordan's King Abdullah"
+            person = any(t.ent_type_ == "PERSON" for t in matched)
+            if person and place.kind != "metonym" and not _possessor(matched) and not _of_place(matched):
+                continue  # "Michael Jordan", but not "Jordan's King Abdullah" or "Ralph Regenvanu of Vanuatu"
             found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, place=place))
         for first, last, actor in self.actors.matches(tokens, when):
             matched = tuple(tokens[first:last])
@@ -474,6 +479,15 @@ def _topic(token: Token, head: Token) -> bool:
             return True
         node, hops = node.head, hops + 1
     return False
+
+
+def _of_place(tokens: tuple[Token, ...]) -> bool:
+    """Is a place the tagger read as a person a whole name after ``of`` ("Minister Ralph Regenvanu *of Vanuatu*")?"""
+    first, last = tokens[0], tokens[-1]
+    doc = first.doc
+    whole = first.ent_iob_ == "B" and (last.i + 1 >= len(doc) or doc[last.i + 1].ent_iob_ != "I")
+    root = _root(tokens)
+    return whole and root.dep_ == "pobj" and root.head.lower_ == "of"
 
 
 def _possessor(tokens: tuple[Token, ...]) -> bool:
@@ -629,6 +643,18 @@ def _former(tokens: list[Token], head: Token) -> bool:
             if node.i == head.i and hops <= 2:
                 return True
     return False
+
+
+def _past_career(head: Token, role_tokens: set[int]) -> set[int]:
+    """An apposition about a past career when the name carries its present title ("Spokesperson Manuel Adorni,
+    (former journalist and economist)"): its words say nothing about what the speaker is now."""
+    if not any(c.dep_ == "compound" and c.i in role_tokens for c in head.children):
+        return set()
+    past: set[int] = set()
+    for child in head.children:
+        if child.dep_ == "appos" and any(t.lower_ in _FORMER or t.lower_.startswith("ex-") for t in child.subtree):
+            past.update(t.i for t in child.subtree)
+    return past
 
 
 def _named_body(tokens: list[Token]) -> Token | None:
