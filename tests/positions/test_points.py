@@ -124,3 +124,42 @@ def test_said_again_keeps_a_point_a_reiteration(nlp: Language, minilm: MiniLMSim
     ]
     again = {c.statement_id: c for c in compare_series(series, minilm)}["1"]
     assert (again.verdict.label, again.verdict.rule, again.nearest_statement_id) == ("reiteration", "said_again", "0")
+
+
+#: Qatar on its mediation in Gaza (gaza-08-s1, then gaza-16-s4): an action said to go on, then halted.
+MEDIATION = [
+    ("2023-12-10", "a:1", "mediation efforts are continuing in the pursuit of a new ceasefire agreement in Gaza, "
+     "despite the relentless Israeli bombardment"),
+    ("2024-11-19", "b:1", "it was pausing its mediation efforts"),
+]  # fmt: skip
+
+
+def test_a_halted_course_reverses_a_continuing_one(nlp: Language, minilm: MiniLMSimilarity) -> None:
+    # No negation and no negative stance verb: the reversal is read from the course of the action alone.
+    paused = walk(nlp, minilm, MEDIATION, "QAT")["1"]
+    assert (paused.verdict.label, paused.verdict.rule, paused.nearest_statement_id) == ("reversal", "course_flip", "0")
+    assert paused.verdict.change == "course: continuing -> halting" and not paused.verdict.polarity_changed
+
+
+def test_a_restated_course_change_is_not_a_reversal(nlp: Language, minilm: MiniLMSimilarity) -> None:
+    # The same words reported as "reiterated": a restatement, never a turn.
+    features = analyse(
+        nlp,
+        [
+            StatementText(statement_id=str(i), content=text, government="QAT", cue=cue)
+            for i, ((_, _, text), cue) in enumerate(zip(MEDIATION, ("said", "reiterated"), strict=True))
+        ],
+    )
+    series = [
+        Dated(statement_id=str(i), stated_at=datetime.fromisoformat(d).replace(tzinfo=UTC), features=f, order=o)
+        for i, ((d, o, _), f) in enumerate(zip(MEDIATION, features, strict=True))
+    ]
+    restated = {c.statement_id: c for c in compare_series(series, minilm)}["1"]
+    assert restated.verdict.label != "reversal" and restated.verdict.rule != "course_flip"
+
+
+def test_willingness_is_readiness(nlp: Language) -> None:
+    # iran-12-s1: the Biden administration's "willingness to lift some sanctions" (a shift from "no lifting until").
+    text = "willingness to lift some sanctions on Iran in order to return to the Joint Comprehensive Plan of Action"
+    (features,) = analyse(nlp, [StatementText(statement_id="0", content=text, government="USA")])
+    assert "readiness" in features.modality
