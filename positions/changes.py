@@ -6,8 +6,7 @@ points made on **earlier days** (``../shared/notes/annotation-guide.md``, "Posit
   so a same-day repeat is always a reiteration and never a shift;
 - ``shift``: the same point as made on an earlier day, changed in substance: a figure, a condition, a step taken
   or dropped (change words such as "no longer", "suspended"), readiness or possibility;
-- ``reversal``: the same point with the opposite polarity, or an action the position said goes on now stopped (or
-  the reverse: "pausing its mediation" after "mediation efforts are continuing").
+- ``reversal``: the same point with the opposite polarity.
 
 Walk, in order (day, then time, article and position in it): a statement is compared with the same day's earlier
 statements and with the earlier days' (the latest ``max_candidates``). The first statement of a day that matches
@@ -32,7 +31,7 @@ from typing import Any, Literal
 import numpy
 
 from core.statements import StatementFeatures
-from positions.markers import course_of, is_change, is_continuity, restates
+from positions.markers import is_change, is_continuity
 from positions.polarity import SHIFT_MODALITIES
 from positions.similarity import Similarity, Thresholds
 
@@ -46,7 +45,7 @@ POSITION_LABELS = frozenset({"new", "shift", "reversal"})
 class Change:
     """One thing that differs between a point's position and the statement that shifts or reverses it."""
 
-    kind: str  # polarity | course | figure | condition | cue | modality
+    kind: str  # polarity | figure | condition | cue | modality
     before: str
     after: str
 
@@ -118,17 +117,13 @@ def judge_same_point(
     score: float, new: StatementFeatures, position: StatementFeatures, thresholds: Thresholds
 ) -> Verdict:
     """``new`` makes the point whose position (on an earlier day) is ``position``: reiteration, shift or reversal,
-    with what changed. An action halted after the position said it goes on (or the reverse) is a reversal;
-    continuity words ("reiterated", "again", "still") keep it a reiteration unless a figure changed; change words
-    alone ("no longer", "suspended") make it a shift."""
+    with what changed. Continuity words ("reiterated", "again", "still") keep it a reiteration unless a figure
+    changed; change words alone ("no longer", "suspended") make it a shift."""
     cues = f"{_describe(new)} vs {_describe(position)}"
     flipped = new.polarity != position.polarity
     if flipped and score >= thresholds.reversal_at_least:
         return Verdict("reversal", "polarity_flip", True, cues, changes_between(new, position, reversed_=True))
     found = changes_between(new, position, reversed_=False)
-    course = _course_flip(new, position)
-    if course is not None:
-        return Verdict("reversal", "course_flip", flipped, cues, (course, *found))
     continuity = [w for w in new.aspect if is_continuity(w)]
     moved = [w for w in new.aspect if is_change(w)]
     if continuity and not any(c.kind == "figure" for c in found):
@@ -138,16 +133,6 @@ def judge_same_point(
     if moved:
         return Verdict("shift", "change_words", flipped, cues, (Change("cue", "", ", ".join(moved)),))
     return Verdict("reiteration", "same_point", flipped, cues)
-
-
-def _course_flip(new: StatementFeatures, position: StatementFeatures) -> Change | None:
-    """An action the position said goes on is now halted, or the reverse ("pausing its mediation" after "mediation
-    efforts are continuing"): a reversal without a negation. Not when the statement says it is made again
-    ("reiterated", "still"), which is a restatement of the point, whatever its words."""
-    before, after = course_of(position.aspect), course_of(new.aspect)
-    if before is None or after is None or before == after or restates(new.aspect):
-        return None
-    return Change("course", before, after)
 
 
 @dataclass(frozen=True, kw_only=True)

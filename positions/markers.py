@@ -73,13 +73,6 @@ CHANGE = frozenset(
         "terminate", "scrap", "pause", "reverse", "revoke", "begin", "start", "launch",
     }
 )  # fmt: skip
-#: The course a statement says an action takes: stopped (a step halted, suspended, dropped) or kept going (continued,
-#: resumed). A point's position and a later statement on opposite courses reverse it ("pausing its mediation" after
-#: "mediation efforts are continuing"; "would resume talks" after "suspended the talks").
-HALTING = frozenset(
-    {"no longer", "any longer", "halt", "suspend", "pause", "abandon", "withdraw", "terminate", "scrap", "revoke"}
-)
-CONTINUING = frozenset({"continue", "resume"})
 #: Phrases matched on lower-cased words before lemmas (they span several tokens).
 _CHANGE_PHRASES = (("no", "longer"), ("any", "longer"), ("for", "the", "first", "time"))
 
@@ -181,18 +174,3 @@ def is_continuity(word: str) -> bool:
 
 def is_change(word: str) -> bool:
     return word.removeprefix("cue:") in CHANGE
-
-
-def course_of(aspect: Iterable[str]) -> str | None:
-    """``halting`` or ``continuing`` when the statement's aspect words say one of them (and not both), else None."""
-    words = {w.removeprefix("cue:") for w in aspect}
-    halting, continuing = bool(words & HALTING), bool(words & CONTINUING)
-    if halting == continuing:
-        return None
-    return "halting" if halting else "continuing"
-
-
-def restates(aspect: Iterable[str]) -> bool:
-    """Words that say the point is made again ("reiterated", "still", "maintained"), beyond "continue"/"resume"
-    (which name the course of an action, not the repetition of a statement)."""
-    return any(is_continuity(w) and w.removeprefix("cue:") not in CONTINUING for w in aspect)

@@ -77,7 +77,7 @@ MODALITY_MARKERS: dict[str, frozenset[str]] = {
         {"if", "unless", "provided", "conditional", "condition", "conditions", "precondition", "preconditions"}
     ),
     "possibility": frozenset({"may", "might", "could", "perhaps", "possibly", "maybe"}),
-    "readiness": frozenset({"ready", "willing", "prepared", "readiness", "willingness"}),
+    "readiness": frozenset({"ready", "willing", "prepared"}),
     "obligation": frozenset({"must", "should", "ought"}),
     "future": frozenset({"will", "shall", "'ll"}),
 }

@@ -79,7 +79,7 @@ class LexicalSimilarity:
 
     @property
     def version(self) -> str:
-        return f"lexical/3+{FEATURES_VERSION}+{self.thresholds.describe()}"
+        return f"lexical/2+{FEATURES_VERSION}+{self.thresholds.describe()}"
 
     def encode(self, features: Sequence[StatementFeatures]) -> list[Any]:
         return [frozenset(f.lemmas) for f in features]
@@ -117,7 +117,7 @@ class MiniLMSimilarity:
 
     @property
     def version(self) -> str:
-        return f"minilm-onnx/3+all-MiniLM-L6-v2-int8+{FEATURES_VERSION}+{self.thresholds.describe()}"
+        return f"minilm-onnx/2+all-MiniLM-L6-v2-int8+{FEATURES_VERSION}+{self.thresholds.describe()}"
 
     def embed(self, texts: Sequence[str], batch_size: int = 8) -> Any:
         return self._embedder.embed(texts, batch_size)
