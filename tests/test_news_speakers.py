@@ -731,3 +731,17 @@ def test_a_mixed_case_dateline_is_no_speaker_and_a_portfolio_is_no_name(nlp: Lan
     assert told.government == "LKA"
     minister = said(claims, "Sri Lanka is indebted to India")
     assert "Harin Fernando" in (minister.speaker_canonical or "") and minister.government == "LKA"
+
+
+def test_a_country_the_tagger_reads_as_a_person_is_the_country_when_it_is_the_whole_speaker(nlp: Language) -> None:
+    # e-017 (dev; TRT World, 2025-04-03): in this paragraph the tagger reads "Türkiye" as a person
+    claims = claims_of(
+        nlp,
+        "Türkiye’s reaction came in response to Israeli Foreign Minister Gideon Saar’s remarks regarding "
+        "Türkiye’s presence in Syria, Lebanon, and other regions.\n\nReferring to Israel’s simultaneous air and "
+        "ground attacks on multiple locations in Syria on Wednesday, the statement argued that there was no "
+        "provocation or threat from the Syrian side.\n\nTürkiye asserted that these attacks are part of Israel’s "
+        "broader foreign policy, which it claimed thrives on conflict.",
+        date(2025, 4, 3),
+    )
+    assert said(claims, "these attacks are part").government == "TUR"
