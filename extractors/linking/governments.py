@@ -501,13 +501,9 @@ def _lone_country(matched: tuple[Token, ...], mention: list[Token]) -> bool:
     longer name in the article holds it (the "Jordan" of "Jim Jordan said ... Jordan added" is his surname)?"""
     if len(matched) != len(mention):
         return False
-    words = [t.lower_ for t in matched]
-    for ent in matched[0].doc.ents:
-        if ent.label_ == "PERSON" and len(ent) > len(words) and any(
-            [t.lower_ for t in ent[i : i + len(words)]] == words for i in range(len(ent) - len(words) + 1)
-        ):
-            return False
-    return True
+    words = " ".join(t.lower_ for t in matched)
+    longer_names = (e for e in matched[0].doc.ents if e.label_ == "PERSON" and len(e) > len(matched))
+    return not any(f" {words} " in f" {' '.join(t.lower_ for t in name)} " for name in longer_names)
 
 
 def _possessor(tokens: tuple[Token, ...]) -> bool:
