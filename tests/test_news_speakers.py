@@ -693,3 +693,55 @@ def test_a_past_career_in_brackets_does_not_make_the_spokesperson_former(nlp: La
     claim = said(claims, "the Argentine government considers")
     assert (claim.speaker_canonical, claim.government) == ("Manuel Adorni", "ARG")
     assert claim.link_evidence != "non_state:former"
+
+
+# -- 8. news from outside both development sets (evals/gold/attribution e-*) -------------------------------------
+
+
+def test_a_title_ending_in_an_of_phrase_before_the_cue_is_the_named_persons(nlp: Language) -> None:
+    # e-015 (dev; Sudan Tribune, 2024-06-18): the parser gives "said" no subject, and the noun right before it ends
+    # the title's of-phrase ("Humanitarian Affairs"): the speaker is the person the title describes
+    claims = claims_of(
+        nlp,
+        "While briefing the Security Council, Edem Wosornu, Director of Operations and Advocacy, United Nations "
+        "Office for the Coordination of Humanitarian Affairs said focus should be made on critical needs for "
+        "immediate and decisive action.\n\n“Famine is imminent. Almost 5 million people face emergency levels of "
+        "food insecurity”, she said.",
+        date(2024, 6, 18),
+    )
+    for start in ("focus should", "Famine is"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Edem Wosornu", "XUN")
+
+
+def test_a_mixed_case_dateline_is_no_speaker_and_a_portfolio_is_no_name(nlp: Language) -> None:
+    # e-009 (dev; Daily Mirror, 2024-02-21): the parser makes the dateline's place the subject of "told", and the
+    # tagger takes "Lands" of the portfolio into the minister's name, so "the Minister" found no one
+    claims = claims_of(
+        nlp,
+        "Colombo, Feb 21 (Daily Mirror) - Justifying the recent remark he had made in Mumbai that Sri Lanka is a "
+        "part of India, Minister of Tourism and Lands Harin Fernando told Parliament today that Sri Lanka is "
+        "indebted to the South Asian giant.\n\n“Sri Lanka is indebted to India. India has come forward to help Sri "
+        "Lanka during the recent difficult times. Those who criticize me want to prevent investments such as "
+        "this,” the Minister said whilst highlighting that India has been a brother to Sri Lanka.",
+        date(2024, 2, 21),
+    )
+    told = said(claims, "Sri Lanka is indebted to the South")
+    assert "Colombo" not in told.speaker and "Harin Fernando" in (told.speaker_canonical or "")
+    assert told.government == "LKA"
+    minister = said(claims, "Sri Lanka is indebted to India")
+    assert "Harin Fernando" in (minister.speaker_canonical or "") and minister.government == "LKA"
+
+
+def test_a_country_the_tagger_reads_as_a_person_is_the_country_when_it_is_the_whole_speaker(nlp: Language) -> None:
+    # e-017 (dev; TRT World, 2025-04-03): in this paragraph the tagger reads "Türkiye" as a person
+    claims = claims_of(
+        nlp,
+        "Türkiye’s reaction came in response to Israeli Foreign Minister Gideon Saar’s remarks regarding "
+        "Türkiye’s presence in Syria, Lebanon, and other regions.\n\nReferring to Israel’s simultaneous air and "
+        "ground attacks on multiple locations in Syria on Wednesday, the statement argued that there was no "
+        "provocation or threat from the Syrian side.\n\nTürkiye asserted that these attacks are part of Israel’s "
+        "broader foreign policy, which it claimed thrives on conflict.",
+        date(2025, 4, 3),
+    )
+    assert said(claims, "these attacks are part").government == "TUR"

@@ -39,6 +39,8 @@ _CLIMB_DEPS = frozenset({"appos"})
 #: Dependents inside an apposition that start a clause or a list, never a title.
 _NOT_TITLE_DEPS = frozenset({"conj", "cc", "relcl", "acl", "advcl", "parataxis", "ccomp"})
 _PLACES = frozenset({"GPE", "LOC", "NORP"})
+#: Lower-case words inside a portfolio between a title and a name ("Minister *of* Tourism *and* Lands").
+_PORTFOLIO_JOINS = frozenset({"of", "and", "&", "for", "the"})
 #: How far into a text a wire dateline's place may reach.
 DATELINE_CHARS = 40
 #: Entity types a titled name cannot have ("Minister *Thursday*").
@@ -85,7 +87,7 @@ def name_mentions(doc: Doc, titles: frozenset[str], places: TermIndex[Place]) ->
             continue
         if ent.start_char < DATELINE_CHARS and all(t.text.isupper() for t in ent if t.is_alpha):
             continue  # "SHARM EL SHEIKH, Egypt (AP) —": a dateline the tagger read as a name
-        tokens = _whole_name(list(ent), titles)
+        tokens = _past_portfolio(_whole_name(list(ent), titles), titles)
         mention = _name_mention(tokens, _span_root(tokens), titles, places)
         if mention is not None:
             found.append(mention)
@@ -134,7 +136,7 @@ def _name_mention(
         return None
     head = _describing_head(root)
     phrase = describing_phrase(head, root, places)
-    title = _title_before_comma(phrase[0], root, titles) or []
+    title = _title_before_comma(phrase[0], root, titles) or _portfolio_title(tokens[0], titles) or []
     own = {t.i for t in tokens}
     title_words = person_titles([*title, *phrase], own)
     return NameMention(
@@ -278,6 +280,27 @@ def _title_before_comma(first: Token, root: Token, titles: frozenset[str]) -> li
         if left == start or doc[left - 1].text in DATELINE_BREAKS:
             return list(doc[left:comma])
     return None
+
+
+def _portfolio_title(first: Token, titles: frozenset[str]) -> list[Token] | None:
+    """A title with its portfolio written right before the name, which the parser broke up ("Minister of Tourism
+    and Lands Harin Fernando"): from the title word through ``of`` and the capitalised portfolio to the name."""
+    doc = first.doc
+    i = first.i - 1
+    while i > first.sent.start and (doc[i].is_title or doc[i].lower_ in _PORTFOLIO_JOINS):
+        if doc[i].lower_ == "of" and doc[i - 1].lower_ in titles and doc[i - 1].is_title:
+            return list(doc[i - 1 : first.i])
+        i -= 1
+    return None
+
+
+def _past_portfolio(tokens: list[Token], titles: frozenset[str]) -> list[Token]:
+    """A name without the last word of a portfolio the tagger took into it ("Minister of Tourism and [Lands] Harin
+    Fernando"): a first word right after ``and`` inside a title's of-phrase, when two name words remain."""
+    first = tokens[0]
+    if len(tokens) < 3 or first.i < 2 or first.doc[first.i - 1].lower_ not in ("and", "&"):
+        return tokens
+    return tokens[1:] if _portfolio_title(tokens[1], titles) else tokens
 
 
 def _under(token: Token, top: Token, deps: frozenset[str]) -> bool:

@@ -26,9 +26,12 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from extractors.claims._lexicon import EXPLETIVES
+from extractors.claims._mentions import DATELINE_BREAKS
 
 #: How many heads we climb looking for an inherited subject (deeper chains are parse noise).
 MAX_INHERIT_STEPS = 4
+#: How many prepositions, appositions and list items a title may hold between a name and the cue.
+MAX_TITLE_STEPS = 8
 #: Relative pronouns: as subjects of a relative clause they stand for the noun the clause modifies.
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 #: Passive cues that report without a source (``X is said to``, ``is believed to``, ``was reported``).
@@ -219,9 +222,28 @@ def _noun_right_before(verb: Token) -> Token | None:
     token = verb.doc[i]
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "poss"):
         return None
+    if token.dep_ == "pobj":
+        person = _titled_person(token)
+        if person is not None:
+            return person
     while token.dep_ == "appos" and token.head.dep_ not in ("pobj", "dobj"):
         token = token.head
     return token
+
+
+def _titled_person(noun: Token) -> Token | None:
+    """The person whose title ends in ``noun``: "Edem Wosornu, Director of Operations and Advocacy, United Nations
+    Office for the Coordination of Humanitarian Affairs said": the noun before the cue closes the title's last
+    of-phrase, which the parser hung (through prepositions, appositions and lists) on the name it describes."""
+    node = noun
+    for _ in range(MAX_TITLE_STEPS):
+        if node.ent_type_ == "PERSON" and node.pos_ == "PROPN":
+            return node
+        parent = node.head.head if node.dep_ == "pobj" and node.head.dep_ == "prep" else node.head
+        if node.dep_ not in ("pobj", "appos", "conj") or parent.pos_ not in ("NOUN", "PROPN") or parent.i > node.i:
+            return None
+        node = parent
+    return None
 
 
 def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
@@ -242,6 +264,9 @@ def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
             if agents:
                 return Source(agents[0], "agent")
     if subject is not None:
+        if is_cue and _dateline_place(subject, verb):
+            adjacent = _noun_right_before(verb)
+            return Source(adjacent, "adjacent") if adjacent is not None else NO_SOURCE
         if subject.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
             return Source(_antecedent(current.head, subject), "subject")
         if subject.lower_ in EXPLETIVES and subject.dep_ != "nsubj":
@@ -255,6 +280,18 @@ def _own_source(current: Token, *, is_cue: bool, verb: Token) -> Source | None:
         unsourced = is_cue and verb.lemma_.lower() in _UNSOURCED_PASSIVES
         return Source(None, "unsourced" if unsourced else "none")
     return None
+
+
+def _dateline_place(subject: Token, verb: Token) -> bool:
+    """Is the subject the place of a wire dateline the parser made the cue's subject ("Colombo, Feb 21 (Daily
+    Mirror) - Justifying ..., Minister Harin Fernando told Parliament")? It opens the paragraph and a dateline
+    dash hangs on it before the cue."""
+    doc = subject.doc
+    if subject.text.isupper():
+        return False  # "DHAKA, July 16 (BSS) –": an upper-case dateline the mention finder already looks past
+    if subject.i != subject.sent.start or (subject.i > 0 and "\n" not in doc[subject.i - 1].text_with_ws):
+        return False
+    return any(c.is_punct and c.text in DATELINE_BREAKS and subject.i < c.i < verb.i for c in subject.children)
 
 
 def _outer_cue_of_participle(participle: Token, cue_lemmas: Container[str]) -> Token | None:

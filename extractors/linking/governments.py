@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/5"
+LINKER_VERSION = "link/6"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
 #: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
@@ -354,7 +354,13 @@ class GovernmentLinker:
         for first, last, place in country_matches(self.places, tokens):
             matched = tuple(tokens[first:last])
             person = any(t.ent_type_ == "PERSON" for t in matched)
-            if person and place.kind != "metonym" and not _possessor(matched) and not _of_place(matched):
+            if (
+                person
+                and place.kind != "metonym"
+                and not _possessor(matched)
+                and not _of_place(matched)
+                and not _lone_country(matched, tokens)
+            ):
                 continue  # "Michael Jordan", but not "Jordan's King Abdullah" or "Ralph Regenvanu of Vanuatu"
             found.extend(self._candidate(mention, matched, head, role_tokens, name_tokens, place=place))
         for first, last, actor in self.actors.matches(tokens, when):
@@ -488,6 +494,16 @@ def _of_place(tokens: tuple[Token, ...]) -> bool:
     whole = first.ent_iob_ == "B" and (last.i + 1 >= len(doc) or doc[last.i + 1].ent_iob_ != "I")
     root = _root(tokens)
     return whole and root.dep_ == "pobj" and root.head.lower_ == "of"
+
+
+def _lone_country(matched: tuple[Token, ...], mention: list[Token]) -> bool:
+    """Is a country the tagger read as a person the whole speaker mention ("Türkiye asserted"), and no person's
+    longer name in the article holds it (the "Jordan" of "Jim Jordan said ... Jordan added" is his surname)?"""
+    if len(matched) != len(mention):
+        return False
+    words = " ".join(t.lower_ for t in matched)
+    longer_names = (e for e in matched[0].doc.ents if e.label_ == "PERSON" and len(e) > len(matched))
+    return not any(f" {words} " in f" {' '.join(t.lower_ for t in name)} " for name in longer_names)
 
 
 def _possessor(tokens: tuple[Token, ...]) -> bool:
