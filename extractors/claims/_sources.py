@@ -135,8 +135,8 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
                 continue
             current = current.head
             continue
-        if current.dep_ == "xcomp":
-            current = current.head
+        if current.dep_ in ("xcomp", "acomp"):
+            current = current.head  # "vowed to ...", "is critical of ...": the subject of the verb it completes
             continue
         if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
             current = current.head.head
