@@ -135,8 +135,10 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
                 continue
             current = current.head
             continue
-        if current.dep_ in ("xcomp", "acomp"):
-            current = current.head  # "vowed to ...", "is critical of ...": the subject of the verb it completes
+        if current.dep_ in ("xcomp", "acomp") or _purpose(current):
+            # "vowed to ...", "is critical of ...", "leaders gathered Friday to discuss ...": the subject of the verb
+            # it completes
+            current = current.head
             continue
         if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
             current = current.head.head
@@ -147,6 +149,11 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if adjacent is not None:
             return Source(adjacent, "adjacent")
     return NO_SOURCE
+
+
+def _purpose(verb: Token) -> bool:
+    """An infinitive of purpose (``met with the liaison to discuss document requests``)."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _relayed_before(participle: Token, cue_lemmas: Container[str]) -> Token | None:
