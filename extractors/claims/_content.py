@@ -138,11 +138,13 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
 
 def _as_clause(verb: Token) -> bool:
     """``..., as police have said`` / ``As Mr. Bown observed, ...``: a cue in an as-clause with nothing of its own to
-    report attributes the clause it modifies."""
+    report attributes the clause it modifies, unless that clause reports a clause itself (``As we have repeatedly
+    stated, the United States believes the only thing ...``: the belief is the statement)."""
     return (
         verb.dep_ == "advcl"
         and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
         and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep") for c in verb.children)
+        and not any(c.dep_ == "ccomp" for c in verb.head.children)
     )
 
 
