@@ -153,7 +153,8 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
 
 def _purpose(verb: Token) -> bool:
     """An infinitive of purpose (``met with the liaison to discuss document requests``)."""
-    return verb.dep_ == "advcl" and verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return verb.dep_ == "advcl" and verb.tag_ == "VB" and to
 
 
 def _relayed_before(participle: Token, cue_lemmas: Container[str]) -> Token | None:
