@@ -174,7 +174,7 @@ def _scan(doc: Doc, lexicon: Lexicon) -> tuple[list[Token], list[Token], list[To
     strings = doc.vocab.strings
     verb_lemmas = {strings.add(lemma) for lemma in cues} | {strings.add(lemma.capitalize()) for lemma in cues}
     noun_lemmas = {strings.add(lemma) for lemma in nouns} | {strings.add(lemma.capitalize()) for lemma in nouns}
-    verb_pos = {strings.add("VERB"), strings.add("AUX")}
+    verb_pos = {strings.add("VERB"), strings.add("AUX"), strings.add("ADJ")}
     noun_pos = strings.add("NOUN")
     according = strings.add("according")
     to = strings.add("to")
@@ -211,7 +211,7 @@ def _cue_drafts(
 
 
 def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: AttributionOptions) -> Cue | None:
-    if token.pos_ not in ("VERB", "AUX"):
+    if token.pos_ not in ("VERB", "AUX") and not _predicate_adjective(token):
         return None
     cue = cues.get(token.lemma_.lower())
     if cue is None or cue.cue_class not in options.cue_classes:
@@ -219,6 +219,12 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
     if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx) or _heading(token) or _called_to(token, cues):
         return None
     return cue
+
+
+def _predicate_adjective(token: Token) -> bool:
+    """An attitude adjective after a copula is a cue like a verb ("Graham has been critical of Trump", "Democrats
+    are afraid that ..."); its subject is the copula's."""
+    return token.pos_ == "ADJ" and token.dep_ == "acomp"
 
 
 def _called_to(token: Token, cues: dict[str, Cue]) -> bool:
@@ -510,12 +516,21 @@ def _trim_siblings(drafts: list[_Draft]) -> None:
             if other is draft or cue is None or not (start < cue.idx < end):
                 continue
             same_speaker = draft.source is not None and other.source is not None and other.source.i == draft.source.i
-            if not same_speaker and cue.dep_ != "conj":
+            if not same_speaker and not _coordinated_report(other, draft):
                 continue
             cut = _left_edge_before(cue)
             if cut.idx > start:
                 end = min(end, cut.idx)
         draft.spans[0] = (start, end)
+
+
+def _coordinated_report(other: _Draft, draft: _Draft) -> bool:
+    """Is ``other`` someone else's report coordinated with ``draft`` (``A said X, and 4 in 10 said Y``), not a
+    stance inside what ``draft`` reports (``Biden said he commended Netanyahu and that the U.S. backs Israel's
+    right ...``)?"""
+    cue = other.cue_token
+    assert cue is not None and draft.cue_token is not None
+    return cue.dep_ == "conj" and (other.cue_class == "speech" or cue.head.i == draft.cue_token.i)
 
 
 def _left_edge_before(cue: Token) -> Token:

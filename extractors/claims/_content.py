@@ -125,14 +125,27 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         tokens = _strip_that(tokens)
         if tokens:
             return [_span(tokens)]
-    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
-        # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."
+    if (verb.dep_ == "parataxis" or _as_clause(verb)) and verb.head.i != verb.i:
+        # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."; the same with
+        # "as": "It also does not answer whether Scott had a gun, as police have said."
         skip = {t.i for t in verb.subtree}
         tokens = [t for t in verb.head.subtree if t.i not in skip and not t.is_space]
         while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
             tokens = tokens[:-1]
         return runs(tokens)
     return []
+
+
+def _as_clause(verb: Token) -> bool:
+    """``..., as police have said`` / ``As Mr. Bown observed, ...``: a cue in an as-clause with nothing of its own to
+    report attributes the clause it modifies, unless that clause reports a clause itself (``As we have repeatedly
+    stated, the United States believes the only thing ...``: the belief is the statement)."""
+    return (
+        verb.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep") for c in verb.children)
+        and not any(c.dep_ == "ccomp" for c in verb.head.children)
+    )
 
 
 def _oprd(verb: Token, cue: Cue, source: Token | None) -> Spans:

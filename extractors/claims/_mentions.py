@@ -28,8 +28,11 @@ def mention_tokens(head: Token) -> list[Token]:
             continue
         keep.extend(child.subtree)
     tokens = sorted({t.i: t for t in keep}.values(), key=lambda t: t.i)
-    # A mention never swallows a verb of the sentence (parse errors can make that happen).
-    tokens = [t for t in tokens if not (t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj"))]
+    # A mention never swallows a verb of the sentence (parse errors can make that happen), but keeps its head
+    # even when the parser made that a verb ("the Daily News reads: ...").
+    tokens = [
+        t for t in tokens if t.i == head.i or not (t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj"))
+    ]
     return stretch_around(tokens, head)
 
 

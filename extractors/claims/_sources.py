@@ -138,7 +138,9 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
                 continue
             current = current.head
             continue
-        if current.dep_ == "xcomp":
+        if current.dep_ in ("xcomp", "acomp") or _purpose(current):
+            # "vowed to ...", "is critical of ...", "leaders gathered Friday to discuss ...": the subject of the verb
+            # it completes
             current = current.head
             continue
         if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
@@ -150,6 +152,12 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if adjacent is not None:
             return Source(adjacent, "adjacent")
     return NO_SOURCE
+
+
+def _purpose(verb: Token) -> bool:
+    """An infinitive of purpose (``met with the liaison to discuss document requests``)."""
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return verb.dep_ == "advcl" and verb.tag_ == "VB" and to
 
 
 def _relayed_before(participle: Token, cue_lemmas: Container[str]) -> Token | None:
