@@ -377,6 +377,21 @@ def test_a_paragraph_opening_with_a_closing_mark_still_opens_its_quote(nlp: Lang
     assert claim.kind == "direct" and claim.speaker == "Edwin G. Monroy" and claim.content.startswith("”Fear.")
 
 
+def test_an_opening_mark_typed_where_the_quote_closes_still_closes_it(nlp: Language) -> None:
+    # PolNeAR train (Politico, 2015-12-15): the quote closes with an opening mark, so the attribution and the
+    # second quote were read as one quote running to the paragraph's end
+    text = (
+        "“It's unusual,“ said Larry Noble, an attorney with the Campaign Legal Center. “It's a hard thing to do and "
+        "pull off without stepping over one line or another.”"
+    )
+    claim = only(nlp, text)
+    assert claim.speaker == "Larry Noble, an attorney with the Campaign Legal Center" and claim.kind == "direct"
+    assert [text[s:e] for s, e in claim.content_spans] == [
+        "“It's unusual,“",
+        "“It's a hard thing to do and pull off without stepping over one line or another.”",
+    ]
+
+
 def test_transcript_speaker_label(nlp: Language) -> None:
     text = "Q: Will you meet the president?\n\nZAKHAROVA: We have said many times that the sanctions are illegal."
     claim = only(nlp, text)

@@ -10,14 +10,13 @@ Rules, in order:
 1. Paragraphs are split on newlines; quotes never pair across a paragraph break.
 2. Curly/angled double marks pair by direction; a straight ``"`` toggles.
 3. A mark left open at the end of a paragraph closes there (``open_ended``): the usual multi-paragraph
-   quote convention. A closing mark with nothing open is ignored.
+   quote convention. A closing mark with nothing open is ignored (unless rule 5 turns it round).
 4. Two straight apostrophes (``''``), the double mark of older newswire and NYT archive text, act as one
-   straight ``"``; so does a double prime (``″``) that follows no digit (a digit before it makes it seconds or
-   inches).
+   straight ``"``.
 5. A curly or angled mark facing the wrong way for the marks before it takes the direction its place says: a
-   closing mark with nothing open opens when it stands before a word (``»Yes«``) or when the next mark closes too
-   (``Shava said,” You know …”``); an opening mark while one is open closes when it stands after a word and
-   before a space (``“We will,“ she said``).
+   closing mark with nothing open opens when it stands before a word (``”Fear. …” ― Name``) or when the next
+   mark closes too (``Shava said,” You know …”``); an opening mark while one is open closes when it stands after
+   a word and before a space or stop (``“It's unusual,“ said Larry Noble``).
 6. Single marks (‘ ’ and ') count as quotes only outside double quotes and only where they cannot be an
    apostrophe (a letter on both sides means an apostrophe: ``Russia’s``).
 """
@@ -31,9 +30,7 @@ from dataclasses import dataclass
 
 OPEN_DOUBLE = frozenset("“„«‟〝")
 CLOSE_DOUBLE = frozenset("”»〞〟")
-STRAIGHT_DOUBLE = frozenset('"＂″ʺ')
-#: Marks that are quotes only when no digit stands before them (``5″`` is inches, ``12′30″`` seconds).
-PRIMES = frozenset("″ʺ")
+STRAIGHT_DOUBLE = frozenset('"＂')
 OPEN_SINGLE = frozenset("‘‚‹")
 CLOSE_SINGLE = frozenset("’›")
 STRAIGHT_SINGLE = frozenset("'")
@@ -97,7 +94,7 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
     found: list[Quote] = []
     double_open: int | None = None
     double_width = 1
-    marks = [m for m in _DOUBLE_MARKS.finditer(text, start, end) if not _is_measure(text, m.start(), start)]
+    marks = list(_DOUBLE_MARKS.finditer(text, start, end))
     for k, mark in enumerate(marks):
         i = mark.start()
         if mark.group() == DOUBLE_APOSTROPHE:
@@ -126,17 +123,12 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
     return [q for q in found if q.inner[1] - q.inner[0] >= MIN_QUOTE_CHARS]
 
 
-def _is_measure(text: str, i: int, start: int) -> bool:
-    """A prime after a digit is a unit (``5″``, ``12′30″``), not a quote mark."""
-    return text[i] in PRIMES and i > start and text[i - 1].isdigit()
-
-
 def _opens(text: str, marks: list[re.Match[str]], k: int, start: int, end: int, *, is_open: bool) -> bool:
     """Does the ``k``-th double mark of a paragraph open a quote (else it closes one, or nothing)?
 
     A straight mark toggles. A curly or angled mark says its direction, unless its place contradicts it: typists
-    and converters turn marks round (``said,” You know …”``, ``»Yes«``), and the paragraph's pairing would then
-    lose the quote."""
+    and converters turn marks round (``said,” You know …”``, ``“Apparently not,“ he said``), and the paragraph's
+    pairing would then lose the quote."""
     i = marks[k].start()
     ch = text[i]
     if ch in STRAIGHT_DOUBLE:
@@ -144,12 +136,12 @@ def _opens(text: str, marks: list[re.Match[str]], k: int, start: int, end: int, 
     before = text[i - 1] if i > start else " "
     after = text[i + 1] if i + 1 < end else " "
     if ch in OPEN_DOUBLE:
-        # “We will,“ she said: an opener after a word and before a space closes the open quote.
+        # “It's unusual,“ said X: an opener after a word and before a space closes the open quote.
         return not (is_open and not before.isspace() and (after.isspace() or after in ".,;:!?"))
     if is_open:
         return False
     if before.isspace() and _is_word_char(after):
-        return True  # »Yes«, or a closing mark typed where the opener belongs
+        return True  # ”Fear. …” ― Name: a closing mark typed where the opener belongs
     following = marks[k + 1].group() if k + 1 < len(marks) else ""
     return following[:1] in CLOSE_DOUBLE  # said,” You know …”: the next mark closes, so this one opened
 
