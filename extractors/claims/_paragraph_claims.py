@@ -32,7 +32,8 @@ def one_claim_per_paragraph(claims: Sequence[Claim], text: str) -> list[Claim]:
     result: list[Claim] = []
     speaking: list[int] = []  # per old claim, the new index of its part in the speaker's paragraph
     for claim, groups in zip(claims, grouped, strict=True):
-        parent = speaking[claim.continues] if claim.continues is not None else None
+        known = claim.continues is not None and claim.continues < len(speaking)  # continuations look back
+        parent = speaking[claim.continues] if known and claim.continues is not None else None
         speaker_part = _speaker_part(claim, groups, starts)
         base = len(result)
         for k, spans in enumerate(groups):
