@@ -182,8 +182,9 @@ def test_multi_paragraph_quote_attributed_at_its_end(nlp: Language) -> None:
         "“They have only hurt ordinary people.\n"
         "“It is time to lift them,” the Cuban foreign minister said."
     )
-    claim = only(nlp, text)
-    assert claim.kind == "direct" and claim.government == "CUB" and len(claim.content_spans) == 3
+    claims = claims_of(nlp, text)  # one statement per paragraph (annotation guide), all the minister's
+    assert [c.content[:8] for c in claims] == ["“The san", "“They ha", "“It is t"]
+    assert all(c.kind == "direct" and c.government == "CUB" for c in claims)
 
 
 @pytest.mark.parametrize(
@@ -363,6 +364,32 @@ def test_dash_byline_after_a_quote(nlp: Language) -> None:
     claim = only(nlp, "“Our patience has limits.” ― Ayatollah Ali Khamenei")
     assert claim.kind == "direct" and claim.cue == "―"
     assert claim.speaker == "Ayatollah Ali Khamenei" and claim.content == "“Our patience has limits.”"
+
+
+def test_a_paragraph_opening_with_a_closing_mark_still_opens_its_quote(nlp: Language) -> None:
+    # PolNeAR dev (HuffPost, 2016-09-27): the quote opens with a closing mark, so no quote was found before the
+    # byline and the reader's words had no speaker
+    text = (
+        "”Fear. I am truly afraid that Donald Trump will win. The support he has and the effect he has on his "
+        "supporters is scary.” ― Edwin G. Monroy"
+    )
+    claim = only(nlp, text)
+    assert claim.kind == "direct" and claim.speaker == "Edwin G. Monroy" and claim.content.startswith("”Fear.")
+
+
+def test_an_opening_mark_typed_where_the_quote_closes_still_closes_it(nlp: Language) -> None:
+    # PolNeAR train (Politico, 2015-12-15): the quote closes with an opening mark, so the attribution and the
+    # second quote were read as one quote running to the paragraph's end
+    text = (
+        "“It's unusual,“ said Larry Noble, an attorney with the Campaign Legal Center. “It's a hard thing to do and "
+        "pull off without stepping over one line or another.”"
+    )
+    claim = only(nlp, text)
+    assert claim.speaker == "Larry Noble, an attorney with the Campaign Legal Center" and claim.kind == "direct"
+    assert [text[s:e] for s, e in claim.content_spans] == [
+        "“It's unusual,“",
+        "“It's a hard thing to do and pull off without stepping over one line or another.”",
+    ]
 
 
 def test_transcript_speaker_label(nlp: Language) -> None:

@@ -745,3 +745,61 @@ def test_a_country_the_tagger_reads_as_a_person_is_the_country_when_it_is_the_wh
         date(2025, 4, 3),
     )
     assert said(claims, "these attacks are part").government == "TUR"
+
+
+# -- 7. quotes over paragraphs and odd quote marks -----------------------------------------------------------------
+
+
+def test_a_quote_over_two_paragraphs_is_one_claim_per_paragraph_with_one_speaker(nlp: Language) -> None:
+    # e-005 (dev; PINA, 2023-04-03): the first paragraph opens a quote and leaves it open, the second closes it
+    # and names the speaker; the annotation guide counts one statement per paragraph
+    claims = claims_of(
+        nlp,
+        "The security pact Solomon Islands and China signed following the 2021 November riot in Honiara is now a "
+        "non-issue, according to Albert Kabui, the Special Secretary to Prime Minister (SSPM).\n\n"
+        "But Special Secretary Kabui told a news conference in Honiara on Friday that the security pact is no "
+        "longer an issue between Solomon Islands and the United States.\n\n“The Prime Minister has consistently "
+        "made it clear to the Americans in particular in Honiara and in Washington DC that the security pact is no "
+        "different from other security arrangements Solomon Islands has signed with others, including Australia."
+        "\n\n“I think the Americans in particular have now understood our position on the matter. As such, it is "
+        "now a non-issue,” Kabui said.",
+        date(2023, 4, 3),
+    )
+    first, second = said(claims, "The Prime Minister has"), said(claims, "I think the Americans")
+    assert first is not second and "I think" not in first.content
+    assert first.kind == second.kind == "direct"
+    for claim in (first, second):
+        assert (claim.speaker, claim.speaker_canonical, claim.government) == ("Kabui", "Albert Kabui", "SLB")
+
+
+def test_a_closing_mark_typed_where_the_quote_opens_still_opens_it(nlp: Language) -> None:
+    # e-019 (dev; Report Focus News, 2022-12-15): "said,” You know ...”" has no opening mark, so no quote was
+    # found and the parser took only the quote's first sentence as what Shava said
+    claims = claims_of(
+        nlp,
+        "On the ongoing U.S.-Africa Leaders Summit, Shava said,” You know that since the U.S-Africa Leaders Summit "
+        "began, Zimbabwe was not being invited. This time round, Zimbabwe has been invited for the first time and "
+        "we think that’s a good thing and we are grateful for that.”",
+        date(2022, 12, 15),
+    )
+    claim = said(claims, "” You know")
+    assert claim.kind == "direct" and claim.speaker == "Shava"
+    assert "This time round, Zimbabwe has been invited" in claim.content
+
+
+def test_a_continuation_after_a_cut_quote_still_continues_its_own_speaker(nlp: Language) -> None:
+    # e-013 (dev; The Citizen, 2024-03-05): cutting Adeyemo's two-paragraph quote adds a claim before Mangwana's,
+    # and the continuation of Mangwana's words must still point at his claim, not at the one now in its old place
+    claims = claims_of(
+        nlp,
+        "“The changes we are making today are intended to make clear what has always been true: our sanctions are "
+        "not intended to target the people of Zimbabwe.\n\n“We are refocusing our sanctions on clear and specific "
+        "targets,” Adeyemo said.\n\nZimbabwean government spokesperson Nick Mangwana on X said the sanctions is “a "
+        "great vindication of Mnangagwa’s foreign policy.\n\n“Well, this is massive. A great vindication of "
+        "President @edmnangagwa’s foreign policy.”",
+        date(2024, 3, 5),
+    )
+    assert said(claims, "The changes we") is not said(claims, "We are refocusing")
+    well = said(claims, "Well, this is massive")
+    assert well.continues is not None and claims[well.continues].content.startswith("the sanctions is")
+    assert well.speaker_canonical == "Nick Mangwana" and well.government == "ZWE"

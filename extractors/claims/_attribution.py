@@ -15,7 +15,9 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 7. leftovers  quotes nobody claimed: split quotes (``“A,” X said, “B.”``) join their claim, quote-only
               paragraphs continue the last speaker, open quote paragraphs join the claim that closes them;
 8. finish     snap spans to whole quotes, drop wire datelines, kinds (direct / mixed / indirect from the quote
-              marks), speaker mentions.
+              marks), speaker mentions;
+9. paragraphs a quote that runs over paragraphs is one claim per paragraph, all with its speaker
+              (``_paragraph_claims``: the annotation guide's unit; step 7 gathered them to find the speaker).
 
 Who each speaker is across the whole document (canonical names, entities) is ``entities.resolve_entities``.
 """
@@ -42,6 +44,7 @@ from extractors.claims._content import (
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
+from extractors.claims._paragraph_claims import one_claim_per_paragraph
 from extractors.claims._quotes import QuoteIndex, paragraphs
 from extractors.claims._sources import issuer_of, relay_of, relayed, source_between, source_of
 from extractors.linking.gazetteer import Place, TermIndex
@@ -158,7 +161,8 @@ def attribute(
     finished = [(d, _finish(d, quotes, text, doc, lexicon.titles)) for d in drafts]
     kept = [(d, c) for d, c in finished if c is not None and _keep(c, options)]
     position = {id(d): i for i, (d, _) in enumerate(kept)}
-    return [replace(c, continues=position.get(id(d.continues))) if d.continues is not None else c for d, c in kept]
+    claims = [replace(c, continues=position.get(id(d.continues))) if d.continues is not None else c for d, c in kept]
+    return one_claim_per_paragraph(claims, text)
 
 
 # -- 2. cues -----------------------------------------------------------------------------------------------------

@@ -10,10 +10,14 @@ Rules, in order:
 1. Paragraphs are split on newlines; quotes never pair across a paragraph break.
 2. Curly/angled double marks pair by direction; a straight ``"`` toggles.
 3. A mark left open at the end of a paragraph closes there (``open_ended``): the usual multi-paragraph
-   quote convention. A closing mark with nothing open is ignored.
+   quote convention. A closing mark with nothing open is ignored (unless rule 5 turns it round).
 4. Two straight apostrophes (``''``), the double mark of older newswire and NYT archive text, act as one
    straight ``"``.
-5. Single marks (‘ ’ and ') count as quotes only outside double quotes and only where they cannot be an
+5. A curly or angled mark facing the wrong way for the marks before it takes the direction its place says: a
+   closing mark with nothing open opens when it stands before a word (``”Fear. …” ― Name``) or when the next
+   mark closes too (``Shava said,” You know …”``); an opening mark while one is open closes when it stands after
+   a word and before a space or stop (``“It's unusual,“ said Larry Noble``).
+6. Single marks (‘ ’ and ') count as quotes only outside double quotes and only where they cannot be an
    apostrophe (a letter on both sides means an apostrophe: ``Russia’s``).
 """
 
@@ -90,9 +94,9 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
     found: list[Quote] = []
     double_open: int | None = None
     double_width = 1
-    for mark in _DOUBLE_MARKS.finditer(text, start, end):
+    marks = list(_DOUBLE_MARKS.finditer(text, start, end))
+    for k, mark in enumerate(marks):
         i = mark.start()
-        ch = text[i]
         if mark.group() == DOUBLE_APOSTROPHE:
             # Direction from the neighbours: ``''Word`` opens, ``word,''`` closes.
             closes = i > start and not text[i - 1].isspace() and text[i - 1] not in "([{“‘"
@@ -104,26 +108,42 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
                     found.append(Quote(double_open, i, open_ended=True, mark_chars=double_width))
                 double_open, double_width = i, 2
             continue
-        if ch in OPEN_DOUBLE:
+        if _opens(text, marks, k, start, end, is_open=double_open is not None):
             if double_open is not None:
                 # A second opener while one is open: the first lost its closing mark. Close it here.
                 found.append(Quote(double_open, i, open_ended=True, mark_chars=double_width))
             double_open, double_width = i, 1
-        elif ch in CLOSE_DOUBLE:
-            if double_open is not None:
-                found.append(Quote(double_open, i + 1, mark_chars=double_width))
-                double_open, double_width = None, 1
-        elif ch in STRAIGHT_DOUBLE:
-            if double_open is None:
-                double_open = i
-            else:
-                found.append(Quote(double_open, i + 1, mark_chars=double_width))
-                double_open, double_width = None, 1
+        elif double_open is not None:
+            found.append(Quote(double_open, i + 1, mark_chars=double_width))
+            double_open, double_width = None, 1
     if double_open is not None:
         found.append(Quote(double_open, end, open_ended=True, mark_chars=double_width))
     found.extend(_single_quotes(text, start, end, found))
     found.sort(key=lambda q: q.start)
     return [q for q in found if q.inner[1] - q.inner[0] >= MIN_QUOTE_CHARS]
+
+
+def _opens(text: str, marks: list[re.Match[str]], k: int, start: int, end: int, *, is_open: bool) -> bool:
+    """Does the ``k``-th double mark of a paragraph open a quote (else it closes one, or nothing)?
+
+    A straight mark toggles. A curly or angled mark says its direction, unless its place contradicts it: typists
+    and converters turn marks round (``said,” You know …”``, ``“Apparently not,“ he said``), and the paragraph's
+    pairing would then lose the quote."""
+    i = marks[k].start()
+    ch = text[i]
+    if ch in STRAIGHT_DOUBLE:
+        return not is_open
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < end else " "
+    if ch in OPEN_DOUBLE:
+        # “It's unusual,“ said X: an opener after a word and before a space closes the open quote.
+        return not (is_open and not before.isspace() and (after.isspace() or after in ".,;:!?"))
+    if is_open:
+        return False
+    if before.isspace() and _is_word_char(after):
+        return True  # ”Fear. …” ― Name: a closing mark typed where the opener belongs
+    following = marks[k + 1].group() if k + 1 < len(marks) else ""
+    return following[:1] in CLOSE_DOUBLE  # said,” You know …”: the next mark closes, so this one opened
 
 
 def _single_quotes(text: str, start: int, end: int, doubles: list[Quote]) -> list[Quote]:
