@@ -40,6 +40,7 @@ from flows.common import (
     LOCAL_RETRY,
     NETWORK_RETRY,
     WRITE_RETRY,
+    collect_batch_garbage,
     recorded_run,
     unless_disk_full,
     unwalked,
@@ -325,6 +326,7 @@ def _finish_batch(
         )  # fmt: skip
     if on_batch is not None:
         on_batch(f"batch {number}/{total}: {len(fetched.pages)} pages")
+    collect_batch_garbage()
 
 
 def refresh_and_total(summary: IngestSummary, settings: Settings) -> None:
