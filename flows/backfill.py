@@ -143,6 +143,8 @@ def backfill(params: BackfillParams = DEFAULT_BACKFILL) -> dict[str, Any]:
             warc=plan_warc_files(job),
         )
         tracker = announce(job, work)
+        if work.batches:  # a broken model or word list fails the run here, not once per batch; nothing to do: no load
+            load_pipeline(settings.model)
         # 2. Work batch by batch; a batch that fails after its retries is recorded and the rest goes on. No room to
         #    write stops the run (what is committed stays).
         with stop_when_disk_full(job.summary, settings):
@@ -181,14 +183,11 @@ class Backfill:
     summary: BackfillSummary
     reports: _Reports
     window: Window
-    #: The claims extractor version of this run's pipeline (what ``reprocess`` compares stored articles with).
-    extractor: str
 
     @classmethod
     def start(cls, params: BackfillParams, settings: Settings, run: RecordedRun) -> Backfill:
         summary = BackfillSummary(run_id=run.run_id, db=str(settings.db), sources=[])
         run.summary = summary
-        nlp = load_pipeline(settings.model)  # a broken model or word list fails the run here, not once per batch
         return cls(
             params=params,
             settings=settings,
@@ -196,7 +195,6 @@ class Backfill:
             summary=summary,
             reports=_Reports(summary),
             window=Window(since=params.since, until=params.until),
-            extractor=extractor_version(nlp),
         )
 
     @property
@@ -244,7 +242,7 @@ def plan_stale_articles(job: Backfill) -> list[tuple[str, list[str]]]:
         return []
     todo = plan_reprocess(
         job.settings.db,
-        job.extractor,
+        extractor_version(load_pipeline(job.settings.model)),  # what stored articles are compared with
         archive=job.settings.archive_dir,
         from_raw=True,
         sources=job.params.source_names or (),

@@ -40,6 +40,7 @@ from flows.common import (
     LOCAL_RETRY,
     NETWORK_RETRY,
     WRITE_RETRY,
+    collect_batch_garbage,
     recorded_run,
     unless_disk_full,
     unwalked,
@@ -135,10 +136,9 @@ def listings(discovery: Discovery, crawl: CrawlPlan, open_urls: set[str], db: st
 )
 def refresh(db: str, model: str, processes: int = 1) -> dict[str, Any]:
     """Statements and position changes from the claims now stored (``positions.refresh``), their features read
-    in the run's extraction workers."""
-    nlp = load_pipeline(model)
+    in the run's extraction workers (or here, with the pipeline loaded only if some statement is new)."""
     with writer_slot():  # it replaces the derived tables in one transaction
-        summary = refresh_positions(Path(db), nlp=nlp, workers=Workers(processes, model))
+        summary = refresh_positions(Path(db), workers=Workers(processes, model))
     return {"statements": summary.statements, "labels": summary.labels}
 
 
@@ -189,11 +189,10 @@ def fan_out(params: IngestParams, settings: Settings) -> dict[str, Any]:
 
 def load_configuration(settings: Settings, params: IngestParams = DEFAULT_INGEST) -> tuple[list[Source], FetchSettings]:
     """The sources (only the run's shard of them, for a fan-out's shard run) and the crawler's settings. A broken
-    sources file, model or word list fails the run here, before anything is fetched, not once per batch."""
+    sources file fails the run here, before anything is fetched (the model: :func:`discover_and_plan`)."""
     sources = load_sources(settings.sources)
     if params.shard is not None:
         sources = shard_of(sources, params.shard, params.shards)
-    load_pipeline(settings.model)
     return sources, with_private_hosts(load_crawl_settings(settings.sources), sources)
 
 
@@ -207,6 +206,8 @@ def discover_and_plan(
     report_discovery(found, reports)
     crawl = plan(found, db, archive, crawler)
     report_plan(crawl, reports)
+    if crawl.batches:  # a broken model or word list fails the run before any page, not once per batch; none: no load
+        load_pipeline(settings.model)
     return found, crawl
 
 
@@ -325,6 +326,7 @@ def _finish_batch(
         )  # fmt: skip
     if on_batch is not None:
         on_batch(f"batch {number}/{total}: {len(fetched.pages)} pages")
+    collect_batch_garbage()
 
 
 def refresh_and_total(summary: IngestSummary, settings: Settings) -> None:

@@ -68,10 +68,11 @@ def refresh_positions(
     workers: Workers | None = None,
     full: bool = False,
 ) -> RefreshSummary:
-    """Bring statements, features and comparisons up to date with the current claims (one transaction)."""
+    """Bring statements, features and comparisons up to date with the current claims (one transaction). Without
+    ``nlp``, the pipeline of ``workers.model`` (None: the default model) is loaded only if a statement is new."""
     ensure_schema(db)
     methods = methods_of(settings, similarities)
-    version = features_version_of(nlp)
+    version = features_version_of(nlp, workers.model if workers else None)
     if full or not _can_increment(db, methods, version):
         return _rebuild(db, nlp, settings, progress, methods, workers, version)
     return _increment(db, nlp, settings, progress, methods, workers or Workers(), version)

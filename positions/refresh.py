@@ -129,11 +129,11 @@ def features_for(
             missing.setdefault((item.features_key, item.government), item)
     computed: dict[tuple[str, str | None], StatementFeatures] = {}
     if missing:
-        if nlp is None:
+        if nlp is None:  # loaded only when some statement is new: a refresh that re-uses everything loads nothing
             from core.settings import default_model
             from extractors.nlp import load_pipeline
 
-            nlp = load_pipeline(default_model())
+            nlp = load_pipeline(workers.model or default_model())
         todo = list(missing.values())
         if workers.processes > 1 and workers.model and len(todo) >= MIN_PARALLEL_FEATURES:
             read = _analyse_in_pool(nlp, todo, workers, batch_size)
@@ -160,9 +160,10 @@ def _analyse_in_pool(
     return [features for part in pool.map(analyse_job, jobs) for features in part]
 
 
-def model_meta(nlp: Language | None) -> dict[str, Any]:
-    """Name and version of the model features are read with: ``nlp``'s, or the default model's read from its
-    package's ``meta.json`` without loading it (a refresh that re-uses every stored feature loads no model)."""
+def model_meta(nlp: Language | None, model: str | None = None) -> dict[str, Any]:
+    """Name and version of the model features are read with: ``nlp``'s, or ``model``'s (None: the default model)
+    read from its package's ``meta.json`` without loading it (a refresh that re-uses every stored feature loads no
+    model)."""
     if nlp is not None:
         return dict(nlp.meta)
     import spacy.util
@@ -170,12 +171,13 @@ def model_meta(nlp: Language | None) -> dict[str, Any]:
     from core.settings import default_model
     from extractors.nlp import resolve_model
 
-    return spacy.util.get_model_meta(spacy.util.get_package_path(resolve_model(default_model())))
+    return spacy.util.get_model_meta(spacy.util.get_package_path(resolve_model(model or default_model())))
 
 
-def features_version_of(nlp: Language | None) -> str:
-    """The features version a refresh with ``nlp`` (None: the default model) reads and writes."""
-    return features_version(model_meta(nlp))
+def features_version_of(nlp: Language | None, model: str | None = None) -> str:
+    """The features version a refresh with ``nlp`` (None: ``model``, by default the default model) reads and
+    writes."""
+    return features_version(model_meta(nlp, model))
 
 
 def methods_of(settings: PositionSettings, similarities: Sequence[Similarity] | None) -> list[Similarity]:
@@ -388,7 +390,7 @@ def derive_positions(
     say(f"features: {summary.features_computed} computed, {summary.features_reused} re-used")
 
     clock = time.perf_counter()
-    version = features_version_of(nlp)
+    version = features_version_of(nlp, (workers or Workers()).model)
     series = series_of(statements, claim_topics)
     summary.series = len(series)
     comparisons, vectors = _label_all(series, features, methods, version, stored or {}, settings, summary)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from core.errors import ConfigError
 from core.settings import DEFAULT_SIMILARITY
 from core.statements import StatementFeatures
-from extractors.embeddings import sentence_embedder
+from extractors.embeddings import MiniLMEmbedder, sentence_embedder
 from positions.features import FEATURES_VERSION
 
 
@@ -110,10 +110,16 @@ class MiniLMSimilarity:
 
     def __init__(self, thresholds: Thresholds = MINILM_THRESHOLDS, *, threads: int = 2) -> None:
         self.thresholds = thresholds
-        self._embedder = sentence_embedder(threads)  # first: its error says what to install
+        self._threads = threads
         import numpy
 
         self._np = numpy
+
+    @property
+    def _embedder(self) -> MiniLMEmbedder:
+        # Loaded on the first text to embed (its error says what to install): a refresh that finds nothing new,
+        # or re-uses every stored encoding, loads no model (about 0.3 s and 100 MB).
+        return sentence_embedder(self._threads)
 
     @property
     def version(self) -> str:

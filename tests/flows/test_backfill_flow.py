@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import extractors.embeddings
+import extractors.nlp
 from claimtrack.cli import main
 from crawler.warc import scan_warc
 from flows.backfill import backfill
@@ -85,6 +87,23 @@ def test_urls_file_backfill_batches_stores_publishes_and_does_nothing_twice(
     assert server.hits("/a/kyiv") + server.hits("/b/gaza") == hits  # stored pages are not fetched again
     assert counts(db)[:3] == (articles, records, claims)
     print(f"\nurls_file backfill: first run {first_s:.1f}s, repeated run {second_s:.1f}s")
+
+
+def test_a_repeated_run_with_nothing_to_do_loads_no_model(
+    tmp_path: Path, server: LocalServer, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing to extract and no new statement: neither the spaCy pipeline nor the sentence embedder is loaded
+    (each about a second of a re-run that otherwise costs little beside Prefect's start-up; bench/README.md)."""
+    server.route("/a/kyiv", KYIV)
+    urls = tmp_path / "pages.txt"
+    urls.write_text(f"{server.url('/a/kyiv')}\n", encoding="utf-8")
+    first = backfill(BackfillParams(urls_file=urls, allow_private=True, db=db))
+    assert by_source(first)["urls:pages"]["articles"] == 1
+    monkeypatch.setattr(extractors.nlp, "_pipelines", {})
+    monkeypatch.setattr(extractors.embeddings, "_embedders", {})
+    second = backfill(BackfillParams(urls_file=urls, allow_private=True, db=db))
+    assert (second["batches"], by_source(second)["urls:pages"]["unchanged"]) == (0, 1)
+    assert extractors.nlp._pipelines == {} and extractors.embeddings._embedders == {}
 
 
 def test_urls_file_with_a_bom_a_broken_line_and_credentials(tmp_path: Path, server: LocalServer, db: Path) -> None:
