@@ -1,5 +1,6 @@
 """What a run reads, checked before it starts: the sources file (with its ``[crawler]`` table), the seed files
-(actors, topics, the generated tables, the claim extractor's word lists), and a backfill's URL list and WARC files.
+(actors, topics, the generated tables, the claim extractor's word lists), that the spaCy model is installed (looked
+up, not loaded: a run that finds nothing new never loads it), and a backfill's URL list and WARC files.
 
 ``claimtrack ingest``/``backfill`` call these before they start a flow, so a typo is one line of error and exit 2
 within seconds: Prefect's local server is not started and no database or folder is created. Nothing here imports
@@ -11,6 +12,7 @@ from __future__ import annotations
 from core.errors import ConfigError
 from core.settings import Settings
 from crawler.sources import load_crawl_settings, load_sources, read_url_list, select_sources
+from extractors.nlp import resolve_model
 from extractors.seeds import load_seeds
 from flows.params import BackfillParams
 
@@ -19,6 +21,7 @@ def check_ingest(settings: Settings) -> None:
     """Raise :class:`ConfigError` for the first problem in the files an ingest reads."""
     load_sources(settings.sources)
     load_crawl_settings(settings.sources)
+    resolve_model(settings.model)
     load_seeds()
 
 
@@ -35,4 +38,5 @@ def check_backfill(params: BackfillParams, settings: Settings) -> None:
     for path in params.warc or ():
         if not path.is_file():
             raise ConfigError(f"WARC file not found: {path}")
+    resolve_model(settings.model)
     load_seeds()

@@ -58,6 +58,21 @@ def test_backfill_checks_the_sources_and_the_urls_file_first(tmp_path: Path) -> 
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "'kind' must be one of" in done.stderr
     done = claimtrack(["backfill", "--urls-file", "missing.txt", "--db", "data/claimtrack.duckdb"], tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "missing.txt" in done.stderr, done.stderr
+
+
+def test_a_model_name_typo_is_reported_before_the_run(tmp_path: Path) -> None:
+    """Runs load the model only when there is something to extract, so its name is looked up first."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "sources.toml").write_text(GOOD_SOURCES, encoding="utf-8")
+    for command in ("ingest", "backfill"):
+        done = claimtrack(
+            [command, "--sources", "sources.toml", "--db", "data/claimtrack.duckdb"],
+            tmp_path,
+            CLAIMTRACK_MODEL="en_core_web_smm",
+        )
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert "spaCy model 'en_core_web_smm' is not installed" in done.stderr
+        assert not (tmp_path / "data").exists() and not (tmp_path / ".prefect").exists()
     (tmp_path / "pages.txt").write_text("# to do: add the pages\n", encoding="utf-8")
     done = claimtrack(["backfill", "--urls-file", "pages.txt", "--db", "data/claimtrack.duckdb"], tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no URLs in it" in done.stderr, done.stderr
