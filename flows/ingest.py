@@ -33,7 +33,7 @@ from crawler.crawl import (
 from crawler.fetch import FetchSettings
 from crawler.hosts import HostBook
 from crawler.sources import Source, load_crawl_settings, load_sources, with_private_hosts
-from extractors.nlp import load_pipeline
+from extractors.nlp import load_pipeline, resolve_model
 from extractors.pipeline import Extraction, extract_by_source
 from flows.alerts import final_result
 from flows.common import (
@@ -189,7 +189,9 @@ def fan_out(params: IngestParams, settings: Settings) -> dict[str, Any]:
 
 def load_configuration(settings: Settings, params: IngestParams = DEFAULT_INGEST) -> tuple[list[Source], FetchSettings]:
     """The sources (only the run's shard of them, for a fan-out's shard run) and the crawler's settings. A broken
-    sources file fails the run here, before anything is fetched (the model: :func:`discover_and_plan`)."""
+    sources file or a model that is not installed fails the run here, before anything is fetched (the model is
+    loaded only when there are pages to extract: :func:`discover_and_plan`)."""
+    resolve_model(settings.model)
     sources = load_sources(settings.sources)
     if params.shard is not None:
         sources = shard_of(sources, params.shard, params.shards)
