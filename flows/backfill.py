@@ -40,7 +40,7 @@ from crawler.sources import (
 )
 from crawler.warc import WarcScan, scan_warc, source_name_for, warc_batch
 from crawler.window import WarcBatch, Window, keep_window, warc_batches
-from extractors.nlp import extractor_version, load_pipeline
+from extractors.nlp import extractor_version, load_pipeline, resolve_model
 from flows.alerts import final_result
 from flows.common import (
     LOCAL_RETRY,
@@ -188,6 +188,7 @@ class Backfill:
     def start(cls, params: BackfillParams, settings: Settings, run: RecordedRun) -> Backfill:
         summary = BackfillSummary(run_id=run.run_id, db=str(settings.db), sources=[])
         run.summary = summary
+        resolve_model(settings.model)  # a model that is not installed fails here; it is loaded only if there is work
         return cls(
             params=params,
             settings=settings,
