@@ -13,8 +13,11 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 from prefect.settings import PREFECT_API_URL
 
+from flows.common import WRITER_LIMIT
 from flows.ingest import ingest
 from flows.params import IngestParams
 from tests.conftest import FIXTURES, ROOT
@@ -59,6 +62,14 @@ class KillSwitch:
             request.wfile.write(body)
 
         return answer
+
+
+def repossess_writer_slot() -> None:
+    """Free the DuckDB writer slot a killed run may have held. A server's repossessor service does this once the
+    holder's lease runs out (``flows.common.WRITER_LEASE_S``); the test harness's ephemeral server does not run
+    that service, so without this a kill that lands during a store leaves the next run waiting for the slot."""
+    with get_client(sync_client=True) as client:
+        client.update_global_concurrency_limit(WRITER_LIMIT, GlobalConcurrencyLimitUpdate(active_slots=0))
 
 
 def consistent(db: Path) -> set[str]:
@@ -114,6 +125,7 @@ allow_private = true
         switch.arm(child.pid, kill_at)
         output, _ = child.communicate(timeout=300)
         assert child.returncode == -signal.SIGKILL, output.decode(errors="replace")[-2000:]
+        repossess_writer_slot()
         now_stored = consistent(db)
         assert stored <= now_stored
         stored = now_stored
