@@ -803,3 +803,15 @@ def test_a_continuation_after_a_cut_quote_still_continues_its_own_speaker(nlp: L
     well = said(claims, "Well, this is massive")
     assert well.continues is not None and claims[well.continues].content.startswith("the sanctions is")
     assert well.speaker_canonical == "Nick Mangwana" and well.government == "ZWE"
+
+
+# -- missed statements of the dev half (issue 14, claims/10) -----------------------------------------------------
+
+
+def test_expressed_that_reports_its_clause(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "He expressed that the acts of violence “will not be repeated” either in Ecuador or in another part of the "
+        "world, since we must build peace.",
+    )
+    assert said(claims, "the acts of violence").cue == "expressed"
