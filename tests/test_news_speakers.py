@@ -815,3 +815,13 @@ def test_expressed_that_reports_its_clause(nlp: Language) -> None:
         "world, since we must build peace.",
     )
     assert said(claims, "the acts of violence").cue == "expressed"
+
+
+def test_a_cue_between_commas_after_the_subject_reports_the_whole_clause(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "These moves, Cambodia asserted, not only escalate tensions but also undermine regional stability.",
+    )
+    claim = said(claims, "These moves")
+    assert claim.speaker == "Cambodia"
+    assert "undermine regional stability" in claim.content

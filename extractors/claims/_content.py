@@ -55,6 +55,10 @@ _MIN_MISPARSED_TOKENS = 4
 #: Most tokens allowed between an attribution and the quote it introduces (``told reporters on Monday, “…”``).
 MAX_LEAD_TOKENS = 12
 _CLOSING_MARKS = "”\"’»'"
+#: Parts of speech of a noun phrase head (a subject a mid-sentence cue may hang on).
+_NOMINALS = frozenset({"NOUN", "PROPN", "PRON"})
+#: Dependencies of a subject.
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 def attribution_core(verb: Token, source: Token | None) -> tuple[int, int]:
@@ -129,11 +133,31 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."; the same with
         # "as": "It also does not answer whether Scott had a gun, as police have said."
         skip = {t.i for t in verb.subtree}
-        tokens = [t for t in verb.head.subtree if t.i not in skip and not t.is_space]
+        tokens = [t for t in _interrupted_clause(verb).subtree if t.i not in skip and not t.is_space]
         while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
             tokens = tokens[:-1]
         return runs(tokens)
     return []
+
+
+def _interrupted_clause(verb: Token) -> Token:
+    """The clause a mid-sentence cue interrupts. The parser may hang ``These moves, Cambodia asserted, not only
+    escalate ...`` on the subject noun before it: the clause is then the predicate that noun belongs to."""
+    head = verb.head
+    if verb.dep_ != "parataxis" or head.pos_ not in _NOMINALS or not _between_commas(verb):
+        return head
+    while head.pos_ in _NOMINALS and head.dep_ in _SUBJECT_DEPS and head.head.i != head.i:
+        head = head.head
+    return head
+
+
+def _between_commas(verb: Token) -> bool:
+    """Is the cue's clause set off by commas on both sides (``X, Cambodia asserted, Y``)?"""
+    doc = verb.doc
+    left, right = verb.left_edge.i, verb.right_edge.i
+    opened = doc[left].text == "," or (left > 0 and doc[left - 1].text == ",")
+    closed = doc[right].text == "," or (right + 1 < len(doc) and doc[right + 1].text == ",")
+    return opened and closed
 
 
 def _as_clause(verb: Token) -> bool:
