@@ -825,3 +825,14 @@ def test_a_cue_between_commas_after_the_subject_reports_the_whole_clause(nlp: La
     claim = said(claims, "These moves")
     assert claim.speaker == "Cambodia"
     assert "undermine regional stability" in claim.content
+
+
+def test_a_that_clause_after_where_it_was_said_is_the_cues(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Mohammed Shia al-Sudani, the Prime Minister of Iraq, emphasized in an interview with Reuters that Iraq "
+        "wants the US forces to leave the country.",
+    )
+    claim = said(claims, "Iraq wants")
+    assert claim.cue == "emphasized" and claim.speaker_canonical == "Mohammed Shia al-Sudani"
+    assert claim.government == "IRQ"
