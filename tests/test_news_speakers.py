@@ -836,3 +836,14 @@ def test_a_that_clause_after_where_it_was_said_is_the_cues(nlp: Language) -> Non
     claim = said(claims, "Iraq wants")
     assert claim.cue == "emphasized" and claim.speaker_canonical == "Mohammed Shia al-Sudani"
     assert claim.government == "IRQ"
+
+
+def test_a_nested_cue_with_only_an_object_relays_no_earlier_words(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Climate Change Minister Ralph Regenvanu of Vanuatu, another island country threatened by rising sea levels, "
+        "said the G77 group of 134 developing countries had discussed the option of walking out of COP27 if there "
+        "was no decision.",
+    )
+    claim = said(claims, "the G77 group")
+    assert claim.cue == "said" and claim.speaker_canonical == "Ralph Regenvanu"

@@ -94,6 +94,8 @@ _CLOSING_MARKS = "”\"’»'"
 _BULLETS = " \t\u00a0•·▪‣◦*–—-"
 _OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
+#: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
+_TOPIC_FRAMES = frozenset({"object", "prep"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -588,8 +590,8 @@ def _earlier_speech(inner: _Draft) -> bool:
     country has confirmed``)?"""
     cue, source = inner.cue_token, inner.source
     assert cue is not None and source is not None
-    if source.lower_ in PRONOUNS:
-        return False
+    if source.lower_ in PRONOUNS or inner.frame in _TOPIC_FRAMES:
+        return False  # "said the G77 group had discussed the option": an object is what they did, not words
     person = source.ent_type_ == "PERSON" or (source.pos_ == "NOUN" and source.tag_ == "NN")
     return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
 
