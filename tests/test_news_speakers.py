@@ -847,3 +847,13 @@ def test_a_nested_cue_with_only_an_object_relays_no_earlier_words(nlp: Language)
     )
     claim = said(claims, "the G77 group")
     assert claim.cue == "said" and claim.speaker_canonical == "Ralph Regenvanu"
+
+
+def test_continues_to_call_on_is_the_call(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Cambodia continues to call on Thailand to accept the jurisdiction of the International Court of Justice "
+        "(ICJ), as other ASEAN members have done.",
+    )
+    claim = [c for c in claims if "accept the jurisdiction" in c.content]
+    assert claim and claim[0].speaker == "Cambodia" and claim[0].government == "KHM"

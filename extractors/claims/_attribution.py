@@ -236,9 +236,11 @@ def _predicate_adjective(token: Token) -> bool:
 def _called_to(token: Token, cues: dict[str, Cue]) -> bool:
     """The infinitive of a call ("called on Hamas to accept the proposal", "urged them to reject it") is what was
     called for, inside the caller's claim, not a report of its own."""
+    head_cue = cues.get(token.head.lemma_.lower())
     return (
         token.dep_ == "xcomp"
-        and token.head.lemma_.lower() in cues
+        and head_cue is not None
+        and "xcomp" in head_cue.frames  # "continues to call on X to ...": continue reports no infinitive
         and any(child.lower_ == "to" for child in token.children)
     )
 
