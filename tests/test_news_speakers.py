@@ -857,3 +857,14 @@ def test_continues_to_call_on_is_the_call(nlp: Language) -> None:
     )
     claim = [c for c in claims if "accept the jurisdiction" in c.content]
     assert claim and claim[0].speaker == "Cambodia" and claim[0].government == "KHM"
+
+
+def test_a_speaker_after_a_quote_with_no_comma_is_no_object(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        'Mr. Foxley said the "road of cooperation".\n\n"I think that the political, economic and social project Mr. '
+        "Alan Garcia has in mind for Peru is very close to that of Chile's ruling coalition\" underlined the Chilean "
+        "minister.",
+    )
+    claim = said(claims, "I think that the political")
+    assert claim.cue == "underlined" and claim.speaker == "the Chilean minister"
