@@ -237,12 +237,13 @@ def _called_to(token: Token, cues: dict[str, Cue]) -> bool:
     """The infinitive of a call ("called on Hamas to accept the proposal", "urged them to reject it") is what was
     called for, inside the caller's claim, not a report of its own."""
     head_cue = cues.get(token.head.lemma_.lower())
-    return (
-        token.dep_ == "xcomp"
-        and head_cue is not None
-        and "xcomp" in head_cue.frames  # "continues to call on X to ...": continue reports no infinitive
-        and any(child.lower_ == "to" for child in token.children)
-    )
+    if token.dep_ != "xcomp" or head_cue is None or not any(child.lower_ == "to" for child in token.children):
+        return False
+    # "continues to call on Thailand to accept ...": a cue after a verb that reports no infinitive, calling for an
+    # infinitive of its own, is the call ("continued to focus on a counteroffensive" stays no statement)
+    own = cues.get(token.lemma_.lower())
+    calls = own is not None and "xcomp" in own.frames and any(c.dep_ == "xcomp" for c in token.children)
+    return "xcomp" in head_cue.frames or not calls
 
 
 def _heading(token: Token) -> bool:
