@@ -868,3 +868,13 @@ def test_a_speaker_after_a_quote_with_no_comma_is_no_object(nlp: Language) -> No
     )
     claim = said(claims, "I think that the political")
     assert claim.cue == "underlined" and claim.speaker == "the Chilean minister"
+
+
+def test_held_that_reports_its_clause(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Refuting Indian media reports of a surgical strike, the FO held that the surgical strike was an Indian "
+        "drama, and that India stands exposed.",
+    )
+    claim = said(claims, "the surgical strike was")
+    assert claim.cue == "held" and claim.speaker == "the FO"

@@ -57,6 +57,10 @@ MAX_LEAD_TOKENS = 12
 _CLOSING_MARKS = "”\"’»'"
 #: Parts of speech of a noun phrase head (a subject a mid-sentence cue may hang on).
 _NOMINALS = frozenset({"NOUN", "PROPN", "PRON"})
+#: Frames read as a complement clause.
+_CLAUSE_LIKE = frozenset({"question", "that"})
+#: A cue that reports only with a that-clause (``the FO held that ...``): no other frame, no quote beside it.
+_THAT_ONLY = frozenset({"that"})
 #: Dependencies of a clause the parser hangs on a noun.
 _NOUN_CLAUSE_DEPS = frozenset({"relcl", "acl"})
 #: Dependencies of a subject.
@@ -81,7 +85,7 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
             return _subtree_span(subjects, verb, source), "object"
     core_start = verb.doc[attribution_core(verb, source)[0]].idx
     for frame, finder in _FRAME_ORDER:
-        if frame in cue.frames or (frame == "clause" and "question" in cue.frames):
+        if frame in cue.frames or (frame == "clause" and cue.frames & _CLAUSE_LIKE):
             spans = finder(verb, cue, source)
             if spans and before is not None and spans[-1][1] <= core_start and _opens_statement(before, quotes.text):
                 # “…,” X said: the quote is what was said, whatever the parser hung on it
@@ -89,7 +93,7 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
             if spans:
                 return spans, frame
     quote = before or after
-    if quote is not None:
+    if quote is not None and cue.frames != _THAT_ONLY:
         return [(quote.start, quote.end)], "quote"
     if "quote" not in cue.frames:
         spans = _misparsed_complement(verb, cue, source)
@@ -102,6 +106,8 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
 
 
 def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
+    if cue.frames == _THAT_ONLY and not any(c.dep_ == "ccomp" and _opens_with_that(c) for c in verb.children):
+        return []  # "held that ..." reports; "held talks", "holds $10 billion", "held a ''Grand Bargain''" do not
     source_ids = _mention_ids(source)
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ in ("ccomp", "csubj") and c.i not in source_ids]
