@@ -54,7 +54,7 @@ ISSUING_VERBS = frozenset(
      "pen", "draft", "sent", "launch", "run", "carry"}
 )  # fmt: skip
 #: Marks that close a quote (a straight mark right before a verb closes one: an opening mark precedes words).
-_CLOSING_QUOTES = frozenset({"”", "\"", "»", "’’", "''"})
+_CLOSING_QUOTES = frozenset({"”", '"', "»", "’’", "''"})
 #: Finite verb tags: a coordinated cue in one of these agrees in tense with another finite cue.
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
