@@ -803,3 +803,78 @@ def test_a_continuation_after_a_cut_quote_still_continues_its_own_speaker(nlp: L
     well = said(claims, "Well, this is massive")
     assert well.continues is not None and claims[well.continues].content.startswith("the sanctions is")
     assert well.speaker_canonical == "Nick Mangwana" and well.government == "ZWE"
+
+
+# -- missed statements of the dev half (issue 14, claims/10) -----------------------------------------------------
+
+
+def test_expressed_that_reports_its_clause(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "He expressed that the acts of violence “will not be repeated” either in Ecuador or in another part of the "
+        "world, since we must build peace.",
+    )
+    assert said(claims, "the acts of violence").cue == "expressed"
+
+
+def test_a_cue_between_commas_after_the_subject_reports_the_whole_clause(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "These moves, Cambodia asserted, not only escalate tensions but also undermine regional stability.",
+    )
+    claim = said(claims, "These moves")
+    assert claim.speaker == "Cambodia"
+    assert "undermine regional stability" in claim.content
+
+
+def test_a_that_clause_after_where_it_was_said_is_the_cues(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Mohammed Shia al-Sudani, the Prime Minister of Iraq, emphasized in an interview with Reuters that Iraq "
+        "wants the US forces to leave the country.",
+    )
+    claim = said(claims, "Iraq wants")
+    assert claim.cue == "emphasized" and claim.speaker_canonical == "Mohammed Shia al-Sudani"
+    assert claim.government == "IRQ"
+
+
+def test_a_nested_cue_with_only_an_object_relays_no_earlier_words(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Climate Change Minister Ralph Regenvanu of Vanuatu, another island country threatened by rising sea levels, "
+        "said the G77 group of 134 developing countries had discussed the option of walking out of COP27 if there "
+        "was no decision.",
+    )
+    claim = said(claims, "the G77 group")
+    assert claim.cue == "said" and claim.speaker_canonical == "Ralph Regenvanu"
+
+
+def test_continues_to_call_on_is_the_call(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Cambodia continues to call on Thailand to accept the jurisdiction of the International Court of Justice "
+        "(ICJ), as other ASEAN members have done.",
+    )
+    claim = [c for c in claims if "accept the jurisdiction" in c.content]
+    assert claim and claim[0].speaker == "Cambodia" and claim[0].government == "KHM"
+
+
+def test_a_speaker_after_a_quote_with_no_comma_is_no_object(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        'Mr. Foxley said the "road of cooperation".\n\n"I think that the political, economic and social project Mr. '
+        "Alan Garcia has in mind for Peru is very close to that of Chile's ruling coalition\" underlined the Chilean "
+        "minister.",
+    )
+    claim = said(claims, "I think that the political")
+    assert claim.cue == "underlined" and claim.speaker == "the Chilean minister"
+
+
+def test_held_that_reports_its_clause(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Refuting Indian media reports of a surgical strike, the FO held that the surgical strike was an Indian "
+        "drama, and that India stands exposed.",
+    )
+    claim = said(claims, "the surgical strike was")
+    assert claim.cue == "held" and claim.speaker == "the FO"

@@ -94,6 +94,8 @@ _CLOSING_MARKS = "”\"’»'"
 _BULLETS = " \t\u00a0•·▪‣◦*–—-"
 _OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
+#: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
+_TOPIC_FRAMES = frozenset({"object", "prep"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,11 +236,14 @@ def _predicate_adjective(token: Token) -> bool:
 def _called_to(token: Token, cues: dict[str, Cue]) -> bool:
     """The infinitive of a call ("called on Hamas to accept the proposal", "urged them to reject it") is what was
     called for, inside the caller's claim, not a report of its own."""
-    return (
-        token.dep_ == "xcomp"
-        and token.head.lemma_.lower() in cues
-        and any(child.lower_ == "to" for child in token.children)
-    )
+    head_cue = cues.get(token.head.lemma_.lower())
+    if token.dep_ != "xcomp" or head_cue is None or not any(child.lower_ == "to" for child in token.children):
+        return False
+    # "continues to call on Thailand to accept ...": a cue after a verb that reports no infinitive, calling for an
+    # infinitive of its own, is the call ("continued to focus on a counteroffensive" stays no statement)
+    own = cues.get(token.lemma_.lower())
+    calls = own is not None and "xcomp" in own.frames and any(c.dep_ == "xcomp" for c in token.children)
+    return "xcomp" in head_cue.frames or not calls
 
 
 def _heading(token: Token) -> bool:
@@ -588,8 +593,8 @@ def _earlier_speech(inner: _Draft) -> bool:
     country has confirmed``)?"""
     cue, source = inner.cue_token, inner.source
     assert cue is not None and source is not None
-    if source.lower_ in PRONOUNS:
-        return False
+    if source.lower_ in PRONOUNS or inner.frame in _TOPIC_FRAMES:
+        return False  # "said the G77 group had discussed the option": an object is what they did, not words
     person = source.ent_type_ == "PERSON" or (source.pos_ == "NOUN" and source.tag_ == "NN")
     return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
 

@@ -55,6 +55,16 @@ _MIN_MISPARSED_TOKENS = 4
 #: Most tokens allowed between an attribution and the quote it introduces (``told reporters on Monday, “…”``).
 MAX_LEAD_TOKENS = 12
 _CLOSING_MARKS = "”\"’»'"
+#: Parts of speech of a noun phrase head (a subject a mid-sentence cue may hang on).
+_NOMINALS = frozenset({"NOUN", "PROPN", "PRON"})
+#: Frames read as a complement clause.
+_CLAUSE_LIKE = frozenset({"question", "that"})
+#: A cue that reports only with a that-clause (``the FO held that ...``): no other frame, no quote beside it.
+_THAT_ONLY = frozenset({"that"})
+#: Dependencies of a clause the parser hangs on a noun.
+_NOUN_CLAUSE_DEPS = frozenset({"relcl", "acl"})
+#: Dependencies of a subject.
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 def attribution_core(verb: Token, source: Token | None) -> tuple[int, int]:
@@ -75,7 +85,7 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
             return _subtree_span(subjects, verb, source), "object"
     core_start = verb.doc[attribution_core(verb, source)[0]].idx
     for frame, finder in _FRAME_ORDER:
-        if frame in cue.frames or (frame == "clause" and "question" in cue.frames):
+        if frame in cue.frames or (frame == "clause" and cue.frames & _CLAUSE_LIKE):
             spans = finder(verb, cue, source)
             if spans and before is not None and spans[-1][1] <= core_start and _opens_statement(before, quotes.text):
                 # “…,” X said: the quote is what was said, whatever the parser hung on it
@@ -83,7 +93,7 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
             if spans:
                 return spans, frame
     quote = before or after
-    if quote is not None:
+    if quote is not None and cue.frames != _THAT_ONLY:
         return [(quote.start, quote.end)], "quote"
     if "quote" not in cue.frames:
         spans = _misparsed_complement(verb, cue, source)
@@ -96,6 +106,8 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
 
 
 def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
+    if cue.frames == _THAT_ONLY and not any(c.dep_ == "ccomp" and _opens_with_that(c) for c in verb.children):
+        return []  # "held that ..." reports; "held talks", "holds $10 billion", "held a ''Grand Bargain''" do not
     source_ids = _mention_ids(source)
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ in ("ccomp", "csubj") and c.i not in source_ids]
@@ -104,6 +116,8 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
     if not clauses:
         # "Language unclear on whether ..., experts say": the parser gives up and labels the clause ``dep``.
         clauses = [c for c in children if c.dep_ == "dep" and c.i < verb.i and _comma_before(verb, source)]
+    if not clauses:
+        clauses = _clause_in_setting(verb)
     clauses = [c for c in clauses if not _inverted_condition(c)]
     if "question" not in cue.frames:
         clauses = [c for c in clauses if not _is_question(c)]
@@ -129,11 +143,48 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."; the same with
         # "as": "It also does not answer whether Scott had a gun, as police have said."
         skip = {t.i for t in verb.subtree}
-        tokens = [t for t in verb.head.subtree if t.i not in skip and not t.is_space]
+        tokens = [t for t in _interrupted_clause(verb).subtree if t.i not in skip and not t.is_space]
         while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
             tokens = tokens[:-1]
         return runs(tokens)
     return []
+
+
+def _clause_in_setting(verb: Token) -> list[Token]:
+    """``emphasized in an interview with Reuters that Iraq wants ...``: the parser hangs the reported clause on the
+    last noun of the phrase saying where it was said. A clause opened by the conjunction ``that`` (a relative
+    ``that`` is its subject or object, never its marker) hung on a noun of a phrase after the cue is the cue's."""
+    found: list[Token] = []
+    phrases = [c for c in verb.children if c.dep_ == "prep" and c.i > verb.i]
+    while phrases and not found:
+        nouns = [o for p in phrases for o in p.children if o.dep_ == "pobj"]
+        found = [c for n in nouns for c in n.children if c.dep_ in _NOUN_CLAUSE_DEPS and _opens_with_that(c)]
+        phrases = [c for n in nouns for c in n.children if c.dep_ == "prep"]
+    return found
+
+
+def _opens_with_that(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" and c.i == clause.left_edge.i for c in clause.children)
+
+
+def _interrupted_clause(verb: Token) -> Token:
+    """The clause a mid-sentence cue interrupts. The parser may hang ``These moves, Cambodia asserted, not only
+    escalate ...`` on the subject noun before it: the clause is then the predicate that noun belongs to."""
+    head = verb.head
+    if verb.dep_ != "parataxis" or head.pos_ not in _NOMINALS or not _between_commas(verb):
+        return head
+    while head.pos_ in _NOMINALS and head.dep_ in _SUBJECT_DEPS and head.head.i != head.i:
+        head = head.head
+    return head
+
+
+def _between_commas(verb: Token) -> bool:
+    """Is the cue's clause set off by commas on both sides (``X, Cambodia asserted, Y``)?"""
+    doc = verb.doc
+    left, right = verb.left_edge.i, verb.right_edge.i
+    opened = doc[left].text == "," or (left > 0 and doc[left - 1].text == ",")
+    closed = doc[right].text == "," or (right + 1 < len(doc) and doc[right + 1].text == ",")
+    return opened and closed
 
 
 def _as_clause(verb: Token) -> bool:

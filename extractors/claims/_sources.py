@@ -11,6 +11,8 @@ Rules, tried from the cue verb upwards (the first that applies wins):
                  (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
                  (``..., saying that``; one hung inside another cue's reported clause takes that cue's subject:
                  ``Perdue said he doubted X, arguing that Y``), gerunds after a preposition (``aside from saying``);
+- ``inverted``   a cue right after a closing quote mark, with no comma and no subject: the noun right after it
+                 (``“...” underlined the Chilean minister``, which the parser reads as the cue's object);
 - ``adjacent``   a finite cue whose subject the parser lost after a long opener: the noun phrase right before it
                  (``Alarmed by the unrest, Senator Harry Reid, the minority leader, said ...``);
 - ``reattached`` a coordinated cue that the parser hung inside another cue's reported clause but that agrees in
@@ -51,6 +53,8 @@ ISSUING_VERBS = frozenset(
      "circulate", "tweet", "write", "read", "adopt", "sign", "submit", "file", "distribute", "broadcast", "air",
      "pen", "draft", "sent", "launch", "run", "carry"}
 )  # fmt: skip
+#: Marks that close a quote (a straight mark right before a verb closes one: an opening mark precedes words).
+_CLOSING_QUOTES = frozenset({"”", '"', "»", "’’", "''"})
 #: Finite verb tags: a coordinated cue in one of these agrees in tense with another finite cue.
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
@@ -107,6 +111,9 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         found = _own_source(current, is_cue=step == 0, verb=verb)
         if found is not None:
             return found if step == 0 or found.head is None else Source(found.head, "inherited")
+        inverted = _speaker_after_quote(verb) if step == 0 else None
+        if inverted is not None:
+            return Source(inverted, "inverted")  # before climbing into the quote the parser hung the cue on
         if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
             noun = current.head
             if noun.dep_ in ("dobj", "pobj") and _issued(noun):
@@ -152,6 +159,17 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if adjacent is not None:
             return Source(adjacent, "adjacent")
     return NO_SOURCE
+
+
+def _speaker_after_quote(verb: Token) -> Token | None:
+    """``“...” underlined the Chilean minister``: with no comma after the quote the parser takes the cue into the
+    quoted sentence and the speaker after it for an object. A noun right after a cue that follows a closing quote
+    mark is the speaker."""
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].text not in _CLOSING_QUOTES:
+        return None
+    after = [c for c in verb.children if c.dep_ == "dobj" and c.left_edge.i == verb.i + 1]
+    return after[0] if after and after[0].pos_ in ("NOUN", "PROPN") else None
 
 
 def _purpose(verb: Token) -> bool:
