@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from core.articles import Claim
 from extractors.claims._mentions import mention_tokens
-from extractors.nlp import TextItem, extract_claims
-
-
-def claims_of(nlp: Language, text: str) -> list[Claim]:
-    return next(extract_claims(nlp, [TextItem(text)]))
+from tests.claimtext import claims_of
 
 
 def test_hopes_is_a_cue_although_the_model_lemmatizes_it_as_hop(nlp: Language) -> None:

@@ -6,11 +6,7 @@ import pytest
 from spacy.language import Language
 
 from core.articles import Claim
-from extractors.nlp import TextItem, extract_claims
-
-
-def claims_of(nlp: Language, text: str) -> list[Claim]:
-    return next(extract_claims(nlp, [TextItem(text)]))
+from tests.claimtext import claims_of
 
 
 def only(nlp: Language, text: str) -> Claim:

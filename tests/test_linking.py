@@ -11,10 +11,7 @@ from core.articles import Claim
 from extractors.linking.gazetteer import outlet_country
 from extractors.nlp import TextItem, extract_claims
 from extractors.seeds import process_seeds
-
-
-def claims_of(nlp: Language, text: str, when: date | None = None) -> list[Claim]:
-    return next(extract_claims(nlp, [TextItem(text, when)]))
+from tests.claimtext import claims_of
 
 
 def only(nlp: Language, text: str, when: date | None = None) -> Claim:

@@ -9,20 +9,7 @@ from datetime import date
 
 from spacy.language import Language
 
-from core.articles import Claim
-from extractors.nlp import TextItem, extract_claims
-
-
-def claims_of(nlp: Language, text: str, when: date | None = None) -> list[Claim]:
-    return next(extract_claims(nlp, [TextItem(text, when)]))
-
-
-def said(claims: list[Claim], start: str) -> Claim:
-    """The claim whose content starts with ``start``."""
-    found = [c for c in claims if c.content.lstrip("“\"‘'").startswith(start)]
-    assert found, [(c.speaker, c.content[:40]) for c in claims]
-    return found[0]
-
+from tests.claimtext import claims_of, said
 
 # -- 6. clean speaker spans and names ----------------------------------------------------------------------------
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from core.articles import Claim, ClaimTopic
+from core.articles import ClaimTopic
 from evals.news import GOLD
-from extractors.nlp import TextItem, extract_claims
 from extractors.topics.context import ArticleTopics, article_topics
 from extractors.topics.decide import decide_topics
 from extractors.topics.similarity import TOPIC_THRESHOLDS
 from extractors.topics.terms import TermMatch
+from tests.claimtext import claims_of, said
 
 THRESHOLDS = next(iter(TOPIC_THRESHOLDS.values()))
 
@@ -24,14 +24,6 @@ THRESHOLDS = next(iter(TOPIC_THRESHOLDS.values()))
 def gold_text(path: Path, article_id: str) -> str:
     rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return next(row["text"] for row in rows if row["id"] == article_id)
-
-
-def claims_of(nlp: Language, text: str, title: str | None = None) -> list[Claim]:
-    return next(extract_claims(nlp, [TextItem(text, title=title)]))
-
-
-def said(claims: list[Claim], start: str) -> Claim:
-    return next(c for c in claims if c.content.startswith(start))
 
 
 @pytest.fixture(scope="module")
