@@ -40,6 +40,7 @@ from extractors.claims._content import (
     drop_trailing_asides,
     only_glue,
     runs,
+    spans_text,
 )
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
@@ -762,7 +763,7 @@ def _finish(draft: _Draft, quotes: QuoteIndex, text: str, doc: Doc, titles: froz
     if not spans:
         return None
     kind = _kind_of(spans, quotes, draft.according)
-    content = " … ".join(text[s:e] for s, e in spans)
+    content = spans_text(text, spans)
     speaker_span = mention_span(draft.source) if draft.source is not None else draft.speaker_span
     via_span = mention_span(draft.via) if draft.via is not None else None
     confidence = draft.confidence

@@ -478,6 +478,15 @@ def _comma_before(verb: Token, source: Token | None) -> bool:
     return first > 0 and verb.doc[first - 1].text == ","
 
 
+#: What stands between a claim's spans in its ``content`` (the words the spans leave out).
+SPAN_JOINER = " … "
+
+
+def spans_text(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """A claim's ``content``: the text of its spans, in order, joined by :data:`SPAN_JOINER`."""
+    return SPAN_JOINER.join(text[s:e] for s, e in spans)
+
+
 def runs(tokens: Iterable[Token]) -> Spans:
     """Character spans of the runs of consecutive tokens (a gap of only punctuation does not break a run)."""
     ordered = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)

@@ -15,10 +15,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from core.articles import Claim, Span
+from extractors.claims._content import spans_text
 from extractors.claims._quotes import QuoteIndex, paragraphs
-
-#: Joins the spans of one part, as the attribution rules join a claim's spans.
-SPAN_JOINER = " … "
 
 
 def one_claim_per_paragraph(claims: Sequence[Claim], text: str) -> list[Claim]:
@@ -69,7 +67,7 @@ def _part(
 ) -> Claim:
     if whole:
         return replace(claim, continues=continues)
-    content = SPAN_JOINER.join(text[s:e] for s, e in spans)
+    content = spans_text(text, spans)
     quoted = sum(quotes.quoted_chars(s, e) for s, e in spans) >= sum(e - s for s, e in spans) - 2
     kind = "direct" if quoted and claim.kind in ("direct", "mixed") else claim.kind
     return replace(claim, content=content, content_spans=tuple(spans), kind=kind, continues=continues)
