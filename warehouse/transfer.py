@@ -25,22 +25,23 @@ def copy_file_to_lake(db: Path, lake: WarehouseSettings) -> dict[str, int]:
     """Every table's rows of the DuckDB file ``db`` into the (empty) DuckLake; returns rows per table."""
     if not db.exists():
         raise WarehouseError(f"no DuckDB file at {db}")
-    _upgraded_file(db)
-    con = _lake_with_file(lake, db, read_only_file=True)
-    try:
-        return _copy(con, source=_FILE, target=LAKE)
-    finally:
-        con.close()
+    return _copy_beside(lake, db, into_lake=True)
 
 
 def copy_lake_to_file(lake: WarehouseSettings, db: Path) -> dict[str, int]:
     """Every table's rows of the DuckLake into a new DuckDB file ``db``; returns rows per table."""
     if db.exists():
         raise WarehouseError(f"{db} exists already: give the path of a new file")
+    return _copy_beside(lake, db, into_lake=False)
+
+
+def _copy_beside(lake: WarehouseSettings, db: Path, *, into_lake: bool) -> dict[str, int]:
+    """Both sides at the current schema, the file attached beside the lake (read-only when it is the source), every
+    table copied one way."""
     _upgraded_file(db)
-    con = _lake_with_file(lake, db, read_only_file=False)
+    con = _lake_with_file(lake, db, read_only_file=into_lake)
     try:
-        return _copy(con, source=LAKE, target=_FILE)
+        return _copy(con, source=_FILE, target=LAKE) if into_lake else _copy(con, source=LAKE, target=_FILE)
     finally:
         con.close()
 
