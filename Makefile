@@ -34,30 +34,29 @@ install: $(VENV)/.installed  ## create .venv and install claimtrack
 run: $(VENV)/.installed  ## run the ingest flow once over seeds/sources.toml into data/claimtrack.duckdb
 	$(BIN)/claimtrack ingest
 
+# $(call debian_package,CHECK,PACKAGE,FOR): when the shell test CHECK fails, install the Debian package PACKAGE
+# (apt-get, as root) or say how to, for the tests named in FOR.
+define debian_package
+	@$(1) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $(2) (apt-get) for $(3)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else \
+	    echo "$(2) is missing: run 'sudo apt-get install -y $(2)' (needed by $(3))" >&2; \
+	    exit 1; \
+	  fi; }
+endef
+
 # The report test renders HTML in headless Chromium (Debian package `chromium`); install it when missing.
 .PHONY: browser
 browser:  ## install Chromium (Debian package) for the report rendering test, if missing
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing chromium (apt-get) for the report rendering test"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (the report test renders in it)" >&2; \
-	    exit 1; \
-	  fi; }
+	$(call debian_package,command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1,chromium,the report rendering test)
 
 # The DuckLake tests start a throwaway Postgres (tests/pgserver.py: initdb + pg_ctl in a temp folder, Debian package
 # `postgresql`); install it when missing, as for Chromium.
 .PHONY: postgres
 postgres:  ## install PostgreSQL (Debian package) for the DuckLake tests, if missing
-	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing postgresql (apt-get) for the DuckLake tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	  else \
-	    echo "postgresql is missing: run 'sudo apt-get install -y postgresql' (the DuckLake tests start one)" >&2; \
-	    exit 1; \
-	  fi; }
+	$(call debian_package,command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1,postgresql,the DuckLake tests)
 
 .PHONY: test
 test: $(VENV)/.dev-installed browser postgres  ## run the whole test suite (lint, types and the layering contract first)
