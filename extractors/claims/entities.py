@@ -303,7 +303,7 @@ class _Article:
         found.mentions.append(mention.phrase)
         if mention.title is not None:
             found.mentions.append(mention.title)
-        found.mentions.extend(s for s in self._abbreviated(mention.phrase) if s not in found.mentions)
+        self._add_defined_bodies(found, mention.phrase)
         found.titles |= mention.titles
         found.countries |= mention.countries
         found.gender = found.gender or mention.gender
@@ -486,19 +486,17 @@ class _Article:
         found.countries |= countries_in(list(mention), self.places, _name_tokens(mention, claim.speaker_name))
         found.gender = found.gender or gender_of(titles | {t.lower_.rstrip(".") for t in mention})
         self._add_mention(cluster, claim.speaker_span, mention)
-        found.mentions.extend(s for s in self._abbreviated(claim.speaker_span) if s not in found.mentions)
+        self._add_defined_bodies(found, claim.speaker_span)
         return cluster, how
 
-    def _abbreviated(self, span: tuple[int, int]) -> list[tuple[int, int]]:
-        """Where the abbreviations in a person's title are defined ("AEOI spokesman" after "The Atomic Energy
-        Organization of Iran (AEOI)"): the body's full name says whose it is."""
+    def _add_defined_bodies(self, found: _Cluster, span: tuple[int, int]) -> None:
+        """Add to a person's mentions where the abbreviations in their title are defined ("AEOI spokesman" after
+        "The Atomic Energy Organization of Iran (AEOI)"): the body's full name says whose it is."""
         mention = self.doc.char_span(span[0], span[1], alignment_mode="expand")
-        found = []
         for token in mention or ():
             defined = self.abbreviations.get(token.text)
-            if defined is not None and not defined[0] <= token.idx < defined[1]:
-                found.append((defined[0], defined[1]))
-        return found
+            if defined is not None and not defined[0] <= token.idx < defined[1] and defined[:2] not in found.mentions:
+                found.mentions.append(defined[:2])
 
     def _person_cluster(self, name: str, position: int, *, exact: bool = False) -> int:
         """The person cluster of ``name``: the same person by a fuller or shorter name, or a new one named by the
