@@ -46,7 +46,7 @@ from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._paragraph_claims import one_claim_per_paragraph
-from extractors.claims._quotes import QuoteIndex, paragraphs
+from extractors.claims._quotes import CLOSING_MARKS, QuoteIndex, paragraphs
 from extractors.claims._sources import issuer_of, relay_of, relayed, source_between, source_of
 from extractors.linking.gazetteer import Place, TermIndex
 
@@ -90,7 +90,6 @@ _DATELINE = re.compile(
     r"(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"  # date: Dec. 11 / July 8 / June 22, 2025
     r"\s*(?:\([A-Za-z /.-]{2,30}\))?\s*(?:[—–-]+|:)\s*"  # agency and dash: (AP) —, (Reuters) -, (AP):
 )
-_CLOSING_MARKS = "”\"’»'"
 #: Bullets and spaces a list item opens with ("  • “This is the definitive ... policy”"): not part of the quote.
 _BULLETS = " \t\u00a0•·▪‣◦*–—-"
 _OPENING_MARKS = "“\"«'‘"
@@ -395,7 +394,7 @@ def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]
         # "In Professor Knittel's view, the only other necessary action would be ...": the rest of the sentence
         phrase = {t.i for t in noun.head.subtree}
         tokens = [t for t in noun.sent if t.i not in phrase and not t.is_space]
-        while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in CLOSING_MARKS:
             tokens = tokens[:-1]
         while tokens and tokens[0].is_punct:
             tokens = tokens[1:]
@@ -461,7 +460,7 @@ def _apply_according(according: Token, drafts: list[_Draft], quotes: QuoteIndex)
         if len(clause) >= 3:
             tokens = clause
     tokens = [t for t in tokens if t.i not in phrase]
-    while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in CLOSING_MARKS:
         tokens = tokens[:-1]
     if not tokens:
         return

@@ -24,7 +24,7 @@ from spacy.tokens import Token
 
 from extractors.claims._lexicon import Cue
 from extractors.claims._mentions import mention_tokens
-from extractors.claims._quotes import Quote, QuoteIndex
+from extractors.claims._quotes import CLOSING_MARKS, Quote, QuoteIndex
 
 Spans = list[tuple[int, int]]
 
@@ -54,7 +54,6 @@ _WHEN = frozenset({"DATE", "TIME"})
 _MIN_MISPARSED_TOKENS = 4
 #: Most tokens allowed between an attribution and the quote it introduces (``told reporters on Monday, “…”``).
 MAX_LEAD_TOKENS = 12
-_CLOSING_MARKS = "”\"’»'"
 #: Parts of speech of a noun phrase head (a subject a mid-sentence cue may hang on).
 _NOMINALS = frozenset({"NOUN", "PROPN", "PRON"})
 #: Frames read as a complement clause.
@@ -144,7 +143,7 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         # "as": "It also does not answer whether Scott had a gun, as police have said."
         skip = {t.i for t in verb.subtree}
         tokens = [t for t in _interrupted_clause(verb).subtree if t.i not in skip and not t.is_space]
-        while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in CLOSING_MARKS:
             tokens = tokens[:-1]
         return runs(tokens)
     return []
@@ -360,7 +359,7 @@ def drop_trailing_asides(tokens: list[Token], *, reported_clause: bool = True) -
     last = tokens[-1].i
     for n, token in enumerate(tokens[1:-1], start=1):
         comma = n - 1
-        while comma > 0 and tokens[comma].text in _CLOSING_MARKS:
+        while comma > 0 and tokens[comma].text in CLOSING_MARKS:
             comma -= 1  # ..., the party,” claiming that ...
         after_comma = tokens[comma].text == "," and tokens[comma].i >= token.i - 2
         if not after_comma and not _opens_event_clause(token, reported_clause):

@@ -39,6 +39,9 @@ DOUBLE_APOSTROPHE = "''"
 _DOUBLE_MARKS = re.compile("''|[" + re.escape("".join(sorted(OPEN_DOUBLE | CLOSE_DOUBLE | STRAIGHT_DOUBLE))) + "]")
 _SINGLE_MARKS = re.compile("[" + re.escape("".join(sorted(OPEN_SINGLE | CLOSE_SINGLE | STRAIGHT_SINGLE))) + "]")
 QUOTE_CHARS = OPEN_DOUBLE | CLOSE_DOUBLE | STRAIGHT_DOUBLE | OPEN_SINGLE | CLOSE_SINGLE | STRAIGHT_SINGLE
+#: The marks that commonly end a quote, as one string for token and character tests (a sentence's last
+#: punctuation is kept when it is one of them; a quote paragraph is looked for up to the first of them).
+CLOSING_MARKS = "”\"’»'"
 
 #: Shortest quoted passage (inside the marks) worth calling a quote; shorter ones are scare quotes or titles
 #: and still count as quoted words for mixed speech.
