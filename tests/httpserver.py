@@ -5,6 +5,7 @@ server.route("/feed.xml", body, content_type="application/rss+xml")
 server.handler("/slow", lambda request: ...)   # full control over the socket
 server.url("/feed.xml") -> "http://127.0.0.1:<port>/feed.xml"
 server.arrivals / server.max_active      # when each request came in, and the most handled at once
+reply(request, body)                     # a handler's answer, counted as finished before its last bytes go out
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ class Route:
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
 
+def reply(request: BaseHTTPRequestHandler, body: bytes, content_type: str = "text/html") -> None:
+    """Answer 200 with body from a hand-written handler, counting the request finished before the body goes out."""
+    request.send_response(200)
+    request.send_header("Content-Type", content_type)
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    assert isinstance(request.server, _Server)
+    request.server.owner._finished()
+    request.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    owner: LocalServer
+
+
 class LocalServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
@@ -36,6 +52,9 @@ class LocalServer:
         self.active = 0
         self.max_active = 0
         self._lock = threading.Lock()
+        # Handler threads still counted as active. A request stops counting before its last bytes are written:
+        # once they arrive the client may send its next request while this thread is still returning.
+        self._counted: set[int] = set()
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -47,11 +66,11 @@ class LocalServer:
                     server.arrivals.append((self.path, time.monotonic()))
                     server.active += 1
                     server.max_active = max(server.max_active, server.active)
+                    server._counted.add(threading.get_ident())
                 try:
                     self._answer()
                 finally:
-                    with server._lock:
-                        server.active -= 1
+                    server._finished()
 
             def _answer(self) -> None:
                 path = self.path.split("?", 1)[0]
@@ -66,15 +85,23 @@ class LocalServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
+                server._finished()
                 self.wfile.write(route.body)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer((host, 0), _Handler)
+        self.httpd = _Server((host, 0), _Handler)
+        self.httpd.owner = self
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    def _finished(self) -> None:
+        with self._lock:
+            if threading.get_ident() in self._counted:
+                self._counted.discard(threading.get_ident())
+                self.active -= 1
 
     @property
     def base(self) -> str:

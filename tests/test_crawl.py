@@ -27,7 +27,7 @@ from spacy.language import Language
 from crawler.sources import Source
 from tests.conftest import FIXTURES
 from tests.crawlrun import FAST, article_urls, errors_by_url, fetch_rows, query, run_once
-from tests.httpserver import LocalServer
+from tests.httpserver import LocalServer, reply
 
 KYIV = (FIXTURES / "pages" / "kyiv-talks.html").read_bytes()
 GAZA = (FIXTURES / "pages" / "gaza-aid.html").read_bytes()
@@ -604,12 +604,7 @@ def test_unsupported_content_type_is_refused(server: LocalServer, db: Path) -> N
 def test_per_host_concurrency_is_capped(server: LocalServer, other: LocalServer, db: Path) -> None:
     def slow(request: BaseHTTPRequestHandler) -> None:
         time.sleep(0.15)
-        body = article("Slow", "Takes a moment.")
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+        reply(request, article("Slow", "Takes a moment."))
 
     for host in (server, other):
         for i in range(8):
@@ -871,12 +866,7 @@ def test_global_cap_holds_across_host_names(server: LocalServer, db: Path) -> No
 
     def slow(request: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
-        body = article("Slow", "Takes a moment.")
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+        reply(request, article("Slow", "Takes a moment."))
 
     port = server.base.rsplit(":", 1)[1]
     for i in range(6):
