@@ -75,6 +75,21 @@ def test_a_regions_demonym_is_not_a_country(nlp: Language) -> None:
     assert (petro.government, petro.link_evidence) == ("COL", "nation:Colombia")
 
 
+def test_officials_of_un_agencies_speak_for_the_un(nlp: Language) -> None:
+    """UN agencies, funds and programmes are the UN's (docs/schema.md, "Government codes"); sentences from a UN
+    Geneva briefing note (unognewsroom.org, story 372) and a report of the 2017 South Sudan famine (freshplaza.com)."""
+    claims = claims_of(
+        nlp,
+        "“Twenty countries have been identified and are referred to as hotspots that we are particularly concerned "
+        "about,” said Claudia Ah Poe, senior food security adviser at WFP.\n\n"
+        "Head of the WFP in South Sudan, Joyce Luma, said that the famine was \"man-made\" after three years of "
+        "conflict across the country stifled crop production and hit farmers and rural livelihoods.",
+        date(2021, 3, 23),
+    )
+    assert said(claims, "Twenty countries").government == "XUN"
+    assert said(claims, "the famine").government == "XUN"
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

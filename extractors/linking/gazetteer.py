@@ -45,6 +45,15 @@ IGO_CODES: dict[str, str] = {
     "XWB": "World Bank",
     "XWT": "World Trade Organization",
     "XIC": "International Criminal Court",
+    "XPF": "Pacific Islands Forum",
+    "XSD": "Southern African Development Community",
+    "XCR": "Caribbean Community",
+    "XIG": "Intergovernmental Authority on Development",
+    "XEA": "East African Community",
+    "XOP": "OPEC",
+    "XOE": "OECD",
+    "XAD": "Asian Development Bank",
+    "XAB": "African Development Bank",
 }
 
 

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/6"
+LINKER_VERSION = "link/7"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
 #: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
@@ -298,19 +298,7 @@ class GovernmentLinker:
         evidence = self._evidence(mention, tokens, head, role_tokens, name_tokens, when)
         actor_type = self._actor_type(speaker_role, evidence, tokens, role_spans, head, role_tokens)
         if evidence is None:
-            if actor_type in _CODED_TYPES and speaker_role is not None and _US_PARTY_STATE.search(mention.text):
-                return Link("USA", f"title:{mention.text}", "legislature")
-            nation = self._nation_named_before(doc, tokens) if actor_type in _CODED_TYPES else None
-            if nation is not None:
-                return Link(nation[0], f"nation:{nation[1]}", actor_type)
-            named = _named_body(tokens) if speaker_role is not None and speaker_role.relational else None
-            if named is not None:
-                # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
-                # Atomic Energy Organisation" for a state agency of a country the article may say
-                if named.lower_ in _STATE_AGENCIES:
-                    return Link(None, None, "government")
-                return Link(None, f"non_state:{named.text}", "non_state")
-            return _uncoded(actor_type, speaker_role) if actor_type else None
+            return self._without_evidence(mention, tokens, actor_type, speaker_role)
         body = evidence.actor if evidence.actor is not None and evidence.actor.kind == "body" else None
         if actor_type not in _CODED_TYPES or not evidence.code:
             own = body if body and head in evidence.tokens else None
@@ -318,6 +306,36 @@ class GovernmentLinker:
         if evidence.code.startswith("X"):
             actor_type = "igo"
         return Link(evidence.code, evidence.label, actor_type, body)
+
+    def _without_evidence(
+        self, mention: Span, tokens: list[Token], actor_type: str | None, speaker_role: Role | None
+    ) -> Link | None:
+        """A mention that names no country or actor of its own: a US party-state title, "the nation" just named, a
+        named organisation its role belongs to, or only its type."""
+        if actor_type in _CODED_TYPES and speaker_role is not None and _US_PARTY_STATE.search(mention.text):
+            return Link("USA", f"title:{mention.text}", "legislature")
+        nation = self._nation_named_before(mention.doc, tokens) if actor_type in _CODED_TYPES else None
+        if nation is not None:
+            return Link(nation[0], f"nation:{nation[1]}", actor_type)
+        named = _named_body(tokens) if speaker_role is not None and speaker_role.relational else None
+        if named is not None:
+            # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
+            # Atomic Energy Organisation" for a state agency of a country the article may say
+            if named.lower_ in _STATE_AGENCIES:
+                return Link(None, None, "government")
+            body_link = self._international_body(tokens, named)
+            if body_link is not None:
+                return body_link  # "an adviser at WFP": staff of an international body speak for it
+            return Link(None, f"non_state:{named.text}", "non_state")
+        return _uncoded(actor_type, speaker_role) if actor_type else None
+
+    def _international_body(self, tokens: list[Token], named: Token) -> Link | None:
+        """The international body whose name holds ``named``. Only asked when the mention has no other evidence, so
+        "Russia's ambassador at the UN" stays Russia's (the country is evidence, the body after "at" is not)."""
+        for first, last, place in country_matches(self.places, tokens):
+            if place.is_igo and any(t.i == named.i for t in tokens[first:last]):
+                return Link(place.code, "country:" + " ".join(t.text for t in tokens[first:last]), "igo")
+        return None
 
     def _nation_named_before(self, doc: Doc, tokens: list[Token]) -> tuple[str, str] | None:
         """``the South American nation’s president, Gustavo Petro``: the country the article named just before."""
