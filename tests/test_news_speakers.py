@@ -90,6 +90,22 @@ def test_officials_of_un_agencies_speak_for_the_un(nlp: Language) -> None:
     assert said(claims, "the famine").government == "XUN"
 
 
+def test_a_lines_first_word_is_not_a_sentence_of_its_own(nlp: Language) -> None:
+    """A live blog's entry (evals/gold d-015, UN News, 2024-03-25): after the heading line the small parser cut
+    "French" off the title it begins, and the ambassador's statements went to the country the blog named most."""
+    claims = claims_of(
+        nlp,
+        "11:01 AM\nCouncil must focus on solutions, after deafening silence: France\nFrench Ambassador and Permanent "
+        "Representative Nicholas de Rivière welcomed the adoption of the resolution, stressing that “it was high "
+        "time” that the Security Council act.\n\n10:55 AM\nResolution must make a difference: Republic of Korea\n"
+        "The Republic of Korea’s Ambassador Hwang Joonkook, said it was the first ever resolution from the E-10 to be "
+        "adopted on this Middle East agenda and represents a huge breakthrough.",
+        date(2024, 3, 25),
+    )
+    assert said(claims, "the adoption").speaker.startswith("French Ambassador")
+    assert said(claims, "the adoption").government == "FRA"
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

@@ -2,7 +2,8 @@
 
 ``paragraph_sentences`` (before the parser) starts a sentence at every line break, because the statistical
 sentence splitter happily runs a sentence across paragraphs and then the parser attaches one paragraph's
-verb to the other's quote.
+verb to the other's quote; and it keeps a line's first word in the line's first sentence, because after a
+heading line the small parser made that word a sentence of its own ("French | Ambassador … welcomed").
 
 ``claim_extractor`` (after the parser and NER) sets ``doc._.claims`` (list of :class:`Claim`, speakers
 resolved within the document) and ``doc._.people`` (``(offset, name)`` of PERSON entities). Its data is the
@@ -43,6 +44,9 @@ def paragraph_sentences(doc: Doc) -> Doc:
     for i, is_space in enumerate(spaces):
         if is_space and i < last and not spaces[i + 1] and "\n" in doc[i].text:
             doc[i + 1].is_sent_start = True
+            if i + 2 <= last and not spaces[i + 2] and doc[i + 1].is_alpha:
+                # a line's first word is no sentence of its own: the small parser cuts "French | Ambassador …"
+                doc[i + 2].is_sent_start = False
     return doc
 
 
