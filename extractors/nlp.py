@@ -31,7 +31,7 @@ from core.articles import Claim
 from core.config import SeedFile
 from core.errors import ConfigError, ExtractTimeout
 from core.settings import DEFAULT_MODEL
-from extractors.claims._quotes import CLOSING_MARKS
+from extractors.claims._quotes import CLOSING_MARKS, OPENING_MARKS
 from extractors.claims.component import TEXT_KEY
 from extractors.component_files import ComponentFiles
 from extractors.seeds import Seeds, process_seeds
@@ -48,8 +48,6 @@ MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
 #: Texts longer than this are processed in chunks cut at paragraph breaks (memory stays bounded).
 MAX_CHUNK_CHARS = 100_000
 CLAIMS_EXTRACTOR_VERSION = "claims/11"
-#: Marks that open a quote paragraph (chunks are never cut right before one).
-QUOTE_OPENERS = "“\"«‘'„"
 
 
 def resolve_model(model: str) -> str:
@@ -170,7 +168,7 @@ def _quote_only_paragraph(text: str, start: int) -> bool:
     paragraph = text[start : line_end if line_end >= 0 else len(text)].strip()
     if not paragraph:
         return True  # a blank line: look at the paragraph after it
-    if paragraph[0] not in QUOTE_OPENERS:
+    if paragraph[0] not in OPENING_MARKS:
         return False
     closing = min((i for i in (paragraph.find(c, 1) for c in CLOSING_MARKS) if i >= 0), default=-1)
     return closing < 0 or closing >= len(paragraph) - 2

@@ -46,7 +46,7 @@ from extractors.claims._layouts import LayoutAttribution, layout_attributions
 from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._paragraph_claims import one_claim_per_paragraph
-from extractors.claims._quotes import CLOSING_MARKS, QuoteIndex, paragraphs
+from extractors.claims._quotes import CLOSING_MARKS, OPENING_MARKS, QuoteIndex, paragraphs
 from extractors.claims._sources import issuer_of, relay_of, relayed, source_between, source_of
 from extractors.linking.gazetteer import Place, TermIndex
 
@@ -92,7 +92,6 @@ _DATELINE = re.compile(
 )
 #: Bullets and spaces a list item opens with ("  • “This is the definitive ... policy”"): not part of the quote.
 _BULLETS = " \t\u00a0•·▪‣◦*–—-"
-_OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 #: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
 _TOPIC_FRAMES = frozenset({"object", "prep"})
@@ -649,7 +648,7 @@ def _attach_leftover_quotes(
         # Continuation: a paragraph that is (mostly) a quote, after a paragraph whose speaker was talking.
         paragraph = text[para_start:para_end]
         body = paragraph.lstrip(_BULLETS)
-        if body[:1] not in _OPENING_MARKS or (quote.end - quote.start) < 0.6 * len(body.rstrip()):
+        if body[:1] not in OPENING_MARKS or (quote.end - quote.start) < 0.6 * len(body.rstrip()):
             continue
         previous = _last_speaking_draft(result, para_starts, p, options.continuation_reach)
         if previous is None:
@@ -720,7 +719,7 @@ def _closing_paragraph_owner(
     it open (“A ⏎ “B ⏎ “C,” the minister said). The open paragraphs belong to the claim of the closing one."""
     for start, end in paras[p + 1 :]:
         opening = [q for q in quotes.overlapping(start, end) if not q.single]
-        if not opening or text[start:end].lstrip(_BULLETS)[:1] not in _OPENING_MARKS:
+        if not opening or text[start:end].lstrip(_BULLETS)[:1] not in OPENING_MARKS:
             return None
         first = opening[0]
         if first.open_ended:

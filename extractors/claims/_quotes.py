@@ -42,6 +42,8 @@ QUOTE_CHARS = OPEN_DOUBLE | CLOSE_DOUBLE | STRAIGHT_DOUBLE | OPEN_SINGLE | CLOSE
 #: The marks that commonly end a quote, as one string for token and character tests (a sentence's last
 #: punctuation is kept when it is one of them; a quote paragraph is looked for up to the first of them).
 CLOSING_MARKS = "”\"’»'"
+#: The marks that commonly open a quote, likewise (a paragraph that starts with one is a quote paragraph).
+OPENING_MARKS = "“\"«‘'„"
 
 #: Shortest quoted passage (inside the marks) worth calling a quote; shorter ones are scare quotes or titles
 #: and still count as quoted words for mixed speech.
