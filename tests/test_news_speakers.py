@@ -82,7 +82,7 @@ def test_officials_of_un_agencies_speak_for_the_un(nlp: Language) -> None:
         nlp,
         "“Twenty countries have been identified and are referred to as hotspots that we are particularly concerned "
         "about,” said Claudia Ah Poe, senior food security adviser at WFP.\n\n"
-        "Head of the WFP in South Sudan, Joyce Luma, said that the famine was \"man-made\" after three years of "
+        'Head of the WFP in South Sudan, Joyce Luma, said that the famine was "man-made" after three years of '
         "conflict across the country stifled crop production and hit farmers and rural livelihoods.",
         date(2021, 3, 23),
     )
@@ -104,6 +104,22 @@ def test_a_lines_first_word_is_not_a_sentence_of_its_own(nlp: Language) -> None:
     )
     assert said(claims, "the adoption").speaker.startswith("French Ambassador")
     assert said(claims, "the adoption").government == "FRA"
+
+
+def test_an_undefined_abbreviation_stands_for_the_name_spelled_out_before(nlp: Language) -> None:
+    """evals/gold d-003 (The Nation, Pakistan, 2017-02-10): "the FO" is never defined in brackets; its initials are
+    those of "the Foreign Office Spokesperson" two paragraphs before."""
+    claims = claims_of(
+        nlp,
+        "ISLAMABAD: Nafees Zakaria, the Foreign Office Spokesperson, in his weekly briefing stated that Kashmir is a "
+        "bone of contention between India and Pakistan.\n\nIn a statement issued by the foreign office, the "
+        "Pakistani government revealed that India has set up a secret nuclear city. Refuting Indian media reports of "
+        "a surgical strike, the FO held that the surgical strike was an Indian drama, and that India stands exposed "
+        "before the world.",
+        date(2017, 2, 10),
+    )
+    fo = said(claims, "the surgical strike")
+    assert (fo.speaker_canonical, fo.government) == ("Foreign Office", "PAK")
 
 
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------

@@ -367,6 +367,11 @@ class _Article:
         position = claim.speaker_span[0]
         lowered = claim.speaker.strip().lower()
         root = mention.root
+        # Before names: an all-capitals "FO" the tagger reads as a name stands for the body it abbreviates.
+        abbreviation = self._abbreviation(mention)
+        if abbreviation is not None:
+            self._add_mention(abbreviation, claim.speaker_span, mention)
+            return abbreviation, "name"
         if claim.speaker_name and self._person_name(claim, mention):
             return self._named_speaker(claim, mention)
         if lowered in _PERSON_PRONOUNS:
@@ -398,10 +403,6 @@ class _Article:
         if owner is not None:
             self._add_mention(owner, claim.speaker_span, mention)
             return owner, "description"
-        abbreviation = self._abbreviation(mention)
-        if abbreviation is not None:
-            self._add_mention(abbreviation, claim.speaker_span, mention)
-            return abbreviation, "name"
         if root.lemma_.lower() in DOCUMENTS and not _possessed(mention):
             issuer = self._last_speaker(position, kinds=("body", "person", "group"), reach=BODY_REACH_SENTENCES)
             if issuer is not None:
@@ -664,6 +665,9 @@ class _Article:
             for index, cluster in enumerate(self.clusters):
                 if cluster.kind == "body" and _initials(cluster.name) == text:
                     return index
+            spelled = _spelled_out_before(self.doc, text, mention.start)
+            if spelled is not None:
+                return self._defined_body(text, spelled)
         return None
 
     def _defined_body(self, abbreviation: str, phrase: tuple[int, int, str]) -> int:
@@ -824,6 +828,29 @@ def _holds(titles: set[str], phrase: str) -> bool:
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _spelled_out_before(doc: Doc, abbreviation: str, end: int) -> tuple[int, int, str] | None:
+    """The last capitalised name before token ``end`` whose initials make ``abbreviation``, as ``(start, end,
+    name)``: "the Foreign Office Spokesperson" spells out a later "the FO", "the Ministry of Foreign Affairs" an
+    "MFA", where no bracket defines them."""
+    found = None
+    for first in range(end):
+        token = doc[first]
+        if not (token.is_alpha and token.text[0] == abbreviation[0] and token.text[:1].isupper()):
+            continue
+        initials, last = "", first
+        for word in doc[first:end]:
+            if word.is_alpha and word.text[0].isupper():
+                initials, last = initials + word.text[0], word.i
+            elif word.lower_ not in _FUNCTION_WORDS and word.tag_ != "POS":
+                break
+            if not abbreviation.startswith(initials):
+                break
+            if initials == abbreviation:
+                found = (token.idx, doc[last].idx + len(doc[last]), doc[first : last + 1].text)
+                break
+    return found
 
 
 def _defined_abbreviations(doc: Doc, text: str) -> dict[str, tuple[int, int, str]]:
