@@ -122,6 +122,25 @@ def test_an_undefined_abbreviation_stands_for_the_name_spelled_out_before(nlp: L
     assert (fo.speaker_canonical, fo.government) == ("Foreign Office", "PAK")
 
 
+def test_a_generic_spokesperson_is_the_government_that_spoke_just_before(nlp: Language) -> None:
+    """evals/gold f-011 (Daily Times, Pakistan, 2019-11-18): the story names India far more often than Pakistan, and
+    Indian ministers speak in it, but the spokesperson answers for Pakistan, which spoke just before."""
+    claims = claims_of(
+        nlp,
+        "Pakistan has firmly rejected the unfounded remarks reportedly made by Indian External Affairs Minister in an "
+        "interview with a French newspaper and in interaction with certain other media outlets.\n\nIn a statement, "
+        "Foreign Office Spokesperson said this outburst is yet another reflection of India’s characteristic hubris "
+        "and BJP government’s well-known smear campaign against Pakistan.\n\nThe spokesperson said if anything, "
+        "Commander Kulbhushan Jadhav is the face of India’s export of terrorism to Pakistan.\n\nIndian External "
+        "Affairs Minister S Jaishankar said the relationship with Pakistan remains “difficult” because it openly "
+        "practices terrorism against India.",
+        date(2019, 11, 18),
+    )
+    assert said(claims, "this outburst").government == "PAK"
+    assert said(claims, "if anything").government == "PAK"
+    assert said(claims, "the relationship").government == "IND"
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

@@ -38,7 +38,13 @@ from extractors.claims.continuations import decide_in_order
 from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
-from extractors.linking.context import NATION_NOUNS, article_country, country_named_before
+from extractors.linking.context import (
+    NATION_NOUNS,
+    PLACE_SIGNALS,
+    article_country,
+    country_named_before,
+    government_just_before,
+)
 from extractors.linking.gazetteer import (
     COUNTRIES_FILE,
     TLDS_FILE,
@@ -54,7 +60,7 @@ if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/7"
+LINKER_VERSION = "link/8"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
 #: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
@@ -155,13 +161,20 @@ class GovernmentLinker:
         if not placed - settled:
             return claims
         country = article_country(doc, claims, speakers, self.places, self.tlds)
-        if country is None:
-            return claims
+        chosen: dict[str | None, tuple[str, str]] = {}
+        for i, speaker in enumerate(speakers):
+            if speaker in placed - settled and speaker not in chosen:
+                # Where the story is told from (a dateline, the outlet's domain) beats who spoke just before, which
+                # beats the article's other signals ("Pakistan has rejected … ⏎ The Foreign Office Spokesperson
+                # said" in a story that names India most and quotes two Indian ministers).
+                before = None if country and country[1] in PLACE_SIGNALS else government_just_before(doc, claims, i)
+                if before is not None:
+                    chosen[speaker] = (before[0], f"before:{before[1]}")
+                elif country is not None:
+                    chosen[speaker] = (country[0], f"context:{country[0]}")
         return [
-            replace(c, government=country, link_evidence=f"context:{country}")
-            if c.government is None
-            and speakers[i] in placed - settled
-            and c.actor_type in (*STATE_TYPES, "unknown", None)
+            replace(c, government=chosen[speakers[i]][0], link_evidence=chosen[speakers[i]][1])
+            if c.government is None and speakers[i] in chosen and c.actor_type in (*STATE_TYPES, "unknown", None)
             else c
             for i, c in enumerate(claims)
         ]
