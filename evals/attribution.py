@@ -1,6 +1,6 @@
 """``claimtrack eval attribution``: speakers and governments on real news outside Europe, China and Russia.
 
-The gold is ``evals/gold/attribution/`` (143 dated excerpts, 879 statements, annotated before the product ran on
+The gold is ``evals/gold/attribution/`` (167 dated excerpts, 1023 statements, annotated before the product ran on
 them). Each excerpt is run as ``claimtrack extract`` runs a dated ``.txt`` file (text and date, no URL). Figures, as
 the held-out evaluations compute them (annotation guide, "Scoring"):
 
