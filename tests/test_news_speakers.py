@@ -141,6 +141,21 @@ def test_a_generic_spokesperson_is_the_government_that_spoke_just_before(nlp: La
     assert said(claims, "the relationship").government == "IND"
 
 
+def test_a_name_with_an_apostrophe_keeps_its_title(nlp: Language) -> None:
+    """evals/gold f-021 (RNZ, 2025-08-14): "Mata'afa" is one word of the name, so the title before it, given outside
+    any claim, is the speaker's."""
+    claims = claims_of(
+        nlp,
+        "Samoa's caretaker Prime Minister Fiame Naomi Mata'afa backs the Solomon Islands' plan to essentially block at "
+        "least twenty countries from participating at a key Pacific meeting in just over three weeks' time.\n\n"
+        '"Samoa supports [the] proposal to defer dialogue meetings to next year," Fiame Naomi Mata\'afa told RNZ '
+        "Pacific.",
+        date(2025, 8, 14),
+    )
+    samoa = said(claims, "Samoa supports")
+    assert (samoa.speaker_canonical, samoa.government) == ("Fiame Naomi Mata'afa", "WSM")
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

@@ -124,7 +124,9 @@ def _span_root(tokens: list[Token]) -> Token:
 
 
 def _name_part(token: Token, titles: frozenset[str]) -> bool:
-    return token.pos_ == "PROPN" and token.is_alpha and token.text[:1].isupper() and token.lower_ not in titles
+    # Letters, or letters around an apostrophe: "Mata'afa", "O’Brien", "Ng'ang'a" are one word of a name.
+    letters = token.text.replace("'", "").replace("’", "")
+    return token.pos_ == "PROPN" and letters.isalpha() and token.text[:1].isupper() and token.lower_ not in titles
 
 
 def _name_mention(
@@ -198,14 +200,7 @@ def _titled_runs(doc: Doc, titles: frozenset[str], places: TermIndex[Place], cov
     runs: list[list[Token]] = []
     run: list[Token] = []
     for token in doc:
-        named = (
-            token.pos_ == "PROPN"
-            and token.text[:1].isupper()
-            and token.is_alpha
-            and token.lower_ not in titles
-            and token.i not in covered
-            and token.ent_type_ not in _NOT_NAMES
-        )
+        named = _name_part(token, titles) and token.i not in covered and token.ent_type_ not in _NOT_NAMES
         if named and (run or (token.i > 0 and doc[token.i - 1].lower_ in titles and doc[token.i - 1].is_title)):
             run.append(token)
             continue
