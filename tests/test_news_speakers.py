@@ -156,6 +156,23 @@ def test_a_name_with_an_apostrophe_keeps_its_title(nlp: Language) -> None:
     assert (samoa.speaker_canonical, samoa.government) == ("Fiame Naomi Mata'afa", "WSM")
 
 
+def test_a_role_in_a_relative_clause_describes_the_person(nlp: Language) -> None:
+    """evals/gold f-003 (Sydney Morning Herald, 2015-11-11): "who is the Coordinating Minister …" makes Mr Luhut a
+    minister (a state speaker), and the minister who spoke just before is Indonesia's."""
+    claims = claims_of(
+        nlp,
+        "One of Indonesian president Joko Widodo's most trusted ministers has urged the Australian government not to "
+        "complain to the media when problems arise between the two nations.\n\nSpeaking ahead of Prime Minister "
+        "Malcolm Turnbull's first visit to Indonesia on Thursday, Luhut Panjaitan said he hoped Australia could "
+        "understand more about the culture of the Javanese.\n\nMr Luhut, who is the Coordinating Minister for "
+        "Political, Legal and Social Affairs, formerly served as Mr Joko's chief of staff.\n\nMr Luhut pointed out "
+        "that Mr Joko, who is Javanese, is a very humble person.",
+        date(2015, 11, 11),
+    )
+    for start in ("he hoped", "Mr Joko"):
+        assert (said(claims, start).speaker_canonical, said(claims, start).government) == ("Luhut Panjaitan", "IDN")
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

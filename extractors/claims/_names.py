@@ -138,7 +138,12 @@ def _name_mention(
         return None
     head = _describing_head(root)
     phrase = describing_phrase(head, root, places)
-    title = _title_before_comma(phrase[0], root, titles) or _portfolio_title(tokens[0], titles) or []
+    title = (
+        _title_before_comma(phrase[0], root, titles)
+        or _portfolio_title(tokens[0], titles)
+        or _relative_role(head, titles)
+        or []
+    )
     own = {t.i for t in tokens}
     title_words = person_titles([*title, *phrase], own)
     return NameMention(
@@ -255,6 +260,20 @@ def _of_place(prep: Token, places: TermIndex[Place] | None) -> bool:
     words = [t for t in objects[0].subtree if t.pos_ != "DET"]
     found = places.matches(words)
     return len(found) == 1 and found[0][0] == 0 and found[0][1] == len(words)
+
+
+def _relative_role(head: Token, titles: frozenset[str]) -> list[Token] | None:
+    """A role given in a relative clause: "Mr Luhut, *who is the Coordinating Minister for Political, Legal and
+    Social Affairs*, formerly served …" describes him as an apposition would."""
+    for clause in head.children:
+        if clause.dep_ != "relcl" or clause.lemma_ != "be" or clause.tag_ != "VBZ":
+            continue  # "Begala, who *was* a longtime advisor to …": a past role is no title
+        if not any(c.dep_ == "nsubj" and c.lower_ == "who" for c in clause.children):
+            continue
+        for role in clause.children:
+            if role.dep_ == "attr" and role.lower_ in titles:
+                return list(role.doc[role.left_edge.i : role.right_edge.i + 1])
+    return None
 
 
 def _title_before_comma(first: Token, root: Token, titles: frozenset[str]) -> list[Token] | None:
