@@ -173,6 +173,27 @@ def test_a_role_in_a_relative_clause_describes_the_person(nlp: Language) -> None
         assert (said(claims, start).speaker_canonical, said(claims, start).government) == ("Luhut Panjaitan", "IDN")
 
 
+def test_a_rank_is_no_body_and_the_occasion_is_no_part_of_the_speaker(nlp: Language) -> None:
+    """evals/gold f-001 (ABS-CBN, 2023-04-28): "Commodore" after "spokesperson for the West Philippine Sea" is the
+    man's rank, not a body he speaks for; "in a statement" and "on [Friday]" are not part of the speaker."""
+    claims = claims_of(
+        nlp,
+        "MANILA — The Department of Foreign Affairs (DFA) on Friday said it would file the appropriate diplomatic "
+        "action following the latest alleged display of Chinese aggression in the West Philippine Sea.\n\n"
+        "Foreign Affairs Spokesperson Ambassador Teresita Daza said the DFA was waiting for the official incident "
+        "report from the Philippine Coast Guard (PCG) and other agencies on the April 23 incident, where a Chinese "
+        "Coast Guard ship blocked PCG patrol vessels patrolling near the Ayungin Shoal and caused a near collision."
+        "\n\n"
+        "PCG spokesperson for the West Philippine Sea Commodore Jay Tarriela in a statement said that the Chinese "
+        "vessels “exhibited aggressive tactics towards BRP Malapascua and BRP Malabrigo, respectively.”",
+        date(2023, 4, 28),
+    )
+    tarriela = said(claims, "the Chinese vessels")
+    assert tarriela.speaker == "PCG spokesperson for the West Philippine Sea Commodore Jay Tarriela"
+    assert (tarriela.speaker_canonical, tarriela.government) == ("Jay Tarriela", "PHL")
+    assert said(claims, "it would file").speaker == "The Department of Foreign Affairs (DFA)"
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

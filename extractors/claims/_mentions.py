@@ -16,6 +16,18 @@ ORGANISATION_WORDS = frozenset(
 )  # fmt: skip
 #: What ends a wire dateline before the first sentence ("HANOI (AP) —", "DHAKA, July 16, 2025 (BSS) –").
 DATELINE_BREAKS = frozenset({"—", "–", "-", "--", "―", ":"})
+#: Documents that speak for whoever issued them ("The statement says ..."), and through which one speaks ("in a
+#: statement").
+DOCUMENTS = frozenset(
+    {"statement", "communique", "communiqué", "release", "readout", "letter", "declaration", "note", "notice", "post",
+     "tweet", "message", "memo", "circular"}
+)  # fmt: skip
+#: Where or how a speaker spoke: "Tarriela *in a statement* said", "Daza *in a briefing*": not part of the mention.
+_OCCASIONS = DOCUMENTS | {
+    "interview", "briefing", "conference", "speech", "address", "remarks", "meeting", "video", "broadcast",
+    "session", "hearing", "summit", "rally", "podcast",
+}  # fmt: skip
+_OCCASION_PREPS = frozenset({"in", "at", "during", "through", "via"})
 #: Dependents of a mention head that start a clause about the speaker, never part of the mention.
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis", "advcl", "ccomp"})
 
@@ -24,7 +36,7 @@ def mention_tokens(head: Token) -> list[Token]:
     """The full speaker mention: titles, possessives and appositives, but no relative clause or verb."""
     keep = [head]
     for child in head.children:
-        if child.dep_ in _CLAUSE_DEPS or (child.dep_ == "advmod" and child.i > head.i):
+        if child.dep_ in _CLAUSE_DEPS or (child.dep_ == "advmod" and child.i > head.i) or _occasion(child, head):
             continue
         keep.extend(child.subtree)
     tokens = sorted({t.i: t for t in keep}.values(), key=lambda t: t.i)
@@ -34,6 +46,13 @@ def mention_tokens(head: Token) -> list[Token]:
         t for t in tokens if t.i == head.i or not (t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj"))
     ]
     return stretch_around(tokens, head)
+
+
+def _occasion(child: Token, head: Token) -> bool:
+    """Is ``child`` a phrase after the head saying where or how the speaker spoke ("in a statement")?"""
+    if child.dep_ != "prep" or child.i < head.i or child.lower_ not in _OCCASION_PREPS:
+        return False
+    return any(o.dep_ == "pobj" and o.lemma_.lower() in _OCCASIONS for o in child.children)
 
 
 def stretch_around(tokens: list[Token], head: Token) -> list[Token]:
@@ -56,9 +75,11 @@ def stretch_around(tokens: list[Token], head: Token) -> list[Token]:
             or tokens[-1].tag_ == "POS"
             or (tokens[-1].ent_type_ in ("DATE", "TIME") and tokens[-1].pos_ == "PROPN")
             or tokens[-1].lower_ in CALENDAR_WORDS
+            or tokens[-1].pos_ == "ADP"
         )
     ):
-        tokens = tokens[:-1]  # also "Russia’s" (claim) -> Russia; "Yellen Friday" -> Yellen
+        # also "Russia’s" (claim) -> Russia; "Yellen Friday" -> Yellen; "The Department … (DFA) on [Friday]"
+        tokens = tokens[:-1]
     while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
     return _balanced(tokens, head)

@@ -176,11 +176,7 @@ def surname_mentions(
     covered = {t.i for m in known for t in doc.char_span(*m.phrase, alignment_mode="expand") or ()}
     found = []
     for token in doc:
-        if (
-            token.i in covered
-            or not surname_shaped(token)
-            or token.dep_ not in ("nsubj", "nsubjpass")
-        ):
+        if token.i in covered or not surname_shaped(token) or token.dep_ not in ("nsubj", "nsubjpass"):
             continue
         if token.lower_ in titles or places.matches([token]):
             continue

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from core.articles import Claim
 from extractors.claims._lexicon import FIRST_PERSON, PLURAL_PRONOUNS
-from extractors.claims._mentions import ORGANISATION_WORDS, speaker_name
+from extractors.claims._mentions import DOCUMENTS, ORGANISATION_WORDS, speaker_name
 from extractors.claims._names import (
     NameMention,
     countries_in,
@@ -100,11 +100,6 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
 }
 #: Descriptions that fit any titled official (``the official``).
 GENERIC_ROLES = frozenset({"official", "officer", "representative"})
-#: Documents that speak for whoever issued them (``The statement says ...``).
-DOCUMENTS = frozenset(
-    {"statement", "communique", "communiqué", "release", "readout", "letter", "declaration", "note", "notice", "post",
-     "tweet", "message", "memo", "circular"}
-)  # fmt: skip
 #: Nouns by which an article refers back to an international body that spoke (``ECOWAS urged … the bloc said``).
 BLOC_NOUNS = frozenset({"bloc", "grouping"})
 #: An abbreviation defined in brackets after the name it stands for: ``State Information Service (SIS)``.

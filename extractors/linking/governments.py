@@ -331,6 +331,8 @@ class GovernmentLinker:
         if nation is not None:
             return Link(nation[0], f"nation:{nation[1]}", actor_type)
         named = _named_body(tokens) if speaker_role is not None and speaker_role.relational else None
+        if named is not None and self.roles.matches([named]):
+            named = None  # "spokesperson for the West Philippine Sea Commodore Jay Tarriela": a rank, not a body
         if named is not None:
             # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
             # Atomic Energy Organisation" for a state agency of a country the article may say
