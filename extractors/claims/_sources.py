@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from extractors.claims._lexicon import EXPLETIVES
-from extractors.claims._mentions import DATELINE_BREAKS
+from extractors.claims._mentions import DATELINE_BREAKS, mention_span, past_dateline
 
 #: How many heads we climb looking for an inherited subject (deeper chains are parse noise).
 MAX_INHERIT_STEPS = 4
@@ -342,6 +342,29 @@ def _antecedent(noun: Token, pronoun: Token | None) -> Token:
     while noun.dep_ == "pobj" and noun.ent_type_ in _PLACE_ENTITIES and noun.head.head.pos_ in ("NOUN", "PROPN"):
         noun = noun.head.head
     return noun
+
+
+def antecedent_of(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for as the subject of its clause (``Lavrov`` in ``Lavrov, who said``), as
+    the cue's source rules find it; None for any other token."""
+    if pronoun.lower_ not in _RELATIVE_PRONOUNS or pronoun.dep_ != "nsubj" or pronoun.head.dep_ != "relcl":
+        return None
+    return past_dateline(_antecedent(pronoun.head.head, pronoun))
+
+
+def relative_pronoun(cue: Token, speaker_span: tuple[int, int]) -> Token | None:
+    """``Lavrov, who said``, ``Lavrov, who met Blinken and said``: the relative pronoun through which ``cue`` found
+    the speaker mention at ``speaker_span``: the subject of the relative clause the cue is in (or hangs from)."""
+    node = cue
+    for _ in range(MAX_INHERIT_STEPS + 1):
+        if node.dep_ == "relcl":
+            pronouns = [c for c in node.children if c.dep_ == "nsubj" and c.lower_ in _RELATIVE_PRONOUNS]
+            noun = antecedent_of(pronouns[0]) if pronouns else None
+            return pronouns[0] if noun is not None and mention_span(noun) == speaker_span else None
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
