@@ -86,3 +86,37 @@ def test_a_relative_pronoun_speaks_for_the_government_its_noun_names(nlp: Langua
     found = case(nlp, "dev", "west-journal_2016-09-23_clinton-breaks-with-obama-on-law", "E12")
     assert found.claim.speaker == "which" and found.claim.speaker_span == found.source
     assert (found.claim.government, found.claim.link_evidence) == ("SAU", "demonym:the Saudi government")
+
+
+@pytest.mark.parametrize(
+    ("split", "article", "eid"),
+    [
+        (
+            "train",
+            "huff-post_2016-05-19_ferguson-is-not-among-the-most-d",
+            "E10",
+        ),  # "released a statement <day> saying"
+        ("dev", "breitbart_2016-09-30_the-latest-trump-urges-supporter", "E126"),  # "a series of tweets <day> saying"
+        ("dev", "breitbart_2016-09-30_the-latest-trump-urges-supporter", "E103"),  # "a series of tweets criticizing"
+    ],
+)
+def test_whoever_issued_a_report_speaks_through_the_participle_after_it(
+    nlp: Language, split: str, article: str, eid: str
+) -> None:
+    # PolNeAR: the participle after an issued report, hung on the report or (after a weekday) on the verb, and a
+    # report counted in a series, report the words of whoever issued them, not of the report.
+    found = case(nlp, split, article, eid)
+    assert found.claim.speaker_span == found.source, (found.claim.speaker, found.paragraph[slice(*found.source)])
+
+
+@pytest.mark.parametrize(
+    ("article", "eid"),
+    [
+        ("breitbart_2016-06-26_clinton-swipes-at-trump-over-bre", "E12"),  # "According to a survey, 51 percent ..."
+        ("breitbart_2016-02-18_ap-gfk-poll-voters-increasingly-", "E1"),  # "A greater percentage ..., according to"
+    ],
+)
+def test_a_poll_is_the_speaker_of_the_share_of_respondents_it_reports(nlp: Language, article: str, eid: str) -> None:
+    # PolNeAR train: respondents counted in a share speak through the poll, which is the source.
+    found = case(nlp, "train", article, eid)
+    assert found.claim.speaker_span == found.source and found.claim.via is None, found.claim.speaker

@@ -6,7 +6,8 @@ Rules, tried from the cue verb upwards (the first that applies wins):
 - ``unsourced``  an expletive or passive without agent (``it was reported that``, ``is said to``): no source;
 - ``agent``      the passive agent (``was told by officials``);
 - ``noun``       a participle modifying a noun (``a statement announcing ...``, ``postings saying ...``): that noun,
-                 or whoever issued it (``the Council issued a statement calling ...``: the Council);
+                 or whoever issued it (``the Council issued a statement calling ...``: the Council; also a series
+                 of them, ``unleashed a series of tweets criticizing ...``);
 - ``inherited``  a verb without subject takes the subject of the verb it hangs from: coordination
                  (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
                  (``..., saying that``; one hung inside another cue's reported clause takes that cue's subject:
@@ -45,13 +46,18 @@ REPORT_NOUNS = frozenset(
     {"report", "statement", "article", "post", "letter", "tweet", "video", "message", "communique", "communiqué",
      "editorial", "commentary", "column", "release", "document", "memo", "notice", "study", "survey", "poll"}
 )  # fmt: skip
+#: Nouns that count reports (``a series of tweets``): whoever issued or owns the series issued each.
+_AMOUNTS = frozenset(
+    {"series", "flurry", "barrage", "string", "stream", "volley", "spate", "torrent", "slew", "burst", "round", "set",
+     "couple", "pair", "number"}
+)  # fmt: skip
 #: Verbs that relay another's words: their object is the speaker (``quoted the president as saying``).
 RELAY_VERBS = frozenset({"quote", "cite"})
 #: Verbs whose subject issues what their object says (``the Council issued a statement calling ...``).
 ISSUING_VERBS = frozenset(
     {"issue", "release", "publish", "post", "send", "put", "make", "deliver", "give", "present", "unveil", "share",
      "circulate", "tweet", "write", "read", "adopt", "sign", "submit", "file", "distribute", "broadcast", "air",
-     "pen", "draft", "sent", "launch", "run", "carry"}
+     "pen", "draft", "sent", "launch", "run", "carry", "unleash"}
 )  # fmt: skip
 #: Marks that close a quote (a straight mark right before a verb closes one: an opening mark precedes words).
 _CLOSING_QUOTES = frozenset({"”", '"', "»", "’’", "''"})
@@ -115,14 +121,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if inverted is not None:
             return Source(inverted, "inverted")  # before climbing into the quote the parser hung the cue on
         if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
-            noun = current.head
-            if noun.dep_ in ("dobj", "pobj") and _issued(noun):
-                # "the Council issued a statement calling ...", "Trump sent tweets criticizing ...": whoever issued
-                # the statement speaks through it (but whoever *denied* "a media report suggesting ..." did not)
-                issuer = issuer_of(noun)
-                if issuer is not None:
-                    return Source(issuer, "inherited")
-            return Source(noun, "noun")
+            return _report_source(current.head)
         if current.dep_ == "relcl":
             return Source(_antecedent(current.head, None), "subject")
         if current.dep_ == "conj":
@@ -135,7 +134,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if current.dep_ == "advcl" and current.tag_ == "VBG":
             report = _report_right_before(current)
             if report is not None:
-                return Source(report, "noun")
+                return _report_source(report)
             voice = _relayed_before(current, cue_lemmas)
             if voice is not None:
                 return Source(voice, "relayed")
@@ -206,6 +205,27 @@ def _report_right_before(participle: Token) -> Token | None:
             continue
         break
     return None
+
+
+def _report_source(noun: Token) -> Source:
+    """Who speaks through a participle on ``noun`` (``a statement calling ...``): whoever issued it (``the Council
+    issued a statement calling ...``, ``The town released a statement Wednesday saying ...``, ``Trump unleashed a
+    series of tweets criticizing ...``; but whoever *denied* ``a media report suggesting ...`` did not), else the
+    noun itself."""
+    carrier = _counted_in(noun)
+    if carrier.dep_ in ("dobj", "pobj") and _issued(carrier):
+        issuer = issuer_of(carrier)
+        if issuer is not None:
+            return Source(issuer, "inherited")
+    return Source(noun, "noun")
+
+
+def _counted_in(noun: Token) -> Token:
+    """The amount a noun is counted in (``a series of tweets``, ``a flurry of posts``), else the noun itself."""
+    of = noun.head
+    if noun.dep_ == "pobj" and of.lower_ == "of" and of.head.lemma_.lower() in _AMOUNTS:
+        return of.head
+    return noun
 
 
 def _issued(noun: Token) -> bool:
