@@ -120,3 +120,10 @@ def test_a_poll_is_the_speaker_of_the_share_of_respondents_it_reports(nlp: Langu
     # PolNeAR train: respondents counted in a share speak through the poll, which is the source.
     found = case(nlp, "train", article, eid)
     assert found.claim.speaker_span == found.source and found.claim.via is None, found.claim.speaker
+
+
+def test_a_participle_after_a_quote_closed_on_its_comma_reports_the_outer_speaker(nlp: Language) -> None:
+    # PolNeAR train: "<name> insisted that he has “<quote>,” claiming that ...": the comma before the participle
+    # sits inside the closing quote mark, and the participle is still the outer speaker's, not the clause's "he".
+    found = case(nlp, "train", "breitbart_2016-03-01_the-latest-sanders-wins-minnesot", "E25")
+    assert found.claim.cue == "claiming" and found.claim.speaker_span == found.source, found.claim.speaker

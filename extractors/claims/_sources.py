@@ -343,7 +343,10 @@ def _dateline_place(subject: Token, verb: Token) -> bool:
 def _outer_cue_of_participle(participle: Token, cue_lemmas: Container[str]) -> Token | None:
     """``Perdue said he didn't believe X, arguing that Y``: a participle set off by a comma and hung inside another
     cue's reported clause reports the same speaker as that cue, not the clause's own subject."""
-    if participle.i == 0 or participle.doc[participle.i - 1].text not in (",", "—", "–", "-"):
+    before = participle.i - 1
+    while before > 0 and participle.doc[before].text in _CLOSING_QUOTES:
+        before -= 1  # "… he has “expanded the party,” claiming that …": the comma inside the quote sets it off
+    if before < 0 or participle.doc[before].text not in (",", "—", "–", "-"):
         return None
     node = participle.head
     while node.head.i != node.i:
