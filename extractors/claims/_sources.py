@@ -392,8 +392,10 @@ def relative_pronoun(cue: Token, speaker_span: tuple[int, int]) -> Token | None:
 
 def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
     """For a coordinated finite cue hung inside a reported clause, the outer cue it agrees with in tense."""
-    if conj.tag_ not in _FINITE_TAGS or conj.head.lemma_.lower() in cue_lemmas:
-        return None  # "told X and stressed Y": the head is a cue itself, its subject is ours anyway
+    if conj.tag_ not in _FINITE_TAGS or (conj.head.lemma_.lower() in cue_lemmas and conj.head.tag_ == conj.tag_):
+        # "told X and stressed Y": the head is a cue itself, its subject is ours anyway; but "says he'd sit Putin
+        # down and tell him ... and tells the crowd ...": a cue of another tense is no partner of ours
+        return None
     node = conj.head
     while node.dep_ != "ROOT" and node.head.i != node.i:
         parent = node.head
