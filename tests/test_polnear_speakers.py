@@ -98,6 +98,7 @@ def test_a_relative_pronoun_speaks_for_the_government_its_noun_names(nlp: Langua
         ),  # "released a statement <day> saying"
         ("dev", "breitbart_2016-09-30_the-latest-trump-urges-supporter", "E126"),  # "a series of tweets <day> saying"
         ("dev", "breitbart_2016-09-30_the-latest-trump-urges-supporter", "E103"),  # "a series of tweets criticizing"
+        ("train", "huff-post_2015-12-17_st-paul-votes-to-condemn-donald-", "E2"),  # "approved a resolution condemning"
     ],
 )
 def test_whoever_issued_a_report_speaks_through_the_participle_after_it(

@@ -57,7 +57,7 @@ RELAY_VERBS = frozenset({"quote", "cite"})
 ISSUING_VERBS = frozenset(
     {"issue", "release", "publish", "post", "send", "put", "make", "deliver", "give", "present", "unveil", "share",
      "circulate", "tweet", "write", "read", "adopt", "sign", "submit", "file", "distribute", "broadcast", "air",
-     "pen", "draft", "sent", "launch", "run", "carry", "unleash"}
+     "pen", "draft", "sent", "launch", "run", "carry", "unleash", "approve", "pass"}
 )  # fmt: skip
 #: Marks that close a quote (a straight mark right before a verb closes one: an opening mark precedes words).
 _CLOSING_QUOTES = frozenset({"”", '"', "»", "’’", "''"})
