@@ -209,9 +209,9 @@ def _report_right_before(participle: Token) -> Token | None:
 
 def _report_source(noun: Token) -> Source:
     """Who speaks through a participle on ``noun`` (``a statement calling ...``): whoever issued it (``the Council
-    issued a statement calling ...``, ``The town released a statement Wednesday saying ...``, ``Trump unleashed a
-    series of tweets criticizing ...``; but whoever *denied* ``a media report suggesting ...`` did not), else the
-    noun itself."""
+    issued a statement calling ...``, ``the ministry released a statement Wednesday saying ...``, ``the candidate
+    unleashed a series of tweets criticizing ...``; but whoever *denied* ``a media report suggesting ...`` did
+    not), else the noun itself."""
     carrier = _counted_in(noun)
     if carrier.dep_ in ("dobj", "pobj") and _issued(carrier):
         issuer = issuer_of(carrier)
@@ -345,7 +345,7 @@ def _outer_cue_of_participle(participle: Token, cue_lemmas: Container[str]) -> T
     cue's reported clause reports the same speaker as that cue, not the clause's own subject."""
     before = participle.i - 1
     while before > 0 and participle.doc[before].text in _CLOSING_QUOTES:
-        before -= 1  # "… he has “expanded the party,” claiming that …": the comma inside the quote sets it off
+        before -= 1  # "… he has “won the argument,” claiming that …": the comma inside the quote sets it off
     if before < 0 or participle.doc[before].text not in (",", "—", "–", "-"):
         return None
     node = participle.head
@@ -393,8 +393,8 @@ def relative_pronoun(cue: Token, speaker_span: tuple[int, int]) -> Token | None:
 def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
     """For a coordinated finite cue hung inside a reported clause, the outer cue it agrees with in tense."""
     if conj.tag_ not in _FINITE_TAGS or (conj.head.lemma_.lower() in cue_lemmas and conj.head.tag_ == conj.tag_):
-        # "told X and stressed Y": the head is a cue itself, its subject is ours anyway; but "says he'd sit Putin
-        # down and tell him ... and tells the crowd ...": a cue of another tense is no partner of ours
+        # "told X and stressed Y": the head is a cue itself, its subject is ours anyway; but "said the plan showed
+        # they did not know the facts, and accused ...": a cue of another tense is no partner of ours
         return None
     node = conj.head
     while node.dep_ != "ROOT" and node.head.i != node.i:
