@@ -238,7 +238,6 @@ def _speaker_overlaps(claim: Claim, gold: GoldAttribution) -> bool:
 def format_report(report: EvalReport) -> str:
     """The table ``claimtrack eval polnear`` prints (and docs/attribution.md shows)."""
     s = report.scores
-    relative = (s.speaker_correct + s.speaker_relative) / s.matched_pairs if s.matched_pairs else 0.0
     rows = [("overall", s.overall)] + [(kind, s.by_kind[kind]) for kind in KINDS] + [("exact span", s.exact)]
     header = ("", "gold", "pred", "precision", "recall", "F1")
     table = [header] + [
@@ -261,8 +260,8 @@ def format_report(report: EvalReport) -> str:
         "",
         f"speaker accuracy on matched pairs: {s.speaker_accuracy:.3f} ({s.speaker_correct}/{s.matched_pairs}; "
         f"source missed {s.speaker_missing}, source where gold has none {s.speaker_spurious})",
-        f"  of the misses, {s.speaker_relative} are relative pronouns (gold: who, which) that we resolve to the noun "
-        f"before them; counting those: {relative:.3f}",
+        f"  of the misses, {s.speaker_relative} name the noun before a relative pronoun that gold marks as the source "
+        "(who, which, that), where the speaker mention should be the pronoun",
     ]
     return "\n".join(lines)
 

@@ -8,9 +8,10 @@ Definitions (also in docs/attribution.md, "Claims evaluation"):
 - **kind** (``direct`` / ``mixed`` / ``indirect``) of gold *and* predicted content is derived the same way, from
   the quote marks around and inside the content: all words quoted, some, none.
 - **speaker accuracy** on matched pairs: the predicted speaker span overlaps the gold Source span, or both have
-  no source (``it was reported that ...``). PolNeAR marks the relative pronoun as the source of ``X, who said``
-  while we name X; such pairs count as wrong, and are also counted apart (``speaker_relative``) so the report can
-  say how many of the misses are only that.
+  no source (``it was reported that ...``). PolNeAR marks the relative pronoun as the source of ``X, who said``,
+  and so does the extractor (its speaker mention is ``who``, its canonical speaker X's); a prediction naming X
+  instead counts as wrong, and such pairs are also counted apart (``speaker_relative``) so the report can say how
+  many of the misses are only that.
 - **exact**: the same alphanumeric characters are covered by the predicted and the gold content (edge punctuation,
   quote marks and spaces do not count).
 """
@@ -93,7 +94,7 @@ class Scores:
     #: Matched pairs where gold has a source and the prediction none, and the other way round.
     speaker_missing: int = 0
     speaker_spurious: int = 0
-    #: Wrong by the strict rule only because gold marks a relative pronoun and we name the noun right before it.
+    #: Wrong only because gold marks a relative pronoun and the prediction names the noun right before it.
     speaker_relative: int = 0
 
     @property

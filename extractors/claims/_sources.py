@@ -6,7 +6,8 @@ Rules, tried from the cue verb upwards (the first that applies wins):
 - ``unsourced``  an expletive or passive without agent (``it was reported that``, ``is said to``): no source;
 - ``agent``      the passive agent (``was told by officials``);
 - ``noun``       a participle modifying a noun (``a statement announcing ...``, ``postings saying ...``): that noun,
-                 or whoever issued it (``the Council issued a statement calling ...``: the Council);
+                 or whoever issued it (``the Council issued a statement calling ...``: the Council; also a series
+                 of them, ``unleashed a series of tweets criticizing ...``);
 - ``inherited``  a verb without subject takes the subject of the verb it hangs from: coordination
                  (``told ... and stressed``), infinitive complements (``tried to reassure``), participle clauses
                  (``..., saying that``; one hung inside another cue's reported clause takes that cue's subject:
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from extractors.claims._lexicon import EXPLETIVES
-from extractors.claims._mentions import DATELINE_BREAKS
+from extractors.claims._mentions import DATELINE_BREAKS, mention_span, past_dateline
 
 #: How many heads we climb looking for an inherited subject (deeper chains are parse noise).
 MAX_INHERIT_STEPS = 4
@@ -45,13 +46,18 @@ REPORT_NOUNS = frozenset(
     {"report", "statement", "article", "post", "letter", "tweet", "video", "message", "communique", "communiqué",
      "editorial", "commentary", "column", "release", "document", "memo", "notice", "study", "survey", "poll"}
 )  # fmt: skip
+#: Nouns that count reports (``a series of tweets``): whoever issued or owns the series issued each.
+_AMOUNTS = frozenset(
+    {"series", "flurry", "barrage", "string", "stream", "volley", "spate", "torrent", "slew", "burst", "round", "set",
+     "couple", "pair", "number"}
+)  # fmt: skip
 #: Verbs that relay another's words: their object is the speaker (``quoted the president as saying``).
 RELAY_VERBS = frozenset({"quote", "cite"})
 #: Verbs whose subject issues what their object says (``the Council issued a statement calling ...``).
 ISSUING_VERBS = frozenset(
     {"issue", "release", "publish", "post", "send", "put", "make", "deliver", "give", "present", "unveil", "share",
      "circulate", "tweet", "write", "read", "adopt", "sign", "submit", "file", "distribute", "broadcast", "air",
-     "pen", "draft", "sent", "launch", "run", "carry"}
+     "pen", "draft", "sent", "launch", "run", "carry", "unleash", "approve", "pass"}
 )  # fmt: skip
 #: Marks that close a quote (a straight mark right before a verb closes one: an opening mark precedes words).
 _CLOSING_QUOTES = frozenset({"”", '"', "»", "’’", "''"})
@@ -115,14 +121,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if inverted is not None:
             return Source(inverted, "inverted")  # before climbing into the quote the parser hung the cue on
         if current.dep_ == "acl" and current.tag_ in ("VBG", "VBN") and current.head.pos_ in ("NOUN", "PROPN"):
-            noun = current.head
-            if noun.dep_ in ("dobj", "pobj") and _issued(noun):
-                # "the Council issued a statement calling ...", "Trump sent tweets criticizing ...": whoever issued
-                # the statement speaks through it (but whoever *denied* "a media report suggesting ..." did not)
-                issuer = issuer_of(noun)
-                if issuer is not None:
-                    return Source(issuer, "inherited")
-            return Source(noun, "noun")
+            return _report_source(current.head)
         if current.dep_ == "relcl":
             return Source(_antecedent(current.head, None), "subject")
         if current.dep_ == "conj":
@@ -135,7 +134,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if current.dep_ == "advcl" and current.tag_ == "VBG":
             report = _report_right_before(current)
             if report is not None:
-                return Source(report, "noun")
+                return _report_source(report)
             voice = _relayed_before(current, cue_lemmas)
             if voice is not None:
                 return Source(voice, "relayed")
@@ -206,6 +205,27 @@ def _report_right_before(participle: Token) -> Token | None:
             continue
         break
     return None
+
+
+def _report_source(noun: Token) -> Source:
+    """Who speaks through a participle on ``noun`` (``a statement calling ...``): whoever issued it (``the Council
+    issued a statement calling ...``, ``the ministry released a statement Wednesday saying ...``, ``the candidate
+    unleashed a series of tweets criticizing ...``; but whoever *denied* ``a media report suggesting ...`` did
+    not), else the noun itself."""
+    carrier = _counted_in(noun)
+    if carrier.dep_ in ("dobj", "pobj") and _issued(carrier):
+        issuer = issuer_of(carrier)
+        if issuer is not None:
+            return Source(issuer, "inherited")
+    return Source(noun, "noun")
+
+
+def _counted_in(noun: Token) -> Token:
+    """The amount a noun is counted in (``a series of tweets``, ``a flurry of posts``), else the noun itself."""
+    of = noun.head
+    if noun.dep_ == "pobj" and of.lower_ == "of" and of.head.lemma_.lower() in _AMOUNTS:
+        return of.head
+    return noun
 
 
 def _issued(noun: Token) -> bool:
@@ -323,7 +343,10 @@ def _dateline_place(subject: Token, verb: Token) -> bool:
 def _outer_cue_of_participle(participle: Token, cue_lemmas: Container[str]) -> Token | None:
     """``Perdue said he didn't believe X, arguing that Y``: a participle set off by a comma and hung inside another
     cue's reported clause reports the same speaker as that cue, not the clause's own subject."""
-    if participle.i == 0 or participle.doc[participle.i - 1].text not in (",", "—", "–", "-"):
+    before = participle.i - 1
+    while before > 0 and participle.doc[before].text in _CLOSING_QUOTES:
+        before -= 1  # "… he has “won the argument,” claiming that …": the comma inside the quote sets it off
+    if before < 0 or participle.doc[before].text not in (",", "—", "–", "-"):
         return None
     node = participle.head
     while node.head.i != node.i:
@@ -344,10 +367,35 @@ def _antecedent(noun: Token, pronoun: Token | None) -> Token:
     return noun
 
 
+def antecedent_of(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for as the subject of its clause (``Lavrov`` in ``Lavrov, who said``), as
+    the cue's source rules find it; None for any other token."""
+    if pronoun.lower_ not in _RELATIVE_PRONOUNS or pronoun.dep_ != "nsubj" or pronoun.head.dep_ != "relcl":
+        return None
+    return past_dateline(_antecedent(pronoun.head.head, pronoun))
+
+
+def relative_pronoun(cue: Token, speaker_span: tuple[int, int]) -> Token | None:
+    """``Lavrov, who said``, ``Lavrov, who met Blinken and said``: the relative pronoun through which ``cue`` found
+    the speaker mention at ``speaker_span``: the subject of the relative clause the cue is in (or hangs from)."""
+    node = cue
+    for _ in range(MAX_INHERIT_STEPS + 1):
+        if node.dep_ == "relcl":
+            pronouns = [c for c in node.children if c.dep_ == "nsubj" and c.lower_ in _RELATIVE_PRONOUNS]
+            noun = antecedent_of(pronouns[0]) if pronouns else None
+            return pronouns[0] if noun is not None and mention_span(noun) == speaker_span else None
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
 def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
     """For a coordinated finite cue hung inside a reported clause, the outer cue it agrees with in tense."""
-    if conj.tag_ not in _FINITE_TAGS or conj.head.lemma_.lower() in cue_lemmas:
-        return None  # "told X and stressed Y": the head is a cue itself, its subject is ours anyway
+    if conj.tag_ not in _FINITE_TAGS or (conj.head.lemma_.lower() in cue_lemmas and conj.head.tag_ == conj.tag_):
+        # "told X and stressed Y": the head is a cue itself, its subject is ours anyway; but "said the plan showed
+        # they did not know the facts, and accused ...": a cue of another tense is no partner of ours
+        return None
     node = conj.head
     while node.dep_ != "ROOT" and node.head.i != node.i:
         parent = node.head

@@ -24,6 +24,7 @@ from core.articles import Claim
 from core.config import SeedFile
 from extractors.claims._attribution import DEFAULT_OPTIONS, AttributionOptions, attribute
 from extractors.claims._lexicon import LEXICON_FILES, Lexicon
+from extractors.claims._polls import poll_speakers
 from extractors.claims.entities import NO_ENTITIES, resolve_entities
 from extractors.component_files import ComponentFiles
 from extractors.linking.gazetteer import COUNTRIES_FILE, Place, TermIndex, parse_places
@@ -87,7 +88,7 @@ class ClaimExtractor(ComponentFiles):
         assert self.lexicon is not None
         doc._.people = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
         text = text_of(doc)
-        claims = attribute(doc, self.options, self.lexicon, text, self.places)
+        claims = poll_speakers(doc, attribute(doc, self.options, self.lexicon, text, self.places), self.lexicon.titles)
         if claims:
             doc._.claims, doc._.entities = resolve_entities(doc, claims, self.lexicon.titles, text, self.places)
         else:

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from core.articles import Claim
 from extractors.claims._lexicon import FIRST_PERSON, PLURAL_PRONOUNS
-from extractors.claims._mentions import DOCUMENTS, ORGANISATION_WORDS, speaker_name
+from extractors.claims._mentions import DOCUMENTS, ORGANISATION_WORDS, mention_span, speaker_name
 from extractors.claims._names import (
     NameMention,
     countries_in,
@@ -50,6 +50,7 @@ from extractors.claims._names import (
     surname_shaped,
 )
 from extractors.claims._quotes import QuoteIndex, paragraphs
+from extractors.claims._sources import antecedent_of, relative_pronoun
 from extractors.claims.continuations import decide_in_order
 from extractors.linking.context import NATION_NOUNS, country_named_before
 from extractors.linking.gazetteer import Place, TermIndex
@@ -190,6 +191,7 @@ def resolve_entities(
         )
 
     resolved = decide_in_order(claims, decide, inherit=("speaker_canonical", "speaker_resolution", "speaker_is_person"))
+    resolved = [_relative_speaker(doc, claim, text) for claim in resolved]
     of_claims: list[int | None] = []
     for index, claim in enumerate(claims):
         if claim.continues is not None and claim.continues < index:
@@ -197,6 +199,35 @@ def resolve_entities(
         else:
             of_claims.append(chosen.get(index, (None, None))[0])
     return resolved, article.entities(of_claims)
+
+
+def _relative_speaker(doc: Doc, claim: Claim, text: str) -> Claim:
+    """``Lavrov, who said``: the speaker mention is the relative pronoun, as it is ``he`` in ``he said``, while the
+    canonical speaker (resolved above from the noun it stands for) stays that noun's. The annotation guide and
+    PolNeAR mark the pronoun as the source."""
+    if claim.speaker_span is None or claim.cue_span is None:
+        return claim
+    cue = doc.char_span(*claim.cue_span, alignment_mode="expand")
+    pronoun = relative_pronoun(cue.root, claim.speaker_span) if cue is not None and len(cue) else None
+    if pronoun is None:
+        return claim
+    start, end = pronoun.idx, pronoun.idx + len(pronoun)
+    speaker = text[start:end]
+    return replace(claim, speaker=speaker, speaker_span=(start, end), speaker_name=None, speaker_head=speaker.lower())
+
+
+def as_antecedent(doc: Doc, claim: Claim) -> Claim:
+    """The claim with a relative pronoun speaker (``who``) read as the noun the pronoun stands for, whose words say
+    who the speaker is and whom they speak for (the government linker reads them)."""
+    if claim.speaker_span is None:
+        return claim
+    mention = doc.char_span(*claim.speaker_span)
+    noun = antecedent_of(mention[0]) if mention is not None and len(mention) == 1 else None
+    if noun is None:
+        return claim
+    start, end = mention_span(noun)
+    words = doc.char_span(start, end)
+    return replace(claim, speaker=words.text if words is not None else claim.speaker, speaker_span=(start, end))
 
 
 class _Article:

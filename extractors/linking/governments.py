@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from core.articles import Claim
 from core.config import SeedFile, fingerprint
 from extractors.claims.continuations import decide_in_order
-from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity
+from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity, as_antecedent
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
 from extractors.linking.context import (
@@ -140,7 +140,13 @@ class GovernmentLinker:
                 via_government=via.government if via else None,
             )
 
-        return self._from_context(doc, decide_in_order(claims, decide, inherit=_LINK_FIELDS), entities)
+        # "Lavrov, who said": the words of the noun a relative pronoun stands for say whom the speaker speaks for
+        views = [as_antecedent(doc, claim) for claim in claims]
+        linked = self._from_context(doc, decide_in_order(views, decide, inherit=_LINK_FIELDS), entities)
+        return [
+            link if view is claim else replace(link, speaker=claim.speaker, speaker_span=claim.speaker_span)
+            for claim, view, link in zip(claims, views, linked, strict=True)
+        ]
 
     def _from_context(self, doc: Doc, claims: list[Claim], entities: ArticleEntities) -> list[Claim]:
         """State speakers whose words and entity name no country ("the Foreign Office", "Trade Minister Seko",
