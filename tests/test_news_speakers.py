@@ -194,6 +194,25 @@ def test_a_rank_is_no_body_and_the_occasion_is_no_part_of_the_speaker(nlp: Langu
     assert said(claims, "it would file").speaker == "The Department of Foreign Affairs (DFA)"
 
 
+def test_an_outlet_that_reported_a_persons_threat_relays_it(nlp: Language) -> None:
+    """evals/gold f-021 (RNZ, 2025-08-14): "ABC reported Fiamē threatened to boycott …" is Fiamē's threat, relayed by
+    ABC, with its condition; the "She" of the next sentence is Fiamē too."""
+    claims = claims_of(
+        nlp,
+        "Samoa's caretaker Prime Minister Fiame Naomi Mata'afa backs the Solomon Islands' plan to essentially block at "
+        "least twenty countries from participating at a key Pacific meeting in just over three weeks' time.\n\n"
+        "This comes just one week after ABC reported Fiamē threatened to boycott the meeting if Solomon Islands blocks "
+        "Taiwan from attending the 54th Pacific Islands Forum Leaders Meeting in Honiara.\n\nShe has since told RNZ "
+        "Pacific that a deferral would allow Forum leaders to focus on organisational issues, including receiving "
+        "reports from a review of external partners and the regional architecture review.",
+        date(2025, 8, 14),
+    )
+    threat = said(claims, "to boycott the meeting")
+    assert threat.content.endswith("in Honiara") and threat.speaker == "Fiamē"
+    assert (threat.speaker_canonical, threat.government) == ("Fiame Naomi Mata'afa", "WSM")
+    assert said(claims, "a deferral").government == "WSM"
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

@@ -581,8 +581,8 @@ def _relaying(inner: _Draft, drafts: list[_Draft]) -> _Draft | None:
         if inner.according and cue.head.dep_ == "ccomp" and cue.head.head.i == outer.cue_token.i:
             return outer  # According to X, Y, Z reported
         nested = not inner.according and cue.dep_ == "ccomp" and cue.head.i == outer.cue_token.i
-        if nested and _earlier_speech(inner):
-            return outer  # Z said X had emphasized that Y
+        if nested and (_earlier_speech(inner) or _reported_speech(inner, outer)):
+            return outer  # Z said X had emphasized that Y; ABC reported X threatened to Y
     return None
 
 
@@ -596,6 +596,16 @@ def _earlier_speech(inner: _Draft) -> bool:
         return False  # "said the G77 group had discussed the option": an object is what they did, not words
     person = source.ent_type_ == "PERSON" or (source.pos_ == "NOUN" and source.tag_ == "NN")
     return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
+
+
+def _reported_speech(inner: _Draft, outer: _Draft) -> bool:
+    """A report of a person's words ("ABC *reported* Fiamē threatened to boycott the meeting"): the outlet relays
+    them, whatever the tense."""
+    cue, source = inner.cue_token, inner.source
+    assert cue is not None and source is not None and outer.cue_token is not None
+    if outer.cue_token.lemma_ != "report" or source.lower_ in PRONOUNS or inner.frame in _TOPIC_FRAMES:
+        return False
+    return source.ent_type_ == "PERSON" or source.pos_ == "PROPN"
 
 
 def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:

@@ -224,7 +224,14 @@ def _xcomp(verb: Token, cue: Cue, source: Token | None) -> Spans:
     objects = [c for c in children if c.dep_ == "dobj"]
     # "called on the news media to not print ...", "urged upon X to": whom the call is on is part of it
     objects += [c for c in children if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i < infinitives[0].i]
-    return _subtree_span(objects + infinitives, verb, source)
+    # "threatened to boycott the meeting *if Solomon Islands blocks Taiwan*": the condition is part of the threat
+    # or the promise, wherever the parser hung it
+    conditions = [c for c in children if c.dep_ == "advcl" and c.i > infinitives[-1].i and _conditional(c)]
+    return _subtree_span(objects + infinitives + conditions, verb, source)
+
+
+def _conditional(clause: Token) -> bool:
+    return any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in clause.children)
 
 
 def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
