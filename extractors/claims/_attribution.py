@@ -94,6 +94,8 @@ _DATELINE = re.compile(
 _BULLETS = " \t\u00a0•·▪‣◦*–—-"
 _OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
+#: Dependencies that lead from a cue down into the clause it reports (through coordinated clauses).
+_REPORTED_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "conj"})
 #: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
 _TOPIC_FRAMES = frozenset({"object", "prep"})
 
@@ -607,17 +609,38 @@ def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
         s, e = draft.spans[0]
         if e <= s:
             continue
-        clash = False
-        for other in kept:
-            os_, oe = other.spans[0]
-            overlap = min(e, oe) - max(s, os_)
-            if overlap > 0.5 * min(e - s, oe - os_):
-                clash = True
-                break
-        if not clash:
+        clashes = [other for other in kept if _clash(draft, other)]
+        if not clashes:
             kept.append(draft)
+        elif all(_nested_in(other, draft) for other in clashes):
+            # "She says Trump represents the “system that he claims he's going to change”": the report that holds
+            # another's cue in what it reports is the outermost one, which is the attribution
+            kept = [k for k in kept if not any(k is other for other in clashes)] + [draft]
     kept.sort(key=lambda d: d.spans[0][0])
     return kept
+
+
+def _clash(draft: _Draft, other: _Draft) -> bool:
+    """Do two drafts claim mostly the same words?"""
+    s, e = draft.spans[0]
+    os_, oe = other.spans[0]
+    return min(e, oe) - max(s, os_) > 0.5 * min(e - s, oe - os_)
+
+
+def _nested_in(inner: _Draft, outer: _Draft) -> bool:
+    """Is ``inner``'s cue inside the clause ``outer`` reports (``says [Trump represents ... he claims ...]``), not
+    coordinated with ``outer``'s cue (``accuse X of ... and encourage Y``) nor in a relative clause of its own?"""
+    cue, outer_cue = inner.cue_token, outer.cue_token
+    if cue is None or outer_cue is None or inner.according or outer.according or cue.i == outer_cue.i:
+        return False
+    if not any(s <= cue.idx < e for s, e in outer.spans):
+        return False
+    token = cue
+    while token.head.i != outer_cue.i:
+        if token.dep_ not in _REPORTED_CLAUSE_DEPS or token.head.i == token.i:
+            return False
+        token = token.head
+    return token.dep_ in _REPORTED_CLAUSE_DEPS and token.dep_ != "conj"
 
 
 # -- 7. leftover quotes ------------------------------------------------------------------------------------------
