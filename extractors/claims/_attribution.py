@@ -28,7 +28,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from spacy.attrs import LEMMA, LOWER, POS
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
 from core.articles import Claim, ClaimKind
@@ -43,7 +43,15 @@ from extractors.claims._content import (
     spans_text,
 )
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
-from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
+from extractors.claims._lexicon import (
+    FIRST_PERSON,
+    PERSONAL_PRONOUNS,
+    PLURAL_PRONOUNS,
+    PRONOUNS,
+    Cue,
+    Lexicon,
+    NounCue,
+)
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._paragraph_claims import one_claim_per_paragraph
 from extractors.claims._quotes import CLOSING_MARKS, QuoteIndex, paragraphs
@@ -96,6 +104,20 @@ _OPENING_MARKS = "“\"«'‘"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 #: Dependencies that lead from a cue down into the clause it reports (through coordinated clauses).
 _REPORTED_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "conj"})
+#: The class and frames of a verb taken as a cue for its frame alone (step 2b), and how much less sure it is.
+FRAME_CUE_CLASS = "belief"
+_FRAME_CUE_FRAMES = frozenset({"clause"})
+_FRAME_CUE_PENALTY = 0.1
+#: Verbs that take a clause as what they cause, allow or mean, not as a view (make sure, let, ensure, mean).
+NON_REPORTING_VERBS = frozenset(
+    {"make", "let", "allow", "help", "have", "get", "ensure", "mean", "cause", "see", "watch", "prove", "turn", "need",
+     "keep", "put", "take", "give", "go", "become", "try", "require", "bet", "guess", "imagine", "wish", "swear",
+     "remember", "forget", "love", "hate", "like", "want", "spend", "end", "begin", "start", "win", "lose"}
+)  # fmt: skip
+#: Entity types of a subject that can hold a view.
+_SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: Tags of a finite verb.
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 #: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
 _TOPIC_FRAMES = frozenset({"object", "prep"})
 
@@ -112,6 +134,9 @@ class AttributionOptions:
     continuation_reach: int = 2
     #: Keep statements with no named source (``it was reported that ...``).
     keep_unsourced: bool = True
+    #: Take a verb outside the lexicon as a cue when its frame is a report's: a plausible source as subject and a
+    #: finite complement clause with a subject of its own (``Bump illustrates just how few people voted``).
+    frame_cues: bool = True
 
 
 DEFAULT_OPTIONS = AttributionOptions()
@@ -155,6 +180,8 @@ def attribute(
     paras = paragraphs(text)
     verbs, nouns, accordings = _scan(doc, lexicon)
     drafts = _cue_drafts(verbs, lexicon.cues, quotes, options)
+    if options.frame_cues:
+        drafts += _frame_drafts(doc, lexicon.cues, quotes, options)
     drafts += _noun_drafts(nouns, lexicon.nouns, quotes, options)
     for according in accordings:
         _apply_according(according, drafts, quotes)
@@ -340,6 +367,49 @@ def _relayed_draft(verb: Token, relay: tuple[Token, Token], quotes: QuoteIndex, 
         via=relayer,
         confidence=_FRAME_CONFIDENCE[frame],
     )
+
+
+# -- 2b. report frames -------------------------------------------------------------------------------------------
+
+
+def _frame_drafts(doc: Doc, cues: dict[str, Cue], quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
+    """Verbs outside the lexicon used in a report's frame: a person, group or pronoun as subject and a finite
+    complement clause with a subject of its own after the verb (``Cohn noticed that poor voters have been
+    shifting``). Their class is belief: what the frame shows is an attitude to a proposition, not a way of speaking."""
+    if FRAME_CUE_CLASS not in options.cue_classes:
+        return []
+    ccomp = doc.vocab.strings.add("ccomp")
+    drafts = []
+    for i in (i for i, dep in enumerate(doc.to_array([DEP]).tolist()) if dep == ccomp):
+        clause = doc[i]
+        verb = clause.head
+        if verb.i >= clause.i or not _report_frame(verb, clause, cues) or quotes.inside(verb.idx):
+            continue
+        cue = Cue(verb.lemma_.lower(), FRAME_CUE_CLASS, _FRAME_CUE_FRAMES)
+        draft = _draft_from_cue(verb, cue, quotes, cues)
+        if draft is not None:
+            draft.confidence -= _FRAME_CUE_PENALTY
+            drafts.append(draft)
+    return drafts
+
+
+def _report_frame(verb: Token, clause: Token, cues: dict[str, Cue]) -> bool:
+    """Is ``verb`` (not a lexicon cue) a report of ``clause`` by the subject it has?"""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() in cues or verb.lemma_.lower() in NON_REPORTING_VERBS:
+        return False
+    if verb.dep_ in _NON_CUE_DEPS or not verb.lemma_.isalpha():
+        return False
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
+    finite = clause.tag_ in _FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children)
+    return bool(subjects) and _plausible_source(subjects[0]) and own_subject and finite
+
+
+def _plausible_source(subject: Token) -> bool:
+    """A person, organisation, group or personal pronoun: someone who can hold a view."""
+    if subject.pos_ == "PRON":
+        return subject.lower_ in PERSONAL_PRONOUNS | PLURAL_PRONOUNS | FIRST_PERSON
+    return subject.pos_ == "PROPN" or subject.ent_type_ in _SOURCE_ENTITIES
 
 
 # -- 3. reporting nouns ------------------------------------------------------------------------------------------
@@ -601,6 +671,15 @@ def _earlier_speech(inner: _Draft) -> bool:
     return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
 
 
+def _relayed_person(inner: _Draft) -> bool:
+    """Does a person speak in ``inner`` (``Kim said ..., KCNA reported``)? A relayed statement is the innermost
+    speaker's (annotation guide, "Relays"), so the nested report stays."""
+    source = inner.source
+    if inner.cue_class != "speech" or source is None:
+        return False
+    return source.ent_type_ == "PERSON" or source.lower_ in PERSONAL_PRONOUNS
+
+
 def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     """Where two drafts claim the same content, keep the surer one (a quote frame beats an object frame)."""
     drafts = sorted(drafts, key=lambda d: -d.confidence)
@@ -633,7 +712,7 @@ def _nested_in(inner: _Draft, outer: _Draft) -> bool:
     cue, outer_cue = inner.cue_token, outer.cue_token
     if cue is None or outer_cue is None or inner.according or outer.according or cue.i == outer_cue.i:
         return False
-    if not any(s <= cue.idx < e for s, e in outer.spans):
+    if not any(s <= cue.idx < e for s, e in outer.spans) or _relayed_person(inner):
         return False
     token = cue
     while token.head.i != outer_cue.i:

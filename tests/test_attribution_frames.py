@@ -1,0 +1,47 @@
+"""Issue 14 (PolNeAR recall): reports found by their frame rather than their verb, and the outermost of two nested
+reports, on PolNeAR train/dev sentences read from ../shared at test time (skipped without it)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from tests.claimtext import claims_of, said
+from tests.conftest import SHARED
+
+POLNEAR = SHARED / "benchmarks" / "attribution" / "polnear" / "data"
+
+pytestmark = pytest.mark.skipif(not (POLNEAR / "dev").is_dir(), reason=f"PolNeAR is not at {POLNEAR}")
+
+
+def polnear_paragraph(split: str, article: str, words: str) -> str:
+    """The paragraph of a PolNeAR article (``split``, name prefix ``article``) that contains ``words``."""
+    (path,) = (POLNEAR / split / "text").glob(f"{article}*.txt")
+    found = [line for line in path.read_text(encoding="utf-8").splitlines() if words in line]
+    assert found, f"{words!r} is not in {path}"
+    return found[0]
+
+
+def test_a_verb_outside_the_lexicon_reports_in_a_reports_frame(nlp: Language) -> None:
+    # PolNeAR train, huff-post 2016-03-09 (gold: Bret Baier / noticed / that none of the networks cut away ...).
+    text = polnear_paragraph("train", "huff-post_2016-03-09_networks", "noticed that none of the networks")
+    claim = said(claims_of(nlp, text), "none of the networks cut away")
+    assert claim.cue == "noticed" and claim.speaker is not None and "Bret Baier" in claim.speaker
+
+
+def test_a_frame_cue_needs_a_finite_clause_with_its_own_subject(nlp: Language) -> None:
+    # PolNeAR train, huff-post 2016-02-03 (gold: Philip Bump / illustrates / just how few people actually voted ...):
+    # a wh-clause whose subject is its own is reported as well.
+    text = polnear_paragraph("train", "huff-post_2016-02-03_huffpolls", "Philip Bump illustrates")
+    (claim,) = claims_of(nlp, text)
+    assert claim.cue == "illustrates" and claim.speaker is not None and "Philip Bump" in claim.speaker
+    assert claim.content.startswith("just how few people actually voted")
+
+
+def test_the_outermost_of_two_nested_reports_is_the_attribution(nlp: Language) -> None:
+    # PolNeAR dev, nyt 2016-09-30 (gold: A Quinnipiac University poll ... / found / 74 percent ... said ...): the
+    # voters' "said" inside what the poll found used to win as the surer cue, naming the voters as the source.
+    text = polnear_paragraph("dev", "nyt_2016-09-30_keep-the-returns", "Quinnipiac University poll")
+    claim = said(claims_of(nlp, text), "74 percent of likely voters")
+    assert claim.cue == "found" and claim.speaker == "A Quinnipiac University poll"
+    assert claim.content.endswith("should release his tax returns")
