@@ -45,3 +45,13 @@ def test_the_outermost_of_two_nested_reports_is_the_attribution(nlp: Language) -
     claim = said(claims_of(nlp, text), "74 percent of likely voters")
     assert claim.cue == "found" and claim.speaker == "A Quinnipiac University poll"
     assert claim.content.endswith("should release his tax returns")
+
+
+def test_a_headline_opening_with_a_name_and_a_colon_attributes_it(nlp: Language) -> None:
+    # PolNeAR dev, breitbart 2016-09-25 (gold: Pence / : / Gennifer Flowers Won’t Be at Debate, ...): the tagger
+    # reads the headline's "Pence" as a common noun, but the article names him as a person below it.
+    (path,) = (POLNEAR / "dev" / "text").glob("breitbart_2016-09-25_pence-gen*.txt")
+    headline, _, rest = path.read_text(encoding="utf-8").partition("\n")
+    text = headline + "\n" + rest[: rest.index("Pence") + 200]
+    claim = said(claims_of(nlp, text), "Gennifer Flowers Won’t Be at Debate")
+    assert (claim.speaker, claim.cue) == ("Pence", ":")
