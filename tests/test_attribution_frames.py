@@ -55,3 +55,13 @@ def test_a_headline_opening_with_a_name_and_a_colon_attributes_it(nlp: Language)
     text = headline + "\n" + rest[: rest.index("Pence") + 200]
     claim = said(claims_of(nlp, text), "Gennifer Flowers Won’t Be at Debate")
     assert (claim.speaker, claim.cue) == ("Pence", ":")
+
+
+def test_an_attribution_ending_its_paragraph_with_a_colon_introduces_the_next(nlp: Language) -> None:
+    # PolNeAR dev, west-journal 2016-09-26 (gold: Limbaugh / added: / And from a supposed front-runner, ...): the
+    # next paragraph is what he added, though it opens with no quote mark.
+    (path,) = (POLNEAR / "dev" / "text").glob("west-journal_2016-09-26_rush-l*.txt")
+    paragraphs = path.read_text(encoding="utf-8").split("\n\n")
+    (at,) = [i for i, p in enumerate(paragraphs) if p.strip() == "Limbaugh added:"]
+    claim = said(claims_of(nlp, "\n\n".join(paragraphs[at : at + 2])), "And from a supposed front-runner")
+    assert (claim.speaker, claim.cue) == ("Limbaugh", "added")
