@@ -65,3 +65,11 @@ def test_an_attribution_ending_its_paragraph_with_a_colon_introduces_the_next(nl
     (at,) = [i for i, p in enumerate(paragraphs) if p.strip() == "Limbaugh added:"]
     claim = said(claims_of(nlp, "\n\n".join(paragraphs[at : at + 2])), "And from a supposed front-runner")
     assert (claim.speaker, claim.cue) == ("Limbaugh", "added")
+
+
+def test_a_headline_label_of_a_few_words_naming_a_source_attributes_it(nlp: Language) -> None:
+    # PolNeAR train, breitbart 2016-07-19 (gold: Former AG Mukasey at RNC / : / Clinton email scandal ...).
+    (path,) = (POLNEAR / "train" / "text").glob("breitbart_2016-07-19_former-ag*.txt")
+    text = path.read_text(encoding="utf-8")[:600]
+    claim = said(claims_of(nlp, text), "Clinton email scandal disqualifies her")
+    assert claim.cue == ":" and claim.speaker is not None and "Mukasey" in claim.speaker

@@ -8,7 +8,7 @@
 
 Labels that are not speakers (``UPDATE:``, ``Editor's note:``, ``Q:``) are ignored, and a title-case label must be
 parsed as a proper name of two words or more, so ``Washington: ...`` or ``Update: ...`` never count; a headline
-(the text's first paragraph) may open with a one-word label naming a person, organisation or report
+(the text's first paragraph) may open with a short label naming a person, organisation or report
 (``Pence: ...``, ``Poll: ...``).
 """
 
@@ -83,7 +83,10 @@ _NOT_SPEAKERS = frozenset(
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 #: A turn opening in the first or second person is the labelled speaker's own ("ZAKHAROVA: We have said ...").
 _FIRST_PERSON = re.compile(r"(?:I|We|My|Our|You|Your)\b")
-#: Entity types of a one-word headline label that can be a source.
+#: Most words of a headline's source label, and words that make a label a topic rather than a source.
+MAX_HEADLINE_LABEL_WORDS = 5
+_TOPIC_JOINERS = frozenset({"and", "&", "vs", "vs.", "for", "of"})
+#: Entity types of a headline label that can be a source.
 _SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
 #: The fewest words a title-case label needs to count as a name (``Sergey Lavrov``, not ``Washington``).
 MIN_TITLE_CASE_WORDS = 2
@@ -162,13 +165,15 @@ def _dateline(words: list[Token], *, at_start: bool) -> bool:
 
 
 def _headline_source(words: list[Token]) -> bool:
-    """A one-word label opening a headline that names a person, an organisation or a report (``Pence: Gennifer
-    Flowers Won't Be at Debate``, ``Poll: Wealthy Voters Abandon ...``): headlines attribute with a colon. The
-    tagger often misreads a headline's words, so a name counts when the text names a source with it elsewhere."""
-    if len(words) != 1:
+    """A short label opening a headline that names a person, an organisation or a report (``Pence: Gennifer
+    Flowers Won't Be at Debate``, ``Poll: Wealthy Voters Abandon ...``, ``Former AG Mukasey at RNC: ...``): headlines
+    attribute with a colon. The tagger often misreads a headline's words, so a name counts when the text names a
+    source with it below. Labels joining two names or topics (``Netanyahu and Obama: A tortured relationship``) are
+    what the piece is about."""
+    if not words or len(words) > MAX_HEADLINE_LABEL_WORDS or any(w.lower_ in _TOPIC_JOINERS for w in words):
         return False
-    word = words[0]
-    if word.ent_type_ in _SOURCE_ENTITIES or word.lemma_.lower() in REPORT_NOUNS:
+    word = words[-1]
+    if any(w.ent_type_ in _SOURCE_ENTITIES for w in words) or word.lemma_.lower() in REPORT_NOUNS:
         return True
     return any(t.ent_type_ in _SOURCE_ENTITIES and t.text == word.text for t in word.doc[word.i + 1 :])
 
