@@ -5,13 +5,16 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 1. quotes     quoted passages per paragraph (``_quotes``), so no odd mark can spoil the document;
 2. cues       every reporting verb outside quotes (``data/cue_verbs.tsv``) with a source (``_sources``) and a
               content (``_content``: the complement its frames allow, or the quote right beside it);
+2b. frames    a verb outside the lexicon in a report's frame: a person, group or pronoun as subject and a finite
+              complement clause with its own subject (``Cohn noticed that poor voters have been shifting``);
 3. nouns      reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that ...``, ``his support for ...``,
               ``in Beijing's view, ...``;
 4. according  ``according to X, ...`` claims, or a ``via`` on the claim it relays (nested sources);
 5. layouts    attributions made by layout, not syntax (``_layouts``): ``“…” ― Name`` bylines and
               ``NAME: ...`` transcript labels;
 6. tidy       a claim's content stops where a sibling claim starts (``said A and warned B``; ``A said X, and
-              others said Y``); of two claims over the same words the surer one stays;
+              others said Y``); of two claims over the same words the surer one stays, or the outer one when
+              the other's cue is inside what it reports;
 7. leftovers  quotes nobody claimed: split quotes (``“A,” X said, “B.”``) join their claim, quote-only
               paragraphs continue the last speaker, open quote paragraphs join the claim that closes them;
 8. finish     snap spans to whole quotes, drop wire datelines, kinds (direct / mixed / indirect from the quote
