@@ -5,13 +5,16 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 1. quotes     quoted passages per paragraph (``_quotes``), so no odd mark can spoil the document;
 2. cues       every reporting verb outside quotes (``data/cue_verbs.tsv``) with a source (``_sources``) and a
               content (``_content``: the complement its frames allow, or the quote right beside it);
+2b. frames    a verb outside the lexicon in a report's frame: a person, group or pronoun as subject and a finite
+              complement clause with its own subject (``Cohn noticed that poor voters have been shifting``);
 3. nouns      reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that ...``, ``his support for ...``,
               ``in Beijing's view, ...``;
 4. according  ``according to X, ...`` claims, or a ``via`` on the claim it relays (nested sources);
 5. layouts    attributions made by layout, not syntax (``_layouts``): ``“…” ― Name`` bylines and
               ``NAME: ...`` transcript labels;
 6. tidy       a claim's content stops where a sibling claim starts (``said A and warned B``; ``A said X, and
-              others said Y``); of two claims over the same words the surer one stays;
+              others said Y``); of two claims over the same words the surer one stays, or the outer one when
+              the other's cue is inside what it reports;
 7. leftovers  quotes nobody claimed: split quotes (``“A,” X said, “B.”``) join their claim, quote-only
               paragraphs continue the last speaker, open quote paragraphs join the claim that closes them;
 8. finish     snap spans to whole quotes, drop wire datelines, kinds (direct / mixed / indirect from the quote
@@ -28,7 +31,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from spacy.attrs import LEMMA, LOWER, POS
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
 from core.articles import Claim, ClaimKind
@@ -43,7 +46,15 @@ from extractors.claims._content import (
     spans_text,
 )
 from extractors.claims._layouts import LayoutAttribution, layout_attributions
-from extractors.claims._lexicon import PRONOUNS, Cue, Lexicon, NounCue
+from extractors.claims._lexicon import (
+    FIRST_PERSON,
+    PERSONAL_PRONOUNS,
+    PLURAL_PRONOUNS,
+    PRONOUNS,
+    Cue,
+    Lexicon,
+    NounCue,
+)
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._paragraph_claims import one_claim_per_paragraph
 from extractors.claims._quotes import CLOSING_MARKS, OPENING_MARKS, QuoteIndex, paragraphs
@@ -93,6 +104,22 @@ _DATELINE = re.compile(
 #: Bullets and spaces a list item opens with ("  • “This is the definitive ... policy”"): not part of the quote.
 _BULLETS = " \t\u00a0•·▪‣◦*–—-"
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
+#: Dependencies that lead from a cue down into the clause it reports (through coordinated clauses).
+_REPORTED_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "conj"})
+#: The class and frames of a verb taken as a cue for its frame alone (step 2b), and how much less sure it is.
+FRAME_CUE_CLASS = "belief"
+_FRAME_CUE_FRAMES = frozenset({"clause"})
+_FRAME_CUE_PENALTY = 0.1
+#: Verbs that take a clause as what they cause, allow or mean, not as a view (make sure, let, ensure, mean).
+NON_REPORTING_VERBS = frozenset(
+    {"make", "let", "allow", "help", "have", "get", "ensure", "mean", "cause", "see", "watch", "prove", "turn", "need",
+     "keep", "put", "take", "give", "go", "become", "try", "require", "bet", "guess", "imagine", "wish", "swear",
+     "remember", "forget", "love", "hate", "like", "want", "spend", "end", "begin", "start", "win", "lose"}
+)  # fmt: skip
+#: Entity types of a subject that can hold a view.
+_SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: Tags of a finite verb.
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 #: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
 _TOPIC_FRAMES = frozenset({"object", "prep"})
 
@@ -109,6 +136,9 @@ class AttributionOptions:
     continuation_reach: int = 2
     #: Keep statements with no named source (``it was reported that ...``).
     keep_unsourced: bool = True
+    #: Take a verb outside the lexicon as a cue when its frame is a report's: a plausible source as subject and a
+    #: finite complement clause with a subject of its own (``Bump illustrates just how few people voted``).
+    frame_cues: bool = True
 
 
 DEFAULT_OPTIONS = AttributionOptions()
@@ -152,6 +182,8 @@ def attribute(
     paras = paragraphs(text)
     verbs, nouns, accordings = _scan(doc, lexicon)
     drafts = _cue_drafts(verbs, lexicon.cues, quotes, options)
+    if options.frame_cues:
+        drafts += _frame_drafts(doc, lexicon.cues, quotes, options)
     drafts += _noun_drafts(nouns, lexicon.nouns, quotes, options)
     for according in accordings:
         _apply_according(according, drafts, quotes)
@@ -337,6 +369,49 @@ def _relayed_draft(verb: Token, relay: tuple[Token, Token], quotes: QuoteIndex, 
         via=relayer,
         confidence=_FRAME_CONFIDENCE[frame],
     )
+
+
+# -- 2b. report frames -------------------------------------------------------------------------------------------
+
+
+def _frame_drafts(doc: Doc, cues: dict[str, Cue], quotes: QuoteIndex, options: AttributionOptions) -> list[_Draft]:
+    """Verbs outside the lexicon used in a report's frame: a person, group or pronoun as subject and a finite
+    complement clause with a subject of its own after the verb (``Cohn noticed that poor voters have been
+    shifting``). Their class is belief: what the frame shows is an attitude to a proposition, not a way of speaking."""
+    if FRAME_CUE_CLASS not in options.cue_classes:
+        return []
+    ccomp = doc.vocab.strings.add("ccomp")
+    drafts = []
+    for i in (i for i, dep in enumerate(doc.to_array([DEP]).tolist()) if dep == ccomp):
+        clause = doc[i]
+        verb = clause.head
+        if verb.i >= clause.i or not _report_frame(verb, clause, cues) or quotes.inside(verb.idx):
+            continue
+        cue = Cue(verb.lemma_.lower(), FRAME_CUE_CLASS, _FRAME_CUE_FRAMES)
+        draft = _draft_from_cue(verb, cue, quotes, cues)
+        if draft is not None:
+            draft.confidence -= _FRAME_CUE_PENALTY
+            drafts.append(draft)
+    return drafts
+
+
+def _report_frame(verb: Token, clause: Token, cues: dict[str, Cue]) -> bool:
+    """Is ``verb`` (not a lexicon cue) a report of ``clause`` by the subject it has?"""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() in cues or verb.lemma_.lower() in NON_REPORTING_VERBS:
+        return False
+    if verb.dep_ in _NON_CUE_DEPS or not verb.lemma_.isalpha():
+        return False
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
+    finite = clause.tag_ in _FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children)
+    return bool(subjects) and _plausible_source(subjects[0]) and own_subject and finite
+
+
+def _plausible_source(subject: Token) -> bool:
+    """A person, organisation, group or personal pronoun: someone who can hold a view."""
+    if subject.pos_ == "PRON":
+        return subject.lower_ in PERSONAL_PRONOUNS | PLURAL_PRONOUNS | FIRST_PERSON
+    return subject.pos_ == "PROPN" or subject.ent_type_ in _SOURCE_ENTITIES
 
 
 # -- 3. reporting nouns ------------------------------------------------------------------------------------------
@@ -608,6 +683,15 @@ def _reported_speech(inner: _Draft, outer: _Draft) -> bool:
     return source.ent_type_ == "PERSON" or source.pos_ == "PROPN"
 
 
+def _relayed_person(inner: _Draft) -> bool:
+    """Does a person speak in ``inner`` (``Kim said ..., KCNA reported``)? A relayed statement is the innermost
+    speaker's (annotation guide, "Relays"), so the nested report stays."""
+    source = inner.source
+    if inner.cue_class != "speech" or source is None:
+        return False
+    return source.ent_type_ == "PERSON" or source.lower_ in PERSONAL_PRONOUNS
+
+
 def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     """Where two drafts claim the same content, keep the surer one (a quote frame beats an object frame)."""
     drafts = sorted(drafts, key=lambda d: -d.confidence)
@@ -616,17 +700,38 @@ def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
         s, e = draft.spans[0]
         if e <= s:
             continue
-        clash = False
-        for other in kept:
-            os_, oe = other.spans[0]
-            overlap = min(e, oe) - max(s, os_)
-            if overlap > 0.5 * min(e - s, oe - os_):
-                clash = True
-                break
-        if not clash:
+        clashes = [other for other in kept if _clash(draft, other)]
+        if not clashes:
             kept.append(draft)
+        elif all(_nested_in(other, draft) for other in clashes):
+            # "She says Trump represents the “system that he claims he's going to change”": the report that holds
+            # another's cue in what it reports is the outermost one, which is the attribution
+            kept = [k for k in kept if not any(k is other for other in clashes)] + [draft]
     kept.sort(key=lambda d: d.spans[0][0])
     return kept
+
+
+def _clash(draft: _Draft, other: _Draft) -> bool:
+    """Do two drafts claim mostly the same words?"""
+    s, e = draft.spans[0]
+    os_, oe = other.spans[0]
+    return min(e, oe) - max(s, os_) > 0.5 * min(e - s, oe - os_)
+
+
+def _nested_in(inner: _Draft, outer: _Draft) -> bool:
+    """Is ``inner``'s cue inside the clause ``outer`` reports (``says [Trump represents ... he claims ...]``), not
+    coordinated with ``outer``'s cue (``accuse X of ... and encourage Y``) nor in a relative clause of its own?"""
+    cue, outer_cue = inner.cue_token, outer.cue_token
+    if cue is None or outer_cue is None or inner.according or outer.according or cue.i == outer_cue.i:
+        return False
+    if not any(s <= cue.idx < e for s, e in outer.spans) or _relayed_person(inner):
+        return False
+    token = cue
+    while token.head.i != outer_cue.i:
+        if token.dep_ not in _REPORTED_CLAUSE_DEPS or token.head.i == token.i:
+            return False
+        token = token.head
+    return token.dep_ in _REPORTED_CLAUSE_DEPS and token.dep_ != "conj"
 
 
 # -- 7. leftover quotes ------------------------------------------------------------------------------------------

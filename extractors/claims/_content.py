@@ -10,7 +10,8 @@ A cue's *frames* (``data/cue_verbs.tsv``) say where its content may sit:
 - ``prep``      the object of a listed preposition (``called for ...``, ``warned against ...``, ``pointed to ...``).
 
 When no frame yields content, a quote right beside the attribution is the content (``“…,” X said``;
-``X said: “…”``; ``X told reporters on Monday, “…”``).
+``X said: “…”``; ``X told reporters on Monday, “…”``), and an attribution that closes its paragraph with a colon
+introduces the next paragraph (``Limbaugh added:`` ⏎ ``And from ...``).
 
 Content never crosses its attribution: reported clauses before the cue run from the sentence start (``A, but
 B, the source added`` reports A and B), those after it stop at a ``;``.
@@ -98,7 +99,32 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
         spans = _misparsed_complement(verb, cue, source)
         if spans:
             return spans, "object"
+    following = _paragraph_after_colon(verb, source, quotes)
+    if following is not None:
+        opening = quotes.at(following[0])
+        return [following], "quote" if opening is not None and opening.start == following[0] else "clause"
     return [], ""
+
+
+def _paragraph_after_colon(verb: Token, source: Token | None, quotes: QuoteIndex) -> tuple[int, int] | None:
+    """``Limbaugh added:`` ⏎ ``And from a supposed front-runner, ...``: an attribution that ends its paragraph with a
+    colon introduces the next paragraph, quoted or not."""
+    doc = verb.doc
+    last = doc[attribution_core(verb, source)[1]]
+    after = [t for t in doc[last.i + 1 : min(last.i + 3, len(doc))] if not t.is_space]
+    if not after or after[0].text != ":":
+        return None
+    text = quotes.text
+    colon_end = after[0].idx + 1
+    para_end = text.find("\n", colon_end)
+    if para_end < 0 or text[colon_end:para_end].strip():
+        return None
+    start = para_end
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return (start, end) if end > start else None
 
 
 # -- frames ------------------------------------------------------------------------------------------------------

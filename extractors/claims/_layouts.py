@@ -7,7 +7,9 @@
                   ``Sergey Lavrov: We are ready ...`` (interview and briefing transcripts).
 
 Labels that are not speakers (``UPDATE:``, ``Editor's note:``, ``Q:``) are ignored, and a title-case label must be
-parsed as a proper name of two words or more, so ``Washington: ...`` or ``Update: ...`` never count.
+parsed as a proper name of two words or more, so ``Washington: ...`` or ``Update: ...`` never count; a headline
+(the text's first paragraph) may open with a short label naming a person, organisation or report
+(``Pence: ...``, ``Poll: ...``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from extractors.claims._quotes import QuoteIndex
+from extractors.claims._sources import REPORT_NOUNS
 from extractors.linking.gazetteer import Place, TermIndex
 
 Span = tuple[int, int]
@@ -80,6 +83,11 @@ _NOT_SPEAKERS = frozenset(
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 #: A turn opening in the first or second person is the labelled speaker's own ("ZAKHAROVA: We have said ...").
 _FIRST_PERSON = re.compile(r"(?:I|We|My|Our|You|Your)\b")
+#: Most words of a headline's source label, and words that make a label a topic rather than a source.
+MAX_HEADLINE_LABEL_WORDS = 5
+_TOPIC_JOINERS = frozenset({"and", "&", "vs", "vs.", "for", "of"})
+#: Entity types of a headline label that can be a source.
+_SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
 #: The fewest words a title-case label needs to count as a name (``Sergey Lavrov``, not ``Washington``).
 MIN_TITLE_CASE_WORDS = 2
 
@@ -156,6 +164,20 @@ def _dateline(words: list[Token], *, at_start: bool) -> bool:
     )
 
 
+def _headline_source(words: list[Token]) -> bool:
+    """A short label opening a headline that names a person, an organisation or a report (``Pence: Gennifer
+    Flowers Won't Be at Debate``, ``Poll: Wealthy Voters Abandon ...``, ``Former AG Mukasey at RNC: ...``): headlines
+    attribute with a colon. The tagger often misreads a headline's words, so a name counts when the text names a
+    source with it below. Labels joining two names or topics (``Netanyahu and Obama: A tortured relationship``) are
+    what the piece is about."""
+    if not words or len(words) > MAX_HEADLINE_LABEL_WORDS or any(w.lower_ in _TOPIC_JOINERS for w in words):
+        return False
+    word = words[-1]
+    if any(w.ent_type_ in _SOURCE_ENTITIES for w in words) or word.lemma_.lower() in REPORT_NOUNS:
+        return True
+    return any(t.ent_type_ in _SOURCE_ENTITIES and t.text == word.text for t in word.doc[word.i + 1 :])
+
+
 def _transcript_label(
     doc: Doc, text: str, start: int, end: int, places: TermIndex[Place] | None
 ) -> LayoutAttribution | None:
@@ -170,12 +192,15 @@ def _transcript_label(
     label = doc.char_span(name_start, name_end, alignment_mode="expand")
     words = [t for t in label] if label is not None else []
     opener = match.group("rest") + text[start + match.end("rest") : start + match.end("rest") + 6]
-    if _dateline(words, at_start=not text[:start].strip() and not _FIRST_PERSON.match(opener)):
+    headline = not text[:start].strip()
+    if _dateline(words, at_start=headline and not _FIRST_PERSON.match(opener)):
         return None
-    if places is not None and words and not text[:start].strip() and places.matches(words):
+    if places is not None and words and headline and places.matches(words):
         return None  # "DOHA: Qatar's Prime Minister ... said", whatever the tagger made of DOHA
-    if not name.isupper() and (
-        len(words) < MIN_TITLE_CASE_WORDS or any(t.pos_ != "PROPN" for t in words if t.is_alpha)
+    if (
+        not name.isupper()
+        and not (headline and _headline_source(words))
+        and (len(words) < MIN_TITLE_CASE_WORDS or any(t.pos_ != "PROPN" for t in words if t.is_alpha))
     ):
         return None
     colon = text.index(":", name_end)
