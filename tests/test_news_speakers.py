@@ -213,6 +213,21 @@ def test_an_outlet_that_reported_a_persons_threat_relays_it(nlp: Language) -> No
     assert said(claims, "a deferral").government == "WSM"
 
 
+def test_a_name_goes_on_after_its_initials(nlp: Language) -> None:
+    """evals/gold f-009 (Spotlight Nepal, 2019-12-24): the small parser ended a sentence after "Dr. A.K.", and the
+    foreign minister lost the country of his title."""
+    claims = claims_of(
+        nlp,
+        "Foreign Minister of Bangladesh Dr. A.K. Abdul Momen has said that He further said, “Bangladesh is always a "
+        "supporter of Nepal on regional and international platforms. Whenever Nepal asks India and other "
+        "neighbouring countries for transit, we advocate for that.”\n\nAccording to the Rising Nepal, the Foreign "
+        "Minister said that the prosperity of SAARC was being obstructed by the enmity between India and Pakistan.",
+        date(2019, 12, 24),
+    )
+    momen = said(claims, "the prosperity")
+    assert (momen.speaker_canonical, momen.government) == ("A.K. Abdul Momen", "BGD")
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

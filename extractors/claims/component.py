@@ -13,10 +13,12 @@ beside the pipeline. ``doc._.entities`` holds the article's entities (``entities
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from spacy.attrs import IS_SPACE
+from spacy.attrs import IDX, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -37,6 +39,13 @@ Doc.set_extension("people", default=None, force=True)
 Doc.set_extension("entities", default=None, force=True)
 
 
+#: Initials ("A.K.", "J.") and abbreviated honorifics followed by a space and a capital: a name goes on after them
+#: rather than a sentence ending.
+_BEFORE_A_NAME = re.compile(
+    r"(?<!\S)(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|Adm|Sgt|Rev|Hon|Amb|Maj)\.)(?= [A-Z])"
+)
+
+
 @Language.component("paragraph_sentences", assigns=["token.is_sent_start"])
 def paragraph_sentences(doc: Doc) -> Doc:
     # Whitespace tokens read as an array: building a Token object for every token would cost more than the rest.
@@ -48,7 +57,21 @@ def paragraph_sentences(doc: Doc) -> Doc:
             if i + 2 <= last and not spaces[i + 2] and doc[i + 1].is_alpha:
                 # a line's first word is no sentence of its own: the small parser cuts "French | Ambassador …"
                 doc[i + 2].is_sent_start = False
+    _names_after_initials(doc)
     return doc
+
+
+def _names_after_initials(doc: Doc) -> None:
+    """ "Foreign Minister of Bangladesh Dr. A.K. | Abdul Momen said": a name goes on after its initials or an
+    abbreviated honorific, where the small parser ended the sentence. Found in the text first: a Token object for
+    every token would cost more than the rest of the component."""
+    starts = doc.to_array([IDX]).tolist()
+    for match in _BEFORE_A_NAME.finditer(doc.text):
+        i = bisect.bisect_left(starts, match.end() + 1)
+        if i < len(doc) and starts[i] == match.end() + 1:
+            following = doc[i]
+            if following.tag_ in ("NNP", "NNPS") and not following.is_sent_start:
+                following.is_sent_start = False
 
 
 #: ``Doc.user_data`` key under which a caller that made the ``Doc`` from a string leaves that string.
