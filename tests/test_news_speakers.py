@@ -228,6 +228,22 @@ def test_a_name_goes_on_after_its_initials(nlp: Language) -> None:
     assert (momen.speaker_canonical, momen.government) == ("A.K. Abdul Momen", "BGD")
 
 
+def test_pm_is_a_title_not_a_body_or_a_name(nlp: Language) -> None:
+    """evals/gold f-005 (VNA, 2020-01-21): "The Deputy PM" is the deputy prime minister the article named, not a body
+    spelled out by the "Prime Minister" before it, nor a person called PM."""
+    claims = claims_of(
+        nlp,
+        "Hanoi (VNA) – Deputy Prime Minister Trinh Dinh Dung hosted a reception for Chinese Ambassador to Vietnam "
+        "Xiong Bo in Hanoi on January 21\n\nDeputy PM Dung noted that China is now the biggest import market and the "
+        "second largest export market of Vietnam.\n\nThe Deputy PM suggested that the two countries continue "
+        "implementing effectively agreements and common perceptions and maintain exchanges at all levels, especially "
+        "among high-ranking officials, while promoting cooperation in all fields, especially economy, trade and "
+        "investment.",
+        date(2020, 1, 21),
+    )
+    assert said(claims, "the two countries continue").speaker_canonical == "Trinh Dinh Dung"
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 

@@ -75,7 +75,7 @@ PERSON_ROLES = frozenset(
      "chair", "chairperson", "director", "leader", "king", "queen", "prince", "princess", "emir", "sheikh",
      "sultan", "chancellor", "governor", "mayor", "senator", "lawmaker", "representative", "commissioner",
      "negotiator", "commander", "colonel", "officer", "head", "chief", "deputy", "coordinator", "monarch",
-     "ruler", "prosecutor", "judge", "attorney", "vice-president", "counsellor", "counselor"}
+     "ruler", "prosecutor", "judge", "attorney", "vice-president", "counsellor", "counselor", "pm"}
 )  # fmt: skip
 #: A description's role -> other titles it also fits (``the head of state`` is the person titled president).
 ROLE_SYNONYMS: dict[str, frozenset[str]] = {
@@ -874,7 +874,8 @@ def _spelled_out_before(doc: Doc, abbreviation: str, end: int) -> tuple[int, int
             if not abbreviation.startswith(initials):
                 break
             if initials == abbreviation:
-                found = (token.idx, doc[last].idx + len(doc[last]), doc[first : last + 1].text)
+                if doc[last].lemma_.lower() not in PERSON_ROLES:  # "PM" after "Prime Minister" is a person's title
+                    found = (token.idx, doc[last].idx + len(doc[last]), doc[first : last + 1].text)
                 break
     return found
 
