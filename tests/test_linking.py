@@ -150,3 +150,19 @@ def test_a_lawyer_does_not_lend_his_type_to_his_client(nlp: Language) -> None:
     claims = claims_of(nlp, text, date(2019, 10, 31))
     assert claims[0].government == "USA"
     assert claims[-1].government == "USA", [(c.speaker, c.government, c.link_evidence) for c in claims]
+
+
+def test_a_spokesman_for_a_state_agency_takes_the_articles_country(nlp: Language) -> None:
+    """evals/gold/series iran (Reuters, 2019-07-08): "Organisation" is a state agency's head word, not a rank (the
+    rank rule of "spokesperson for the West Philippine Sea Commodore …" must not take it)."""
+    claims = claims_of(
+        nlp,
+        "GENEVA, July 8 (Reuters) - Iran has passed the 3.67% uranium enrichment cap set by its landmark 2015 nuclear "
+        "deal and may enrich at even higher levels, the spokesman for Iran'sAtomic Energy Organisation, Behrouz "
+        "Kamalvandi, said on Monday according to the IRIB news agency.\n\nIran said on Sunday it would shortly boost "
+        "uranium enrichment above the cap, prompting a warning from U.S. President Donald Trump, who wants the pact "
+        'renegotiated, that Tehran "better be careful".',
+        date(2019, 7, 8),
+    )
+    kamalvandi = next(c for c in claims if c.content.startswith("Iran has passed"))
+    assert (kamalvandi.speaker_canonical, kamalvandi.government) == ("Behrouz Kamalvandi", "IRN")

@@ -337,13 +337,14 @@ class GovernmentLinker:
         if nation is not None:
             return Link(nation[0], f"nation:{nation[1]}", actor_type)
         named = _named_body(tokens) if speaker_role is not None and speaker_role.relational else None
-        if named is not None and self.roles.matches([named]):
-            named = None  # "spokesperson for the West Philippine Sea Commodore Jay Tarriela": a rank, not a body
         if named is not None:
             # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
             # Atomic Energy Organisation" for a state agency of a country the article may say
             if named.lower_ in _STATE_AGENCIES:
                 return Link(None, None, "government")
+            if any(r.actor_type in STATE_TYPES and not r.relational for _, _, r in self.roles.matches([named])):
+                # "spokesperson for the West Philippine Sea Commodore Jay Tarriela": a rank, not a body
+                return _uncoded(actor_type, speaker_role) if actor_type else None
             body_link = self._international_body(tokens, named)
             if body_link is not None:
                 return body_link  # "an adviser at WFP": staff of an international body speak for it
