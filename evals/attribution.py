@@ -1,7 +1,8 @@
-"""``claimtrack eval attribution``: speakers and governments on real news outside Europe, China and Russia.
+"""``claimtrack eval attribution``: speakers and governments on real news from every region.
 
-The gold is ``evals/gold/attribution/`` (167 dated excerpts, 1023 statements, annotated before the product ran on
-them). Each excerpt is run as ``claimtrack extract`` runs a dated ``.txt`` file (text and date, no URL). Figures, as
+The gold is ``evals/gold/attribution/`` (191 dated excerpts, 1175 statements, annotated before the product ran on
+them: batches ``a`` … ``f`` outside Europe, China and Russia; ``g``, held out whole, on the war in Ukraine and on
+trade). Each excerpt is run as ``claimtrack extract`` runs a dated ``.txt`` file (text and date, no URL). Figures, as
 the held-out evaluations compute them (annotation guide, "Scoring"):
 
 - *found*: some claim's content holds the statement's key words;
@@ -29,6 +30,9 @@ from evals.news import names_match as _names_match
 from extractors.nlp import TextItem, extract_claims
 
 DEFAULT_DIR = GOLD / "attribution"
+#: Batches kept out of rule writing whole, both halves (annotated blind and only scored, like the held-out sets):
+#: ``g`` imitates the two held-out sets of issue 14 (the war in Ukraine and peace talks; trade and tariffs).
+HELD_OUT_BATCHES = ("g",)
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,13 @@ def evaluate_attribution(nlp: Language, folder: Path = DEFAULT_DIR) -> Attributi
     return report
 
 
+def batch_of(excerpt_id: str) -> str:
+    """The batch an excerpt was collected and annotated in: the letter before its number (``g-007`` -> ``g``)."""
+    return excerpt_id.split("-", 1)[0]
+
+
 def format_report(report: AttributionReport, *, show: bool = False) -> str:
-    lines = ["attribution on real news outside Europe, China and Russia (evals/gold/attribution)"]
+    lines = ["attribution on real news (evals/gold/attribution)"]
     header = f"  {'':24} {'statements':>10} {'found':>7} {'correct':>8} {'gov among found':>16}"
     lines.append(header)
     rows: list[tuple[str, list[Outcome]]] = [
@@ -120,6 +129,8 @@ def format_report(report: AttributionReport, *, show: bool = False) -> str:
     rows += [(f"  {region}", outcomes) for region, outcomes in sorted(by_region.items())]
     by_kind = grouped(report.outcomes, lambda o: o.statement.kind or "?")
     rows += [(f"  kind {kind}", outcomes) for kind, outcomes in sorted(by_kind.items())]
+    by_batch = grouped(report.outcomes, lambda o: f"{batch_of(o.statement.excerpt)} {o.excerpt.split}")
+    rows += [(f"  batch {batch}", outcomes) for batch, outcomes in sorted(by_batch.items())]
     for name, outcomes in rows:
         f = figures(outcomes)
         lines.append(
@@ -132,9 +143,9 @@ def format_report(report: AttributionReport, *, show: bool = False) -> str:
     lines.append("  not correct, by kind:")
     lines += [f"    {count:4d}  {kind}" for kind, count in failures.most_common()]
     if show:
-        lines.append("  dev-half failures:")
+        lines.append(f"  dev-half failures (batches {', '.join(HELD_OUT_BATCHES)} held out whole, not listed):")
         for o in report.subset("dev"):
-            if o.failure:
+            if o.failure and batch_of(o.statement.excerpt) not in HELD_OUT_BATCHES:
                 claim = o.claim
                 got = "-" if claim is None else f"{claim.speaker_canonical!r} {claim.government} {claim.link_evidence}"
                 lines.append(
