@@ -244,6 +244,20 @@ def test_pm_is_a_title_not_a_body_or_a_name(nlp: Language) -> None:
     assert said(claims, "the two countries continue").speaker_canonical == "Trinh Dinh Dung"
 
 
+def test_an_attribution_the_parser_hung_on_the_clause_it_closes(nlp: Language) -> None:
+    """evals/gold b-039 (Reuters, 2024-10-26): the parser made "said" an adverbial clause of "expressed"; the
+    ministry's statement is the whole clause before it, "as a means to …" included."""
+    claims = claims_of(
+        nlp,
+        "Indonesia has expressed its desire to join the BRICS group of major emerging economies, which accounts for "
+        "35% of global economic output, as a means to strengthen emerging countries, its foreign ministry said in a "
+        "statement.",
+        date(2024, 10, 26),
+    )
+    ministry = said(claims, "Indonesia has expressed")
+    assert ministry.speaker == "its foreign ministry" and ministry.content.endswith("to strengthen emerging countries")
+
+
 # -- 1. an entity layer: a titled mention speaks for every later mention of the person ---------------------------
 
 
