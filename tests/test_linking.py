@@ -12,6 +12,7 @@ from extractors.linking.gazetteer import outlet_country
 from extractors.nlp import TextItem, extract_claims
 from extractors.seeds import process_seeds
 from tests.claimtext import claims_of
+from tests.conftest import SHARED
 
 
 def only(nlp: Language, text: str, when: date | None = None) -> Claim:
@@ -166,3 +167,14 @@ def test_a_spokesman_for_a_state_agency_takes_the_articles_country(nlp: Language
     )
     kamalvandi = next(c for c in claims if c.content.startswith("Iran has passed"))
     assert (kamalvandi.speaker_canonical, kamalvandi.government) == ("Behrouz Kamalvandi", "IRN")
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared absent")
+def test_an_institution_that_names_one_country_is_that_countrys(nlp: Language) -> None:
+    """A paragraph of PolNeAR train (read at test time, never copied): "The State Department has said …" is the
+    USA's by the institution's name alone (seeds/metonyms_extra.tsv), as "the Kremlin" is Russia's."""
+    folder = SHARED / "benchmarks/attribution/polnear/data/train/text"
+    path = folder / "wash-post_2016-03-03_staffer-who-set-up-clinton-email.txt"
+    paragraph = next(p for p in path.read_text(encoding="utf-8").split("\n") if "The State Department has said" in p)
+    claim = next(c for c in claims_of(nlp, paragraph) if c.speaker == "The State Department")
+    assert (claim.government, claim.link_evidence) == ("USA", "metonym:State Department")
