@@ -58,7 +58,7 @@ from extractors.claims._lexicon import (
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._paragraph_claims import one_claim_per_paragraph
 from extractors.claims._quotes import CLOSING_MARKS, OPENING_MARKS, QuoteIndex, paragraphs
-from extractors.claims._sources import issuer_of, relay_of, relayed, source_between, source_of
+from extractors.claims._sources import FINITE_TAGS, issuer_of, relay_of, relayed, source_between, source_of
 from extractors.linking.gazetteer import Place, TermIndex
 
 Span = tuple[int, int]
@@ -118,8 +118,6 @@ NON_REPORTING_VERBS = frozenset(
 )  # fmt: skip
 #: Entity types of a subject that can hold a view.
 _SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
-#: Tags of a finite verb.
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 #: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
 _TOPIC_FRAMES = frozenset({"object", "prep"})
 
@@ -403,7 +401,7 @@ def _report_frame(verb: Token, clause: Token, cues: dict[str, Cue]) -> bool:
         return False
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
-    finite = clause.tag_ in _FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children)
+    finite = clause.tag_ in FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children)
     return bool(subjects) and _plausible_source(subjects[0]) and own_subject and finite
 
 
@@ -656,31 +654,24 @@ def _relaying(inner: _Draft, drafts: list[_Draft]) -> _Draft | None:
         if inner.according and cue.head.dep_ == "ccomp" and cue.head.head.i == outer.cue_token.i:
             return outer  # According to X, Y, Z reported
         nested = not inner.according and cue.dep_ == "ccomp" and cue.head.i == outer.cue_token.i
-        if nested and (_earlier_speech(inner) or _reported_speech(inner, outer)):
+        if nested and _relays_words(inner, outer):
             return outer  # Z said X had emphasized that Y; ABC reported X threatened to Y
     return None
 
 
-def _earlier_speech(inner: _Draft) -> bool:
-    """Is a nested report someone else's earlier words that the outer speaker relays (``a White House official
-    had dismissed``, ``Araghchi had emphasized``), not the outer speaker's own account (``India has noted``, ``his
-    country has confirmed``)?"""
-    cue, source = inner.cue_token, inner.source
-    assert cue is not None and source is not None
-    if source.lower_ in PRONOUNS or inner.frame in _TOPIC_FRAMES:
-        return False  # "said the G77 group had discussed the option": an object is what they did, not words
-    person = source.ent_type_ == "PERSON" or (source.pos_ == "NOUN" and source.tag_ == "NN")
-    return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
-
-
-def _reported_speech(inner: _Draft, outer: _Draft) -> bool:
-    """A report of a person's words ("ABC *reported* Fiamē threatened to boycott the meeting"): the outlet relays
-    them, whatever the tense."""
+def _relays_words(inner: _Draft, outer: _Draft) -> bool:
+    """Is a nested report someone else's words that the outer speaker relays: earlier words (``a White House
+    official had dismissed``, ``Araghchi had emphasized``), or a person's words an outlet *reported* in any tense
+    (``ABC reported Fiamē threatened to boycott the meeting``); not the outer speaker's own account (``India has
+    noted``, ``his country has confirmed``)?"""
     cue, source = inner.cue_token, inner.source
     assert cue is not None and source is not None and outer.cue_token is not None
-    if outer.cue_token.lemma_ != "report" or source.lower_ in PRONOUNS or inner.frame in _TOPIC_FRAMES:
-        return False
-    return source.ent_type_ == "PERSON" or source.pos_ == "PROPN"
+    if source.lower_ in PRONOUNS or inner.frame in _TOPIC_FRAMES:
+        return False  # "said the G77 group had discussed the option": an object is what they did, not words
+    if outer.cue_token.lemma_ == "report" and (source.ent_type_ == "PERSON" or source.pos_ == "PROPN"):
+        return True
+    person = source.ent_type_ == "PERSON" or (source.pos_ == "NOUN" and source.tag_ == "NN")
+    return person and any(c.dep_ == "aux" and c.lower_ == "had" for c in cue.children)
 
 
 def _relayed_person(inner: _Draft) -> bool:

@@ -62,7 +62,7 @@ ISSUING_VERBS = frozenset(
 #: Marks that close a quote (a straight mark right before a verb closes one: an opening mark precedes words).
 _CLOSING_QUOTES = frozenset({"”", '"', "»", "’’", "''"})
 #: Finite verb tags: a coordinated cue in one of these agrees in tense with another finite cue.
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,7 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
             current = current.head.head
             continue
         break
-    if verb.tag_ in _FINITE_TAGS and verb.dep_ == "ROOT":
+    if verb.tag_ in FINITE_TAGS and verb.dep_ == "ROOT":
         adjacent = _noun_right_before(verb)
         if adjacent is not None:
             return Source(adjacent, "adjacent")
@@ -392,7 +392,7 @@ def relative_pronoun(cue: Token, speaker_span: tuple[int, int]) -> Token | None:
 
 def _outer_cue(conj: Token, cue_lemmas: Container[str]) -> Token | None:
     """For a coordinated finite cue hung inside a reported clause, the outer cue it agrees with in tense."""
-    if conj.tag_ not in _FINITE_TAGS or (conj.head.lemma_.lower() in cue_lemmas and conj.head.tag_ == conj.tag_):
+    if conj.tag_ not in FINITE_TAGS or (conj.head.lemma_.lower() in cue_lemmas and conj.head.tag_ == conj.tag_):
         # "told X and stressed Y": the head is a cue itself, its subject is ours anyway; but "said the plan showed
         # they did not know the facts, and accused ...": a cue of another tense is no partner of ours
         return None
