@@ -164,14 +164,15 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         tokens = _strip_that(tokens)
         if tokens:
             return [_span(tokens)]
-    if (verb.dep_ == "parataxis" or _as_clause(verb) or _trailing_attribution(verb)) and verb.head.i != verb.i:
+    trailing = _trailing_attribution(verb, source)
+    if (verb.dep_ == "parataxis" or _as_clause(verb) or trailing) and verb.head.i != verb.i:
         # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."; the same with
         # "as": "It also does not answer whether Scott had a gun, as police have said."
         skip = {t.i for t in verb.subtree}
-        if _trailing_attribution(verb):
+        if trailing:
             # what the parser hung on the cue before the comma ("…, as a means to strengthen emerging countries, its
             # foreign ministry said") is part of the reported clause
-            comma = min(c.left_edge.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")) - 1
+            comma = attribution_core(verb, source)[0] - 1
             skip = {i for i in skip if i >= comma}
         tokens = [t for t in _interrupted_clause(verb).subtree if t.i not in skip and not t.is_space]
         while tokens and tokens[-1].is_punct and tokens[-1].text not in CLOSING_MARKS:
@@ -208,18 +209,18 @@ def _interrupted_clause(verb: Token) -> Token:
     return head
 
 
-def _trailing_attribution(verb: Token) -> bool:
+def _trailing_attribution(verb: Token, source: Token | None) -> bool:
     """``Indonesia has expressed its desire to join BRICS …, its foreign ministry said in a statement.``: the parser
     hung the closing attribution on the clause it reports, as an adverbial clause with a subject of its own, after a
     comma, with nothing of its own to say (no object, clause or conjunction such as ``as``, ``when``, ``because``)."""
     if verb.dep_ != "advcl" or verb.i < verb.head.i:
         return False
     children = list(verb.children)
-    subjects = [c for c in children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subjects or any(c.dep_ in ("mark", "dobj", "ccomp", "xcomp", "advmod") for c in children):
+    if not any(c.dep_ in _SUBJECT_DEPS for c in children):
         return False
-    first = subjects[0].left_edge.i
-    return first > 0 and verb.doc[first - 1].text == ","
+    if any(c.dep_ in ("mark", "dobj", "ccomp", "xcomp", "advmod") for c in children):
+        return False
+    return _comma_before(verb, source)
 
 
 def _between_commas(verb: Token) -> bool:
