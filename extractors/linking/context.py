@@ -93,11 +93,11 @@ def dateline_place(doc: Doc, places: TermIndex[Place]) -> tuple[str, int] | None
     return place.code, last
 
 
-def government_just_before(doc: Doc, claims: Sequence[Claim], index: int) -> tuple[str, str] | None:
-    """The government of the state speaker that spoke just before claim ``index`` (in its sentence or the two before),
-    by the words of its own mention, as ``(code, mention)``: "Pakistan has firmly rejected the remarks … ⏎ In a
-    statement, Foreign Office Spokesperson said …" is Pakistan's spokesperson, however often the story names India."""
-    starts = [sentence.start_char for sentence in doc.sents]
+def government_just_before(starts: Sequence[int], claims: Sequence[Claim], index: int) -> tuple[str, str] | None:
+    """The government of the state speaker that spoke just before claim ``index`` (in its sentence or the two before;
+    ``starts`` are the document's sentence offsets), by the words of its own mention, as ``(code,
+    mention)``: "Pakistan has firmly rejected the remarks … ⏎ In a statement, Foreign Office Spokesperson said …"
+    is Pakistan's spokesperson, however often the story names India."""
     position = _position(claims[index])
     sentence = bisect.bisect_right(starts, position)
     best: tuple[int, Claim] | None = None

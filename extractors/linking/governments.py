@@ -168,12 +168,14 @@ class GovernmentLinker:
             return claims
         country = article_country(doc, claims, speakers, self.places, self.tlds)
         chosen: dict[str | None, tuple[str, str]] = {}
+        # Where the story is told from (a dateline, the outlet's domain) beats who spoke just before, which beats the
+        # article's other signals ("Pakistan has rejected … ⏎ The Foreign Office Spokesperson said" in a story that
+        # names India most and quotes two Indian ministers).
+        told_from = country is not None and country[1] in PLACE_SIGNALS
+        starts = [] if told_from else [sentence.start_char for sentence in doc.sents]
         for i, speaker in enumerate(speakers):
             if speaker in placed - settled and speaker not in chosen:
-                # Where the story is told from (a dateline, the outlet's domain) beats who spoke just before, which
-                # beats the article's other signals ("Pakistan has rejected … ⏎ The Foreign Office Spokesperson
-                # said" in a story that names India most and quotes two Indian ministers).
-                before = None if country and country[1] in PLACE_SIGNALS else government_just_before(doc, claims, i)
+                before = None if told_from else government_just_before(starts, claims, i)
                 if before is not None:
                     chosen[speaker] = (before[0], f"before:{before[1]}")
                 elif country is not None:
