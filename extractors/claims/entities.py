@@ -262,6 +262,7 @@ class _Article:
             self.names + surname_mentions(doc, self.names, self.full_names, titles, places), key=lambda m: m.start
         )
         self.abbreviations = _defined_abbreviations(doc, text)
+        self.spellings_out: dict[str, list[tuple[int, tuple[int, int, str]]]] = {}
         # Titles are the person's, wherever in the article they are given ("President Marcos" after "Marcos").
         named_titles = [(m.name, m.titles) for m in self.names]
         for claim in claims:
@@ -691,10 +692,18 @@ class _Article:
             for index, cluster in enumerate(self.clusters):
                 if cluster.kind == "body" and _initials(cluster.name) == text:
                     return index
-            spelled = _spelled_out_before(self.doc, text, mention.start)
+            spelled = self._spelled_out_before(text, mention.start)
             if spelled is not None:
                 return self._defined_body(text, spelled)
         return None
+
+    def _spelled_out_before(self, abbreviation: str, end: int) -> tuple[int, int, str] | None:
+        """The last name before token ``end`` that spells out ``abbreviation`` (the document is read once for each
+        abbreviation, not once for each mention of it)."""
+        if abbreviation not in self.spellings_out:
+            self.spellings_out[abbreviation] = _spelled_out(self.doc, abbreviation)
+        before = [phrase for last, phrase in self.spellings_out[abbreviation] if last < end]
+        return before[-1] if before else None
 
     def _defined_body(self, abbreviation: str, phrase: tuple[int, int, str]) -> int:
         start, end, name = phrase
@@ -856,17 +865,16 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
-def _spelled_out_before(doc: Doc, abbreviation: str, end: int) -> tuple[int, int, str] | None:
-    """The last capitalised name before token ``end`` whose initials make ``abbreviation``, as ``(start, end,
-    name)``: "the Foreign Office Spokesperson" spells out a later "the FO", "the Ministry of Foreign Affairs" an
-    "MFA", where no bracket defines them."""
-    found = None
-    for first in range(end):
-        token = doc[first]
+def _spelled_out(doc: Doc, abbreviation: str) -> list[tuple[int, tuple[int, int, str]]]:
+    """Every capitalised name whose initials make ``abbreviation``, in text order, as ``(last token, (start, end,
+    name))``: "the Foreign Office Spokesperson" spells out a later "the FO", "the Ministry of Foreign Affairs" an
+    "MFA", where no bracket defines them. A person's title ("PM" after "Prime Minister") spells out no body."""
+    found = []
+    for token in doc:
         if not (token.is_alpha and token.text[0] == abbreviation[0] and token.text[:1].isupper()):
             continue
-        initials, last = "", first
-        for word in doc[first:end]:
+        initials, last = "", token.i
+        for word in doc[token.i :]:
             if word.is_alpha and word.text[0].isupper():
                 initials, last = initials + word.text[0], word.i
             elif word.lower_ not in _FUNCTION_WORDS and word.tag_ != "POS":
@@ -874,8 +882,8 @@ def _spelled_out_before(doc: Doc, abbreviation: str, end: int) -> tuple[int, int
             if not abbreviation.startswith(initials):
                 break
             if initials == abbreviation:
-                if doc[last].lemma_.lower() not in PERSON_ROLES:  # "PM" after "Prime Minister" is a person's title
-                    found = (token.idx, doc[last].idx + len(doc[last]), doc[first : last + 1].text)
+                if doc[last].lemma_.lower() not in PERSON_ROLES:
+                    found.append((last, (token.idx, doc[last].idx + len(doc[last]), doc[token.i : last + 1].text)))
                 break
     return found
 
