@@ -1048,3 +1048,24 @@ def test_held_that_reports_its_clause(nlp: Language) -> None:
     )
     claim = said(claims, "the surgical strike was")
     assert claim.cue == "held" and claim.speaker == "the FO"
+
+
+# -- the same state body named again without its country ----------------------------------------------------------
+
+
+def test_a_ministry_named_again_keeps_the_country_it_was_given(nlp: Language) -> None:
+    # "Ministry of Commerce" is a body ("of Commerce" is its field, not a business speaker), and it is the ministry
+    # the article called China's two paragraphs up, though the United States spoke in between.
+    claims = claims_of(
+        nlp,
+        "China's Commerce Ministry says that the country would have to take countermeasures if the United States "
+        "imposes new additional tariffs on Chinese goods.\n\nThe response came on Thursday after the United States "
+        "threatened an additional tariff of 10 percent on about 300 billion U.S. dollars of Chinese imports.\n\n"
+        "China's position is consistent and clear.\n\nMinistry of Commerce spokesman Gao Feng told a press "
+        'conference that "Trade wars produce no winners. China does not want a trade war, but it is not afraid of '
+        'one, and it will fight one if necessary."',
+        date(2019, 8, 24),
+    )
+    claim = said(claims, "Trade wars produce no winners")
+    assert (claim.speaker_canonical, claim.government) == ("Gao Feng", "CHN")
+    assert claim.link_evidence == "body:China's Commerce Ministry"

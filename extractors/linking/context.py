@@ -37,7 +37,7 @@ DATELINE_TOKENS = 14
 _DATELINE_ENDS = frozenset({"—", "–", "-", "--", "―", ":", "(", "["})
 _AFTER_PLACE = frozenset({",", *_DATELINE_ENDS})
 #: Evidence kinds that come from the speaker's own words (not another mention, not the article).
-_INDIRECT_EVIDENCE = frozenset({"", "coref", "context", "before"})
+INDIRECT_EVIDENCE = frozenset({"", "coref", "context", "before", "body"})
 #: Signals of the article's country that say where the story is told from, and so beat the speaker just before.
 PLACE_SIGNALS = frozenset({"dateline", "outlet"})
 #: How many sentences back the state speaker just before a generic one may be (``before:``).
@@ -104,7 +104,7 @@ def government_just_before(starts: Sequence[int], claims: Sequence[Claim], index
     for claim in claims:
         at = _position(claim)
         kind = (claim.link_evidence or "").split(":", 1)[0]
-        own = claim.government and kind not in _INDIRECT_EVIDENCE and claim.actor_type in (*STATE_TYPES, "igo")
+        own = claim.government and kind not in INDIRECT_EVIDENCE and claim.actor_type in (*STATE_TYPES, "igo")
         if not own or at >= position or sentence - bisect.bisect_right(starts, at) > BEFORE_REACH_SENTENCES:
             continue
         if best is None or at > best[0]:
@@ -136,7 +136,7 @@ def article_country(
     for claim, speaker in zip(claims, speakers, strict=True):
         kind = (claim.link_evidence or "").split(":", 1)[0]
         key = speaker or claim.speaker_canonical or ""
-        state = claim.government and kind not in _INDIRECT_EVIDENCE and claim.actor_type in STATE_TYPES
+        state = claim.government and kind not in INDIRECT_EVIDENCE and claim.actor_type in STATE_TYPES
         if state and claim.government and key not in counted:
             counted.add(key)
             explicit[claim.government] += 1

@@ -39,6 +39,7 @@ from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity, as_
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
 from extractors.linking.context import (
+    INDIRECT_EVIDENCE,
     NATION_NOUNS,
     PLACE_SIGNALS,
     article_country,
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/8"
+LINKER_VERSION = "link/9"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
 #: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
@@ -68,6 +69,11 @@ _STATE_AGENCIES = frozenset(
     {"organisation", "organization", "agency", "ministry", "office", "department", "authority", "service",
      "directorate", "administration", "commission"}
 )  # fmt: skip
+#: Heads of a national body's name before "of" ("Ministry of Commerce"): what follows is its field. Not "Department
+#: of": US states have their own ("South Dakota's Department of Social Services").
+_AGENCY_NAME_HEADS = frozenset({"ministry"})
+#: Words that join a body's name and say nothing of which body it is.
+_NAME_GLUE = frozenset({"of", "for", "the", "and", "on"})
 #: What a body issues: a country compounded onto one is its author ("the OAS report", "a China statement").
 _ISSUED = frozenset({"report", "statement", "communique", "communiqué", "release", "document", "letter", "note"})
 #: Prepositions whose object is a speaker's subject matter: a role there is no role of theirs ("adviser on media").
@@ -175,8 +181,11 @@ class GovernmentLinker:
         starts = [] if told_from else [sentence.start_char for sentence in doc.sents]
         for i, speaker in enumerate(speakers):
             if speaker in placed - settled and speaker not in chosen:
+                body = self._same_body_before(doc, claims, i)
                 before = None if told_from else government_just_before(starts, claims, i)
-                if before is not None:
+                if body is not None:
+                    chosen[speaker] = (body[0], f"body:{body[1]}")
+                elif before is not None:
                     chosen[speaker] = (before[0], f"before:{before[1]}")
                 elif country is not None:
                     chosen[speaker] = (country[0], f"context:{country[0]}")
@@ -186,6 +195,32 @@ class GovernmentLinker:
             else c
             for i, c in enumerate(claims)
         ]
+
+    def _same_body_before(self, doc: Doc, claims: Sequence[Claim], index: int) -> tuple[str, str] | None:
+        """The government an earlier speaker mention gave the same state body by its own words: "China's Commerce
+        Ministry says … ⏎ Ministry of Commerce spokesman Gao Feng told a press conference" is China's ministry,
+        whoever spoke in between. As ``(code, earlier mention)``."""
+        keys = self._body_keys(doc, claims[index].speaker_span)
+        if not keys:
+            return None
+        for claim in reversed(claims[:index]):
+            own = (claim.link_evidence or "").split(":", 1)[0] not in INDIRECT_EVIDENCE
+            if claim.government and own and keys & self._body_keys(doc, claim.speaker_span):
+                return claim.government, claim.speaker or ""
+        return None
+
+    def _body_keys(self, doc: Doc, span: tuple[int, int] | None) -> set[frozenset[str]]:
+        """The state bodies a mention names by a role term, each as the set of its words ("commerce ministry" and
+        "Ministry of Commerce" alike)."""
+        mention = doc.char_span(*span, alignment_mode="expand") if span else None
+        if mention is None:
+            return set()
+        keys = set()
+        for _, _, role in self.roles.matches(list(mention)):
+            words = frozenset(role.term.lower().split()) - _NAME_GLUE
+            if role.actor_type in STATE_TYPES and words & _STATE_AGENCIES and len(words) > 1:
+                keys.add(words)
+        return keys
 
     def speaker_link(
         self,
@@ -342,7 +377,7 @@ class GovernmentLinker:
         if named is not None:
             # "the president of the American Farm Bureau" speaks for no government; "the spokesman for the
             # Atomic Energy Organisation" for a state agency of a country the article may say
-            if named.lower_ in _STATE_AGENCIES:
+            if named.lower_ in _STATE_AGENCIES or _agency_of(named.head):
                 return Link(None, None, "government")
             if any(r.actor_type in STATE_TYPES and not r.relational for _, _, r in self.roles.matches([named])):
                 # "spokesperson for the West Philippine Sea Commodore Jay Tarriela": a rank, not a body
@@ -520,13 +555,19 @@ class GovernmentLinker:
 
 
 def _topic(token: Token, head: Token) -> bool:
-    """Is ``token`` under a preposition that names what the speaker deals with ("Special Adviser *on Media*")?"""
+    """Is ``token`` under a preposition that names what the speaker deals with ("Special Adviser *on Media*"), or
+    what a ministry deals with ("Ministry *of Commerce* spokesman")?"""
     node, hops = token, 0
     while node.i != head.i and node.head.i != node.i and hops < 6:
-        if node.dep_ == "prep" and node.lower_ in _TOPIC_PREPS:
+        if node.dep_ == "prep" and (node.lower_ in _TOPIC_PREPS or _agency_of(node)):
             return True
         node, hops = node.head, hops + 1
     return False
+
+
+def _agency_of(token: Token) -> bool:
+    """Is ``token`` the "of" of a ministry's name ("Ministry *of* Commerce")?"""
+    return token.lower_ == "of" and token.head.lower_ in _AGENCY_NAME_HEADS and token.head.pos_ == "PROPN"
 
 
 def _of_place(tokens: tuple[Token, ...]) -> bool:
