@@ -28,6 +28,7 @@ outside any claim) speaks for every later ``Baghaei``, ``he`` and ``the spokespe
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -509,11 +510,14 @@ class _Article:
                 name, how = match
         cluster = self._person_cluster(name, claim.speaker_span[0], exact=how == "fuzzy")
         found = self.clusters[cluster]
+        # "US President Donald Trump and European Commission President Jean-Claude Juncker announced": only the
+        # speaker's own conjunct describes the speaker.
+        mention = own_conjunct(mention, claim.speaker_name)
         titles = _speaker_titles(mention, claim.speaker_name)
         found.titles |= titles
         found.countries |= countries_in(list(mention), self.places, _name_tokens(mention, claim.speaker_name))
         found.gender = found.gender or gender_of(titles | {t.lower_.rstrip(".") for t in mention})
-        self._add_mention(cluster, claim.speaker_span, mention)
+        self._add_mention(cluster, (mention.start_char, mention.end_char), mention)
         self._add_defined_bodies(found, claim.speaker_span)
         return cluster, how
 
@@ -826,6 +830,27 @@ def _role_words(mention: Span) -> list[str]:
 
 def _speaker_titles(mention: Span, name: str) -> frozenset[str]:
     return person_titles(list(mention), _name_tokens(mention, name))
+
+
+def own_conjunct(mention: Span, name: str) -> Span:
+    """The part of a mention joined by "and" that holds ``name``, when another part names a person of its own
+    ("A and B announced"); else the whole mention ("Minister of Foreign Affairs and Regional Integration, X")."""
+    cuts = [t.i for t in mention if t.lower_ in ("and", "&") and t.pos_ == "CCONJ"]
+    if not cuts:
+        return mention
+    bounds = [mention.start, *(i + 1 for i in cuts), mention.end + 1]
+    parts = [mention.doc[start : end - 1] for start, end in itertools.pairwise(bounds)]
+    own = [part for part in parts if _name_tokens(part, name)]
+    others = [part for part in parts if not _name_tokens(part, name)]
+    people = [p for p in others if any(_full_name_in(entity, p) for entity in mention.doc.ents)]
+    if len(own) != 1 or not people or not len(own[0]):
+        return mention
+    return own[0]
+
+
+def _full_name_in(entity: Span, part: Span) -> bool:
+    """Is ``entity`` a person's name of two words or more inside ``part``?"""
+    return entity.label_ == "PERSON" and len(entity) > 1 and part.start <= entity.start and entity.end <= part.end
 
 
 def _name_tokens(mention: Span, name: str) -> set[int]:

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from core.articles import Claim
 from core.config import SeedFile, fingerprint
 from extractors.claims.continuations import decide_in_order
-from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity, as_antecedent
+from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity, as_antecedent, own_conjunct
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
 from extractors.linking.context import (
@@ -718,6 +718,8 @@ def _names_speaker(doc: Doc, claim: Claim) -> bool:
     mention = doc.char_span(claim.speaker_span[0], claim.speaker_span[1], alignment_mode="expand")
     if mention is None or not len(mention):
         return False
+    if len(own_conjunct(mention, claim.speaker_canonical)) < len(mention):
+        return False  # "A and B announced": what it says of both is no evidence about B
     head = mention.root
     if head.pos_ == "PRON":
         return False
