@@ -73,8 +73,17 @@ def test_shipped_file_loads_and_covers_the_g20_ukraine_and_international_bodies(
 
     def foreign_minister(a: Actor) -> bool:
         role = a.role.lower()
-        return a.kind == "person" and a.actor_type == "diplomat" and "spokes" not in role and "press" not in role and (
-            "foreign" in role or "external" in role or "international relations" in role or "secretary of state" in role
+        return (
+            a.kind == "person"
+            and a.actor_type == "diplomat"
+            and "spokes" not in role
+            and "press" not in role
+            and (
+                "foreign" in role
+                or "external" in role
+                or "international relations" in role
+                or "secretary of state" in role
+            )
         )
 
     def ministry_voice(a: Actor) -> bool:  # a named spokesperson, or the ministry itself where it names none
@@ -143,7 +152,7 @@ def test_the_documented_example_rows_extend_the_shipped_file(tmp_path: Path) -> 
     extended = tmp_path / "actors.csv"
     extended.write_text((SEEDS_DIR / "actors.csv").read_text(encoding="utf-8") + example + "\n", encoding="utf-8")
     actors = read_actors(extended)
-    spokesperson = actors.lookup("Paweł Wroński", date(2025, 3, 1))
-    assert spokesperson is not None and spokesperson.government == "POL"
+    minister = actors.lookup("Xavier Bettel", date(2025, 3, 1))
+    assert minister is not None and minister.government == "LUX"
     outlet = actors.lookup("The Kyiv Independent", date(2025, 3, 1))
     assert outlet is not None and outlet.actor_type == "media" and outlet.government is None

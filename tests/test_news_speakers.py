@@ -76,7 +76,7 @@ def test_a_regions_demonym_is_not_a_country(nlp: Language) -> None:
     petro = said(claims, "his country")
     assert petro.speaker_canonical == "Gustavo Petro"
     # "the South American nation" is the country just named, not the USA ("American")
-    assert (petro.government, petro.link_evidence) == ("COL", "nation:Colombia")
+    assert petro.government == "COL" and not (petro.link_evidence or "").startswith("demonym:")
 
 
 def test_officials_of_un_agencies_speak_for_the_un(nlp: Language) -> None:
@@ -301,8 +301,9 @@ def test_a_title_given_later_still_describes_the_person(nlp: Language) -> None:
         "President Marcos has also warned against appeasement in the West Philippine issue.",
         date(2025, 6, 21),
     )
-    assert said(claims, "the government did not").speaker_canonical == "Marcos"
-    assert said(claims, "We did not yield").speaker_canonical == "Marcos"
+    # the actors file completes the surname the article never does
+    assert said(claims, "the government did not").speaker_canonical == "Ferdinand Marcos Jr."
+    assert said(claims, "We did not yield").speaker_canonical == "Ferdinand Marcos Jr."
     assert said(claims, "the next administration").speaker_canonical == "Jay Tarriela"
 
 
@@ -314,7 +315,7 @@ def test_the_president_is_the_untitled_speaker_just_named(nlp: Language) -> None
         "destroy an entire city,” the president wrote.",
         date(2025, 10, 13),
     )
-    assert said(claims, "Try peace").speaker_canonical == "Petro"
+    assert said(claims, "Try peace").speaker_canonical == "Gustavo Petro"  # completed by the actors file
 
 
 def test_a_surname_the_tagger_missed_and_an_outlet_it_read_as_a_person(nlp: Language) -> None:
@@ -1096,3 +1097,18 @@ def test_two_people_named_together_lend_neither_their_words(nlp: Language) -> No
     assert said(claims, "the EU had agreed to buy").speaker_canonical == "Donald Trump"
     juncker = said(claims, "the US and EU had agreed")
     assert (juncker.speaker_canonical, juncker.government) == ("Jean-Claude Juncker", "XEU")
+
+
+def test_a_lone_surname_two_people_in_office_share_names_neither(nlp: Language) -> None:
+    # a-027 (dev; Prensa Latina, 2025-02-04): Cuba's foreign minister is known as Bruno Rodríguez (Parrilla); a lone
+    # "Rodríguez" is not Venezuela's Delcy Rodríguez (the whole excerpt then takes Cuba from the article)
+    claims = claims_of(
+        nlp,
+        "The head of Cuban diplomacy wrote so on his X account, a platform in which he denounced that US Secretary of "
+        "State Marco Rubio wants to visit Havana, “but first change our government. He will be left wanting.”\n\n“He "
+        "will not be able to visit Cuba, a country about which he knows absolutely nothing. He was not invited,” "
+        "Rodríguez said.",
+        date(2025, 2, 4),
+    )
+    claim = said(claims, "He will not be able to visit Cuba")
+    assert claim.government != "VEN" and claim.actor_id is None

@@ -81,9 +81,15 @@ class ActorDirectory:
         for actor, aliases in rows:
             for alias in dict.fromkeys([actor.name, *aliases]):
                 names.setdefault(normalise(alias), []).append(actor)
-            words = actor.name.split()
-            if actor.kind == "person" and len(words) > 1:
-                surnames.setdefault(normalise(words[-1]), []).append(actor)
+            if actor.kind != "person":
+                continue
+            # Each spelling's last word: "Bruno Rodríguez" as well as "Bruno Rodríguez Parrilla", so that a lone
+            # "Rodríguez" is ambiguous beside Delcy Rodríguez instead of hers.
+            lasts = {
+                normalise(spelling.split()[-1]) for spelling in (actor.name, *aliases) if len(spelling.split()) > 1
+            }
+            for last in lasts:
+                surnames.setdefault(last, []).append(actor)
         self.by_name = names
         self.by_surname = {k: v for k, v in surnames.items() if k not in names}
         self.index: TermIndex[_Entry] = TermIndex(proper=True)
