@@ -1112,3 +1112,19 @@ def test_a_lone_surname_two_people_in_office_share_names_neither(nlp: Language) 
     )
     claim = said(claims, "He will not be able to visit Cuba")
     assert claim.government != "VEN" and claim.actor_id is None
+
+
+def test_a_photo_caption_is_nobody_to_refer_back_to(nlp: Language) -> None:
+    # i-001 (dev; Australian Financial Review, 2020-05-19): the speaker before a relative clause between commas is
+    # the parser's lost subject of "said"; the caption that ends in a photographer's name names nobody "he" means
+    claims = claims_of(
+        nlp,
+        "And in a further slap to Australia, Senator Birmingham, whose efforts to speak by phone with his Chinese "
+        "counterpart were rebuffed, said he was only told of the decision at 9pm AEST on Monday when the Chinese "
+        "Commerce Ministry put the announcement on its website.\n\nAgriculture Minister David Littleproud and Trade "
+        "Minister Simon Birmingham are disappointed China has put tariffs on Australian barley. Alex Ellinghausen\n\n"
+        '"I am deeply, deeply disappointed," he told the ABC.',
+        date(2020, 5, 19),
+    )
+    assert said(claims, "he was only told").speaker == "Senator Birmingham"
+    assert said(claims, "I am deeply").speaker_canonical == "Simon Birmingham"

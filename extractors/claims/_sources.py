@@ -265,7 +265,7 @@ def _noun_right_before(verb: Token) -> Token | None:
         i -= 1
     if i < verb.sent.start:
         return None
-    token = verb.doc[i]
+    token = _before_relative_clause(verb.doc[i])
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "poss"):
         return None
     if token.dep_ == "pobj":
@@ -275,6 +275,18 @@ def _noun_right_before(verb: Token) -> Token | None:
     while token.dep_ == "appos" and token.head.dep_ not in ("pobj", "dobj"):
         token = token.head
     return token
+
+
+def _before_relative_clause(last: Token) -> Token:
+    """The noun a relative clause between commas describes, when ``last`` ends that clause ("Senator Birmingham,
+    whose efforts … were rebuffed, said"): the parser may hang the clause on another noun; the text order holds."""
+    clause = next((t for t in (last, *last.ancestors) if t.dep_ == "relcl"), None)
+    if clause is None:
+        return last
+    first = min(clause.subtree, key=lambda t: t.i)
+    if first.lower_ not in (*_RELATIVE_PRONOUNS, "whose") or first.i < 2 or first.doc[first.i - 1].text != ",":
+        return last
+    return first.doc[first.i - 2]
 
 
 def _titled_person(noun: Token) -> Token | None:

@@ -335,7 +335,8 @@ class _Article:
         found.titles |= mention.titles
         found.countries |= mention.countries
         found.gender = found.gender or mention.gender
-        self._see(cluster, mention.start, mention.head, speaker=False)
+        if not _in_caption(mention.head):
+            self._see(cluster, mention.start, mention.head, speaker=False)
 
     def _pronoun_event(self, token: Token) -> None:
         cluster = self._salient_person(token.idx, _PERSON_PRONOUNS[token.lower_])
@@ -846,6 +847,19 @@ def own_conjunct(mention: Span, name: str) -> Span:
     if len(own) != 1 or not people or not len(own[0]):
         return mention
     return own[0]
+
+
+def _in_caption(head: Token) -> bool:
+    """Is the name in a photo caption, a paragraph that ends with a credit: a name as a sentence of its own
+    ("Agriculture Minister David Littleproud and Trade Minister Simon Birmingham are disappointed … Alex
+    Ellinghausen")? Nobody there is whom the next "he" stands for."""
+    doc, text = head.doc, head.doc.text
+    end = text.find("\n", head.idx)
+    last = doc.char_span(head.idx, len(text) if end < 0 else end, alignment_mode="contract")
+    if last is None or not len(last):
+        return False
+    words = [t for t in last[-1].sent if not (t.is_punct or t.is_space)]
+    return 0 < len(words) <= 4 and all(t.ent_type_ == "PERSON" for t in words)
 
 
 def _full_name_in(entity: Span, part: Span) -> bool:
