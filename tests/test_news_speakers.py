@@ -1128,3 +1128,15 @@ def test_a_photo_caption_is_nobody_to_refer_back_to(nlp: Language) -> None:
     )
     assert said(claims, "he was only told").speaker == "Senator Birmingham"
     assert said(claims, "I am deeply").speaker_canonical == "Simon Birmingham"
+
+
+def test_dg_is_a_title_not_part_of_the_name(nlp: Language) -> None:
+    # i-007 (dev; WTO news item, 2019-12-09): "DG Azevêdo" is the Director-General, known to the actors file
+    claims = claims_of(
+        nlp,
+        '"A well-functioning, impartial and binding dispute settlement system is a core pillar of the WTO system," '
+        "DG Azevêdo declared.",
+        date(2019, 12, 9),
+    )
+    claim = said(claims, "A well-functioning")
+    assert (claim.speaker_canonical, claim.government) == ("Roberto Azevêdo", "XWT")
