@@ -1140,3 +1140,21 @@ def test_dg_is_a_title_not_part_of_the_name(nlp: Language) -> None:
     )
     claim = said(claims, "A well-functioning")
     assert (claim.speaker_canonical, claim.government) == ("Roberto Azevêdo", "XWT")
+
+
+def test_a_cue_joined_on_after_a_quote_reports_the_next_quote(nlp: Language) -> None:
+    # h-007 (dev; Asia Economy, 2023-09-04): "but added," and "and emphasized," have no subject; the parser hangs
+    # them inside the quote before, and each reports the quote after it for the same speaker
+    claims = claims_of(
+        nlp,
+        'She explained, "The U.S. exports billions of dollars worth of semiconductors to China every year. This is '
+        'good for the U.S. economy and companies, and we will continue this," but added, "However, what we will never '
+        "compromise on is the export of the most precise and powerful semiconductors that China intends to use for "
+        'military purposes." Furthermore, she said, "Export controls cannot be used for economic benefits. We will '
+        'limit their use to national security concerns," and emphasized, "There will never be exports of AI '
+        'semiconductors that could be used for military purposes to China."',
+        date(2023, 9, 4),
+    )
+    added = said(claims, "However, what we will never")
+    assert (added.cue, added.speaker) == ("added", "She")
+    assert said(claims, "There will never be exports").cue == "emphasized"

@@ -15,7 +15,8 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 6. tidy       a claim's content stops where a sibling claim starts (``said A and warned B``; ``A said X, and
               others said Y``); of two claims over the same words the surer one stays, or the outer one when
               the other's cue is inside what it reports;
-7. leftovers  quotes nobody claimed: split quotes (``“A,” X said, “B.”``) join their claim, quote-only
+7. leftovers  quotes nobody claimed: a cue joined on after a quote (``X explained, “A,” but added, “B.”``) reports
+              the next quote for the same speaker; split quotes (``“A,” X said, “B.”``) join their claim, quote-only
               paragraphs continue the last speaker, open quote paragraphs join the claim that closes them;
 8. finish     snap spans to whole quotes, drop wire datelines, kinds (direct / mixed / indirect from the quote
               marks), speaker mentions;
@@ -188,7 +189,7 @@ def attribute(
     drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras, places)]
     _trim_siblings(drafts)
     drafts = _drop_overlaps(_relays(drafts))
-    drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options)
+    drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options, lexicon.cues)
     finished = [(d, _finish(d, quotes, text, doc, lexicon.titles)) for d in drafts]
     kept = [(d, c) for d, c in finished if c is not None and _keep(c, options)]
     position = {id(d): i for i, (d, _) in enumerate(kept)}
@@ -729,7 +730,12 @@ def _nested_in(inner: _Draft, outer: _Draft) -> bool:
 
 
 def _attach_leftover_quotes(
-    drafts: list[_Draft], quotes: QuoteIndex, paras: list[Span], text: str, options: AttributionOptions
+    drafts: list[_Draft],
+    quotes: QuoteIndex,
+    paras: list[Span],
+    text: str,
+    options: AttributionOptions,
+    cues: dict[str, Cue],
 ) -> list[_Draft]:
     claimed = [s for d in drafts for s in d.spans]
     para_starts = [p[0] for p in paras]
@@ -742,6 +748,11 @@ def _attach_leftover_quotes(
             continue
         para_start, para_end = paras[p]
         in_para = [d for d in result if para_start <= d.spans[0][0] < para_end and d.frame != "according"]
+        coordinated = _coordinated_quote(quote.start, quote.end, in_para, quotes, cues)
+        if coordinated is not None:
+            result.append(coordinated)
+            claimed.append((quote.start, quote.end))
+            continue
         owner = _split_quote_owner(quote.start, quote.end, in_para, quotes, text, para_start)
         if owner is None and quote.open_ended and not in_para:
             owner = _closing_paragraph_owner(p, paras, quotes, result, text)
@@ -780,7 +791,12 @@ def _attach_leftover_quotes(
 
 
 def _split_quote_owner(
-    start: int, end: int, in_para: list[_Draft], quotes: QuoteIndex, text: str, para_start: int
+    start: int,
+    end: int,
+    in_para: list[_Draft],
+    quotes: QuoteIndex,
+    text: str,
+    para_start: int,
 ) -> _Draft | None:
     """The claim an unclaimed quote of the same paragraph belongs to.
 
@@ -805,6 +821,41 @@ def _split_quote_owner(
         if not between and _starts_sentence(text, start, para_start) and near:
             return draft  # “A,” X said. “B.” / “A,” X threatened in a post on Truth Social. “B.”
     return None
+
+
+def _coordinated_quote(
+    start: int, end: int, in_para: list[_Draft], quotes: QuoteIndex, cues: dict[str, Cue]
+) -> _Draft | None:
+    """``X explained, “A,” but added, “B.”``: a cue joined on after a quote with no subject of its own (the parser
+    hangs it inside the quote before) reports the next quote for the same speaker, as a statement of its own."""
+    before = [
+        d for d in in_para if d.frame in ("quote", "clause") and d.cue_token is not None and d.spans[0][0] < start
+    ]
+    if not before:
+        return None
+    draft = max(before, key=lambda d: d.spans[0][0])
+    assert draft.cue_token is not None
+    claimed_end = max(e for _, e in draft.spans)
+    # the claim's own quote may run on past its first sentence: the gap starts where that quote closes
+    after = max([claimed_end, *(q.end for q in quotes.overlapping(claimed_end - 1, claimed_end) if not q.single)])
+    gap = draft.cue_token.doc.char_span(after, start, alignment_mode="contract")
+    words = [t for t in gap or () if not (t.is_punct or t.is_space)]
+    if len(words) < 2 or words[0].lower_ not in ("and", "but") or not gap or gap[-1].text not in (",", ":"):
+        return None
+    verbs = [t for t in words[1:] if t.pos_ == "VERB"]
+    if len(verbs) != 1 or verbs[0].lemma_.lower() not in cues or any(t.pos_ not in ("VERB", "ADV") for t in words[1:]):
+        return None
+    verb = verbs[0]
+    return replace(
+        draft,
+        cue_token=verb,
+        cue_text=verb.text,
+        cue_span=(verb.idx, verb.idx + len(verb.text)),
+        cue_class=cues[verb.lemma_.lower()].cue_class,
+        spans=[(start, end)],
+        core=(verb.idx, verb.idx + len(verb.text)),
+        continues=None,
+    )
 
 
 def _cues_own_words(draft: _Draft, start: int, end: int) -> bool:
