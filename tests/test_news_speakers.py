@@ -1158,3 +1158,16 @@ def test_a_cue_joined_on_after_a_quote_reports_the_next_quote(nlp: Language) -> 
     added = said(claims, "However, what we will never")
     assert (added.cue, added.speaker) == ("added", "She")
     assert said(claims, "There will never be exports").cue == "emphasized"
+
+
+def test_the_first_apposition_is_the_office_a_later_one_may_describe_the_country(nlp: Language) -> None:
+    # i-011 (dev; People's Daily Online, 2020-11-12): "the ASEAN chair for 2020" is Vietnam, the minister's country
+    claims = claims_of(
+        nlp,
+        "According to Nguyen Quoc Dung, deputy minister of foreign affairs of Vietnam, the ASEAN chair for 2020, the "
+        "signing of RCEP would take place on Nov. 15 at the RCEP summit if its member countries manage to complete "
+        "their respective domestic procedures for the signing.",
+        date(2020, 11, 12),
+    )
+    claim = said(claims, "the signing of RCEP")
+    assert (claim.speaker_canonical, claim.government) == ("Nguyen Quoc Dung", "VNM")

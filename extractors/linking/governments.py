@@ -509,7 +509,7 @@ class GovernmentLinker:
             label = f"metonym:{term}"
         else:
             label = f"country:{term}"
-        rank = (len(path), matched[0].i, 0)
+        rank = (_later_apposition(path, head), len(path), matched[0].i)
         return [_Evidence(matched, code, label, actor, place, rank)] if code or actor else []
 
     @staticmethod
@@ -563,6 +563,16 @@ def _topic(token: Token, head: Token) -> bool:
             return True
         node, hops = node.head, hops + 1
     return False
+
+
+def _later_apposition(path: Sequence[Token], head: Token) -> int:
+    """How many appositions of the speaker come before the one ``path`` passes through: the first says the
+    person's office ("Nguyen Quoc Dung, deputy minister of foreign affairs of Vietnam, the ASEAN chair for 2020":
+    Vietnam's, though "ASEAN" is nearer the name in the parse); evidence outside any apposition counts as first."""
+    own = next((t for t in path if t.dep_ == "appos" and t.head.i == head.i), None)
+    if own is None:
+        return 0
+    return sum(1 for c in head.children if c.dep_ == "appos" and c.i < own.i)
 
 
 def _agency_of(token: Token) -> bool:
