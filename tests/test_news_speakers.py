@@ -1171,3 +1171,17 @@ def test_the_first_apposition_is_the_office_a_later_one_may_describe_the_country
     )
     claim = said(claims, "the signing of RCEP")
     assert (claim.speaker_canonical, claim.government) == ("Nguyen Quoc Dung", "VNM")
+
+
+def test_a_lone_family_name_finds_the_office_holder_named_family_name_first(nlp: Language) -> None:
+    # b-035 (dev; 2024-10-04) and h-009 (dev; Global Times, 2024-11-25), their sentences alone: Korean and Chinese
+    # names put the family name first, and the actors file knows Yoon Suk Yeol and Mao Ning
+    yoon = claims_of(nlp, "In a speech, Yoon warned Pyongyang against using nuclear weapons.", date(2024, 10, 4))[0]
+    assert (yoon.speaker_canonical, yoon.government) == ("Yoon Suk Yeol", "KOR")
+    mao = claims_of(
+        nlp,
+        "Mao added that China will take resolute measures to firmly safeguard the legitimate rights and interests of "
+        "Chinese firms.",
+        date(2024, 11, 25),
+    )[0]
+    assert (mao.speaker_canonical, mao.government) == ("Mao Ning", "CHN")

@@ -71,6 +71,10 @@ class _Entry:
     surname: bool
 
 
+#: Governments whose people are named family name first in English news ("Xi Jinping", "Moon Jae-in").
+FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "SGP"})
+
+
 class ActorDirectory:
     """Curated people and bodies, looked up by name, alias or surname on a date."""
 
@@ -83,13 +87,8 @@ class ActorDirectory:
                 names.setdefault(normalise(alias), []).append(actor)
             if actor.kind != "person":
                 continue
-            # Each spelling's last word: "Bruno Rodríguez" as well as "Bruno Rodríguez Parrilla", so that a lone
-            # "Rodríguez" is ambiguous beside Delcy Rodríguez instead of hers.
-            lasts = {
-                normalise(spelling.split()[-1]) for spelling in (actor.name, *aliases) if len(spelling.split()) > 1
-            }
-            for last in lasts:
-                surnames.setdefault(last, []).append(actor)
+            for surname in _surnames(actor, aliases):
+                surnames.setdefault(surname, []).append(actor)
         self.by_name = names
         self.by_surname = {k: v for k, v in surnames.items() if k not in names}
         self.index: TermIndex[_Entry] = TermIndex(proper=True)
@@ -131,6 +130,17 @@ class ActorDirectory:
             if actor is not None:
                 found.append((first, last, actor))
         return found
+
+
+def _surnames(actor: Actor, aliases: Sequence[str]) -> set[str]:
+    """What a lone surname of ``actor`` may be: each spelling's last word ("Bruno Rodríguez" as well as "Bruno
+    Rodríguez Parrilla", so that a lone "Rodríguez" is ambiguous beside Delcy Rodríguez instead of hers), and its
+    first word where names put the family name first ("Xi Jinping", "Yoon Suk Yeol", "Hun Sen")."""
+    spellings = [s.split() for s in (actor.name, *aliases) if len(s.split()) > 1]
+    found = {normalise(words[-1]) for words in spellings}
+    if actor.government in FAMILY_NAME_FIRST:
+        found |= {normalise(words[0]) for words in spellings}
+    return found
 
 
 def _pick(candidates: Sequence[Actor], when: date | None) -> Actor | None:
