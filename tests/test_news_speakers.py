@@ -1185,3 +1185,18 @@ def test_a_lone_family_name_finds_the_office_holder_named_family_name_first(nlp:
         date(2024, 11, 25),
     )[0]
     assert (mao.speaker_canonical, mao.government) == ("Mao Ning", "CHN")
+
+
+def test_staff_of_a_body_whose_name_starts_with_the_un_speak_for_the_un(nlp: Language) -> None:
+    # l-021 (dev; The National, 2024-11-24): "the UN Framework Convention on Climate Change" is a UN body, though
+    # the countries table only knows its full "United Nations" name
+    claims = claims_of(
+        nlp,
+        "Simon Stiell, executive secretary of the UN Framework Convention on Climate Change, hailed it as an insurance "
+        "policy for humanity. “This deal will keep the clean energy boom growing and protect billions of lives. It "
+        "will help all countries to share in the huge benefits of bold climate action: more jobs, stronger growth, "
+        "cheaper and cleaner energy for all”, he said.",
+        date(2024, 11, 24),
+    )
+    claim = said(claims, "This deal will keep")
+    assert (claim.speaker_canonical, claim.government) == ("Simon Stiell", "XUN")

@@ -389,10 +389,11 @@ class GovernmentLinker:
         return _uncoded(actor_type, speaker_role) if actor_type else None
 
     def _international_body(self, tokens: list[Token], named: Token) -> Link | None:
-        """The international body whose name holds ``named``. Only asked when the mention has no other evidence, so
-        "Russia's ambassador at the UN" stays Russia's (the country is evidence, the body after "at" is not)."""
+        """The international body whose name holds ``named`` or is part of it ("the UN Framework Convention"). Only
+        asked when the mention has no other evidence, so "Russia's ambassador at the UN" stays Russia's (the country
+        is evidence, the body after "at" is not)."""
         for first, last, place in country_matches(self.places, tokens):
-            if place.is_igo and any(t.i == named.i for t in tokens[first:last]):
+            if place.is_igo and any(t.i == named.i or _modifies(t, named) for t in tokens[first:last]):
                 return Link(place.code, "country:" + " ".join(t.text for t in tokens[first:last]), "igo")
         return None
 
@@ -562,6 +563,16 @@ def _topic(token: Token, head: Token) -> bool:
         if node.dep_ == "prep" and (node.lower_ in _TOPIC_PREPS or _agency_of(node)):
             return True
         node, hops = node.head, hops + 1
+    return False
+
+
+def _modifies(token: Token, name: Token) -> bool:
+    """Is ``token`` a word of the name ``name`` heads ("*UN* Framework Convention on Climate Change")?"""
+    node = token
+    while node.dep_ in ("compound", "amod", "nmod") and node.head.i != node.i:
+        node = node.head
+        if node.i == name.i:
+            return True
     return False
 
 
