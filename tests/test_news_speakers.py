@@ -1200,3 +1200,28 @@ def test_staff_of_a_body_whose_name_starts_with_the_un_speak_for_the_un(nlp: Lan
     )
     claim = said(claims, "This deal will keep")
     assert (claim.speaker_canonical, claim.government) == ("Simon Stiell", "XUN")
+
+
+def test_she_is_the_woman_named_before_and_the_dg_is_the_director_general(nlp: Language) -> None:
+    # l-015 (dev; Third World Network, 2025-07-22): of two people named in the relayed sentence, "she" is the one
+    # called "Ms", and "the DG" is the Director-General
+    claims = claims_of(
+        nlp,
+        "Geneva, 21 Jul (D. Ravi Kanth) — The World Trade Organization’s Director-General, Ms Ngozi Okonjo-Iweala, "
+        "has told members that they “must listen to the US and its criticisms [on reforms] because a lot of those "
+        "are right,” after a meeting with the US Trade Representative Ambassador Jamieson Greer in Washington "
+        "almost a fortnight ago, said people familiar with the development.\n\n“I also want to mention that, on "
+        "my way to the BRICS Summit (6-7 July), I had a very constructive meeting in Washington DC with the USTR, "
+        "Ambassador Jamieson Greer and his team, and I am very grateful for the time they spent following up "
+        "on WTO matters and current trade challenges,” she said.\n\nWithout mentioning the continued threats and "
+        "in some cases the imposition by the Trump administration of what some members are calling “predatory” "
+        "reciprocal and sectoral tariffs, which have upended the multilateral trading system, the DG merely said: "
+        "“One of the things I raised and which I have also been advocating for is whether the poor and vulnerable "
+        "WTO members who are the markets of the future and who may not have a very big stake in trade could also "
+        "be looked at differently for a favourable treatment as we want to encourage them to integrate into the "
+        "world trading system – not keep them away from it.”",
+        date(2025, 7, 22),
+    )
+    for start in ("I also want to mention", "One of the things"):
+        claim = said(claims, start)
+        assert (claim.speaker_canonical, claim.government) == ("Ngozi Okonjo-Iweala", "XWT")

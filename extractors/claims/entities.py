@@ -99,6 +99,7 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "head": frozenset({"chief", "director", "director-general", "secretary-general", "chairman", "chairperson"}),
     "secretary general": frozenset({"secretary-general"}),
     "secretary-general": frozenset({"secretary general"}),
+    "dg": frozenset({"director-general", "director general"}),
 }
 #: Descriptions that fit any titled official (``the official``).
 GENERIC_ROLES = frozenset({"official", "officer", "representative"})
@@ -737,6 +738,8 @@ class _Article:
             rank = 4.0 * seen.sentence + seen.prominence
             if seen.sentence == sentence:
                 rank = 4.0 * (sentence - 1) + seen.prominence + 1.5
+            # "she" after "Ms Ngozi Okonjo-Iweala … Ambassador Jamieson Greer": a known gender beats an unknown one
+            rank += 0.5 if cluster.gender == gender else 0.0
             key = (rank, seen.position)
             if best is None or key > best:
                 best, chosen = key, seen.cluster
