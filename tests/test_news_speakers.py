@@ -1225,3 +1225,18 @@ def test_she_is_the_woman_named_before_and_the_dg_is_the_director_general(nlp: L
     for start in ("I also want to mention", "One of the things"):
         claim = said(claims, start)
         assert (claim.speaker_canonical, claim.government) == ("Ngozi Okonjo-Iweala", "XWT")
+
+
+def test_it_after_the_statement_is_the_statement(nlp: Language) -> None:
+    # l-017 (dev; TRT Afrika, 2025-08-29): "It also noted" continues "The statement", the UN spokesman's
+    claims = claims_of(
+        nlp,
+        '"The Secretary-General is appalled by the relentless attacks by the Rapid Support Forces on El-Fasher '
+        "in Sudan's North Darfur,\" his spokesman, Stephane Dujarric, said in a statement on Friday.\n\nThe statement "
+        "reminded that El-Fasher has been under siege for more than 500 days, leaving hundreds of thousands of "
+        'civilians trapped.\n\nIt also noted that in recent weeks, the area has faced "near-continuous shelling" '
+        "and repeated deadly assaults on the Abu Shouk displacement camp, where famine conditions were identified "
+        "late last year.",
+        date(2025, 8, 29),
+    )
+    assert said(claims, "in recent weeks").government == "XUN"

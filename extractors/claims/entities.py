@@ -265,6 +265,8 @@ class _Article:
         )
         self.abbreviations = _defined_abbreviations(doc, text)
         self.spellings_out: dict[str, list[tuple[int, tuple[int, int, str]]]] = {}
+        #: ``(position, issuer)`` of each speaker mention that is a document ("The statement reminded …").
+        self.documents: list[tuple[int, int]] = []
         # Titles are the person's, wherever in the article they are given ("President Marcos" after "Marcos").
         named_titles = [(m.name, m.titles) for m in self.names]
         for claim in claims:
@@ -414,6 +416,8 @@ class _Article:
             return cluster, "pronoun" if cluster is not None else None
         if lowered == "it":
             cluster = self._last_speaker(position, kinds=("body",), reach=BODY_REACH_SENTENCES)
+            if cluster is None:
+                cluster = self._last_document(position)  # "The statement reminded … ⏎ It also noted …"
             return (cluster, "pronoun") if cluster is not None else (None, None)
         if _name_like(mention) and not self.places.matches(list(mention)):
             # A surname the tagger did not read as a name ("During the briefing, Magwenya said").
@@ -436,6 +440,7 @@ class _Article:
         if root.lemma_.lower() in DOCUMENTS and not _possessed(mention):
             issuer = self._last_speaker(position, kinds=("body", "person", "group"), reach=BODY_REACH_SENTENCES)
             if issuer is not None:
+                self.documents.append((position, issuer))
                 return issuer, "description"
         if _definite(mention) and root.pos_ in ("NOUN", "PROPN"):
             cluster = self._description(mention, position)
@@ -744,6 +749,14 @@ class _Article:
             if best is None or key > best:
                 best, chosen = key, seen.cluster
         return chosen
+
+    def _last_document(self, position: int) -> int | None:
+        """The issuer of the document that spoke last, when it spoke in the last few sentences."""
+        sentence = self._sentence(position)
+        before = [(at, issuer) for at, issuer in self.documents if at < position]
+        if not before or sentence - self._sentence(before[-1][0]) > BODY_REACH_SENTENCES:
+            return None
+        return before[-1][1]
 
     def _last_speaker(self, position: int, *, kinds: tuple[str, ...], reach: int = 99) -> int | None:
         sentence = self._sentence(position)
