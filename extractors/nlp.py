@@ -20,7 +20,9 @@ from datetime import date
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 import extractors.claims.component
 import extractors.docpack  # registers msgpack encoders: Doc extensions survive n_process > 1
@@ -86,12 +88,25 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, cue_classes: str | None = None)
 def build_pipeline(model: str, seeds: Seeds, *, cue_classes: str | None = None) -> Language:
     """A new pipeline: ``model`` with claimtrack's components, initialized with ``seeds``."""
     nlp = spacy.load(resolve_model(model))
+    _split_run_on_sentences(nlp)
     nlp.add_pipe("paragraph_sentences", before="parser")
     claims_config = {"cue_classes": cue_classes} if cue_classes else {}
     for name in SEEDED_COMPONENTS:
         nlp.add_pipe(name, last=True, config=claims_config if name == "claim_extractor" else {})
     initialize_components(nlp, seeds)
     return nlp
+
+
+#: A full stop between a figure and a capitalised word, where a page lost the space after it ("at a top speed of
+#: Mach 5.The JCS said"): the tokenizer splits letters so ("East Sea.It") but keeps "5.The" one token.
+_RUN_ON_FULL_STOP = r"(?<=[0-9])\.(?=[A-Z][a-z])"
+
+
+def _split_run_on_sentences(nlp: Language) -> None:
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        infixes = [*(nlp.Defaults.infixes or ()), _RUN_ON_FULL_STOP]
+        tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def initialize_components(nlp: Language, seeds: Seeds) -> None:

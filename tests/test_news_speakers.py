@@ -1240,3 +1240,15 @@ def test_it_after_the_statement_is_the_statement(nlp: Language) -> None:
         date(2025, 8, 29),
     )
     assert said(claims, "in recent weeks").government == "XUN"
+
+
+def test_a_full_stop_with_no_space_after_a_figure_ends_the_sentence(nlp: Language) -> None:
+    # l-019 (dev; KBS World, 2022-09-25): the page lost the spaces after its full stops ("Mach 5.The JCS said")
+    claims = claims_of(
+        nlp,
+        "It added that the missile reached an altitude of about 60 kilometers and traveled a distance of some "
+        "600 kilometers at a top speed of Mach 5.The JCS said the intelligence authorities of the South and the "
+        "United States are analyzing other details of the missile and the launch.",
+        date(2022, 9, 25),
+    )
+    assert said(claims, "the intelligence authorities").speaker == "The JCS"
