@@ -1252,3 +1252,15 @@ def test_a_full_stop_with_no_space_after_a_figure_ends_the_sentence(nlp: Languag
         date(2022, 9, 25),
     )
     assert said(claims, "the intelligence authorities").speaker == "The JCS"
+
+
+def test_a_reporting_noun_before_a_colon_announces_the_quote(nlp: Language) -> None:
+    # l-009 (dev; MENAFN, 2025-06-03): "issued a clear warning:" and then the quote, the spokesperson's
+    claims = claims_of(
+        nlp,
+        "Currently, the Commission is concluding consultations on a broader package of countermeasures, Gill "
+        'confirmed.\n\nHe issued a clear warning: "If no mutually acceptable solution is reached, both existing and '
+        'additional EU measures will automatically take effect on 14 July or earlier, if circumstances require."',
+    )
+    claim = said(claims, "If no mutually acceptable solution")
+    assert (claim.speaker, claim.cue) == ("He", "warning")

@@ -8,7 +8,7 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 2b. frames    a verb outside the lexicon in a report's frame: a person, group or pronoun as subject and a finite
               complement clause with its own subject (``Cohn noticed that poor voters have been shifting``);
 3. nouns      reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that ...``, ``his support for ...``,
-              ``in Beijing's view, ...``;
+              ``in Beijing's view, ...``, ``He issued a clear warning: “...”``;
 4. according  ``according to X, ...`` claims, or a ``via`` on the claim it relays (nested sources);
 5. layouts    attributions made by layout, not syntax (``_layouts``): ``“…” ― Name`` bylines and
               ``NAME: ...`` transcript labels;
@@ -428,7 +428,8 @@ def _noun_drafts(
             continue
         that_clause = "that" in cue.frames and _that_clause(token) is not None
         source = _noun_cue_source(token, that_clause)
-        spans = _noun_content(token, cue, source)
+        colon = _colon_quote(token, quotes) if source is not None else None
+        spans = [colon] if colon is not None else _noun_content(token, cue, source)
         if not spans:
             continue
         confidence = _FRAME_CONFIDENCE["noun"] - (_UNSOURCED_PENALTY if source is None else 0.0)
@@ -447,6 +448,18 @@ def _noun_drafts(
             )
         )
     return drafts
+
+
+def _colon_quote(noun: Token, quotes: QuoteIndex) -> Span | None:
+    """The quote a reporting noun announces with a colon: ``He issued a clear warning: "If no mutually acceptable
+    solution is reached, …"``."""
+    doc = noun.doc
+    if noun.i + 2 >= len(doc) or doc[noun.i + 1].text != ":":
+        return None
+    quote = quotes.at(doc[noun.i + 2].idx)
+    if quote is None or quote.single or quote.start != doc[noun.i + 2].idx:
+        return None
+    return (quote.start, quote.end)
 
 
 def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]:
