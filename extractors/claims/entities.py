@@ -5,18 +5,21 @@ claim's speaker mention (a name, a pronoun, a description such as ``the presiden
 Office``, ``SIS``, ``the statement``, ``it``), and the pronouns ``he``/``she`` that are subjects outside quotes
 (they say whom the discourse is about). Each mention joins an entity:
 
-1. a name joins the person of the same full name; a shorter name whose words the full name holds (``Lopez
+1. a name joins the person of the same full name (in a mention naming two people, "A and B announced", only its
+   own part describes it); a shorter name whose words the full name holds (``Lopez
    Obrador``, ``Abdullah bin Zayed``) or a single name (``Baghaei``) joins that person, nearest before first, else
    after; a misspelt repeat (``Zhovka``) the full name spelt most alike;
 2. ``he``/``she``: the most salient person of that gender, not the nearest name: the subject of the main clause
    or the speaker in the same or the previous sentences, outside quotes, ahead of objects, possessors and names in
-   reported content; a plural or a body never;
+   reported content, of a known gender before an unknown one; a plural or a body never, nor anyone named in a
+   photo caption (a paragraph that ends with a credit, a name alone);
 3. a description (``the president``, ``the Head of State``, ``the trade minister``, ``the UN official``): the
    person whose titles hold its role (or a synonym: head of state ~ president), the one mentioned last before it
    first; failing that, the salient person with no title of their own (``Petro wrote ... the president wrote``);
    a body description (``the ministry``) the last body whose words hold its words;
 4. ``it`` and a document (``the statement``, ``the communique``): the body (for a document, whoever) that spoke
-   last, within a few sentences; ``they``/``we`` the last group or body;
+   last, within a few sentences; ``it`` with no body before it, the document that spoke last; ``they``/``we`` the
+   last group or body;
 5. an abbreviation: the body it stands for, defined as ``State Information Service (SIS)`` or made of the
    initials (``FO`` = ``Foreign Office``).
 
