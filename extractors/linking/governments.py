@@ -156,9 +156,11 @@ class GovernmentLinker:
 
     def _from_context(self, doc: Doc, claims: list[Claim], entities: ArticleEntities) -> list[Claim]:
         """State speakers whose words and entity name no country ("the Foreign Office", "Trade Minister Seko",
-        "prosecutors", "the spokesperson") take the country the article is about (``extractors.linking.context``),
-        when it is clear; so do the other claims of their entity (pronouns included). Evidence ``context:``, the
-        weakest kind."""
+        "prosecutors", "the spokesperson") take, in this order, the country an earlier speaker mention gave the same
+        state body (``body:``), the government of the state speaker just before (``before:``, unless a dateline or
+        the outlet says where the story is told from), or the country the article is about
+        (``extractors.linking.context``) when it is clear; so do the other claims of their entity (pronouns
+        included). Evidence ``context:`` is the weakest kind."""
         speakers = [_speaker_key(entities, i, c) for i, c in enumerate(claims)]
         placed = {
             speakers[i]
