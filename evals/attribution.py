@@ -2,9 +2,9 @@
 
 The gold is ``evals/gold/attribution/`` (279 dated excerpts, 1740 statements, annotated before the product ran on
 them: batches ``a`` … ``f`` outside Europe, China and Russia; ``h`` and ``i`` on trade; ``l`` on the war in Ukraine,
-trade and every region; ``m`` on the war in Ukraine; ``g`` (the war in Ukraine and trade), ``j`` (the war in Ukraine) and ``k`` (every region)
-held out whole). Each excerpt is run as ``claimtrack
-extract`` runs a dated ``.txt`` file (text and date, no URL). Figures, as the held-out evaluations compute them
+trade and every region; ``m`` on the war in Ukraine; ``g`` (the war in Ukraine and trade), ``j`` (the war in
+Ukraine) and ``k`` (every region) held out whole). Each excerpt is run as ``claimtrack extract`` runs a dated
+``.txt`` file (text and date, no URL). Figures, as the held-out evaluations compute them
 (annotation guide, "Scoring"):
 
 - *found*: some claim's content holds the statement's key words;
