@@ -25,3 +25,20 @@ def test_an_order_asked_in_a_passive_participle_has_no_source(nlp: Language) -> 
     text = polnear_paragraph("dev", "politico_2016-09-17_de-blasio", "Asked to describe the device")
     claim = said(claims_of(nlp, text), "to describe the device that caused the explosion")
     assert claim.cue == "Asked" and claim.speaker is None
+
+
+def test_an_as_clause_attributes_a_clause_holding_an_embedded_question(nlp: Language) -> None:
+    # PolNeAR dev, wash-post 2016-09-25 (gold: police / have said / It also does not answer whether Scott had a gun):
+    # the question inside the clause is no report of the clause's own, so the as-clause still attributes it.
+    text = polnear_paragraph("dev", "wash-post_2016-09-25_phon", "as police have said")
+    claim = said(claims_of(nlp, text), "It also does not answer whether Scott had a gun")
+    assert (claim.speaker, claim.cue) == ("police", "said")
+
+
+def test_an_as_clause_with_a_phrase_saying_where_attributes_its_clause(nlp: Language) -> None:
+    # PolNeAR train, huff-post 2016-06-23 (gold: David Dayen / noted / invoking the specters of Weimar Germany and
+    # Zimbabwe is a classic right-wing scare tactic): "in The Intercept" says where he noted it, not what.
+    text = polnear_paragraph("train", "huff-post_2016-06-23_why", "as David Dayen noted in The Intercept")
+    claim = said(claims_of(nlp, text), "that invoking the specters of Weimar Germany")
+    assert (claim.speaker, claim.cue) == ("David Dayen", "noted")
+    assert claim.content.endswith("scare tactic")

@@ -49,6 +49,8 @@ _AS_CONDITIONS = frozenset({"long", "soon", "far", "much", "well"})
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
 #: Prepositions after an object that give the reason of praise or blame (criticized X for Y, over Y).
 _REASON_PREPS = frozenset({"for", "over"})
+#: Prepositions of a phrase saying where, when or how something was said (``noted in The Intercept``).
+_SETTING_PREPS = frozenset({"in", "at", "during", "with"})
 #: Entity types that say when, never what (commented on Monday).
 _WHEN = frozenset({"DATE", "TIME"})
 #: Fewest tokens an object must have before it may be a misparsed reported clause.
@@ -165,7 +167,7 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         if tokens:
             return [_span(tokens)]
     trailing = _trailing_attribution(verb, source)
-    if (verb.dep_ == "parataxis" or _as_clause(verb) or trailing) and verb.head.i != verb.i:
+    if (verb.dep_ == "parataxis" or _as_clause(verb, cue) or trailing) and verb.head.i != verb.i:
         # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."; the same with
         # "as": "It also does not answer whether Scott had a gun, as police have said."
         skip = {t.i for t in verb.subtree}
@@ -232,16 +234,29 @@ def _between_commas(verb: Token) -> bool:
     return opened and closed
 
 
-def _as_clause(verb: Token) -> bool:
+def _as_clause(verb: Token, cue: Cue) -> bool:
     """``..., as police have said`` / ``As Mr. Bown observed, ...``: a cue in an as-clause with nothing of its own to
     report attributes the clause it modifies, unless that clause reports a clause itself (``As we have repeatedly
-    stated, the United States believes the only thing ...``: the belief is the statement)."""
+    stated, the United States believes the only thing ...``: the belief is the statement). A phrase saying where or
+    how (``as David Dayen noted in The Intercept``) is not something reported, unless the cue reports through that
+    preposition (``as he pointed to ...``); an embedded question in the clause (``does not answer whether ...``) is
+    no report."""
     return (
         verb.dep_ == "advcl"
         and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
-        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep") for c in verb.children)
-        and not any(c.dep_ == "ccomp" for c in verb.head.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children)
+        and all(_setting(c, verb, cue) for c in verb.children if c.dep_ == "prep")
+        and not any(c.dep_ == "ccomp" and not _is_question(c) for c in verb.head.children)
     )
+
+
+def _setting(prep: Token, verb: Token, cue: Cue) -> bool:
+    """Does the phrase ``prep`` opens say where, when or how the cue was said (``noted in The Intercept``, ``as we
+    saw in 2009``, ``pointed out with a telling side-by-side``), not what (``decides on his replacement``,
+    ``responded to Republican efforts``)? Not past a comma either: ``as Mr. Bown observed, in the early days ...``
+    is the parser hanging the reported clause's own phrase on the cue."""
+    after_comma = any(t.is_punct for t in verb.doc[verb.i + 1 : prep.i])
+    return prep.lower_ in _SETTING_PREPS and prep.lower_ not in cue.preps and not after_comma
 
 
 def _oprd(verb: Token, cue: Cue, source: Token | None) -> Spans:
