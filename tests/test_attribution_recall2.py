@@ -42,3 +42,18 @@ def test_an_as_clause_with_a_phrase_saying_where_attributes_its_clause(nlp: Lang
     claim = said(claims_of(nlp, text), "that invoking the specters of Weimar Germany")
     assert (claim.speaker, claim.cue) == ("David Dayen", "noted")
     assert claim.content.endswith("scare tactic")
+
+
+def test_an_aside_after_a_dash_closing_the_content_is_the_reporters(nlp: Language) -> None:
+    # PolNeAR dev, huff-post 2016-09-10 (gold: Gingrich / dismissed / NATO member Estonia as being in the “suburbs of
+    # St. Petersburg”): the appositive after the dash is the writer's comment, as one after a comma is.
+    text = polnear_paragraph("dev", "huff-post_2016-09-10_trum", "cynically dismissed NATO member Estonia")
+    claim = said(claims_of(nlp, text), "NATO member Estonia")
+    assert claim.cue == "dismissed" and claim.content.endswith("“suburbs of St. Petersburg”")
+
+
+def test_an_aside_between_dashes_after_the_object_is_the_reporters(nlp: Language) -> None:
+    # PolNeAR train, huff-post 2016-02-12 (gold: she / opposed / Obama’s Trans-Pacific Partnership trade pact).
+    text = polnear_paragraph("train", "huff-post_2016-02-12_the-democratic", "publicly opposed Obama’s")
+    claim = said(claims_of(nlp, text), "Obama’s Trans-Pacific Partnership trade pact")
+    assert claim.content == "Obama’s Trans-Pacific Partnership trade pact"

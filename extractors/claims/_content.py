@@ -47,6 +47,8 @@ _SEQUENCE_MARKERS = frozenset({"after", "before"})
 _AS_CONDITIONS = frozenset({"long", "soon", "far", "much", "well"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
+#: Punctuation an aside opens after: a comma or a dash (``opposed the deal — one of the biggest goals of ...``).
+_ASIDE_BREAKS = frozenset({",", "—", "–", "--", "-"})
 #: Prepositions after an object that give the reason of praise or blame (criticized X for Y, over Y).
 _REASON_PREPS = frozenset({"for", "over"})
 #: Prepositions of a phrase saying where, when or how something was said (``noted in The Intercept``).
@@ -429,7 +431,7 @@ def drop_trailing_asides(tokens: list[Token], *, reported_clause: bool = True) -
         comma = n - 1
         while comma > 0 and tokens[comma].text in CLOSING_MARKS:
             comma -= 1  # ..., the party,” claiming that ...
-        after_comma = tokens[comma].text == "," and tokens[comma].i >= token.i - 2
+        after_comma = tokens[comma].text in _ASIDE_BREAKS and tokens[comma].i >= token.i - 2
         if not after_comma and not _opens_event_clause(token, reported_clause):
             continue
         head = _aside_head(token, markers)
