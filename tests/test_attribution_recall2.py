@@ -57,3 +57,18 @@ def test_an_aside_between_dashes_after_the_object_is_the_reporters(nlp: Language
     text = polnear_paragraph("train", "huff-post_2016-02-12_the-democratic", "publicly opposed Obama’s")
     claim = said(claims_of(nlp, text), "Obama’s Trans-Pacific Partnership trade pact")
     assert claim.content == "Obama’s Trans-Pacific Partnership trade pact"
+
+
+def test_an_objects_predicate_after_as_goes_with_the_object(nlp: Language) -> None:
+    # PolNeAR dev, nyt 2016-09-30 (gold: Mr. Trump / has repeatedly cited the audit as / the reason he's not releasing
+    # his returns): the audit alone says nothing; what he said of it follows "as".
+    text = polnear_paragraph("dev", "nyt_2016-09-30_keep-the-r", "cited the audit as the reason")
+    claim = said(claims_of(nlp, text), "the audit as the reason")
+    assert claim.cue == "cited" and claim.content.endswith("the reason he's not releasing his returns")
+
+
+def test_what_a_speaker_likens_something_to_goes_with_it(nlp: Language) -> None:
+    # PolNeAR dev, nyt 2016-09-19 (gold: Mr. Schultz / likened / RT to the BBC).
+    text = polnear_paragraph("dev", "nyt_2016-09-19_old-hands", "likened RT to the BBC")
+    claim = said(claims_of(nlp, text), "RT to the BBC")
+    assert (claim.speaker, claim.cue) == ("Mr. Schultz", "likened")

@@ -302,7 +302,8 @@ def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
     if not objects:
         return []
     # accused Trump of using divisive rhetoric, criticised Trump over his call: the charge goes with its target
-    reasons = cue.preps | _REASON_PREPS
+    # cited the audit as the reason, derided the deal as toothless: the object's predicate goes with it
+    reasons = cue.preps | _REASON_PREPS | {"as"}
     objects += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in reasons and c.i > objects[0].i]
     return _subtree_span(objects, verb, source)
 
