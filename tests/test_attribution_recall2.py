@@ -72,3 +72,20 @@ def test_what_a_speaker_likens_something_to_goes_with_it(nlp: Language) -> None:
     text = polnear_paragraph("dev", "nyt_2016-09-19_old-hands", "likened RT to the BBC")
     claim = said(claims_of(nlp, text), "RT to the BBC")
     assert (claim.speaker, claim.cue) == ("Mr. Schultz", "likened")
+
+
+def test_a_passive_accusation_without_an_agent_reports_its_subject_with_no_source(nlp: Language) -> None:
+    # PolNeAR dev, nyt 2016-09-12 (gold: no source / was accused of / Mr. Quiros … using $50 million for personal
+    # expenses ...): what was said is said of the passive subject.
+    text = polnear_paragraph("dev", "nyt_2016-09-12_visa", "Mr. Quiros was accused of")
+    claim = said(claims_of(nlp, text), "Mr. Quiros")
+    assert claim.cue == "accused" and claim.speaker is None
+    assert claim.content.endswith("a luxury condominium at Trump Place in New York")
+
+
+def test_a_passive_with_an_agent_reports_its_subject_with_what_was_said_of_it(nlp: Language) -> None:
+    # PolNeAR dev, politico 2016-09-15 (gold: fellow physicians / has been called / Mehmet Oz — Ivy League-trained
+    # surgeon and daytime TV star … a charlatan): the predicate is what they called him.
+    text = polnear_paragraph("dev", "politico_2016-09-15_trump", "has been called a charlatan")
+    claim = said(claims_of(nlp, text), "Mehmet Oz")
+    assert (claim.speaker, claim.cue) == ("fellow physicians", "called") and "a charlatan" in claim.content

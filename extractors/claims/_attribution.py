@@ -42,6 +42,7 @@ from extractors.claims._content import (
     content_for,
     drop_trailing_asides,
     only_glue,
+    passive_report,
     runs,
     spans_text,
 )
@@ -308,7 +309,7 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
         source = source_between(verb, quote.end)
         if source.head is None:
             return None
-    if source.head is None and not source.unsourced:
+    if source.head is None and not source.unsourced and not passive_report(verb, cue):
         return None
     spans, frame = content_for(verb, cue, source.head, quotes)
     if not spans:

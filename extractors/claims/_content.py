@@ -53,6 +53,10 @@ _ASIDE_BREAKS = frozenset({",", "—", "–", "--", "-"})
 _REASON_PREPS = frozenset({"for", "over"})
 #: Prepositions of a phrase saying where, when or how something was said (``noted in The Intercept``).
 _SETTING_PREPS = frozenset({"in", "at", "during", "with"})
+#: Frames whose cue reports what its object is, and so what its passive subject is.
+_OBJECT_FRAMES = frozenset({"object", "oprd"})
+#: Prepositions after a passive cue that say what was said of its subject (accused of, praised for, seen as).
+_PASSIVE_PREPS = frozenset({"of", "as"})
 #: Entity types that say when, never what (commented on Monday).
 _WHEN = frozenset({"DATE", "TIME"})
 #: Fewest tokens an object must have before it may be a misparsed reported clause.
@@ -82,11 +86,9 @@ def attribution_core(verb: Token, source: Token | None) -> tuple[int, int]:
 def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex) -> tuple[Spans, str]:
     """The content spans of ``verb`` and the frame that produced them (``("", [])`` when none)."""
     before, after = adjacent_quotes(verb, source, quotes)
-    if "object" in cue.frames and any(c.dep_ == "agent" for c in verb.children):
-        # "The move was criticized by economists": what the agent criticized is the passive subject
-        subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
-        if subjects and subjects[0].lower_ not in EMPTY_CONTENT:
-            return _subtree_span(subjects, verb, source), "object"
+    passive = passive_report(verb, cue)
+    if passive:
+        return _subtree_span(passive, verb, source), "object"
     core_start = verb.doc[attribution_core(verb, source)[0]].idx
     for frame, finder in _FRAME_ORDER:
         if frame in cue.frames or (frame == "clause" and cue.frames & _CLAUSE_LIKE):
@@ -108,6 +110,29 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
         opening = quotes.at(following[0])
         return [following], "quote" if opening is not None and opening.start == following[0] else "clause"
     return [], ""
+
+
+def passive_report(verb: Token, cue: Cue) -> list[Token]:
+    """The passive subject of a cue that reports what its object is (``The move was criticized by economists``,
+    ``Mr. Quiros was accused of using $50 million ...``, ``His rhetoric has been widely condemned as
+    fearmongering``), with what is said of it (``as``, ``of``, ``for`` or the cue's prepositions, a predicate:
+    ``has been called a charlatan``), empty for any other cue. Without an agent only speech reports (no one is
+    named: the claim has no source)."""
+    children = list(verb.children)
+    subjects = [c for c in children if c.dep_ == "nsubjpass" and c.lower_ not in EMPTY_CONTENT]
+    agent = "object" in cue.frames and any(c.dep_ == "agent" for c in children)
+    # "is seen as", "is considered": a view held by nobody named is mostly the writer's own
+    speech = cue.cue_class == "speech" and bool(cue.frames & _OBJECT_FRAMES)
+    # "No damage has been reported ..., according to the ministry": the according claim holds the whole clause
+    according = any(c.lower_ == "according" for c in children)
+    unsourced = speech and any(c.dep_ == "auxpass" for c in children) and not according
+    if not subjects or not (agent or unsourced):
+        return []
+    said_of = cue.preps | _REASON_PREPS | _PASSIVE_PREPS
+    complements = [c for c in children if c.dep_ in ("oprd", "attr") or (c.dep_ == "prep" and c.lower_ in said_of)]
+    if not agent and not complements and subjects[0].pos_ == "PRON":
+        return []  # "it was mentioned": nothing said
+    return subjects + [c for c in complements if c.i > verb.i]
 
 
 def _paragraph_after_colon(verb: Token, source: Token | None, quotes: QuoteIndex) -> tuple[int, int] | None:
