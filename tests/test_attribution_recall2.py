@@ -89,3 +89,11 @@ def test_a_passive_with_an_agent_reports_its_subject_with_what_was_said_of_it(nl
     text = polnear_paragraph("dev", "politico_2016-09-15_trump", "has been called a charlatan")
     claim = said(claims_of(nlp, text), "Mehmet Oz")
     assert (claim.speaker, claim.cue) == ("fellow physicians", "called") and "a charlatan" in claim.content
+
+
+def test_as_someone_put_it_attributes_the_quote_beside_it(nlp: Language) -> None:
+    # PolNeAR dev, nyt 2016-09-30 (gold: Steven M. Rosenthal, ... / recently put it / ''Did Trump lower his taxes
+    # ...?''): "put it" reports; "put" alone (put the money in ...) does not.
+    text = polnear_paragraph("dev", "nyt_2016-09-30_keep-the-r", "recently put it")
+    claim = said(claims_of(nlp, text), "Did Trump lower his taxes")
+    assert claim.cue == "put" and claim.speaker is not None and "Rosenthal" in claim.speaker

@@ -254,6 +254,8 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
         return None
     if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx) or _heading(token) or _called_to(token, cues):
         return None
+    if "it" in cue.frames and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+        return None  # "as Tom Ridge put it: ..." reports; "put the money in ..." does not
     return cue
 
 

@@ -8,6 +8,8 @@ A cue's *frames* (``data/cue_verbs.tsv``) say where its content may sit:
 - ``xcomp``     an infinitive (``urged X to ...``, ``vowed to ...``);
 - ``oprd``      an object with its predicate (``called X "Y"``, ``considered X a success``, ``framed X as Y``);
 - ``prep``      the object of a listed preposition (``called for ...``, ``warned against ...``, ``pointed to ...``).
+- ``it``        a cue only with the object ``it``, whose content is the quote beside it (``as Tom Ridge put it:
+                ''…''``).
 
 When no frame yields content, a quote right beside the attribution is the content (``“…,” X said``;
 ``X said: “…”``; ``X told reporters on Monday, “…”``), and an attribution that closes its paragraph with a colon
