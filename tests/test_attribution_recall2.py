@@ -97,3 +97,18 @@ def test_as_someone_put_it_attributes_the_quote_beside_it(nlp: Language) -> None
     text = polnear_paragraph("dev", "nyt_2016-09-30_keep-the-r", "recently put it")
     claim = said(claims_of(nlp, text), "Did Trump lower his taxes")
     assert claim.cue == "put" and claim.speaker is not None and "Rosenthal" in claim.speaker
+
+
+def test_a_reporting_noun_voiced_by_the_subject_of_its_verb_is_their_claim(nlp: Language) -> None:
+    # PolNeAR dev, breitbart 2016-09-30 (gold: Donald Trump / is raising questions about / his microphone problems
+    # during Monday’s debate with Hillary Clinton): whoever raises the questions asks them.
+    text = polnear_paragraph("dev", "breitbart_2016-09-30_the-lates", "Donald Trump is raising questions about")
+    claim = said(claims_of(nlp, text), "his microphone problems")
+    assert claim.cue == "questions" and claim.speaker == "Donald Trump"
+
+
+def test_a_reporting_noun_received_by_the_subject_of_its_verb_is_not_their_claim(nlp: Language) -> None:
+    # PolNeAR dev, breitbart 2016-09-30 (gold: no source / questions about / business practices at a foundation ...):
+    # Trump faced the questions; he did not ask them.
+    text = polnear_paragraph("dev", "breitbart_2016-09-30_the-lates", "Trump has faced questions about")
+    assert not any(claim.speaker == "Trump" for claim in claims_of(nlp, text))

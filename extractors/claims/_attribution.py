@@ -117,6 +117,11 @@ NON_REPORTING_VERBS = frozenset(
      "keep", "put", "take", "give", "go", "become", "try", "require", "bet", "guess", "imagine", "wish", "swear",
      "remember", "forget", "love", "hate", "like", "want", "spend", "end", "begin", "start", "win", "lose"}
 )  # fmt: skip
+#: Verbs whose subject is the target of the report it takes as object, not its maker ("faced questions about").
+_RECEIVING_VERBS = frozenset(
+    {"face", "receive", "draw", "get", "field", "answer", "take", "attract", "endure", "weather", "deflect", "dodge",
+     "ignore", "hear", "invite", "prompt", "spark", "trigger", "provoke", "earn"}
+)  # fmt: skip
 #: Entity types of a subject that can hold a view.
 _SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 #: Frames whose content is a thing acted on, not words: a nested cue with one reports no earlier statement.
@@ -458,7 +463,7 @@ def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]
         if tokens and tokens[0].lower_ == "that":
             tokens = tokens[1:]
         return runs(tokens)
-    if source is None or not any(c.dep_ == "poss" for c in noun.children):
+    if source is None or not (_voiced_by(noun, source) or any(c.dep_ == "poss" for c in noun.children)):
         return []  # "the attack on the embassy", "faced questions about": nobody's own claim
     if "prep" in cue.frames:
         preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > noun.i]
@@ -475,6 +480,13 @@ def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]
             tokens = tokens[1:]
         return runs(tokens)
     return []
+
+
+def _voiced_by(noun: Token, source: Token) -> bool:
+    """``Democrats voiced criticism of the plan``, ``Trump is raising questions about ...``: the subject of the verb
+    whose object the noun is made it, unless the verb receives it (``faced questions about``: the target)."""
+    verb = noun.head
+    return noun.dep_ == "dobj" and source.head == verb and verb.lemma_.lower() not in _RECEIVING_VERBS
 
 
 def _noun_cue_source(noun: Token, that_clause: bool) -> Token | None:
