@@ -43,6 +43,7 @@ from extractors.claims._content import (
     content_for,
     drop_trailing_asides,
     only_glue,
+    passive_report,
     runs,
     spans_text,
 )
@@ -116,6 +117,11 @@ NON_REPORTING_VERBS = frozenset(
     {"make", "let", "allow", "help", "have", "get", "ensure", "mean", "cause", "see", "watch", "prove", "turn", "need",
      "keep", "put", "take", "give", "go", "become", "try", "require", "bet", "guess", "imagine", "wish", "swear",
      "remember", "forget", "love", "hate", "like", "want", "spend", "end", "begin", "start", "win", "lose"}
+)  # fmt: skip
+#: Verbs whose subject is the target of the report it takes as object, not its maker ("faced questions about").
+_RECEIVING_VERBS = frozenset(
+    {"face", "receive", "draw", "get", "field", "answer", "take", "attract", "endure", "weather", "deflect", "dodge",
+     "ignore", "hear", "invite", "prompt", "spark", "trigger", "provoke", "earn"}
 )  # fmt: skip
 #: Entity types of a subject that can hold a view.
 _SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -254,6 +260,8 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
         return None
     if token.dep_ in _NON_CUE_DEPS or quotes.inside(token.idx) or _heading(token) or _called_to(token, cues):
         return None
+    if "it" in cue.frames and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+        return None  # "as Tom Ridge put it: ..." reports; "put the money in ..." does not
     return cue
 
 
@@ -309,7 +317,7 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
         source = source_between(verb, quote.end)
         if source.head is None:
             return None
-    if source.head is None and not source.unsourced:
+    if source.head is None and not source.unsourced and not passive_report(verb, cue):
         return None
     spans, frame = content_for(verb, cue, source.head, quotes)
     if not spans:
@@ -469,7 +477,7 @@ def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]
         if tokens and tokens[0].lower_ == "that":
             tokens = tokens[1:]
         return runs(tokens)
-    if source is None or not any(c.dep_ == "poss" for c in noun.children):
+    if source is None or not (_voiced_by(noun, source) or any(c.dep_ == "poss" for c in noun.children)):
         return []  # "the attack on the embassy", "faced questions about": nobody's own claim
     if "prep" in cue.frames:
         preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in cue.preps and c.i > noun.i]
@@ -486,6 +494,13 @@ def _noun_content(noun: Token, cue: NounCue, source: Token | None) -> list[Span]
             tokens = tokens[1:]
         return runs(tokens)
     return []
+
+
+def _voiced_by(noun: Token, source: Token) -> bool:
+    """``Democrats voiced criticism of the plan``, ``Trump is raising questions about ...``: the subject of the verb
+    whose object the noun is made it, unless the verb receives it (``faced questions about``: the target)."""
+    verb = noun.head
+    return noun.dep_ == "dobj" and source.head == verb and verb.lemma_.lower() not in _RECEIVING_VERBS
 
 
 def _noun_cue_source(noun: Token, that_clause: bool) -> Token | None:

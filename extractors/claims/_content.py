@@ -8,6 +8,8 @@ A cue's *frames* (``data/cue_verbs.tsv``) say where its content may sit:
 - ``xcomp``     an infinitive (``urged X to ...``, ``vowed to ...``);
 - ``oprd``      an object with its predicate (``called X "Y"``, ``considered X a success``, ``framed X as Y``);
 - ``prep``      the object of a listed preposition (``called for ...``, ``warned against ...``, ``pointed to ...``).
+- ``it``        a cue only with the object ``it``, whose content is the quote beside it (``as Tom Ridge put it:
+                ''…''``).
 
 When no frame yields content, a quote right beside the attribution is the content (``“…,” X said``;
 ``X said: “…”``; ``X told reporters on Monday, “…”``), and an attribution that closes its paragraph with a colon
@@ -47,8 +49,16 @@ _SEQUENCE_MARKERS = frozenset({"after", "before"})
 _AS_CONDITIONS = frozenset({"long", "soon", "far", "much", "well"})
 #: Relative words that open a non-restrictive relative clause after a comma ("..., which forced her to leave").
 _ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose", "where"})
+#: Punctuation an aside opens after: a comma or a dash (``opposed the deal — one of the biggest goals of ...``).
+_ASIDE_BREAKS = frozenset({",", "—", "–", "--", "-"})
 #: Prepositions after an object that give the reason of praise or blame (criticized X for Y, over Y).
 _REASON_PREPS = frozenset({"for", "over"})
+#: Prepositions of a phrase saying where, when or how something was said (``noted in The Intercept``).
+_SETTING_PREPS = frozenset({"in", "at", "during", "with"})
+#: Frames whose cue reports what its object is, and so what its passive subject is.
+_OBJECT_FRAMES = frozenset({"object", "oprd"})
+#: Prepositions after a passive cue that say what was said of its subject (accused of, praised for, seen as).
+_PASSIVE_PREPS = frozenset({"of", "as"})
 #: Entity types that say when, never what (commented on Monday).
 _WHEN = frozenset({"DATE", "TIME"})
 #: Fewest tokens an object must have before it may be a misparsed reported clause.
@@ -78,11 +88,9 @@ def attribution_core(verb: Token, source: Token | None) -> tuple[int, int]:
 def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex) -> tuple[Spans, str]:
     """The content spans of ``verb`` and the frame that produced them (``("", [])`` when none)."""
     before, after = adjacent_quotes(verb, source, quotes)
-    if "object" in cue.frames and any(c.dep_ == "agent" for c in verb.children):
-        # "The move was criticized by economists": what the agent criticized is the passive subject
-        subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
-        if subjects and subjects[0].lower_ not in EMPTY_CONTENT:
-            return _subtree_span(subjects, verb, source), "object"
+    passive = passive_report(verb, cue)
+    if passive:
+        return _subtree_span(passive, verb, source), "object"
     core_start = verb.doc[attribution_core(verb, source)[0]].idx
     for frame, finder in _FRAME_ORDER:
         if frame in cue.frames or (frame == "clause" and cue.frames & _CLAUSE_LIKE):
@@ -104,6 +112,29 @@ def content_for(verb: Token, cue: Cue, source: Token | None, quotes: QuoteIndex)
         opening = quotes.at(following[0])
         return [following], "quote" if opening is not None and opening.start == following[0] else "clause"
     return [], ""
+
+
+def passive_report(verb: Token, cue: Cue) -> list[Token]:
+    """The passive subject of a cue that reports what its object is (``The move was criticized by economists``,
+    ``Mr. Quiros was accused of using $50 million ...``, ``His rhetoric has been widely condemned as
+    fearmongering``), with what is said of it (``as``, ``of``, ``for`` or the cue's prepositions, a predicate:
+    ``has been called a charlatan``), empty for any other cue. Without an agent only speech reports (no one is
+    named: the claim has no source)."""
+    children = list(verb.children)
+    subjects = [c for c in children if c.dep_ == "nsubjpass" and c.lower_ not in EMPTY_CONTENT]
+    agent = "object" in cue.frames and any(c.dep_ == "agent" for c in children)
+    # "is seen as", "is considered": a view held by nobody named is mostly the writer's own
+    speech = cue.cue_class == "speech" and bool(cue.frames & _OBJECT_FRAMES)
+    # "No damage has been reported ..., according to the ministry": the according claim holds the whole clause
+    according = any(c.lower_ == "according" for c in children)
+    unsourced = speech and any(c.dep_ == "auxpass" for c in children) and not according
+    if not subjects or not (agent or unsourced):
+        return []
+    said_of = cue.preps | _REASON_PREPS | _PASSIVE_PREPS
+    complements = [c for c in children if c.dep_ in ("oprd", "attr") or (c.dep_ == "prep" and c.lower_ in said_of)]
+    if not agent and not complements and subjects[0].pos_ == "PRON":
+        return []  # "it was mentioned": nothing said
+    return subjects + [c for c in complements if c.i > verb.i]
 
 
 def _paragraph_after_colon(verb: Token, source: Token | None, quotes: QuoteIndex) -> tuple[int, int] | None:
@@ -165,7 +196,7 @@ def _clause(verb: Token, cue: Cue, source: Token | None) -> Spans:
         if tokens:
             return [_span(tokens)]
     trailing = _trailing_attribution(verb, source)
-    if (verb.dep_ == "parataxis" or _as_clause(verb) or trailing) and verb.head.i != verb.i:
+    if (verb.dep_ == "parataxis" or _as_clause(verb, cue) or trailing) and verb.head.i != verb.i:
         # Mid-sentence attribution: "To understand it, Roberts said, one should visit this museum."; the same with
         # "as": "It also does not answer whether Scott had a gun, as police have said."
         skip = {t.i for t in verb.subtree}
@@ -232,16 +263,29 @@ def _between_commas(verb: Token) -> bool:
     return opened and closed
 
 
-def _as_clause(verb: Token) -> bool:
+def _as_clause(verb: Token, cue: Cue) -> bool:
     """``..., as police have said`` / ``As Mr. Bown observed, ...``: a cue in an as-clause with nothing of its own to
     report attributes the clause it modifies, unless that clause reports a clause itself (``As we have repeatedly
-    stated, the United States believes the only thing ...``: the belief is the statement)."""
+    stated, the United States believes the only thing ...``: the belief is the statement). A phrase saying where or
+    how (``as David Dayen noted in The Intercept``) is not something reported, unless the cue reports through that
+    preposition (``as he pointed to ...``); an embedded question in the clause (``does not answer whether ...``) is
+    no report."""
     return (
         verb.dep_ == "advcl"
         and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
-        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep") for c in verb.children)
-        and not any(c.dep_ == "ccomp" for c in verb.head.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children)
+        and all(_setting(c, verb, cue) for c in verb.children if c.dep_ == "prep")
+        and not any(c.dep_ == "ccomp" and not _is_question(c) for c in verb.head.children)
     )
+
+
+def _setting(prep: Token, verb: Token, cue: Cue) -> bool:
+    """Does the phrase ``prep`` opens say where, when or how the cue was said (``noted in The Intercept``, ``as we
+    saw in 2009``, ``pointed out with a telling side-by-side``), not what (``decides on his replacement``,
+    ``responded to Republican efforts``)? Not past a comma either: ``as Mr. Bown observed, in the early days ...``
+    is the parser hanging the reported clause's own phrase on the cue."""
+    after_comma = any(t.is_punct for t in verb.doc[verb.i + 1 : prep.i])
+    return prep.lower_ in _SETTING_PREPS and prep.lower_ not in cue.preps and not after_comma
 
 
 def _oprd(verb: Token, cue: Cue, source: Token | None) -> Spans:
@@ -285,7 +329,8 @@ def _object(verb: Token, cue: Cue, source: Token | None) -> Spans:
     if not objects:
         return []
     # accused Trump of using divisive rhetoric, criticised Trump over his call: the charge goes with its target
-    reasons = cue.preps | _REASON_PREPS
+    # cited the audit as the reason, derided the deal as toothless: the object's predicate goes with it
+    reasons = cue.preps | _REASON_PREPS | {"as"}
     objects += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in reasons and c.i > objects[0].i]
     return _subtree_span(objects, verb, source)
 
@@ -414,7 +459,7 @@ def drop_trailing_asides(tokens: list[Token], *, reported_clause: bool = True) -
         comma = n - 1
         while comma > 0 and tokens[comma].text in CLOSING_MARKS:
             comma -= 1  # ..., the party,” claiming that ...
-        after_comma = tokens[comma].text == "," and tokens[comma].i >= token.i - 2
+        after_comma = tokens[comma].text in _ASIDE_BREAKS and tokens[comma].i >= token.i - 2
         if not after_comma and not _opens_event_clause(token, reported_clause):
             continue
         head = _aside_head(token, markers)

@@ -21,7 +21,7 @@ CUE_NOUNS_FILE = "cue_nouns.tsv"
 TITLES_FILE = "titles.txt"
 LEXICON_FILES = (CUE_VERBS_FILE, CUE_NOUNS_FILE, TITLES_FILE)
 
-FRAMES = frozenset({"clause", "that", "question", "object", "xcomp", "oprd", "prep", "quote"})
+FRAMES = frozenset({"clause", "that", "question", "object", "xcomp", "oprd", "prep", "quote", "it"})
 CUE_CLASSES = frozenset({"speech", "belief", "knowledge", "stance"})
 
 

@@ -3,7 +3,9 @@
 Rules, tried from the cue verb upwards (the first that applies wins):
 
 - ``subject``    its subject (``Wang said``); a relative pronoun stands for its antecedent (``Lavrov, who said``);
-- ``unsourced``  an expletive or passive without agent (``it was reported that``, ``is said to``): no source;
+- ``unsourced``  an expletive or passive without agent (``it was reported that``, ``is said to``, ``he was asked
+                 what ...``), or a passive participle clause asking something (``Asked whether ..., Ryan said``): no
+                 source;
 - ``agent``      the passive agent (``was told by officials``);
 - ``noun``       a participle modifying a noun (``a statement announcing ...``, ``postings saying ...``): that noun,
                  or whoever issued it (``the Council issued a statement calling ...``: the Council; also a series
@@ -38,7 +40,9 @@ MAX_TITLE_STEPS = 8
 #: Relative pronouns: as subjects of a relative clause they stand for the noun the clause modifies.
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 #: Passive cues that report without a source (``X is said to``, ``is believed to``, ``was reported``).
-_UNSOURCED_PASSIVES = frozenset({"report", "say", "believe", "think", "expect", "rumor", "rumour", "understand"})
+_UNSOURCED_PASSIVES = frozenset({"report", "say", "believe", "think", "expect", "rumor", "rumour", "understand", "ask"})
+#: Dependents that hold what a passive participle clause asks (``Asked whether ...``, ``Asked to describe ...``).
+_ASKED_DEPS = frozenset({"ccomp", "xcomp"})
 #: Entity types that "who" cannot refer to.
 _PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
 #: Nouns for what was published or said, whose words a participle right after them reports (``a report saying``).
@@ -152,6 +156,8 @@ def source_of(verb: Token, cue_lemmas: Container[str]) -> Source:
         if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
             current = current.head.head
             continue
+        if step == 0 and _passive_participle(current):
+            return Source(None, "unsourced")
         break
     if verb.tag_ in FINITE_TAGS and verb.dep_ == "ROOT":
         adjacent = _noun_right_before(verb)
@@ -169,6 +175,20 @@ def _speaker_after_quote(verb: Token) -> Token | None:
         return None
     after = [c for c in verb.children if c.dep_ == "dobj" and c.left_edge.i == verb.i + 1]
     return after[0] if after and after[0].pos_ in ("NOUN", "PROPN") else None
+
+
+def _passive_participle(verb: Token) -> bool:
+    """``Asked whether he would run, Ryan said ...``, ``..., he said when asked about it``: a passive participle
+    clause of a cue that reports without a source; its agent (the one who asked) is nobody named, and the subject
+    of the clause it hangs on is the one asked, not the asker. It must ask something of its own: a bare ``if asked``
+    inside someone's statement is part of it."""
+    return (
+        verb.dep_ == "advcl"
+        and any(c.dep_ in _ASKED_DEPS for c in verb.children)
+        and verb.tag_ in ("VBN", "VBD")
+        and verb.lemma_.lower() in _UNSOURCED_PASSIVES
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent") for c in verb.children)
+    )
 
 
 def _purpose(verb: Token) -> bool:
