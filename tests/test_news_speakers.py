@@ -1264,3 +1264,26 @@ def test_a_reporting_noun_before_a_colon_announces_the_quote(nlp: Language) -> N
     )
     claim = said(claims, "If no mutually acceptable solution")
     assert (claim.speaker, claim.cue) == ("He", "warning")
+
+
+def test_this_was_stated_by_attributes_the_sentence_before(nlp: Language) -> None:
+    # m-005 (dev; UNN, 2025-09-30) and m-009 (dev; Pravda News, 2025-05-13): "This was stated/announced by X" gives X
+    # the sentence before; the outlet's "writes UNN" around it is no claim; "President" is no Chinese surname
+    rutte = claims_of(
+        nlp,
+        "Against the backdrop of drone incidents in Poland and Estonia, allies are strengthening coordination and "
+        "support for Ukraine. NATO emphasizes that assistance to Kyiv is not only solidarity but also a strategic "
+        "defense of the security and stability of all of Europe. This was stated by NATO Secretary General Mark Rutte, "
+        "writes UNN.",
+        date(2025, 9, 30),
+    )
+    assert [(c.speaker_canonical, c.government) for c in rutte] == [("Mark Rutte", "XNT")]
+    assert rutte[0].content.startswith("NATO emphasizes that assistance to Kyiv")
+    peskov = claims_of(
+        nlp,
+        "Russia continues to prepare for the talks with Ukraine scheduled for Thursday in Istanbul. This was announced "
+        "by the press secretary of the President of Russia Dmitry Peskov.",
+        date(2025, 5, 13),
+    )
+    claim = said(peskov, "Russia continues to prepare")
+    assert (claim.speaker_canonical, claim.government) == ("Dmitry Peskov", "RUS")

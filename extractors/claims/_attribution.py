@@ -72,6 +72,7 @@ _NEGATED_PENALTY = 0.15
 #: How sure each way of finding content is (a quote beside a named speaker is the surest).
 _FRAME_CONFIDENCE = {
     "quote": 0.9,
+    "stated": 0.9,
     "clause": 0.85,
     "question": 0.6,
     "oprd": 0.7,
@@ -320,6 +321,11 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
     if source.head is None and not source.unsourced and not passive_report(verb, cue):
         return None
     spans, frame = content_for(verb, cue, source.head, quotes)
+    stated = _stated_before(verb) if source.head is not None else None
+    if stated is not None:
+        spans, frame = [stated], "stated"
+    elif any(_stated_before(c) is not None for c in verb.children if c.dep_ in ("ccomp", "parataxis")):
+        return None  # "This was stated by X, writes UNN": the outlet's frame around X's attribution says nothing
     if not spans:
         return None
     cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
@@ -347,6 +353,20 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
         core=(doc[first].idx, doc[last].idx + len(doc[last])),
         confidence=confidence,
     )
+
+
+def _stated_before(verb: Token) -> Span | None:
+    """``NATO emphasizes that … . This was stated by NATO Secretary General Mark Rutte``: a passive cue whose subject
+    is "this" or "that" and whose agent is named reports the sentence before it, for the agent."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    agents = [c for c in verb.children if c.dep_ == "agent"]
+    if len(subjects) != 1 or subjects[0].lower_ not in ("this", "that") or not agents or verb.sent.start == 0:
+        return None
+    before = verb.doc[verb.sent.start - 1].sent
+    words = [t for t in before if not t.is_space]
+    if not words:
+        return None
+    return (words[0].idx, words[-1].idx + len(words[-1]))
 
 
 def _relayed_draft(verb: Token, relay: tuple[Token, Token], quotes: QuoteIndex, cues: dict[str, Cue]) -> _Draft | None:

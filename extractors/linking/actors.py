@@ -138,8 +138,8 @@ def _surnames(actor: Actor, aliases: Sequence[str]) -> set[str]:
     first word where names put the family name first ("Xi Jinping", "Yoon Suk Yeol", "Hun Sen")."""
     spellings = [s.split() for s in (actor.name, *aliases) if len(s.split()) > 1]
     found = {normalise(words[-1]) for words in spellings}
-    if actor.government in FAMILY_NAME_FIRST:
-        found |= {normalise(words[0]) for words in spellings}
+    if actor.government in FAMILY_NAME_FIRST and len(actor.name.split()) > 1:
+        found.add(normalise(actor.name.split()[0]))  # the name's, not an alias's ("President Xi")
     return found
 
 
