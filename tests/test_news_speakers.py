@@ -1287,3 +1287,17 @@ def test_this_was_stated_by_attributes_the_sentence_before(nlp: Language) -> Non
     )
     claim = said(peskov, "Russia continues to prepare")
     assert (claim.speaker_canonical, claim.government) == ("Dmitry Peskov", "RUS")
+
+
+def test_a_paragraph_ending_in_a_dash_and_a_cue_is_the_speakers(nlp: Language) -> None:
+    # m-005 (dev; UNN, 2025-09-30): direct speech with no quote marks, closed by " - Rutte emphasized."
+    claims = claims_of(
+        nlp,
+        "However, we are assessing whether it is intentional or not, but even if it is not intentional, it is "
+        "reckless and unacceptable. Therefore, we need to protect our skies. So drones will be used to destroy "
+        "drones that cost only a few thousand dollars. Therefore, we need a drone law. - Rutte emphasized.",
+        date(2025, 9, 30),
+    )
+    claim = said(claims, "However, we are assessing")
+    assert (claim.speaker, claim.cue) == ("Rutte", "emphasized")
+    assert claim.content.endswith("Therefore, we need a drone law.")

@@ -10,8 +10,8 @@ The cascade, in order (each stage only adds what earlier stages did not cover):
 3. nouns      reporting nouns (``data/cue_nouns.tsv``): ``Russia's claim that ...``, ``his support for ...``,
               ``in Beijing's view, ...``, ``He issued a clear warning: “...”``;
 4. according  ``according to X, ...`` claims, or a ``via`` on the claim it relays (nested sources);
-5. layouts    attributions made by layout, not syntax (``_layouts``): ``“…” ― Name`` bylines and
-              ``NAME: ...`` transcript labels;
+5. layouts    attributions made by layout, not syntax (``_layouts``): ``“…” ― Name`` bylines, ``NAME: ...``
+              transcript labels and ``… - Rutte emphasized.`` paragraph ends;
 6. tidy       a claim's content stops where a sibling claim starts (``said A and warned B``; ``A said X, and
               others said Y``); of two claims over the same words the surer one stays, or the outer one when
               the other's cue is inside what it reports;
@@ -83,6 +83,7 @@ _FRAME_CONFIDENCE = {
     "according": 0.75,
     # Layout attributions are outermost: cues inside a transcript turn are the speaker's own words.
     "byline": 0.92,
+    "dash": 0.9,
     "transcript": 0.92,
     "continuation": 0.6,
 }
@@ -193,7 +194,7 @@ def attribute(
     drafts += _noun_drafts(nouns, lexicon.nouns, quotes, options)
     for according in accordings:
         _apply_according(according, drafts, quotes)
-    drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras, places)]
+    drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras, places, lexicon.cues)]
     _trim_siblings(drafts)
     drafts = _drop_overlaps(_relays(drafts))
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options, lexicon.cues)

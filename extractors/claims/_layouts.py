@@ -4,7 +4,10 @@
                   ``“The most unqualified child to ever run.” ― Francisco Herrero`` (reader comments, pull quotes,
                   letters; a trailing ``-Commissioner X`` is the same thing);
 - ``transcript``  a paragraph opening with a speaker label and a colon: ``WALLACE: Do you really see ...``,
-                  ``Sergey Lavrov: We are ready ...`` (interview and briefing transcripts).
+                  ``Sergey Lavrov: We are ready ...`` (interview and briefing transcripts);
+- ``dash``        a paragraph of speech with no quote marks that ends with a dash, a speaker and a reporting verb:
+                  ``… Therefore, we need a drone law. - Rutte emphasized.`` (the style of several Ukrainian and
+                  Russian outlets in English).
 
 Labels that are not speakers (``UPDATE:``, ``Editor's note:``, ``Q:``) are ignored, and a title-case label must be
 parsed as a proper name of two words or more, so ``Washington: ...`` or ``Update: ...`` never count; a headline
@@ -15,6 +18,7 @@ parsed as a proper name of two words or more, so ``Washington: ...`` or ``Update
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -29,6 +33,12 @@ Span = tuple[int, int]
 _BYLINE = re.compile(
     r"^[\s\u00a0]*[―—–-]{1,2}[\s\u00a0]*(?P<name>[A-Z][\w.'’-]*(?:[\s\u00a0]+(?:[A-Z][\w.'’-]*|de|van|von|bin|al)){0,5})"
     r"(?P<rest>[^\n]*)$"
+)
+#: `` - Rutte emphasized.`` / `` - he added, noting that …`` closing a paragraph: a dash, a name or pronoun of up to
+#: four words, a verb, and whatever follows it in that sentence.
+_DASH_CUE = re.compile(
+    r"(?P<dash>[\s\u00a0][-–—][\s\u00a0]+)(?P<name>(?:he|she|they|[A-Z][\w'’.-]*(?:[\s\u00a0][A-Z][\w'’.-]*){0,3}))"
+    r"[\s\u00a0]+(?P<cue>[a-z]+)\b[^\n]*$"
 )
 #: Most characters after the name on a byline (``, a nurse from Ohio``); longer means it is prose.
 MAX_BYLINE_TAIL = 80
@@ -102,12 +112,16 @@ class LayoutAttribution:
 
 
 def layout_attributions(
-    doc: Doc, quotes: QuoteIndex, paras: list[Span], places: TermIndex[Place] | None = None
+    doc: Doc,
+    quotes: QuoteIndex,
+    paras: list[Span],
+    places: TermIndex[Place] | None = None,
+    cues: Container[str] = (),
 ) -> list[LayoutAttribution]:
     found = []
     text = quotes.text
     for index, (start, end) in enumerate(paras):
-        byline = _byline(text, quotes, paras, index)
+        byline = _byline(text, quotes, paras, index) or _dash_cue(doc, text, start, end, cues)
         if byline is not None:
             found.append(byline)
             continue
@@ -148,6 +162,30 @@ def _byline(text: str, quotes: QuoteIndex, paras: list[Span], index: int) -> Lay
         speaker_span=(name_start, name_end),
         cue=text[dash : dash + 1],
         cue_span=(dash, dash + 1),
+    )
+
+
+def _dash_cue(doc: Doc, text: str, start: int, end: int, cues: Container[str]) -> LayoutAttribution | None:
+    """``However, we are assessing whether it is intentional … we need a drone law. - Rutte emphasized.``: the
+    paragraph before the dash is what the named speaker said (the verb after the name must be a reporting cue)."""
+    match = _DASH_CUE.search(text[start:end])
+    if match is None or match.start() == 0:
+        return None
+    cue_start = start + match.start("cue")
+    verb = doc.char_span(cue_start, start + match.end("cue"), alignment_mode="expand")
+    if verb is None or verb[0].lemma_.lower() not in cues or verb[0].tag_ not in ("VBD", "VBZ"):
+        return None
+    body_end = start + match.start("dash")
+    while body_end > start and text[body_end - 1] in " \u00a0":
+        body_end -= 1
+    if text[body_end - 1 : body_end] not in (".", "!", "?"):
+        return None  # an aside between dashes in a sentence ("The plan - he said - will fail"), not a closing cue
+    return LayoutAttribution(
+        layout="dash",
+        content_spans=((start, body_end),),
+        speaker_span=(start + match.start("name"), start + match.end("name")),
+        cue=text[cue_start : start + match.end("cue")],
+        cue_span=(cue_start, start + match.end("cue")),
     )
 
 
