@@ -1301,3 +1301,13 @@ def test_a_paragraph_ending_in_a_dash_and_a_cue_is_the_speakers(nlp: Language) -
     claim = said(claims, "However, we are assessing")
     assert (claim.speaker, claim.cue) == ("Rutte", "emphasized")
     assert claim.content.endswith("Therefore, we need a drone law.")
+
+
+def test_a_time_sees_nothing(nlp: Language) -> None:
+    # m-015 (dev; UN News, 2025-09-23): "the past months have seen …" is Guterres's, after "According to Mr. Guterres"
+    claims = claims_of(
+        nlp,
+        "According to Mr. Guterres, the past months have seen some of the highest casualties with more than 14,000 "
+        "civilians killed and over 36,000 injured.",
+    )
+    assert [c.speaker for c in claims] == ["Mr. Guterres"]

@@ -264,6 +264,8 @@ def _cue_for(token: Token, cues: dict[str, Cue], quotes: QuoteIndex, options: At
         return None
     if "it" in cue.frames and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
         return None  # "as Tom Ridge put it: ..." reports; "put the money in ..." does not
+    if cue.lemma == "see" and any(c.dep_ == "nsubj" and c.ent_type_ in ("DATE", "TIME") for c in token.children):
+        return None  # "the past months have seen some of the highest casualties": a time sees nothing
     return cue
 
 
