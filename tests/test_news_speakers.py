@@ -1311,3 +1311,17 @@ def test_a_time_sees_nothing(nlp: Language) -> None:
         "civilians killed and over 36,000 injured.",
     )
     assert [c.speaker for c in claims] == ["Mr. Guterres"]
+
+
+def test_a_passive_that_is_not_a_report_stays_inside_the_claim(nlp: Language) -> None:
+    # gaza-01 (dev series; 2014-07-15): "That would be followed by …" is no "This was stated by X"
+    claims = claims_of(
+        nlp,
+        "According to the Egyptian proposal, a cease-fire between Israel and the Islamist group Hamas and allied "
+        "factions in Gaza would take effect 12 hours from its “unconditional acceptance” by the sides this morning.\n\n"
+        "That would be followed by the opening of border crossings to Gaza and indirect negotiations in Cairo within "
+        "48 hours, the Egyptian Foreign Ministry said.",
+        date(2014, 7, 15),
+    )
+    claim = said(claims, "That would be followed")
+    assert (claim.speaker, claim.government) == ("the Egyptian Foreign Ministry", "EGY")

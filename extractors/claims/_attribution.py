@@ -327,7 +327,11 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
     stated = _stated_before(verb) if source.head is not None else None
     if stated is not None:
         spans, frame = [stated], "stated"
-    elif any(_stated_before(c) is not None for c in verb.children if c.dep_ in ("ccomp", "parataxis")):
+    elif any(
+        _stated_before(c) is not None and c.lemma_.lower() in cues
+        for c in verb.children
+        if c.dep_ in ("ccomp", "parataxis")
+    ):
         return None  # "This was stated by X, writes UNN": the outlet's frame around X's attribution says nothing
     if not spans:
         return None
