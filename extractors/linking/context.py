@@ -36,8 +36,8 @@ DATELINE_TOKENS = 14
 #: What ends a dateline's place: ``TEHRAN (Reuters) -``, ``SEOUL:``, ``Kabul [Afghanistan]``, ``DHAKA, July 16``.
 _DATELINE_ENDS = frozenset({"—", "–", "-", "--", "―", ":", "(", "["})
 _AFTER_PLACE = frozenset({",", *_DATELINE_ENDS})
-#: Evidence kinds that come from the speaker's own words (not another mention, not the article).
-INDIRECT_EVIDENCE = frozenset({"", "coref", "context", "before", "body"})
+#: Evidence kinds that do not come from the speaker's own words (another mention, the article).
+_INDIRECT_EVIDENCE = frozenset({"", "coref", "context", "before", "body"})
 #: Signals of the article's country that say where the story is told from, and so beat the speaker just before.
 PLACE_SIGNALS = frozenset({"dateline", "outlet"})
 #: How many sentences back the state speaker just before a generic one may be (``before:``).
@@ -103,8 +103,7 @@ def government_just_before(starts: Sequence[int], claims: Sequence[Claim], index
     best: tuple[int, Claim] | None = None
     for claim in claims:
         at = _position(claim)
-        kind = (claim.link_evidence or "").split(":", 1)[0]
-        own = claim.government and kind not in INDIRECT_EVIDENCE and claim.actor_type in (*STATE_TYPES, "igo")
+        own = own_government(claim) and claim.actor_type in (*STATE_TYPES, "igo")
         if not own or at >= position or sentence - bisect.bisect_right(starts, at) > BEFORE_REACH_SENTENCES:
             continue
         if best is None or at > best[0]:
@@ -112,6 +111,12 @@ def government_just_before(starts: Sequence[int], claims: Sequence[Claim], index
     if best is None or best[1].government is None:
         return None
     return best[1].government, best[1].speaker or ""
+
+
+def own_government(claim: Claim) -> bool:
+    """Did the claim's own speaker mention give it its government (not another mention, not the article)?"""
+    kind = (claim.link_evidence or "").split(":", 1)[0]
+    return claim.government is not None and kind not in _INDIRECT_EVIDENCE
 
 
 def _position(claim: Claim) -> int:
@@ -134,9 +139,8 @@ def article_country(
     explicit: Counter[str] = Counter()
     counted: set[str] = set()
     for claim, speaker in zip(claims, speakers, strict=True):
-        kind = (claim.link_evidence or "").split(":", 1)[0]
         key = speaker or claim.speaker_canonical or ""
-        state = claim.government and kind not in INDIRECT_EVIDENCE and claim.actor_type in STATE_TYPES
+        state = own_government(claim) and claim.actor_type in STATE_TYPES
         if state and claim.government and key not in counted:
             counted.add(key)
             explicit[claim.government] += 1

@@ -39,12 +39,12 @@ from extractors.claims.entities import NO_ENTITIES, ArticleEntities, Entity, as_
 from extractors.component_files import ComponentFiles
 from extractors.linking.actors import ACTORS_FILE, Actor, ActorDirectory
 from extractors.linking.context import (
-    INDIRECT_EVIDENCE,
     NATION_NOUNS,
     PLACE_SIGNALS,
     article_country,
     country_named_before,
     government_just_before,
+    own_government,
 )
 from extractors.linking.gazetteer import (
     COUNTRIES_FILE,
@@ -181,10 +181,11 @@ class GovernmentLinker:
         # names India most and quotes two Indian ministers).
         told_from = country is not None and country[1] in PLACE_SIGNALS
         starts = [] if told_from else [sentence.start_char for sentence in doc.sents]
+        bodies = [self._body_keys(doc, c.speaker_span) for c in claims]
         for i, speaker in enumerate(speakers):
             if speaker in placed - settled and speaker not in chosen:
-                body = self._same_body_before(doc, claims, i)
-                before = None if told_from else government_just_before(starts, claims, i)
+                body = _same_body_before(claims, bodies, i)
+                before = None if told_from or body else government_just_before(starts, claims, i)
                 if body is not None:
                     chosen[speaker] = (body[0], f"body:{body[1]}")
                 elif before is not None:
@@ -197,19 +198,6 @@ class GovernmentLinker:
             else c
             for i, c in enumerate(claims)
         ]
-
-    def _same_body_before(self, doc: Doc, claims: Sequence[Claim], index: int) -> tuple[str, str] | None:
-        """The government an earlier speaker mention gave the same state body by its own words: "China's Commerce
-        Ministry says … ⏎ Ministry of Commerce spokesman Gao Feng told a press conference" is China's ministry,
-        whoever spoke in between. As ``(code, earlier mention)``."""
-        keys = self._body_keys(doc, claims[index].speaker_span)
-        if not keys:
-            return None
-        for claim in reversed(claims[:index]):
-            own = (claim.link_evidence or "").split(":", 1)[0] not in INDIRECT_EVIDENCE
-            if claim.government and own and keys & self._body_keys(doc, claim.speaker_span):
-                return claim.government, claim.speaker or ""
-        return None
 
     def _body_keys(self, doc: Doc, span: tuple[int, int] | None) -> set[frozenset[str]]:
         """The state bodies a mention names by a role term, each as the set of its words ("commerce ministry" and
@@ -566,6 +554,21 @@ def _topic(token: Token, head: Token) -> bool:
             return True
         node, hops = node.head, hops + 1
     return False
+
+
+def _same_body_before(
+    claims: Sequence[Claim], bodies: Sequence[set[frozenset[str]]], index: int
+) -> tuple[str, str] | None:
+    """The government an earlier speaker mention gave the same state body by its own words: "China's Commerce
+    Ministry says … ⏎ Ministry of Commerce spokesman Gao Feng told a press conference" is China's ministry, whoever
+    spoke in between. ``bodies`` are the claims' :meth:`GovernmentLinker._body_keys`. As ``(code, earlier
+    mention)``."""
+    if not bodies[index]:
+        return None
+    for claim, keys in zip(reversed(claims[:index]), reversed(bodies[:index]), strict=True):
+        if claim.government and own_government(claim) and bodies[index] & keys:
+            return claim.government, claim.speaker or ""
+    return None
 
 
 def _modifies(token: Token, name: Token) -> bool:
