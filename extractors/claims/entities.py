@@ -341,7 +341,7 @@ class _Article:
         found.titles |= mention.titles
         found.countries |= mention.countries
         found.gender = found.gender or mention.gender
-        if not _in_caption(mention.head):
+        if not _in_caption(mention.head, self.text):
             self._see(cluster, mention.start, mention.head, speaker=False)
 
     def _pronoun_event(self, token: Token) -> None:
@@ -868,13 +868,13 @@ def own_conjunct(mention: Span, name: str) -> Span:
     return own[0]
 
 
-def _in_caption(head: Token) -> bool:
+def _in_caption(head: Token, text: str) -> bool:
     """Is the name in a photo caption, a paragraph that ends with a credit: a name as a sentence of its own
     ("Agriculture Minister David Littleproud and Trade Minister Simon Birmingham are disappointed … Alex
-    Ellinghausen")? Nobody there is whom the next "he" stands for."""
-    doc, text = head.doc, head.doc.text
+    Ellinghausen")? Nobody there is whom the next "he" stands for. ``text`` is the document's text (``Doc.text``
+    is rebuilt on each call)."""
     end = text.find("\n", head.idx)
-    last = doc.char_span(head.idx, len(text) if end < 0 else end, alignment_mode="contract")
+    last = head.doc.char_span(head.idx, len(text) if end < 0 else end, alignment_mode="contract")
     if last is None or not len(last):
         return False
     words = [t for t in last[-1].sent if not (t.is_punct or t.is_space)]
