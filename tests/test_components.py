@@ -17,10 +17,12 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from core.config import SeedFile
 from core.errors import ConfigError
 from core.settings import SEEDS_DIR, SeedPaths
 from extractors.article import split_date_header
 from extractors.component_files import ComponentFiles
+from extractors.linking.roles import parse_roles
 from extractors.nlp import SEEDED_COMPONENTS, TextItem, build_pipeline, extract_claims, extractor_version, seed_files
 from extractors.pipeline import extract_by_source
 from extractors.seeds import load_seeds, process_seeds
@@ -160,3 +162,13 @@ def test_workers_extract_with_the_parents_data(nlp: Language, tmp_path: Path) ->
             ("Kyiv", "jeddah")
         ]
 
+
+def test_a_roles_table_names_title_countries_by_code() -> None:
+    table = "senator\tlegislature\town\tUSA AUS\nminister\tgovernment\town\n"
+    roles = parse_roles(SeedFile("roles.tsv", table.encode(), "roles.tsv"))
+    assert [(r.term, r.countries) for r in roles.terms.values()] == [
+        ("senator", frozenset({"USA", "AUS"})),
+        ("minister", frozenset()),
+    ]
+    with pytest.raises(ConfigError, match=r"roles.tsv:1: countries 'USA, Australia' must be three-letter codes"):
+        parse_roles(SeedFile("roles.tsv", b"senator\tlegislature\town\tUSA, Australia\n", "roles.tsv"))

@@ -1325,3 +1325,39 @@ def test_a_passive_that_is_not_a_report_stays_inside_the_claim(nlp: Language) ->
     )
     claim = said(claims, "That would be followed")
     assert (claim.speaker, claim.government) == ("the Egyptian Foreign Ministry", "EGY")
+
+
+# -- a title only some governments use rules out the others -------------------------------------------------------
+
+
+def _without_actors(tmp_path: Path, *ids: str) -> Language:
+    """The pipeline with an actors file that does not know ``ids`` (the shipped one would decide by their names)."""
+    shipped = (SEEDS_DIR / "actors.csv").read_text(encoding="utf-8").splitlines()
+    actors = tmp_path / "actors.csv"
+    actors.write_text("\n".join(r for r in shipped if not r.startswith(tuple(f"{i}," for i in ids))) + "\n")
+    return build_pipeline(DEFAULT_MODEL, load_seeds(SeedPaths(actors=actors)))
+
+
+def test_a_secretary_or_senator_is_not_placed_in_a_country_of_ministers(tmp_path: Path) -> None:
+    # Both stories name China most; an "Agriculture Secretary" and a "Senator" speak for none of China's offices.
+    nlp = _without_actors(tmp_path, "sonny-perdue", "simon-birmingham")
+    perdue = claims_of(
+        nlp,
+        "When questioned about the impact this potential trade war could have on farmers, Agriculture Secretary "
+        "Sonny Perdue said agriculture is ready for the fight.\n\nAccording to Perdue, the administration is still "
+        "working to negotiate with China to relieve the U.S. of current “unfair” trading practices.\n\nPerdue said "
+        "the plan will send a signal to China, adding that China doesn’t always play by the rules.",
+        date(2018, 4, 4),
+    )
+    claim = said(perdue, "agriculture is ready")
+    assert (claim.government, claim.link_evidence) == ("USA", "titled:agriculture secretary")
+    birmingham = claims_of(
+        nlp,
+        "Trade Minister Simon Birmingham is weighing an appeal after China imposed punitive tariffs on barley.\n\n"
+        "And in a further slap to Australia, Senator Birmingham said he was only told of the decision at 9pm on "
+        "Monday when the Chinese Commerce Ministry put the announcement on its website.\n\nSenator Birmingham said "
+        "the government was reserving the option of taking China to the WTO to resolve the dispute.",
+        date(2020, 5, 19),
+    )
+    assert said(birmingham, "he was only told").government == "AUS"
+    assert said(birmingham, "the government was reserving").government == "AUS"

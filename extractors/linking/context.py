@@ -37,7 +37,7 @@ DATELINE_TOKENS = 14
 _DATELINE_ENDS = frozenset({"—", "–", "-", "--", "―", ":", "(", "["})
 _AFTER_PLACE = frozenset({",", *_DATELINE_ENDS})
 #: Evidence kinds that do not come from the speaker's own words (another mention, the article).
-_INDIRECT_EVIDENCE = frozenset({"", "coref", "context", "before", "body"})
+_INDIRECT_EVIDENCE = frozenset({"", "coref", "context", "before", "body", "titled"})
 #: Signals of the article's country that say where the story is told from, and so beat the speaker just before.
 PLACE_SIGNALS = frozenset({"dateline", "outlet"})
 #: How many sentences back the state speaker just before a generic one may be (``before:``).
@@ -145,11 +145,7 @@ def article_country(
             counted.add(key)
             explicit[claim.government] += 1
     dateline = dateline_place(doc, places)
-    named: Counter[str] = Counter()
-    for first, _, place in country_matches(places, list(doc)):
-        in_dateline = dateline is not None and first < dateline[1]
-        if place.kind in ("name", "demonym", "capital") and not place.is_igo and not in_dateline:
-            named[place.code] += 1
+    named = countries_named(doc, places)
     if dateline is not None and (named[dateline[0]] or explicit[dateline[0]]):
         return dateline[0], "dateline"
     total = sum(explicit.values())
@@ -166,3 +162,23 @@ def article_country(
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= NAMED_MARGIN * ranked[1][1]):
         return ranked[0][0], "named"
     return (ranked[0][0], "named") if len(ranked) == 1 else None
+
+
+def countries_named(doc: Doc, places: TermIndex[Place]) -> Counter[str]:
+    """How often the text names each country (by name, demonym or capital), a wire dateline's place left out."""
+    dateline = dateline_place(doc, places)
+    named: Counter[str] = Counter()
+    for first, _, place in country_matches(places, list(doc)):
+        in_dateline = dateline is not None and first < dateline[1]
+        if place.kind in ("name", "demonym", "capital") and not place.is_igo and not in_dateline:
+            named[place.code] += 1
+    return named
+
+
+def most_named_of(named: Counter[str], allowed: frozenset[str]) -> str | None:
+    """Of the countries a title allows (``senator``: those with a senate), the one the text names most, clearly
+    (``NAMED_MARGIN`` times the next); None when it names none of them or two alike."""
+    ranked = sorted(((named[code], code) for code in allowed if named[code]), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][0] < NAMED_MARGIN * ranked[1][0]):
+        return None
+    return ranked[0][1]

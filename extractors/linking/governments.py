@@ -24,7 +24,8 @@ Evidence is tried in this order; the first that yields a code wins, and its labe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -42,8 +43,10 @@ from extractors.linking.context import (
     NATION_NOUNS,
     PLACE_SIGNALS,
     article_country,
+    countries_named,
     country_named_before,
     government_just_before,
+    most_named_of,
     own_government,
 )
 from extractors.linking.gazetteer import (
@@ -61,7 +64,7 @@ if TYPE_CHECKING:
     from extractors.seeds import Seeds
 
 #: Bump when the linking rules change (the seed files' contents are hashed into the version separately).
-LINKER_VERSION = "link/9"
+LINKER_VERSION = "link/10"
 #: Prepositions whose object is who a speaker deals with, not whom they speak for (ambassador *to* China).
 _FOREIGN_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards", "about", "over", "at", "near"})
 #: Head words of a body's name that make it a state agency ("Atomic Energy Organisation", "Civil Aviation Authority").
@@ -182,22 +185,51 @@ class GovernmentLinker:
         told_from = country is not None and country[1] in PLACE_SIGNALS
         starts = [] if told_from else [sentence.start_char for sentence in doc.sents]
         bodies = [self._body_keys(doc, c.speaker_span) for c in claims]
+        titles = self._titles(doc, claims, speakers, placed - settled)
+        named = countries_named(doc, self.places) if titles else Counter[str]()
+
+        def signals(i: int) -> Iterator[tuple[str, str]]:
+            body = _same_body_before(claims, bodies, i)
+            if body is not None:
+                yield body[0], f"body:{body[1]}"
+            before = None if told_from else government_just_before(starts, claims, i)
+            if before is not None:
+                yield before[0], f"before:{before[1]}"
+            if country is not None:
+                yield country[0], f"context:{country[0]}"
+
         for i, speaker in enumerate(speakers):
             if speaker in placed - settled and speaker not in chosen:
-                body = _same_body_before(claims, bodies, i)
-                before = None if told_from or body else government_just_before(starts, claims, i)
-                if body is not None:
-                    chosen[speaker] = (body[0], f"body:{body[1]}")
-                elif before is not None:
-                    chosen[speaker] = (before[0], f"before:{before[1]}")
-                elif country is not None:
-                    chosen[speaker] = (country[0], f"context:{country[0]}")
+                term, allowed = titles.get(speaker, ("", frozenset()))
+                # A title only some governments use ("Agriculture Secretary", "Senator") rules out the others: the
+                # story about China's tariffs quotes the US secretary; failing every signal, the one it names most.
+                fits = (s for s in signals(i) if not allowed or s[0] in allowed)
+                pick = next(fits, None)
+                code = most_named_of(named, allowed) if pick is None and allowed else None
+                if pick is not None or code is not None:
+                    chosen[speaker] = pick or (code or "", f"titled:{term}")
         return [
             replace(c, government=chosen[speakers[i]][0], link_evidence=chosen[speakers[i]][1])
             if c.government is None and speakers[i] in chosen and c.actor_type in (*STATE_TYPES, "unknown", None)
             else c
             for i, c in enumerate(claims)
         ]
+
+    def _titles(
+        self, doc: Doc, claims: list[Claim], speakers: list[str | None], unsettled: set[str | None]
+    ) -> dict[str | None, tuple[str, frozenset[str]]]:
+        """Each unsettled speaker's title that only some governments use, as ``(term, their codes)`` (the codes
+        every such title of the speaker's mentions allows)."""
+        titles: dict[str | None, tuple[str, frozenset[str]]] = {}
+        for speaker, claim in zip(speakers, claims, strict=True):
+            mention = doc.char_span(*claim.speaker_span, alignment_mode="expand") if claim.speaker_span else None
+            if speaker not in unsettled or mention is None:
+                continue
+            for _, _, role in self.roles.matches(list(mention)):
+                if role.countries:
+                    term, codes = titles.get(speaker, (role.term, role.countries))
+                    titles[speaker] = (term, codes & role.countries)
+        return titles
 
     def _body_keys(self, doc: Doc, span: tuple[int, int] | None) -> set[frozenset[str]]:
         """The state bodies a mention names by a role term, each as the set of its words ("commerce ministry" and
