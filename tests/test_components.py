@@ -170,5 +170,8 @@ def test_a_roles_table_names_title_countries_by_code() -> None:
         ("senator", frozenset({"USA", "AUS"})),
         ("minister", frozenset()),
     ]
+    never = parse_roles(SeedFile("roles.tsv", b"president\thead_of_state\trel\tnot GBR JPN\n", "roles.tsv"))
+    president = next(iter(never.terms.values()))
+    assert (president.allows("USA"), president.allows("JPN")) == (True, False)
     with pytest.raises(ConfigError, match=r"roles.tsv:1: countries 'USA, Australia' must be three-letter codes"):
         parse_roles(SeedFile("roles.tsv", b"senator\tlegislature\town\tUSA, Australia\n", "roles.tsv"))

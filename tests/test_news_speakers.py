@@ -5,15 +5,19 @@ The sentences are quoted from the dev half of ``evals/gold/attribution/`` (real 
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 from pathlib import Path
 
 from spacy.language import Language
 
 from core.settings import SEEDS_DIR, SeedPaths
+from evals.linking import page_path, page_urls
+from extractors.article import extract_article
 from extractors.nlp import DEFAULT_MODEL, build_pipeline
 from extractors.seeds import load_seeds
 from tests.claimtext import claims_of, said
+from tests.realdata import SHARED
 
 # -- 6. clean speaker spans and names ----------------------------------------------------------------------------
 
@@ -1361,3 +1365,16 @@ def test_a_secretary_or_senator_is_not_placed_in_a_country_of_ministers(tmp_path
     )
     assert said(birmingham, "he was only told").government == "AUS"
     assert said(birmingham, "the government was reserving").government == "AUS"
+
+
+def test_a_prime_minister_is_not_placed_in_a_country_without_one(nlp: Language) -> None:
+    # A Grenadian page (a benchmark page, read at test time) about a forum with US lawmakers names the United States
+    # most; a prime minister speaks for no US office, so the country it names next is his. "Dr Mitchell", written
+    # without the full stop, is the Keith Mitchell of the first line.
+    page = "nowgrenada.com-pm.html"
+    html = gzip.decompress(page_path(SHARED, "trafilatura-eval-en", page).read_bytes())
+    article = extract_article(html, page_urls(SHARED)[("trafilatura-eval-en", page)])
+    claims = [c for c in claims_of(nlp, article.text) if c.speaker and "Mitchell" in c.speaker]
+    assert len(claims) == 4 and {c.speaker for c in claims} == {"Keith Mitchell", "Dr Mitchell"}
+    linked = {(c.speaker_canonical, c.government, c.link_evidence) for c in claims}
+    assert linked == {("Keith Mitchell", "GRD", "titled:prime minister")}

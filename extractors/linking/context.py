@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -175,10 +175,10 @@ def countries_named(doc: Doc, places: TermIndex[Place]) -> Counter[str]:
     return named
 
 
-def most_named_of(named: Counter[str], allowed: frozenset[str]) -> str | None:
+def most_named_of(named: Counter[str], allows: Callable[[str], bool]) -> str | None:
     """Of the countries a title allows (``senator``: those with a senate), the one the text names most, clearly
     (``NAMED_MARGIN`` times the next); None when it names none of them or two alike."""
-    ranked = sorted(((named[code], code) for code in allowed if named[code]), reverse=True)
+    ranked = sorted(((count, code) for code, count in named.items() if allows(code)), reverse=True)
     if not ranked or (len(ranked) > 1 and ranked[0][0] < NAMED_MARGIN * ranked[1][0]):
         return None
     return ranked[0][1]

@@ -200,12 +200,15 @@ class GovernmentLinker:
 
         for i, speaker in enumerate(speakers):
             if speaker in placed - settled and speaker not in chosen:
-                term, allowed = titles.get(speaker, ("", frozenset()))
+                term, roles = titles.get(speaker, ("", ()))
+
+                def allows(code: str, roles: tuple[Role, ...] = roles) -> bool:
+                    return all(role.allows(code) for role in roles)
+
                 # A title only some governments use ("Agriculture Secretary", "Senator") rules out the others: the
                 # story about China's tariffs quotes the US secretary; failing every signal, the one it names most.
-                fits = (s for s in signals(i) if not allowed or s[0] in allowed)
-                pick = next(fits, None)
-                code = most_named_of(named, allowed) if pick is None and allowed else None
+                pick = next((s for s in signals(i) if allows(s[0])), None)
+                code = most_named_of(named, allows) if pick is None and roles else None
                 if pick is not None or code is not None:
                     chosen[speaker] = pick or (code or "", f"titled:{term}")
         return [
@@ -217,18 +220,17 @@ class GovernmentLinker:
 
     def _titles(
         self, doc: Doc, claims: list[Claim], speakers: list[str | None], unsettled: set[str | None]
-    ) -> dict[str | None, tuple[str, frozenset[str]]]:
-        """Each unsettled speaker's title that only some governments use, as ``(term, their codes)`` (the codes
-        every such title of the speaker's mentions allows)."""
-        titles: dict[str | None, tuple[str, frozenset[str]]] = {}
+    ) -> dict[str | None, tuple[str, tuple[Role, ...]]]:
+        """Each unsettled speaker's titles that only some governments use, as ``(first term, the roles)``."""
+        titles: dict[str | None, tuple[str, tuple[Role, ...]]] = {}
         for speaker, claim in zip(speakers, claims, strict=True):
             mention = doc.char_span(*claim.speaker_span, alignment_mode="expand") if claim.speaker_span else None
             if speaker not in unsettled or mention is None:
                 continue
             for _, _, role in self.roles.matches(list(mention)):
-                if role.countries:
-                    term, codes = titles.get(speaker, (role.term, role.countries))
-                    titles[speaker] = (term, codes & role.countries)
+                if role.limits_countries:
+                    term, roles = titles.get(speaker, (role.term, ()))
+                    titles[speaker] = (term, (*roles, role))
         return titles
 
     def _body_keys(self, doc: Doc, span: tuple[int, int] | None) -> set[frozenset[str]]:
