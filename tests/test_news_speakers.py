@@ -11,10 +11,11 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from core.articles import Claim
 from core.settings import SEEDS_DIR, SeedPaths
 from evals.linking import page_path, page_urls
 from extractors.article import extract_article
-from extractors.nlp import DEFAULT_MODEL, build_pipeline
+from extractors.nlp import DEFAULT_MODEL, TextItem, build_pipeline, extract_claims
 from extractors.seeds import load_seeds
 from tests.claimtext import claims_of, said
 from tests.realdata import SHARED
@@ -1367,14 +1368,28 @@ def test_a_secretary_or_senator_is_not_placed_in_a_country_of_ministers(tmp_path
     assert said(birmingham, "the government was reserving").government == "AUS"
 
 
+def _benchmark_claims(nlp: Language, corpus: str, page: str) -> list[Claim]:
+    """The claims of a page of the shared extraction benchmark (read at test time, never copied), with its URL."""
+    url = page_urls(SHARED)[(corpus, page)]
+    article = extract_article(gzip.decompress(page_path(SHARED, corpus, page).read_bytes()), url)
+    return next(extract_claims(nlp, [TextItem(article.text, None, url)]))
+
+
+def test_the_mp_is_the_member_just_named(nlp: Language) -> None:
+    # "Chris Grayling warned on Monday … ⏎ Speaking in the Commons, the Conservative MP said: …" (Evening Standard,
+    # a benchmark page): the MP is Grayling, and so a legislator of the UK; he had no government and the MP no name.
+    found = _benchmark_claims(nlp, "trafilatura-eval-en", "standard.co.uk.caribbean.html")
+    claims = [c for c in found if c.speaker in ("the Conservative MP", "Mr Grayling")]
+    assert len(claims) >= 5
+    assert {(c.speaker_canonical, c.government) for c in claims} == {("Chris Grayling", "GBR")}
+
+
 def test_a_prime_minister_is_not_placed_in_a_country_without_one(nlp: Language) -> None:
     # A Grenadian page (a benchmark page, read at test time) about a forum with US lawmakers names the United States
     # most; a prime minister speaks for no US office, so the country it names next is his. "Dr Mitchell", written
     # without the full stop, is the Keith Mitchell of the first line.
-    page = "nowgrenada.com-pm.html"
-    html = gzip.decompress(page_path(SHARED, "trafilatura-eval-en", page).read_bytes())
-    article = extract_article(html, page_urls(SHARED)[("trafilatura-eval-en", page)])
-    claims = [c for c in claims_of(nlp, article.text) if c.speaker and "Mitchell" in c.speaker]
+    found = _benchmark_claims(nlp, "trafilatura-eval-en", "nowgrenada.com-pm.html")
+    claims = [c for c in found if c.speaker and "Mitchell" in c.speaker]
     assert len(claims) == 4 and {c.speaker for c in claims} == {"Keith Mitchell", "Dr Mitchell"}
     linked = {(c.speaker_canonical, c.government, c.link_evidence) for c in claims}
     assert linked == {("Keith Mitchell", "GRD", "titled:prime minister")}

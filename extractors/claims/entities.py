@@ -79,7 +79,8 @@ PERSON_ROLES = frozenset(
      "chair", "chairperson", "director", "leader", "king", "queen", "prince", "princess", "emir", "sheikh",
      "sultan", "chancellor", "governor", "mayor", "senator", "lawmaker", "representative", "commissioner",
      "negotiator", "commander", "colonel", "officer", "head", "chief", "deputy", "coordinator", "monarch",
-     "ruler", "prosecutor", "judge", "attorney", "vice-president", "counsellor", "counselor", "pm", "dg"}
+     "ruler", "prosecutor", "judge", "attorney", "vice-president", "counsellor", "counselor", "pm", "dg", "mp",
+     "legislator", "congressman", "congresswoman", "parliamentarian"}
 )  # fmt: skip
 #: A description's role -> other titles it also fits (``the head of state`` is the person titled president).
 ROLE_SYNONYMS: dict[str, frozenset[str]] = {
