@@ -1384,6 +1384,14 @@ def test_the_mp_is_the_member_just_named(nlp: Language) -> None:
     assert {(c.speaker_canonical, c.government) for c in claims} == {("Chris Grayling", "GBR")}
 
 
+def test_irelands_titles_are_no_part_of_the_name(nlp: Language) -> None:
+    # "Taoiseach Micheal Martin", "Tanaiste Leo Varadkar" (CorkBeo, a benchmark page): the names were
+    # "Taoiseach Micheal Martin" and "Tanaiste Leo Varadkar".
+    found = _benchmark_claims(nlp, "trafilatura-eval-en", "corkbeo.ie.level.html")
+    names = {c.speaker: c.speaker_canonical for c in found if c.speaker and c.speaker.startswith("Ta")}
+    assert names == {"Taoiseach Micheal Martin": "Micheal Martin", "Tanaiste Leo Varadkar": "Leo Varadkar"}
+
+
 def test_a_prime_minister_is_not_placed_in_a_country_without_one(nlp: Language) -> None:
     # A Grenadian page (a benchmark page, read at test time) about a forum with US lawmakers names the United States
     # most; a prime minister speaks for no US office, so the country it names next is his. "Dr Mitchell", written
