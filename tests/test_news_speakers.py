@@ -1401,3 +1401,16 @@ def test_a_prime_minister_is_not_placed_in_a_country_without_one(nlp: Language) 
     assert len(claims) == 4 and {c.speaker for c in claims} == {"Keith Mitchell", "Dr Mitchell"}
     linked = {(c.speaker_canonical, c.government, c.link_evidence) for c in claims}
     assert linked == {("Keith Mitchell", "GRD", "titled:prime minister")}
+
+
+def test_a_report_citing_a_speaker_is_the_speakers(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Separately Russia has officially notified Türkiye Ukraine and the United Nations that it is against "
+        "extending the Black Sea grain export deal, the RIA news agency reported, citing Foreign Ministry "
+        "Spokeswoman Maria Zakharova.",
+        date(2023, 7, 17),
+    )
+    claim = said(claims, "Separately Russia has officially notified")
+    assert (claim.speaker_canonical, claim.government, claim.via) == ("Maria Zakharova", "RUS", "the RIA news agency")
+    assert not [c for c in claims if c.cue == "citing"]  # "citing X" is the relay's, no claim of its own

@@ -60,7 +60,15 @@ from extractors.claims._lexicon import (
 from extractors.claims._mentions import mention_span, past_dateline, speaker_head, speaker_name
 from extractors.claims._paragraph_claims import one_claim_per_paragraph
 from extractors.claims._quotes import CLOSING_MARKS, OPENING_MARKS, QuoteIndex, paragraphs
-from extractors.claims._sources import FINITE_TAGS, issuer_of, relay_of, relayed, source_between, source_of
+from extractors.claims._sources import (
+    FINITE_TAGS,
+    cited_speaker,
+    issuer_of,
+    relay_of,
+    relayed,
+    source_between,
+    source_of,
+)
 from extractors.linking.gazetteer import Place, TermIndex
 
 Span = tuple[int, int]
@@ -308,8 +316,8 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
     relay = relayed(verb, cues)
     if relay is not None:
         return _relayed_draft(verb, relay, quotes, cues)
-    if relay_of(verb, cues) is not None:
-        return None  # "quoted X *as saying*": the relay's claim holds it
+    if relay_of(verb, cues) is not None or (verb.dep_ == "advcl" and cited_speaker(verb.head) is not None):
+        return None  # "quoted X *as saying*", "reported, citing X": the relay's claim holds it
     source = source_of(verb, cues)
     if source.head is not None:
         source = replace(source, head=past_dateline(source.head))
@@ -349,15 +357,17 @@ def _draft_from_cue(verb: Token, cue: Cue, quotes: QuoteIndex, cues: dict[str, C
         confidence -= _UNSOURCED_PENALTY
     first, last = attribution_core(verb, source.head)
     doc = verb.doc
+    cited = cited_speaker(verb)
     return _Draft(
         cue_token=verb,
         cue_text=quotes.text[cue_start:cue_end],
         cue_span=(cue_start, cue_end),
         cue_class=cue.cue_class,
-        source=source.head,
+        source=cited if cited is not None else source.head,
         spans=spans,
         frame=frame,
         core=(doc[first].idx, doc[last].idx + len(doc[last])),
+        via=source.head if cited is not None else None,
         confidence=confidence,
     )
 

@@ -57,6 +57,13 @@ _AMOUNTS = frozenset(
 )  # fmt: skip
 #: Verbs that relay another's words: their object is the speaker (``quoted the president as saying``).
 RELAY_VERBS = frozenset({"quote", "cite"})
+#: Nouns that say who spoke when a report is "citing" them (``citing unnamed officials``), not what it rests on
+#: (``citing data``, ``citing concerns``).
+_CITED_SPEAKERS = frozenset(
+    {"source", "official", "spokesman", "spokeswoman", "spokesperson", "person", "people", "diplomat", "aide",
+     "officer", "minister", "ministry", "department", "government", "authority", "agency", "office", "insider",
+     "lawmaker", "negotiator", "envoy", "ambassador", "commander", "spokespeople"}
+)  # fmt: skip
 #: Verbs whose subject issues what their object says (``the Council issued a statement calling ...``).
 ISSUING_VERBS = frozenset(
     {"issue", "release", "publish", "post", "send", "put", "make", "deliver", "give", "present", "unveil", "share",
@@ -101,6 +108,18 @@ def relayed(verb: Token, cue_lemmas: Container[str]) -> tuple[Token, Token] | No
                 return objects[0], inner[0]
         if child.dep_ in ("xcomp", "advcl") and child.lemma_.lower() in cue_lemmas:
             return objects[0], child
+    return None
+
+
+def cited_speaker(verb: Token) -> Token | None:
+    """``the RIA news agency reported, citing Foreign Ministry Spokeswoman Maria Zakharova``: the speaker a report
+    cites, whose statement it is (annotation guide: the innermost source), or None."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.tag_ == "VBG" and child.lemma_.lower() == "cite":
+            for noun in child.children:
+                person = noun.ent_type_ in ("PERSON", "ORG", "NORP") or noun.lemma_.lower() in _CITED_SPEAKERS
+                if noun.dep_ == "dobj" and person and not any(c.lower_ == "as" for c in child.children):
+                    return noun
     return None
 
 
