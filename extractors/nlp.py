@@ -100,12 +100,16 @@ def build_pipeline(model: str, seeds: Seeds, *, cue_classes: str | None = None) 
 #: A full stop between a figure and a capitalised word, where a page lost the space after it ("at a top speed of
 #: Mach 5.The JCS said"): the tokenizer splits letters so ("East Sea.It") but keeps "5.The" one token.
 _RUN_ON_FULL_STOP = r"(?<=[0-9])\.(?=[A-Z][a-z])"
+#: A wire dash written without spaces after a dateline's agency ("Tokyo, Nov. 17 (Jiji Press)--The Japanese
+#: government said"): the tokenizer kept "Press)--The" one token, and the speaker "Jiji Press)--The Japanese
+#: government".
+_WIRE_DASH = r"(?<=[\w)])--(?=[A-Z])|(?<=\w)\)(?=--[A-Z])"
 
 
 def _split_run_on_sentences(nlp: Language) -> None:
     tokenizer = nlp.tokenizer
     if isinstance(tokenizer, Tokenizer):
-        infixes = [*(nlp.Defaults.infixes or ()), _RUN_ON_FULL_STOP]
+        infixes = [*(nlp.Defaults.infixes or ()), _RUN_ON_FULL_STOP, _WIRE_DASH]
         tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 

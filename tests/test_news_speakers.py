@@ -1414,3 +1414,16 @@ def test_a_report_citing_a_speaker_is_the_speakers(nlp: Language) -> None:
     claim = said(claims, "Separately Russia has officially notified")
     assert (claim.speaker_canonical, claim.government, claim.via) == ("Maria Zakharova", "RUS", "the RIA news agency")
     assert not [c for c in claims if c.cue == "citing"]  # "citing X" is the relay's, no claim of its own
+
+
+def test_japans_top_government_spokesman_and_a_wire_dash_without_spaces(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Tokyo, Nov. 17 (Jiji Press)--The Japanese government said Monday that it has lodged a protest with China "
+        'through diplomatic channels.\n\nThe intrusion "amounts to a violation of international law," Chief Cabinet '
+        'Secretary Minoru Kihara told a press conference.\n\n"It is truly regrettable and unacceptable," the top '
+        "Japanese government spokesman said.",
+        date(2025, 11, 17),
+    )
+    assert said(claims, "it has lodged a protest").speaker == "The Japanese government"  # not "Jiji Press)--The …"
+    assert said(claims, "It is truly regrettable").speaker_canonical == "Minoru Kihara"

@@ -92,9 +92,10 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "leader": frozenset({"president", "prime minister", "premier", "king", "emir", "chancellor", "head of state"}),
     "diplomat": frozenset({"foreign minister", "ambassador", "envoy", "foreign secretary", "secretary of state"}),
     "top diplomat": frozenset({"foreign minister", "foreign secretary", "secretary of state"}),
-    "spokesperson": frozenset({"spokesman", "spokeswoman", "press secretary"}),
-    "spokesman": frozenset({"spokesperson", "press secretary"}),
-    "spokeswoman": frozenset({"spokesperson", "press secretary"}),
+    # Japan's chief cabinet secretary is its "top government spokesman"
+    "spokesperson": frozenset({"spokesman", "spokeswoman", "press secretary", "chief cabinet secretary"}),
+    "spokesman": frozenset({"spokesperson", "press secretary", "chief cabinet secretary"}),
+    "spokeswoman": frozenset({"spokesperson", "press secretary", "chief cabinet secretary"}),
     "adviser": frozenset({"advisor", "aide"}),
     "advisor": frozenset({"adviser", "aide"}),
     "negotiator": frozenset({"envoy", "negotiator"}),
