@@ -35,8 +35,9 @@ DEFAULT_DIR = GOLD / "attribution"
 #: Batches kept out of rule writing whole, both halves (annotated blind and only scored, like the held-out sets):
 #: ``g`` imitates the two held-out sets of issue 14 (the war in Ukraine and peace talks; trade and tariffs), ``j``
 #: the first (2022-2025) and ``k`` the second's spread of regions (2021-2025); ``j`` and ``k`` were annotated after
-#: the actors file of ``link/9`` was written.
-HELD_OUT_BATCHES = ("g", "j", "k")
+#: the actors file of ``link/9`` was written; ``n`` (regions the set had least: Southeast Asia, the Pacific, Central
+#: Asia, the Caucasus, Africa, Latin America) and ``o`` (trade and climate, 2019-2026) after ``link/10``.
+HELD_OUT_BATCHES = ("g", "j", "k", "n", "o")
 
 
 @dataclass(frozen=True)
