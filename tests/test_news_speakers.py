@@ -1427,3 +1427,14 @@ def test_japans_top_government_spokesman_and_a_wire_dash_without_spaces(nlp: Lan
     )
     assert said(claims, "it has lodged a protest").speaker == "The Japanese government"  # not "Jiji Press)--The …"
     assert said(claims, "It is truly regrettable").speaker_canonical == "Minoru Kihara"
+
+
+def test_an_abbreviation_in_brackets_is_no_persons_name(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "A spokesperson from China's Foreign Ministry (FM) said on Monday that China has always resolutely opposed "
+        "the US' overstretching of the concept of national security.",
+        date(2024, 11, 25),
+    )
+    claim = said(claims, "China has always resolutely opposed")
+    assert claim.speaker_canonical != "FM" and claim.government == "CHN"

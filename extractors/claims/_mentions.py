@@ -179,6 +179,7 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
             not found
             or _possessive_after(found[-1])
             or (found[-1].dep_ in _MODIFIER_DEPS and found[-1].head.pos_ == "NOUN")
+            or _bracketed_abbreviation(found)
         ):
             continue
         words = [t for t in found if t.lower_ not in titles]
@@ -191,6 +192,14 @@ def speaker_name(doc: Doc | Span, span: tuple[int, int], titles: frozenset[str])
     if chosen and chosen[-1].lower_ in ORGANISATION_WORDS:
         return None  # "Tolo News", "the Shehu Musa Yaradua Centre": an organisation, whatever the tagger thinks
     return name_text(chosen) if chosen else None
+
+
+def _bracketed_abbreviation(run: list[Token]) -> bool:
+    """``China's Foreign Ministry (FM)``: the abbreviation a bracket defines for the name before it, not a person."""
+    doc = run[0].doc
+    first, last = run[0].i, run[-1].i
+    bracketed = first > 0 and doc[first - 1].text == "(" and last + 1 < len(doc) and doc[last + 1].text == ")"
+    return bracketed and all(t.is_upper for t in run)
 
 
 def name_text(tokens: list[Token]) -> str | None:
