@@ -49,7 +49,7 @@ MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
 }
 #: Texts longer than this are processed in chunks cut at paragraph breaks (memory stays bounded).
 MAX_CHUNK_CHARS = 100_000
-CLAIMS_EXTRACTOR_VERSION = "claims/17"
+CLAIMS_EXTRACTOR_VERSION = "claims/18"
 
 
 def resolve_model(model: str) -> str:
