@@ -69,9 +69,9 @@ Span = tuple[int, int]
 _NON_CUE_DEPS = frozenset({"amod", "compound", "nmod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"})
 #: A negated cue ("did not say that") reports a non-statement, less sure as a claim.
 _NEGATED_PENALTY = 0.15
-#: How sure each way of finding content is (a quote beside a named speaker is the surest).
 #: How much surer a draft is made than the one it is preferred to.
 _PREFERENCE_STEP = 0.01
+#: How sure each way of finding content is (a quote beside a named speaker is the surest).
 _FRAME_CONFIDENCE = {
     "quote": 0.9,
     "stated": 0.9,
