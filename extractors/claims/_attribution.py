@@ -77,6 +77,8 @@ Span = tuple[int, int]
 _NON_CUE_DEPS = frozenset({"amod", "compound", "nmod", "pobj", "dobj", "nsubj", "nsubjpass", "attr"})
 #: A negated cue ("did not say that") reports a non-statement, less sure as a claim.
 _NEGATED_PENALTY = 0.15
+#: How much surer a draft is made than the one it is preferred to.
+_PREFERENCE_STEP = 0.01
 #: How sure each way of finding content is (a quote beside a named speaker is the surest).
 _FRAME_CONFIDENCE = {
     "quote": 0.9,
@@ -204,6 +206,7 @@ def attribute(
         _apply_according(according, drafts, quotes)
     drafts += [_layout_draft(found) for found in layout_attributions(doc, quotes, paras, places, lexicon.cues)]
     _trim_siblings(drafts)
+    _prefer_reported_attitudes(drafts)
     drafts = _drop_overlaps(_relays(drafts))
     drafts = _attach_leftover_quotes(drafts, quotes, paras, text, options, lexicon.cues)
     finished = [(d, _finish(d, quotes, text, doc, lexicon.titles)) for d in drafts]
@@ -678,6 +681,20 @@ def _coordinated_report(other: _Draft, draft: _Draft) -> bool:
     cue = other.cue_token
     assert cue is not None and draft.cue_token is not None
     return cue.dep_ == "conj" and (other.cue_class == "speech" or cue.head.i == draft.cue_token.i)
+
+
+def _prefer_reported_attitudes(drafts: list[_Draft]) -> None:
+    """``Voting rights advocates have expressed deep concern about the policy``: when a verb's object is a reporting
+    noun that says what it is about, the noun's draft (``the policy``) is the attribution, not the verb's whole
+    object; its speaker is the verb's subject either way."""
+    verbs = {d.cue_token.i: d for d in drafts if d.frame == "object" and d.cue_token is not None}
+    for draft in drafts:
+        noun = draft.cue_token
+        if draft.frame != "noun" or noun is None or noun.dep_ != "dobj" or noun.head.i not in verbs:
+            continue
+        verb = verbs[noun.head.i]
+        if draft.source is not None and verb.source is not None and draft.source.i == verb.source.i:
+            draft.confidence = max(draft.confidence, verb.confidence + _PREFERENCE_STEP)
 
 
 def _left_edge_before(cue: Token) -> Token:
