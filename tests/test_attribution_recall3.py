@@ -43,3 +43,11 @@ def test_misgivings_expressed_report_whom_they_are_about(nlp: Language) -> None:
     claim = said(claims_of(nlp, text), "Mrs. Clinton")
     assert claim.content.startswith("Mrs. Clinton") and claim.speaker is not None
     assert "Younger black voters" in claim.speaker
+
+
+def test_calling_for_someone_to_act_reports_the_act(nlp: Language) -> None:
+    # PolNeAR train, breitbart 2016-03-01: "is calling for some of his Republican rivals to drop out": the parser
+    # reads "for" as opening a clause with its own subject, which is what is called for.
+    text = polnear_paragraph("train", "breitbart_2016-03-01_the-latest-sanders", "is calling for some of his")
+    claim = said(claims_of(nlp, text), "for some of his Republican rivals")
+    assert claim.speaker == "Ted Cruz" and claim.content.endswith("to drop out")

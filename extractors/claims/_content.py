@@ -340,7 +340,22 @@ def _prep(verb: Token, cue: Cue, source: Token | None) -> Spans:
     objects = [
         p for prep in preps[:1] for p in prep.children if p.dep_ in ("pobj", "pcomp") and p.ent_type_ not in _WHEN
     ]
+    if not preps:
+        objects = _for_clauses(verb, cue)
     return _subtree_span(objects, verb, source) if objects else []
+
+
+def _for_clauses(verb: Token, cue: Cue) -> list[Token]:
+    """``is calling for some of his Republican rivals to drop out``: the parser reads the preposition as opening an
+    infinitive clause with its own subject, which is what is called for."""
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl"
+        and c.i > verb.i
+        and any(m.dep_ == "mark" and m.lower_ in cue.preps and m.i == c.left_edge.i for m in c.children)
+        and any(a.lower_ == "to" for a in c.children)
+    ]
 
 
 def _misparsed_complement(verb: Token, cue: Cue, source: Token | None) -> Spans:
