@@ -1438,3 +1438,14 @@ def test_an_abbreviation_in_brackets_is_no_persons_name(nlp: Language) -> None:
     )
     claim = said(claims, "China has always resolutely opposed")
     assert claim.speaker_canonical != "FM" and claim.government == "CHN"
+
+
+def test_the_speaker_before_an_aside_between_commas(nlp: Language) -> None:
+    claims = claims_of(
+        nlp,
+        "Dmytro Kuleba, in Brussels to meet with top allied officials, said Ukraine urgently needs more air defense "
+        "systems, including American-made Patriot interceptors.",
+        date(2024, 4, 4),
+    )
+    claim = said(claims, "Ukraine urgently needs")
+    assert (claim.speaker, claim.government) == ("Dmytro Kuleba", "UKR")  # not "top allied officials", nor Brussels'

@@ -52,6 +52,8 @@ def _occasion(child: Token, head: Token) -> bool:
     """Is ``child`` a phrase after the head saying where or how the speaker spoke ("in a statement")?"""
     if child.dep_ != "prep" or child.i < head.i or child.lower_ not in _OCCASION_PREPS:
         return False
+    if child.i > 0 and child.doc[child.i - 1].text == ",":
+        return True  # an aside: "Dmytro Kuleba, in Brussels to meet with top allied officials, said"
     return any(o.dep_ == "pobj" and o.lemma_.lower() in _OCCASIONS for o in child.children)
 
 

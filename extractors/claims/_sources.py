@@ -308,12 +308,29 @@ def _noun_right_before(verb: Token) -> Token | None:
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ in ("compound", "poss"):
         return None
     if token.dep_ == "pobj":
-        person = _titled_person(token)
+        person = _titled_person(token) or _before_aside(token)
         if person is not None:
             return person
     while token.dep_ == "appos" and token.head.dep_ not in ("pobj", "dobj"):
         token = token.head
     return token
+
+
+def _before_aside(last: Token) -> Token | None:
+    """The noun before an aside between commas that ``last`` ends ("Dmytro Kuleba, in Brussels to meet with top
+    allied officials, said"): an aside opened by a preposition or a participle describes the noun before it, and
+    the parser, finding no subject for the cue, took the aside's last noun."""
+    doc = last.doc
+    i = last.i - 1
+    while i > last.sent.start and doc[i].text != ",":
+        i -= 1
+    opener = doc[i + 1] if i + 1 < len(doc) else None
+    if i <= last.sent.start or opener is None or not (opener.pos_ == "ADP" or opener.tag_ in ("VBG", "VBN")):
+        return None
+    noun = doc[i - 1]
+    while noun.dep_ == "pobj" and noun.head.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head.head  # "the head of the agency, in a statement, said": the head
+    return noun if noun.pos_ in ("NOUN", "PROPN") else None
 
 
 def _before_relative_clause(last: Token) -> Token:
