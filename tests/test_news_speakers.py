@@ -1063,15 +1063,21 @@ def test_held_that_reports_its_clause(nlp: Language) -> None:
 # -- the same state body named again without its country ----------------------------------------------------------
 
 
+def _without_actors(tmp_path: Path, *ids: str) -> Language:
+    """The pipeline with an actors file that does not know ``ids`` (the shipped one would decide by their names)."""
+    shipped = (SEEDS_DIR / "actors.csv").read_text(encoding="utf-8").splitlines()
+    unknown = tuple(f"{actor_id}," for actor_id in ids)
+    actors = tmp_path / "actors.csv"
+    actors.write_text("\n".join(r for r in shipped if not r.startswith(unknown)) + "\n", encoding="utf-8")
+    return build_pipeline(DEFAULT_MODEL, load_seeds(SeedPaths(actors=actors)))
+
+
 def test_a_ministry_named_again_keeps_the_country_it_was_given(tmp_path: Path) -> None:
     # "Ministry of Commerce" is a body ("of Commerce" is its field, not a business speaker), and it is the ministry
     # the article called China's two paragraphs up, though the United States spoke in between. Read with an actors
     # file that does not know the spokesman (the shipped one does, and would decide by his name).
-    shipped = (SEEDS_DIR / "actors.csv").read_text(encoding="utf-8").splitlines()
-    actors = tmp_path / "actors.csv"
-    actors.write_text("\n".join(r for r in shipped if not r.startswith("gao-feng,")) + "\n", encoding="utf-8")
     claims = claims_of(
-        build_pipeline(DEFAULT_MODEL, load_seeds(SeedPaths(actors=actors))),
+        _without_actors(tmp_path, "gao-feng"),
         "China's Commerce Ministry says that the country would have to take countermeasures if the United States "
         "imposes new additional tariffs on Chinese goods.\n\nThe response came on Thursday after the United States "
         "threatened an additional tariff of 10 percent on about 300 billion U.S. dollars of Chinese imports.\n\n"
@@ -1333,14 +1339,6 @@ def test_a_passive_that_is_not_a_report_stays_inside_the_claim(nlp: Language) ->
 
 
 # -- a title only some governments use rules out the others -------------------------------------------------------
-
-
-def _without_actors(tmp_path: Path, *ids: str) -> Language:
-    """The pipeline with an actors file that does not know ``ids`` (the shipped one would decide by their names)."""
-    shipped = (SEEDS_DIR / "actors.csv").read_text(encoding="utf-8").splitlines()
-    actors = tmp_path / "actors.csv"
-    actors.write_text("\n".join(r for r in shipped if not r.startswith(tuple(f"{i}," for i in ids))) + "\n")
-    return build_pipeline(DEFAULT_MODEL, load_seeds(SeedPaths(actors=actors)))
 
 
 def test_a_secretary_or_senator_is_not_placed_in_a_country_of_ministers(tmp_path: Path) -> None:
