@@ -162,8 +162,9 @@ class GovernmentLinker:
         "prosecutors", "the spokesperson") take, in this order, the country an earlier speaker mention gave the same
         state body (``body:``), the government of the state speaker just before (``before:``, unless a dateline or
         the outlet says where the story is told from), or the country the article is about
-        (``extractors.linking.context``) when it is clear; so do the other claims of their entity (pronouns
-        included). Evidence ``context:`` is the weakest kind."""
+        (``extractors.linking.context``) when it is clear, each only if the speaker's titles allow it
+        (``titled:``); so do the other claims of their entity (pronouns included). Evidence ``context:`` is the
+        weakest kind."""
         speakers = [_speaker_key(entities, i, c) for i, c in enumerate(claims)]
         placed = {
             speakers[i]
@@ -177,6 +178,19 @@ class GovernmentLinker:
         settled = {speakers[i] for i, c in enumerate(claims) if c.government is not None or _non_state(c)}
         if not placed - settled:
             return claims
+        chosen = self._choose(doc, claims, speakers, placed - settled)
+        return [
+            replace(c, government=chosen[speakers[i]][0], link_evidence=chosen[speakers[i]][1])
+            if c.government is None and speakers[i] in chosen and c.actor_type in (*STATE_TYPES, "unknown", None)
+            else c
+            for i, c in enumerate(claims)
+        ]
+
+    def _choose(
+        self, doc: Doc, claims: list[Claim], speakers: list[str | None], unsettled: set[str | None]
+    ) -> dict[str | None, tuple[str, str]]:
+        """Each unsettled speaker's ``(government, evidence)`` from the article: ``body:``, ``before:``,
+        ``context:`` in that order, the first one its titles allow, else ``titled:``."""
         country = article_country(doc, claims, speakers, self.places, self.tlds)
         chosen: dict[str | None, tuple[str, str]] = {}
         # Where the story is told from (a dateline, the outlet's domain) beats who spoke just before, which beats the
@@ -185,7 +199,7 @@ class GovernmentLinker:
         told_from = country is not None and country[1] in PLACE_SIGNALS
         starts = [] if told_from else [sentence.start_char for sentence in doc.sents]
         bodies = [self._body_keys(doc, c.speaker_span) for c in claims]
-        titles = self._titles(doc, claims, speakers, placed - settled)
+        titles = self._titles(doc, claims, speakers, unsettled)
         named = countries_named(doc, self.places) if titles else Counter[str]()
 
         def signals(i: int) -> Iterator[tuple[str, str]]:
@@ -199,7 +213,7 @@ class GovernmentLinker:
                 yield country[0], f"context:{country[0]}"
 
         for i, speaker in enumerate(speakers):
-            if speaker in placed - settled and speaker not in chosen:
+            if speaker in unsettled and speaker not in chosen:
                 term, roles = titles.get(speaker, ("", ()))
 
                 def allows(code: str, roles: tuple[Role, ...] = roles) -> bool:
@@ -211,12 +225,7 @@ class GovernmentLinker:
                 code = most_named_of(named, allows) if pick is None and roles else None
                 if pick is not None or code is not None:
                     chosen[speaker] = pick or (code or "", f"titled:{term}")
-        return [
-            replace(c, government=chosen[speakers[i]][0], link_evidence=chosen[speakers[i]][1])
-            if c.government is None and speakers[i] in chosen and c.actor_type in (*STATE_TYPES, "unknown", None)
-            else c
-            for i, c in enumerate(claims)
-        ]
+        return chosen
 
     def _titles(
         self, doc: Doc, claims: list[Claim], speakers: list[str | None], unsettled: set[str | None]
