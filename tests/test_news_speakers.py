@@ -1447,3 +1447,16 @@ def test_the_speaker_before_an_aside_between_commas(nlp: Language) -> None:
     )
     claim = said(claims, "Ukraine urgently needs")
     assert (claim.speaker, claim.government) == ("Dmytro Kuleba", "UKR")  # not "top allied officials", nor Brussels'
+
+
+def test_a_reason_cited_is_no_speaker(nlp: Language) -> None:
+    # gaza-19 (development series, 2025-03-18): "cited the same reason …, stating …" is Netanyahu's own statement;
+    # the reason was taken for a person he quoted.
+    claims = claims_of(
+        nlp,
+        "Netanyahu too cited the same reason for the renewed attack, stating he instructed the military to take "
+        '"strong action" against Hamas in Gaza in response to the group\'s refusal to release hostages.',
+        date(2025, 3, 18),
+    )
+    claim = said(claims, "he instructed the military")
+    assert (claim.speaker, claim.government, claim.via) == ("Netanyahu", "ISR", None)

@@ -106,9 +106,14 @@ def relayed(verb: Token, cue_lemmas: Container[str]) -> tuple[Token, Token] | No
             inner = [g for g in child.children if g.dep_ == "pcomp" and g.lemma_.lower() in cue_lemmas]
             if inner:
                 return objects[0], inner[0]
-        if child.dep_ in ("xcomp", "advcl") and child.lemma_.lower() in cue_lemmas:
-            return objects[0], child
+        if child.dep_ in ("xcomp", "advcl") and child.lemma_.lower() in cue_lemmas and _speaks(objects[0]):
+            return objects[0], child  # "quoted the minister saying"; not "cited the same reason, stating"
     return None
+
+
+def _speaks(noun: Token) -> bool:
+    """Can ``noun`` be someone quoted or cited (a name, a body, a source), not what was cited (``the reason``)?"""
+    return noun.ent_type_ in ("PERSON", "ORG", "NORP") or noun.lemma_.lower() in _CITED_SPEAKERS
 
 
 def cited_speaker(verb: Token) -> Token | None:
@@ -117,8 +122,7 @@ def cited_speaker(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "advcl" and child.tag_ == "VBG" and child.lemma_.lower() == "cite":
             for noun in child.children:
-                person = noun.ent_type_ in ("PERSON", "ORG", "NORP") or noun.lemma_.lower() in _CITED_SPEAKERS
-                if noun.dep_ == "dobj" and person and not any(c.lower_ == "as" for c in child.children):
+                if noun.dep_ == "dobj" and _speaks(noun) and not any(c.lower_ == "as" for c in child.children):
                     return noun
     return None
 
