@@ -88,7 +88,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, cue_classes: str | None = None)
 def build_pipeline(model: str, seeds: Seeds, *, cue_classes: str | None = None) -> Language:
     """A new pipeline: ``model`` with claimtrack's components, initialized with ``seeds``."""
     nlp = spacy.load(resolve_model(model))
-    _split_run_on_sentences(nlp)
+    _split_glued_tokens(nlp)
     nlp.add_pipe("paragraph_sentences", before="parser")
     claims_config = {"cue_classes": cue_classes} if cue_classes else {}
     for name in SEEDED_COMPONENTS:
@@ -106,7 +106,8 @@ _RUN_ON_FULL_STOP = r"(?<=[0-9])\.(?=[A-Z][a-z])"
 _WIRE_DASH = r"(?<=[\w)])--(?=[A-Z])|(?<=\w)\)(?=--[A-Z])"
 
 
-def _split_run_on_sentences(nlp: Language) -> None:
+def _split_glued_tokens(nlp: Language) -> None:
+    """Let the tokenizer split what a page glued together (``5.The``, ``Press)--The``)."""
     tokenizer = nlp.tokenizer
     if isinstance(tokenizer, Tokenizer):
         infixes = [*(nlp.Defaults.infixes or ()), _RUN_ON_FULL_STOP, _WIRE_DASH]

@@ -129,13 +129,14 @@ def article_country(
     speakers: Sequence[str | None],
     places: TermIndex[Place],
     tlds: Mapping[str, str],
+    named: Counter[str],
 ) -> tuple[str, str] | None:
     """The article's own government for its state speakers with no country of their own, as ``(code, signal)``
     with the signal that decided (``dateline``, ``speakers``, ``outlet``, ``lone speaker``, ``named``), or None
     when unclear.
 
     ``speakers`` names each claim's speaker (its entity or canonical name) so that a speaker quoted ten times counts
-    once."""
+    once; ``named`` is :func:`countries_named` of the text."""
     explicit: Counter[str] = Counter()
     counted: set[str] = set()
     for claim, speaker in zip(claims, speakers, strict=True):
@@ -145,7 +146,6 @@ def article_country(
             counted.add(key)
             explicit[claim.government] += 1
     dateline = dateline_place(doc, places)
-    named = countries_named(doc, places)
     if dateline is not None and (named[dateline[0]] or explicit[dateline[0]]):
         return dateline[0], "dateline"
     total = sum(explicit.values())

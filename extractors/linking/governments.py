@@ -24,7 +24,6 @@ Evidence is tried in this order; the first that yields a code wins, and its labe
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -191,16 +190,17 @@ class GovernmentLinker:
     ) -> dict[str | None, tuple[str, str]]:
         """Each unsettled speaker's ``(government, evidence)`` from the article: ``body:``, ``before:``,
         ``context:`` in that order, the first one its titles allow, else ``titled:``."""
-        country = article_country(doc, claims, speakers, self.places, self.tlds)
+        named = countries_named(doc, self.places)
+        country = article_country(doc, claims, speakers, self.places, self.tlds, named)
         chosen: dict[str | None, tuple[str, str]] = {}
         # Where the story is told from (a dateline, the outlet's domain) beats who spoke just before, which beats the
         # article's other signals ("Pakistan has rejected … ⏎ The Foreign Office Spokesperson said" in a story that
         # names India most and quotes two Indian ministers).
         told_from = country is not None and country[1] in PLACE_SIGNALS
         starts = [] if told_from else [sentence.start_char for sentence in doc.sents]
-        bodies = [self._body_keys(doc, c.speaker_span) for c in claims]
-        titles = self._titles(doc, claims, speakers, unsettled)
-        named = countries_named(doc, self.places) if titles else Counter[str]()
+        roles_of = [self._speaker_roles(doc, c.speaker_span) for c in claims]
+        bodies = [_body_keys(roles) for roles in roles_of]
+        titles = _titles(speakers, roles_of, unsettled)
 
         def signals(i: int) -> Iterator[tuple[str, str]]:
             body = _same_body_before(claims, bodies, i)
@@ -227,33 +227,10 @@ class GovernmentLinker:
                     chosen[speaker] = pick or (code or "", f"titled:{term}")
         return chosen
 
-    def _titles(
-        self, doc: Doc, claims: list[Claim], speakers: list[str | None], unsettled: set[str | None]
-    ) -> dict[str | None, tuple[str, tuple[Role, ...]]]:
-        """Each unsettled speaker's titles that only some governments use, as ``(first term, the roles)``."""
-        titles: dict[str | None, tuple[str, tuple[Role, ...]]] = {}
-        for speaker, claim in zip(speakers, claims, strict=True):
-            mention = doc.char_span(*claim.speaker_span, alignment_mode="expand") if claim.speaker_span else None
-            if speaker not in unsettled or mention is None:
-                continue
-            for _, _, role in self.roles.matches(list(mention)):
-                if role.limits_countries:
-                    term, roles = titles.get(speaker, (role.term, ()))
-                    titles[speaker] = (term, (*roles, role))
-        return titles
-
-    def _body_keys(self, doc: Doc, span: tuple[int, int] | None) -> set[frozenset[str]]:
-        """The state bodies a mention names by a role term, each as the set of its words ("commerce ministry" and
-        "Ministry of Commerce" alike)."""
+    def _speaker_roles(self, doc: Doc, span: tuple[int, int] | None) -> list[Role]:
+        """The role terms a speaker mention holds ("Ministry of Commerce spokesman": the ministry, the spokesman)."""
         mention = doc.char_span(*span, alignment_mode="expand") if span else None
-        if mention is None:
-            return set()
-        keys = set()
-        for _, _, role in self.roles.matches(list(mention)):
-            words = frozenset(role.term.lower().split()) - _NAME_GLUE
-            if role.actor_type in STATE_TYPES and words & _STATE_AGENCIES and len(words) > 1:
-                keys.add(words)
-        return keys
+        return [role for _, _, role in self.roles.matches(list(mention))] if mention is not None else []
 
     def speaker_link(
         self,
@@ -588,6 +565,33 @@ class GovernmentLinker:
         return speaker_role.actor_type if speaker_role.actor_type != "unknown" else None
 
 
+def _titles(
+    speakers: list[str | None], roles_of: list[list[Role]], unsettled: set[str | None]
+) -> dict[str | None, tuple[str, tuple[Role, ...]]]:
+    """Each unsettled speaker's titles that only some governments use, as ``(first term, the roles)``, from the
+    roles of its claims' mentions."""
+    titles: dict[str | None, tuple[str, tuple[Role, ...]]] = {}
+    for speaker, roles in zip(speakers, roles_of, strict=True):
+        if speaker not in unsettled:
+            continue
+        for role in roles:
+            if role.limits_countries:
+                term, limiting = titles.get(speaker, (role.term, ()))
+                titles[speaker] = (term, (*limiting, role))
+    return titles
+
+
+def _body_keys(roles: list[Role]) -> set[frozenset[str]]:
+    """The state bodies a mention names by a role term, each as the set of its words ("commerce ministry" and
+    "Ministry of Commerce" alike)."""
+    keys = set()
+    for role in roles:
+        words = frozenset(role.term.lower().split()) - _NAME_GLUE
+        if role.actor_type in STATE_TYPES and words & _STATE_AGENCIES and len(words) > 1:
+            keys.add(words)
+    return keys
+
+
 def _topic(token: Token, head: Token) -> bool:
     """Is ``token`` under a preposition that names what the speaker deals with ("Special Adviser *on Media*"), or
     what a ministry deals with ("Ministry *of Commerce* spokesman")?"""
@@ -604,7 +608,7 @@ def _same_body_before(
 ) -> tuple[str, str] | None:
     """The government an earlier speaker mention gave the same state body by its own words: "China's Commerce
     Ministry says … ⏎ Ministry of Commerce spokesman Gao Feng told a press conference" is China's ministry, whoever
-    spoke in between. ``bodies`` are the claims' :meth:`GovernmentLinker._body_keys`. As ``(code, earlier
+    spoke in between. ``bodies`` are the claims' :func:`_body_keys`. As ``(code, earlier
     mention)``."""
     if not bodies[index]:
         return None
